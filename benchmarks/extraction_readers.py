@@ -1,0 +1,84 @@
+"""The readers the benchmark compares: kabar, trafilatura (its best setting), newspaper4k."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import trafilatura
+
+from kabar.extract import ExtractError
+from kabar.extract.html import extract_html
+from kabar.model import RawPage
+
+
+@dataclass(slots=True)
+class Reading:
+    body: str = ""
+    headline: str | None = None
+    published: datetime | None = None
+    published_date_only: str | None = None  # trafilatura/htmldate give a date without time
+    authors: list[str] = field(default_factory=list)
+    captions: list[tuple[str | None, str | None]] = field(default_factory=list)
+    paragraphs: list[str] = field(default_factory=list)
+
+
+def read_kabar(html: str, url: str | None) -> Reading:
+    try:
+        a = extract_html(RawPage(content=html, kind="html", url=url))
+    except ExtractError:
+        return Reading()
+    # kabar keeps the dateline ("BERLIN --") in its own field; the article's text is dateline + paragraphs.
+    text = list(a.paragraphs)
+    if a.dateline and text:
+        text[0] = f"{a.dateline} {text[0]}"
+    return Reading(
+        body="\n\n".join(text),
+        headline=a.headline,
+        published=a.published,
+        authors=list(a.authors),
+        captions=[(i.caption, i.credit) for i in a.images],
+        paragraphs=list(a.paragraphs),
+    )
+
+
+def trafilatura_reader(**settings: bool) -> Callable[[str, str | None], Reading]:
+    def read(html: str, url: str | None) -> Reading:
+        doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, **settings)
+        if doc is None:
+            return Reading()
+        text = doc.text or ""
+        return Reading(
+            body=text,
+            headline=doc.title,
+            published_date_only=doc.date,
+            authors=[a.strip() for a in (doc.author or "").split(";") if a.strip()],
+            paragraphs=[p for p in text.split("\n") if p.strip()],
+        )
+
+    return read
+
+
+def read_newspaper(html: str, url: str | None) -> Reading:
+    import newspaper
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        config = newspaper.Config()
+        config.fetch_images = False  # newspaper4k would download the top image: no network here
+        art = newspaper.Article(url or "http://example.com/", config=config)
+        try:
+            art.download(input_html=html)
+            art.parse()
+        except Exception:  # newspaper4k raises bare exceptions on odd pages
+            return Reading()
+    text = art.text or ""
+    return Reading(
+        body=text,
+        headline=art.title or None,
+        published=art.publish_date,
+        authors=list(art.authors),
+        paragraphs=[p for p in text.split("\n") if p.strip()],
+    )

@@ -1,0 +1,123 @@
+"""The archive's one narrow seam.
+
+Everything above the archive (link, serve, CLI, engine) talks to :class:`Archive`;
+SQLite is the default backend and PostgreSQL can stand beside it behind the same
+protocol and the same test suite. Indexers (search, near-duplicates, entities,
+stories) hook into ingest through :class:`Indexer` so that adding one article
+updates every index incrementally inside the article's own transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal, Protocol, runtime_checkable
+
+from sqlalchemy.engine import Connection
+
+from kabar.model import Article
+
+AddStatus = Literal["added", "unchanged", "updated"]
+
+
+@dataclass(slots=True, frozen=True)
+class AddResult:
+    id: int
+    status: AddStatus
+
+
+@dataclass(slots=True, frozen=True)
+class ListQuery:
+    limit: int = 20
+    offset: int = 0
+    outlet: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+@dataclass(slots=True)
+class ArticleSummary:
+    """A light row for lists: no body, so listing stays cheap at 1M articles."""
+
+    id: int
+    headline: str | None
+    published: datetime | None
+    outlet: str | None
+    url: str | None
+    description: str | None = None
+
+
+@dataclass(slots=True, frozen=True)
+class SearchQuery:
+    text: str
+    limit: int = 10
+    offset: int = 0
+    outlet: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    order: Literal["relevance", "newest"] = "relevance"
+
+
+@dataclass(slots=True)
+class SearchHit:
+    id: int
+    headline: str | None
+    published: datetime | None
+    outlet: str | None
+    url: str | None
+    score: float
+    snippet: str  # with matches marked by «…» (the portal turns them into <mark>)
+
+
+@dataclass(slots=True)
+class SearchResult:
+    query: str
+    hits: list[SearchHit] = field(default_factory=list)
+    total: int = 0
+    message: str | None = None  # a clear word for an empty/stopword-only/odd query
+
+
+@dataclass(slots=True, frozen=True)
+class OutletCount:
+    outlet: str
+    articles: int
+
+
+@runtime_checkable
+class Indexer(Protocol):
+    """Keeps one derived index current. Called inside the ingest transaction."""
+
+    name: str
+
+    def index(self, conn: Connection, article_id: int, article: Article) -> None: ...
+
+    def remove(self, conn: Connection, article_id: int) -> None: ...
+
+
+class Archive(Protocol):
+    """What every backend offers. Implementations: :mod:`kabar.archive.sqlite`."""
+
+    url: str
+
+    def add(self, article: Article) -> AddResult: ...
+
+    def get(self, article_id: int) -> Article | None: ...
+
+    def get_many(self, ids: Sequence[int]) -> list[Article]: ...
+
+    def find_id(self, *, canonical_url: str | None = None, content_hash: str | None = None) -> int | None: ...
+
+    def list_articles(self, query: ListQuery) -> list[ArticleSummary]: ...
+
+    def count(self) -> int: ...
+
+    def outlets(self) -> list[OutletCount]: ...
+
+    def search(self, query: SearchQuery) -> SearchResult: ...
+
+    def connect(self) -> Connection:
+        """A connection for indexers' and linkers' own tables (caller closes it)."""
+        ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,487 @@
+"""Full-text search over the archive: SQLite FTS5 on analysed Indonesian text.
+
+All of search's SQL lives here, so that a PostgreSQL implementation can stand beside
+this module: :func:`search` (a reader's query), :func:`match_terms` (already-analysed
+terms, for "more like this"), the index statistics "more like this" weighs terms by —
+:func:`collection_size`, :func:`doc_frequencies`, :func:`indexed_terms` — and
+:class:`FtsIndexer`. Nothing outside this module reads the search tables.
+
+The index holds :func:`kabar.lang.analysis.analyze` output (stopwords out, Sastrawi
+stems), and queries go through the same analyser, so ``perdamaian`` finds ``damai``.
+Tables (migration ``0002_search``): ``search_fts`` (contentless FTS5: headline, body),
+``search_docs`` (slim id/time/outlet rows for filters and newest-first),
+``search_terms`` (each indexed article's packed terms, needed to delete it exactly),
+``search_blocks`` (newest time per block of ids, to stop newest-first scans early) and
+``search_vocab`` (fts5vocab: per-term document counts).
+
+Snippets come from the original text (:mod:`kabar.archive.snippets`), query syntax is
+parsed in :mod:`kabar.archive.search_parse`.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import sqlite3
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from kabar.archive.base import SearchHit, SearchQuery, SearchResult
+from kabar.archive.search_parse import ParsedQuery, fts_expression, parse_query
+from kabar.archive.snippets import make_snippet
+from kabar.lang.analysis import Analyzer, default_analyzer
+from kabar.model import Article
+
+# bm25() column weights (headline, body): a word in the headline says much more about
+# what the article is about than the same word in paragraph nine.
+HEADLINE_WEIGHT = 4.0
+BODY_WEIGHT = 1.0
+MAX_LIMIT = 200
+BLOCK = 1024  # ids per search_blocks row
+_SEP = "\x1f"  # between packed headline and body terms; never inside a term
+
+
+@dataclass(slots=True, frozen=True)
+class DocTerms:
+    """An article as the index sees it: analysed headline and body terms."""
+
+    headline: list[str]
+    body: list[str]
+
+
+@dataclass(slots=True, frozen=True)
+class IndexedDoc:
+    id: int
+    terms: DocTerms
+    published_utc: str | None = None  # ISO 8601 in UTC, as in articles.published_utc
+    outlet: str | None = None
+
+
+@dataclass(slots=True, frozen=True)
+class MatchOptions:
+    limit: int = 50
+    exclude_ids: frozenset[int] = frozenset()
+    since: datetime | None = None
+    until: datetime | None = None
+    # BM25 is computed for at most this many matches, the newest by id (see RankOptions).
+    max_candidates: int = 4_000
+
+
+@dataclass(slots=True, frozen=True)
+class FrequencyOptions:
+    # Each term's newest ``cap`` matches are read; more than that and its count is an
+    # estimate (see doc_frequencies).
+    cap: int = 400
+
+
+@dataclass(slots=True, frozen=True)
+class ScoredId:
+    id: int
+    score: float  # BM25, higher is better
+
+
+@dataclass(slots=True, frozen=True)
+class RankOptions:
+    """How much BM25 work one query may do.
+
+    FTS5 has no top-k pruning (no WAND/MaxScore): ``ORDER BY bm25()`` scores every match,
+    which is about a second for a common word at a million articles. So BM25 ranks the
+    newest ``candidates`` matches (FTS5 walks its doclists in id order and stops): for a
+    news archive, "the best of the recent matches". When a query has no more matches
+    than that, the ranking is exact BM25; scores are always true BM25 (global statistics),
+    and the total count is always exact.
+    """
+
+    candidates: int = 4_000
+
+
+def article_terms(article: Article, analyzer: Analyzer | None = None) -> DocTerms:
+    an = analyzer or default_analyzer()
+    return DocTerms(headline=an.analyze(article.headline or ""), body=an.analyze(article.body))
+
+
+def pack_terms(terms: DocTerms) -> bytes:
+    text = " ".join(terms.headline) + _SEP + " ".join(terms.body)
+    return zlib.compress(text.encode("utf-8"), 3)
+
+
+def unpack_terms(blob: bytes) -> DocTerms:
+    head, _, body = zlib.decompress(blob).decode("utf-8").partition(_SEP)
+    return DocTerms(headline=head.split(), body=body.split())
+
+
+def utc_text(value: datetime | None) -> str | None:
+    """The same text form as ``articles.published_utc``, so ranges compare as text."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat()
+
+
+def _raw(conn: Connection) -> sqlite3.Connection:
+    raw = conn.connection.driver_connection
+    assert isinstance(raw, sqlite3.Connection)
+    return raw
+
+
+# -- writing -----------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class FtsIndexer:
+    """Keeps the search tables current, one article at a time, inside the ingest transaction."""
+
+    analyzer: Analyzer | None = None
+    name: str = "fts"
+
+    def index(self, conn: Connection, article_id: int, article: Article) -> None:
+        doc = IndexedDoc(
+            article_id, article_terms(article, self.analyzer), utc_text(article.published), article.outlet
+        )
+        self.index_many(conn, [doc])
+
+    def index_many(self, conn: Connection, docs: Iterable[IndexedDoc]) -> None:
+        """Bulk path (the synthetic-archive builder): the same rows, one executemany each."""
+        docs = list(docs)
+        if not docs:
+            return
+        raw = _raw(conn)
+        raw.executemany(
+            "INSERT INTO search_fts(rowid, headline, body) VALUES (?, ?, ?)",
+            [(d.id, " ".join(d.terms.headline), " ".join(d.terms.body)) for d in docs],
+        )
+        raw.executemany(
+            "INSERT INTO search_docs(id, published_utc, outlet) VALUES (?, ?, ?)",
+            [(d.id, d.published_utc, d.outlet) for d in docs],
+        )
+        raw.executemany(
+            "INSERT INTO search_terms(id, terms) VALUES (?, ?)", [(d.id, pack_terms(d.terms)) for d in docs]
+        )
+        newest: dict[int, str] = {}
+        for d in docs:
+            if d.published_utc and d.published_utc > newest.get(d.id // BLOCK, ""):
+                newest[d.id // BLOCK] = d.published_utc
+        raw.executemany(
+            "INSERT INTO search_blocks(block, max_published) VALUES (?, ?) ON CONFLICT(block) "
+            "DO UPDATE SET max_published = max(max_published, excluded.max_published)",
+            list(newest.items()),
+        )
+
+    def remove(self, conn: Connection, article_id: int) -> None:
+        raw = _raw(conn)
+        row = raw.execute("SELECT terms FROM search_terms WHERE id = ?", (article_id,)).fetchone()
+        if row is None:
+            return  # never indexed (e.g. stored before search existed): nothing to take out
+        terms = unpack_terms(row[0])
+        raw.execute(
+            "INSERT INTO search_fts(search_fts, rowid, headline, body) VALUES ('delete', ?, ?, ?)",
+            (article_id, " ".join(terms.headline), " ".join(terms.body)),
+        )
+        raw.execute("DELETE FROM search_terms WHERE id = ?", (article_id,))
+        raw.execute("DELETE FROM search_docs WHERE id = ?", (article_id,))
+        # search_blocks keeps its maximum: a bound that is too high only makes a scan go on longer.
+
+
+# -- reading -----------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Filter:
+    """WHERE clause over search_fts (and the slim search_docs row when a filter needs it)."""
+
+    expr: str
+    outlet: str | None = None
+    since: str | None = None
+    until: str | None = None
+
+    @property
+    def join(self) -> str:
+        needs = self.outlet is not None or self.since is not None or self.until is not None
+        return " JOIN search_docs d ON d.id = search_fts.rowid" if needs else ""
+
+    def where(self, expr: str | None = None) -> tuple[str, list[Any]]:
+        sql, params = "search_fts MATCH ?", [expr or self.expr]
+        for clause, value in (
+            (" AND d.outlet = ?", self.outlet),
+            (" AND d.published_utc >= ?", self.since),
+            (" AND d.published_utc < ?", self.until),
+        ):
+            if value is not None:
+                sql += clause
+                params.append(value)
+        return sql, params
+
+
+_SCORE = f"-bm25(search_fts, {HEADLINE_WEIGHT}, {BODY_WEIGHT})"
+
+
+def _newest_matches(raw: sqlite3.Connection, flt: _Filter, limit: int, expr: str | None = None) -> list[Any]:
+    where, params = flt.where(expr)
+    sql = (
+        f"SELECT search_fts.rowid, {_SCORE} FROM search_fts{flt.join} WHERE {where} "
+        "ORDER BY search_fts.rowid DESC LIMIT ?"
+    )
+    return raw.execute(sql, [*params, limit]).fetchall()
+
+
+def _rank(raw: sqlite3.Connection, flt: _Filter, opts: RankOptions) -> list[tuple[int, float]]:
+    """Best-first (id, BM25) over the newest ``opts.candidates`` matches."""
+    # A second pass for older articles with the words in their headline was tried and
+    # dropped: scoring a chosen set of ids costs FTS5 one full IDF pass per statement.
+    scored = [(int(i), float(s)) for i, s in _newest_matches(raw, flt, opts.candidates)]
+    return sorted(scored, key=lambda kv: (-kv[1], -kv[0]))
+
+
+def match_terms(conn: Connection, terms: Sequence[str], options: MatchOptions) -> list[ScoredId]:
+    """BM25 OR-match of already-analysed terms, best first (candidates for related news).
+
+    Terms are what :func:`kabar.lang.analysis.analyze` returns (pass an article's most
+    distinctive ones: an OR of common words matches most of the archive). As in
+    :class:`RankOptions`, BM25 ranks the newest ``options.max_candidates`` matches;
+    scores are true BM25.
+    """
+    unique = list(dict.fromkeys(t for t in terms if t and '"' not in t))
+    limit = max(0, min(options.limit, 10 * MAX_LIMIT))
+    if not unique or limit == 0:
+        return []
+    flt = _Filter(
+        fts_expression([(t,) for t in unique], "OR"), None, utc_text(options.since), utc_text(options.until)
+    )
+    opts = RankOptions(max(limit + len(options.exclude_ids), options.max_candidates))
+    out = []
+    for rowid, score in _rank(_raw(conn), flt, opts):
+        if rowid in options.exclude_ids:
+            continue
+        out.append(ScoredId(id=rowid, score=score))
+        if len(out) >= limit:
+            break
+    return out
+
+
+# -- index statistics (for "more like this") -----------------------------------------
+
+_TERMS_BATCH = 500  # SQLite's default limit on host parameters is 999
+
+
+def collection_size(conn: Connection) -> int:
+    """Roughly how many articles are indexed: the largest id (count(*) scans 1M rows)."""
+    row = _raw(conn).execute("SELECT max(id) FROM search_docs").fetchone()
+    return int(row[0] or 0)
+
+
+def doc_frequencies(
+    conn: Connection, terms: Iterable[str], options: FrequencyOptions | None = None
+) -> dict[str, int]:
+    """Documents containing each analysed term: exact below ``options.cap``, estimated above.
+
+    fts5vocab's document count walks the term's whole doclist — ~2 ms a common term at
+    100k articles, ten times that at a million, far too slow for ~100 terms a request.
+    Instead each term's newest ``cap`` matches are read (FTS5 stops there): fewer than
+    ``cap`` is the exact count; otherwise the id span those matches cover gives the
+    term's density, and density × id range estimates the count (ids grow with time, so
+    this is the term's recent frequency — what matters for news). An empty term, or one
+    that cannot be a single FTS5 string (a ``"`` inside), counts 0.
+    """
+    cap = (options or FrequencyOptions()).cap
+    cur = _raw(conn).cursor()
+    top = collection_size(conn)
+    out: dict[str, int] = {}
+    sql = (
+        "SELECT count(*), min(rowid) FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH ? "
+        "ORDER BY rowid DESC LIMIT ?)"
+    )
+    for term in dict.fromkeys(terms):
+        if not term or '"' in term:
+            out[term] = 0
+            continue
+        found, oldest = cur.execute(sql, (f'"{term}"', cap)).fetchone()
+        if found < cap or not oldest:
+            out[term] = int(found)
+        else:
+            span = max(1, top - int(oldest) + 1)
+            out[term] = max(int(found), round(found * top / span))
+    return out
+
+
+def indexed_terms(conn: Connection, ids: Sequence[int]) -> dict[int, DocTerms]:
+    """The analysed terms the index holds for each id; ids it does not hold are left out.
+
+    Related news reads these instead of re-analysing stored text (Sastrawi is the cost).
+    """
+    out: dict[int, DocTerms] = {}
+    raw = _raw(conn)
+    for i in range(0, len(ids), _TERMS_BATCH):
+        chunk = list(ids[i : i + _TERMS_BATCH])
+        marks = ",".join("?" * len(chunk))
+        for doc_id, blob in raw.execute(f"SELECT id, terms FROM search_terms WHERE id IN ({marks})", chunk):
+            out[int(doc_id)] = unpack_terms(blob)
+    return out
+
+
+def _newest(raw: sqlite3.Connection, flt: _Filter, want: int) -> list[tuple[int, float]]:
+    """The ``want`` newest matches by publication time, scanning ids downwards.
+
+    Ingest is roughly chronological, so the newest hits sit at high ids; the scan stops
+    once the newest time of every remaining (lower) block is older than the oldest kept
+    hit. Exact whatever the order of ingest — only its speed depends on it.
+    """
+    where, params = flt.where()
+    join = " JOIN search_docs d ON d.id = search_fts.rowid"
+    sql = (
+        f"SELECT search_fts.rowid, d.published_utc, {_SCORE} FROM search_fts{join} WHERE {where} "
+        "ORDER BY search_fts.rowid DESC"
+    )
+    kept: list[tuple[str, int, float]] = []  # (published or "", id, score), min-heap by time
+    block = None
+    for rowid, published, score in raw.execute(sql, params):
+        if rowid // BLOCK != block:
+            block = rowid // BLOCK
+            if len(kept) >= want:
+                got = raw.execute(
+                    "SELECT max(max_published) FROM search_blocks WHERE block <= ?", (block,)
+                ).fetchone()
+                if (got[0] or "") < kept[0][0]:
+                    break
+        item = (published or "", int(rowid), float(score))
+        if len(kept) < want:
+            heapq.heappush(kept, item)
+        elif item[:2] > kept[0][:2]:
+            heapq.heapreplace(kept, item)
+    ordered = sorted(kept, key=lambda t: (t[0], t[1]), reverse=True)
+    return [(i, s) for _, i, s in ordered]
+
+
+def _count(raw: sqlite3.Connection, flt: _Filter) -> int:
+    where, params = flt.where()
+    return int(raw.execute(f"SELECT count(*) FROM search_fts{flt.join} WHERE {where}", params).fetchone()[0])
+
+
+def _run(
+    raw: sqlite3.Connection, query: SearchQuery, flt: _Filter, rank: RankOptions
+) -> tuple[list[tuple[int, float]], int]:
+    limit = max(0, min(query.limit, MAX_LIMIT))
+    offset = max(0, query.offset)
+    if query.order == "newest":
+        total = _count(raw, flt)
+        rows = _newest(raw, flt, offset + limit) if total and limit else []
+        return rows[offset : offset + limit], total
+    wanted = RankOptions(max(rank.candidates, offset + limit))
+    rows = _rank(raw, flt, wanted)
+    # Fewer candidates than the bound means every match was ranked: that is the count.
+    total = len(rows) if len(rows) < wanted.candidates else _count(raw, flt)
+    return rows[offset : offset + limit], total
+
+
+def _hits(
+    raw: sqlite3.Connection, rows: list[tuple[int, float]], parsed: ParsedQuery, analyzer: Analyzer
+) -> list[SearchHit]:
+    if not rows:
+        return []
+    marks = ",".join("?" * len(rows))
+    found = {
+        int(r[0]): r
+        for r in raw.execute(
+            f"SELECT id, headline, published, outlet, url, data FROM articles WHERE id IN ({marks})",
+            [i for i, _ in rows],
+        )
+    }
+    terms = parsed.terms
+    hits = []
+    for article_id, score in rows:
+        row = found.get(article_id)
+        if row is None:
+            continue
+        data = json.loads(row[5])
+        hits.append(
+            SearchHit(
+                id=article_id,
+                headline=row[1],
+                published=datetime.fromisoformat(row[2]) if row[2] else None,
+                outlet=row[3],
+                url=row[4],
+                score=round(score, 4),
+                snippet=make_snippet(row[1], list(data.get("paragraphs") or []), terms, analyzer),
+            )
+        )
+    return hits
+
+
+def _why_nothing(raw: sqlite3.Connection, query: SearchQuery) -> str:
+    if (
+        query.outlet
+        and raw.execute("SELECT 1 FROM articles WHERE outlet = ? LIMIT 1", (query.outlet,)).fetchone() is None
+    ):
+        return f"no articles from outlet {query.outlet[:80]!r} in this archive"
+    return "no articles match"
+
+
+def _empty_message(parsed: ParsedQuery) -> str:
+    if parsed.had_words:
+        return (
+            "the query has only very common words (stopwords such as 'yang', 'dan'); add a more specific word"
+        )
+    return 'empty query: type one or more words, or a "quoted phrase"'
+
+
+def search(
+    conn: Connection, query: SearchQuery, analyzer: Analyzer | None = None, rank: RankOptions | None = None
+) -> SearchResult:
+    """BM25 search (headline weighted) with phrases, filters, snippets and a total count.
+
+    Words are all required; when no article has all of them, articles with any of them are
+    returned, and the message says so. Odd input never raises: it yields a message.
+    """
+    an = analyzer or default_analyzer()
+    rank = rank or RankOptions()
+    text = query.text if isinstance(query.text, str) else ""
+    shown = text.encode("utf-8", "replace").decode("utf-8")[:200]
+    parsed = parse_query(text, analyzer=an)
+    if not parsed.phrases:
+        return SearchResult(query=shown, message="; ".join([*parsed.notes, _empty_message(parsed)]))
+    since, until = utc_text(query.since), utc_text(query.until)
+    if since is not None and until is not None and since >= until:
+        return SearchResult(query=shown, message="'since' is not before 'until': the time range is empty")
+    raw = _raw(conn)
+    notes = list(parsed.notes)
+    try:
+        flt = _Filter(fts_expression(parsed.phrases, "AND"), query.outlet, since, until)
+        rows, total = _run(raw, query, flt, rank)
+        if total == 0 and len(parsed.phrases) > 1:
+            flt = _Filter(fts_expression(parsed.phrases, "OR"), query.outlet, since, until)
+            rows, total = _run(raw, query, flt, rank)
+            if total:
+                notes.append("no article has all the words; showing articles with any of them")
+    except sqlite3.OperationalError as exc:  # e.g. an archive whose search tables are missing
+        return SearchResult(query=shown, message=f"search is unavailable on this archive: {exc}")
+    if total == 0:
+        notes.append(_why_nothing(raw, query))
+    return SearchResult(
+        query=shown,
+        hits=_hits(raw, rows, parsed, an),
+        total=total,
+        message="; ".join(notes) or None,
+    )
+
+
+__all__ = [
+    "DocTerms",
+    "FrequencyOptions",
+    "FtsIndexer",
+    "IndexedDoc",
+    "MatchOptions",
+    "RankOptions",
+    "ScoredId",
+    "article_terms",
+    "collection_size",
+    "doc_frequencies",
+    "indexed_terms",
+    "match_terms",
+    "search",
+    "utc_text",
+]

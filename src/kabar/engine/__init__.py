@@ -1,0 +1,1 @@
+"""``kabar run``: configuration (TOML), scheduling, polling, ingest and the /status page."""

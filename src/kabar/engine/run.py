@@ -1,0 +1,291 @@
+"""``kabar run``: poll sources on a schedule, ingest new articles, serve the portal.
+
+One asyncio loop holds both the engine and the portal (uvicorn), so there is one
+process to start and stop. The engine's own state lives in the archive (fetch
+log, source state, crawl frontier), so a run killed at any point resumes where
+it stopped: links already stored are ``done``, the rest are still ``pending``,
+and storing is idempotent, so a page stored just before the kill is not stored
+twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from fastapi import FastAPI
+
+from kabar.archive.sqlite import SqliteArchive, open_archive
+from kabar.engine.config import EngineConfig, SourceConfig
+from kabar.engine.pipeline import page_from_fetch, store_page
+from kabar.engine.poll import PollResult, poll_source
+from kabar.engine.scheduler import interval_of, plan
+from kabar.engine.status import EngineStatus, StatusOptions, status_router
+from kabar.sources.crawler import Fetcher, FetchResult
+from kabar.sources.fetchlog import FetchLog, PendingLink, due_after
+
+log = logging.getLogger("kabar.run")
+
+_RETRY_OUTCOMES = frozenset({"timeout", "network_error"})
+
+
+def _worth_retrying(result: FetchResult) -> bool:
+    """On a later round: yes for trouble that passes (timeouts, 5xx, 408, 429), no for a 404."""
+    if result.outcome in _RETRY_OUTCOMES:
+        return True
+    status = result.status or 0
+    return result.outcome == "http_error" and (status >= 500 or status in (408, 429))
+
+
+@dataclass(slots=True)
+class RunOptions:
+    config: EngineConfig
+    once: bool = False  # one round of polling and ingest, then exit (no server)
+    serve: bool = True
+    batch: int = 20  # article pages in flight at once (per-host limits still apply)
+
+
+@dataclass(slots=True)
+class RoundResult:
+    polled: int = 0
+    poll_errors: int = 0
+    links_new: int = 0
+    added: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    offline: bool = False
+
+
+@dataclass(slots=True)
+class RunResult:
+    rounds: list[RoundResult] = field(default_factory=list)
+    articles: int = 0
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Engine:
+    def __init__(self, config: EngineConfig, archive: SqliteArchive, batch: int = 20) -> None:
+        self.config = config
+        self.archive = archive
+        self.log = FetchLog(archive.engine)
+        self.status = EngineStatus(started_at=_now())
+        self.batch = batch
+        self._store_lock = asyncio.Lock()
+        self._prior_errors: dict[str, str | None] = {}
+        for source in config.sources:
+            self.log.ensure_source(source.name, source.kind, source.url)
+
+    def _record(self, result: FetchResult) -> None:
+        self.log.record(result)
+
+    # -- polling -------------------------------------------------------------------
+    async def _poll(self, fetcher: Fetcher, source: SourceConfig) -> PollResult:
+        prior = self.log.source(source.name)
+        result = await poll_source(fetcher, source, prior, self.config.max_links_per_poll)
+        errors = 0 if result.error is None else (prior.consecutive_errors if prior else 0) + 1
+        self.log.poll_done(
+            source.name,
+            result.fetch,
+            links=len(result.links),
+            error=result.error,
+            next_due=due_after(interval_of(source, self.config), errors=errors),
+        )
+        self._prior_errors[source.name] = prior.last_error if prior else None
+        return result
+
+    # -- article pages ---------------------------------------------------------------
+    async def _ingest(self, fetcher: Fetcher, link: PendingLink, outcome: RoundResult) -> None:
+        known = self.archive.find_id(canonical_url=link.url)
+        if known is not None:  # stored before (another source, an earlier run): not fetched again
+            self.log.finish(link.url, outcome="already_stored", article_id=known, retry=False)
+            return
+        result = await fetcher.fetch(link.url, source=link.source)
+        if not result.ok:
+            outcome.failed += 1
+            self.log.finish(link.url, outcome=result.outcome, article_id=None, retry=_worth_retrying(result))
+            self.log.count_article(link.source, added=False, failed=True)
+            log.info("page %s: %s %s", link.url, result.outcome, result.error or "")
+            return
+        page = page_from_fetch(result, link.hints)
+        if page is None:
+            outcome.failed += 1
+            self.log.finish(link.url, outcome="not_html", article_id=None, retry=False)
+            return
+        outlet = self._outlet_for(link.source)
+        try:
+            async with self._store_lock:
+                stored = await asyncio.to_thread(store_page, page, self.archive, outlet=outlet)
+        except Exception as exc:  # one unreadable page must not stop the run
+            outcome.failed += 1
+            # retried on later rounds (bounded by the frontier's attempts): the cause
+            # may be passing (a locked or migrating archive) as well as the page itself
+            self.log.finish(
+                link.url, outcome=f"error: {type(exc).__name__}"[:80], article_id=None, retry=True
+            )
+            self.log.count_article(link.source, added=False, failed=True)
+            log.warning("page %s: not stored: %s: %s", link.url, type(exc).__name__, str(exc)[:200])
+            return
+        if stored.article_id is None:
+            outcome.failed += 1
+            self.log.finish(link.url, outcome=stored.status, article_id=None, retry=False)
+            self.log.count_article(link.source, added=False, failed=True)
+            return
+        self.log.finish(link.url, outcome=stored.status, article_id=stored.article_id, retry=False)
+        if stored.status == "added":
+            outcome.added += 1
+            self.log.count_article(link.source, added=True, failed=False)
+        else:
+            outcome.unchanged += 1
+
+    def _outlet_for(self, source_name: str | None) -> str | None:
+        for source in self.config.sources:
+            if source.name == source_name:
+                return source.outlet or source.name
+        return None
+
+    async def _drain(self, fetcher: Fetcher, outcome: RoundResult) -> None:
+        """Fetch pending links until none is left (or only ones that keep failing)."""
+        tried: set[str] = set()
+        while True:
+            batch = [p for p in self.log.pending(self.batch + len(tried)) if p.url not in tried][: self.batch]
+            if not batch:
+                return
+            tried.update(p.url for p in batch)
+            await asyncio.gather(*(self._ingest(fetcher, p, outcome) for p in batch))
+
+    # -- one round -----------------------------------------------------------------------
+    async def run_round(self, fetcher: Fetcher, *, all_sources: bool = False) -> RoundResult:
+        outcome = RoundResult()
+        schedule = plan(self.config, self.log.sources())
+        sources = self.config.sources if all_sources else schedule.due
+        polls = await asyncio.gather(*(self._poll(fetcher, s) for s in sources))
+        for poll in polls:
+            outcome.polled += 1
+            outcome.poll_errors += poll.error is not None
+            outcome.links_new += self.log.discover(poll.links, poll.source.name)
+        unreachable = bool(polls) and all(p.fetch.outcome == "network_error" for p in polls)
+        if polls:  # a round with nothing due says nothing about the network
+            self._note_network(unreachable)
+        if not unreachable:  # offline, the one line above says it all; details are on /status
+            self._note_sources(polls)
+        outcome.offline = self.status.offline
+        if not unreachable:
+            await self._drain(fetcher, outcome)
+        self.status.rounds += 1
+        self.status.last_round_at = _now()
+        self.log.prune()
+        log.info(
+            "round %d: %d sources polled (%d with errors), %d new links, %d articles added, %d failed",
+            self.status.rounds, outcome.polled, outcome.poll_errors, outcome.links_new, outcome.added, outcome.failed,
+        )  # fmt: skip
+        return outcome
+
+    def _note_sources(self, polls: list[PollResult]) -> None:
+        """A source's trouble is logged when it starts or changes, not every round:
+        a source down for a day must not bury the log."""
+        for poll in polls:
+            before = self._prior_errors.get(poll.source.name)
+            if poll.error is not None and poll.error != before:
+                log.warning("source %s: %s", poll.source.name, poll.error)
+            elif poll.error is None and before is not None:
+                log.warning("source %s: answering again", poll.source.name)
+
+    def _note_network(self, unreachable: bool) -> None:
+        """Say once that the network is gone (and once that it is back), not every round."""
+        if unreachable and not self.status.offline:
+            self.status.offline = True
+            self.status.offline_since = _now()
+            self.status.message = (
+                f"network unreachable: no source answered; serving the {self.archive.count()} articles "
+                "the archive holds and trying again on schedule"
+            )
+            log.warning("%s", self.status.message)
+        elif not unreachable and self.status.offline:
+            self.status.offline = False
+            self.status.offline_since = None
+            self.status.message = None
+            log.warning("network reachable again")
+
+    async def loop(self, fetcher: Fetcher, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            try:
+                await self.run_round(fetcher)
+            except Exception:  # one bad round must not stop the engine or the portal
+                log.exception("round failed")
+            schedule = plan(self.config, self.log.sources())
+            wait = 60.0
+            if schedule.next_wake is not None:
+                wait = max(1.0, (schedule.next_wake - datetime.now(UTC)).total_seconds())
+            if schedule.due:
+                wait = 1.0
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=wait)
+
+    def status_options(self) -> StatusOptions:
+        return StatusOptions(log=self.log, count_articles=self.archive.count, engine=self.status)
+
+
+def build_app(engine: Engine) -> FastAPI:
+    """The portal over the engine's archive, with ``/status`` mounted on it."""
+    from kabar.serve.app import create_app
+    from kabar.serve.state import ServeOptions
+
+    app = create_app(ServeOptions(db=engine.config.db, archive=engine.archive))
+    router = status_router(engine.status_options())
+    app.include_router(router)
+    return app
+
+
+async def _serve(engine: Engine, fetcher: Fetcher) -> None:
+    import uvicorn
+
+    app = build_app(engine)
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app, host=engine.config.host, port=engine.config.port, log_level="warning", lifespan="on"
+        )
+    )
+    stop = asyncio.Event()
+    worker = asyncio.create_task(engine.loop(fetcher, stop))
+    log.warning(
+        "kabar run: portal on http://%s:%d/ (status at /status)", engine.config.host, engine.config.port
+    )
+    try:
+        await server.serve()
+    finally:
+        # Stop now, mid-round if need be: a page being stored finishes in its thread
+        # (asyncio.run waits for it) and anything unfinished is still pending next time.
+        stop.set()
+        worker.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await worker
+
+
+async def _run(options: RunOptions) -> RunResult:
+    config = options.config
+    out = RunResult()
+    archive = open_archive(config.db)
+    try:
+        engine = Engine(config, archive, batch=options.batch)
+        async with Fetcher(config.fetch_options(), on_record=engine._record) as fetcher:
+            if options.once or not options.serve:
+                out.rounds.append(await engine.run_round(fetcher, all_sources=True))
+            else:
+                await _serve(engine, fetcher)
+        out.articles = archive.count()
+    finally:
+        archive.close()
+    return out
+
+
+def run_engine(options: RunOptions) -> RunResult:
+    return asyncio.run(_run(options))
+
+
+__all__ = ["Engine", "RoundResult", "RunOptions", "RunResult", "build_app", "run_engine"]

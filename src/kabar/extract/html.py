@@ -1,0 +1,254 @@
+"""The HTML reader: one news page's HTML in, one :class:`Article` out.
+
+Body text starts from trafilatura (or a portal profile's container), images
+stay in place with caption and credit, and the metadata trafilatura gets wrong
+on Indonesian portals (time zone, bylines, datelines, related lists) is read
+from JSON-LD, meta tags and the visible page. Input is capped at
+``MAX_HTML_CHARS`` characters (the cut is named in ``Article.missing``), so
+time and memory stay bounded; scripts are parsed away, never executed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+
+from kabar.extract import ExtractError
+from kabar.extract.html_authors import find_authors
+from kabar.extract.html_body import Body, generic_body, lead_figures, profile_body
+from kabar.extract.html_fields import (
+    cited_sources,
+    find_headline,
+    find_outlet,
+    find_tags,
+    find_time,
+)
+from kabar.extract.html_meta import PageMeta, read_meta
+from kabar.extract.html_parse import MAX_HTML_CHARS, HtmlInputError, parse_html, strip_inert
+from kabar.extract.html_related import find_related
+from kabar.extract.html_text import byline, is_furniture_text, split_dateline
+from kabar.extract.html_time import parse_visible_time
+from kabar.extract.profiles import Profile, host_of, profile_for_host
+from kabar.model import Article, Image, RawPage, normalise_space
+
+__all__ = ["MAX_HTML_CHARS", "HtmlOptions", "extract_html"]
+
+
+@dataclass(frozen=True, slots=True)
+class HtmlOptions:
+    favor_precision: bool = True  # trafilatura's setting for the generic body
+    use_profiles: bool = True
+    related: bool = True
+
+
+def _page_url(page: RawPage, meta: PageMeta) -> str | None:
+    return page.url or meta.canonical or meta.first("og:url")
+
+
+def _profile(page: RawPage, meta: PageMeta, options: HtmlOptions) -> Profile | None:
+    if not options.use_profiles:
+        return None
+    for url in (page.url, meta.canonical, meta.first("og:url")):
+        if profile := profile_for_host(host_of(url)):
+            return profile
+    return None
+
+
+def _clean_paragraphs(body: Body, headline: str | None) -> list[str]:
+    """Drop furniture and byline lines; keep every image before the same paragraph."""
+    out: list[str] = []
+    kept_before: list[int] = []  # kept paragraphs before original index i
+    head = normalise_space(headline or "").lower()
+    after_label = after_tags = False
+    for i, text in enumerate(body.paragraphs):
+        kept_before.append(len(out))
+        if out and _TAIL_HEADING.match(text):
+            kept_before.extend([len(out)] * (len(body.paragraphs) - i))
+            break  # a related-news heading ends the story ("Berita Terkait", "Jangan Lewatkan")
+        label_only = _LABEL_ONLY.match(text) is not None
+        if after_tags and "," in text and len(text) < _MAX_TAG_LIST_CHARS:
+            after_tags = False
+            continue  # the tag list under a "Tags" label
+        after_tags = _TAGS_LABEL.match(text) is not None
+        # "Penulis" / ": Ani Lestari" split over two table cells.
+        if (
+            is_furniture_text(text)
+            or byline(text) is not None
+            or label_only
+            or (after_label and text.startswith(":"))
+        ):
+            after_label = label_only
+            continue
+        after_label = False
+        if i < 3 and head and normalise_space(text).lower() == head:
+            continue
+        out.append(text)
+    kept_before = kept_before[: len(body.paragraphs)]
+    kept_before.append(len(out))
+    out = _trim_edges(out, kept_before)
+    for image in body.images:
+        image.position = kept_before[max(0, min(image.position, len(body.paragraphs)))]
+    return out
+
+
+_TAIL_HEADING = re.compile(
+    r"^(?:berita|artikel)\s+(?:terkait|lainnya|lain|pilihan|rekomendasi)\b|^jangan\s+lewatkan\b|^related\s+(?:news|articles)$",
+    re.IGNORECASE,
+)
+_TAGS_LABEL = re.compile(r"^(?:tags?|topik|topics?)\s*:?$", re.IGNORECASE)
+_MAX_TAG_LIST_CHARS = 600
+_LABEL_ONLY = re.compile(
+    r"^(?:penulis|reporter|editor|redaktur|pewarta|sumber|fotografer|photographer|foto|oleh)\s*:?$",
+    re.IGNORECASE,
+)
+_MAX_CRUMB_CHARS = 25  # "home", "Headline", "Berita › Nasional": labels, not story text
+_MAX_TIME_LINE_CHARS = 60
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+_CLOCK = re.compile(r"\b\d{1,2}[:.h]\d{2}\b")
+
+
+def _is_crumb(text: str) -> bool:
+    t = text.strip()
+    if _is_dateline_only(t) or (t.isupper() and "," in t):  # "BAAR, SWITZERLAND": a dateline line
+        return False
+    if len(t) <= _MAX_CRUMB_CHARS and not t.endswith((".", "!", "?", '"', "”")):
+        return True
+    if len(t) > _MAX_TIME_LINE_CHARS:
+        return False
+    # A bare date-and-time line ("November 20, 2019 - 11:28 AMT"): the page's time, not its text.
+    return parse_visible_time(t) is not None or bool(_YEAR.search(t) and _CLOCK.search(t))
+
+
+def _trim_edges(paragraphs: list[str], kept_before: list[int]) -> list[str]:
+    """Drop label crumbs and a bare time line before the story; join a detached
+    dateline ("Jakarta -") to the paragraph it opens."""
+    out = list(paragraphs)
+    lead = 0
+    while lead < len(out) - 1 and _is_crumb(out[lead]):
+        lead += 1
+    if lead:
+        out = out[lead:]
+        kept_before[:] = [max(0, k - lead) for k in kept_before]
+    if len(out) > 1 and _is_dateline_only(out[0]):
+        out[1] = f"{out[0]} {out[1]}"
+        out = out[1:]
+        kept_before[:] = [max(0, k - 1) for k in kept_before]
+    return out
+
+
+_AGENCIES = {"antara", "reuters", "ap", "afp", "bbc", "cnn", "xinhua", "tempo", "kompas"}
+_MAX_SIGNATURE_WORDS = 4
+
+
+def _signature(paragraphs: list[str]) -> str | None:
+    """A closing line in capitals ("DINI TEJA", "ANTARA"): the reporter's or agency's signature."""
+    if len(paragraphs) < 2:
+        return None
+    last = paragraphs[-1].strip()
+    words = last.split()
+    if 0 < len(words) <= _MAX_SIGNATURE_WORDS and last.isupper() and all(w.isalpha() for w in words):
+        return last
+    return None
+
+
+def _is_dateline_only(text: str) -> bool:
+    t = text.strip()
+    return len(t) < 60 and t.endswith(("-", "–", "—")) and len(t.split()) <= 6
+
+
+def _add_lead(body: Body, lead: list[Image]) -> None:
+    """Put the lead photo first; where the body already holds it, give it the caption."""
+    by_url = {i.url: i for i in body.images if i.url}
+    for image in lead:
+        same = by_url.get(image.url) if image.url else None
+        if same is None:
+            body.images.insert(0, image)
+        elif not same.caption and not same.credit:
+            same.caption, same.credit = image.caption, image.credit
+
+
+def _apply_drops(tree: etree._Element, profile: Profile | None) -> None:
+    for xp in profile.drop if profile else ():
+        for node in tree.xpath(xp):
+            if isinstance(node, etree._Element) and node.getparent() is not None:
+                node.getparent().remove(node)
+
+
+def extract_html(page: RawPage, options: HtmlOptions | None = None) -> Article:
+    options = options or HtmlOptions()
+    try:
+        parsed = parse_html(page.content)
+    except HtmlInputError as exc:
+        raise ExtractError(f"{page.source or 'page'}: {exc}") from exc
+    tree = parsed.tree
+    meta = read_meta(tree)
+    url = _page_url(page, meta)
+    profile = _profile(page, meta, options)
+    strip_inert(tree)
+    outlet = find_outlet(meta, profile, url)
+    site_names = {
+        n.lower() for n in (outlet, meta.first("og:site_name"), profile.name if profile else None) if n
+    }
+    site_names |= {s.lower() for s in (profile.title_suffixes if profile else ())}
+    headline = find_headline(tree, meta, profile, site_names)
+    found_time = find_time(tree, meta, profile)
+    authors = find_authors(tree, meta, profile, site_names)
+
+    _apply_drops(tree, profile)
+    body = profile_body(tree, profile.body, url) if profile and profile.body else None
+    if body is None:
+        # On a known portal whose profile names no matching container, trafilatura's full mode
+        # (with its readability/jusText comparison) reads old portal layouts better than fast mode.
+        body = generic_body(tree, parsed.text, url, options.favor_precision, fast=profile is None)
+    if profile and profile.captions:
+        _add_lead(body, lead_figures(tree, profile.captions, url))
+    paragraphs = _clean_paragraphs(body, headline)
+    signature = _signature(paragraphs)
+    if signature is not None:
+        paragraphs.pop()
+        if not authors and signature.lower() not in _AGENCIES:
+            authors = [signature]
+    dateline = split_dateline(paragraphs[0]) if paragraphs else None
+    if dateline and dateline.text and paragraphs:
+        paragraphs[0] = dateline.rest
+
+    ld = meta.article_ld()
+    article = Article(
+        headline=headline,
+        published=found_time.value if found_time and found_time.value.tzinfo else None,
+        published_text=found_time.text if found_time else None,
+        outlet=outlet,
+        authors=authors,
+        language=(meta.lang or "id").split("-")[0].lower() or "id",
+        dateline=dateline.text if dateline else None,
+        dateline_place=dateline.place if dateline else None,
+        paragraphs=paragraphs,
+        images=body.images,
+        sources=cited_sources(body.links, host_of(url)),
+        tags=find_tags(tree, meta, profile),
+        description=meta.first("og:description", "description", "twitter:description"),
+        section=meta.first("article:section")
+        or (str(ld.get("articleSection")) if ld and ld.get("articleSection") else None),
+        url=page.url or url,
+        canonical_url=meta.canonical or meta.first("og:url"),
+        captured_at=page.captured_at,
+        extractor="html",
+    )
+    if options.related:
+        exclude = {u for u in (url, article.canonical_url) if u}
+        article.related = find_related(
+            tree, profile.related if profile else (), url, exclude, page.captured_at
+        )
+    article.missing = _missing(article, parsed.truncated)
+    return article
+
+
+def _missing(article: Article, truncated: bool) -> list[str]:
+    missing = [name for name in ("headline", "published", "paragraphs") if not getattr(article, name)]
+    if not article.authors:
+        missing.append("authors")
+    if truncated:
+        missing.append(f"content after {MAX_HTML_CHARS} characters (page cut)")
+    return missing

@@ -1,0 +1,211 @@
+"""Walk an article container in document order: paragraphs and figures.
+
+Why by hand: trafilatura gives good paragraphs but loses where images stand
+and never pairs an image with its ``<figcaption>``/caption div and credit;
+this walker keeps both, in place, for a container already chosen (a portal
+profile's body selector, or the element holding trafilatura's paragraphs).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+from lxml import etree
+
+from kabar.extract.html_captions import (
+    Caption,
+    caption_of,
+    from_caption_element,
+    is_caption_element,
+    split_credit,
+    usable_image_url,
+)
+
+_BLOCK_TAGS = frozenset(
+    [
+        "p",
+        "div",
+        "section",
+        "article",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "ul",
+        "ol",
+        "blockquote",
+        "table",
+        "tr",
+        "td",
+        "th",
+        "dl",
+        "dt",
+        "dd",
+        "center",
+        "main",
+        "pre",
+    ]
+)
+_SKIP_TAGS = frozenset(
+    ["nav", "aside", "footer", "form", "button", "select", "input", "textarea", "label", "header", "menu"]
+)
+# class/id fragments of page furniture inside article containers.
+_FURNITURE_ATTR = re.compile(
+    r"(?:^|[\s_-])(?:share|sharing|social|sosmed|related|terkait|baca-?juga|bacajuga|readalso|read-also"
+    r"|newsletter|subscribe|iklan|ads?|advert\w*|adsense|banner|comment\w*|komentar|tags?|breadcrumbs?"
+    r"|byline|promo|recommend\w*|rekomendasi|popular|terpopuler|sidebar|widget|pagination|paging"
+    r"|video-?player|author-box|box-?author|follow|sticky|outbrain|taboola|mgid)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+
+
+@dataclass(slots=True)
+class Figure:
+    url: str | None
+    caption: str | None
+    credit: str | None
+
+
+@dataclass(slots=True)
+class Blocks:
+    paragraphs: list[str] = field(default_factory=list)
+    figures: list[tuple[int, Figure]] = field(default_factory=list)  # (position, figure)
+    links: list[tuple[str, str]] = field(default_factory=list)  # (href, text) inside paragraphs
+
+
+def is_furniture(el: etree._Element) -> bool:
+    attrs = f"{el.get('class') or ''} {el.get('id') or ''}"
+    return bool(attrs.strip()) and bool(_FURNITURE_ATTR.search(attrs))
+
+
+_IMAGE_EXT = (".jpg", ".jpeg", ".png", ".gif", ".webp")
+
+
+_MAX_TAIL_CAPTION = 300
+_PHOTO_LABEL = re.compile(r"(?:^|[\s.(])(?:Foto|FOTO|Photo)\s*:\s*\S")
+
+
+def _tail_caption(img: etree._Element) -> bool:
+    tail = " ".join((img.tail or "").split())
+    return bool(tail) and "©" in tail and len(tail) <= _MAX_TAIL_CAPTION
+
+
+def _inside_link(el: etree._Element) -> bool:
+    for anc in el.iterancestors():
+        if anc.tag == "a":
+            return not (anc.get("href") or "").lower().split("?")[0].endswith(_IMAGE_EXT)
+        if anc.tag in ("p", "figure", "article", "body"):
+            return False
+    return False
+
+
+class _Walker:
+    def __init__(self, base_url: str | None) -> None:
+        self.base_url = base_url
+        self.out = Blocks()
+        self.inline: list[str] = []
+        self.seen_images: set[str] = set()
+
+    def flush(self) -> None:
+        text = " ".join("".join(self.inline).split())
+        self.inline = []
+        if not text:
+            return
+        # A short line right after an uncaptioned image, labelled "Foto: …", is that image's caption.
+        last = self.out.figures[-1] if self.out.figures else None
+        if (
+            last is not None
+            and last[0] == len(self.out.paragraphs)
+            and last[1].caption is None
+            and len(text) <= _MAX_TAIL_CAPTION
+            and _PHOTO_LABEL.search(text)
+        ):
+            cap = split_credit(text)
+            last[1].caption, last[1].credit = cap.caption, cap.credit
+            return
+        self.out.paragraphs.append(text)
+
+    def figure(self, el: etree._Element, img: etree._Element | None, whole: bool = False) -> None:
+        url = usable_image_url(img, self.base_url) if img is not None else None
+        if url and url in self.seen_images:
+            return
+        if url:
+            self.seen_images.add(url)
+        if whole:
+            cap: Caption | None = from_caption_element(el)
+        else:
+            cap = caption_of(el if el.tag == "figure" or img is None else img)
+        if url is None and cap is None:
+            return
+        self.flush()
+        caption, credit = (cap.caption, cap.credit) if cap else (None, None)
+        self.out.figures.append((len(self.out.paragraphs), Figure(url, caption, credit)))
+
+    def tail_figure(self, img: etree._Element) -> None:
+        """``<img>Caption ©Credit`` — the caption is the text right after the image."""
+        url = usable_image_url(img, self.base_url)
+        if url:
+            self.seen_images.add(url)
+        self.flush()
+        cap = split_credit(img.tail or "")
+        self.out.figures.append((len(self.out.paragraphs), Figure(url, cap.caption, cap.credit)))
+
+    def walk(self, el: etree._Element) -> None:
+        for child in el:
+            tag = child.tag if isinstance(child.tag, str) else ""
+            if tag.lower() == "img" and _tail_caption(child) and not _inside_link(child):
+                self.tail_figure(child)
+                continue
+            if tag:
+                self.visit(child, tag.lower())
+            if child.tail:
+                self.inline.append(child.tail)
+
+    def visit(self, el: etree._Element, tag: str) -> None:
+        if tag in _SKIP_TAGS or is_furniture(el):
+            return
+        if is_caption_element(el):
+            img = el.find(".//img")
+            if img is not None and not _inside_link(img):  # a caption box holding its own image
+                self.figure(el, img, whole=True)
+            return
+        if tag == "br":
+            self.flush()
+            return
+        if tag == "figure":
+            self.figure(el, el.find(".//img"))
+            return
+        if tag == "img":
+            if not _inside_link(el):  # a linked thumbnail belongs to another story
+                self.figure(el, el)
+            return
+        if tag == "a":
+            href = el.get("href") or ""
+            text = " ".join("".join(el.itertext()).split())
+            if href and text and not href.lower().startswith(("javascript:", "data:", "#")):
+                self.out.links.append((urljoin(self.base_url or "", href), text))
+        block = tag in _BLOCK_TAGS
+        if block:
+            self.flush()
+        if el.text:
+            self.inline.append(el.text)
+        self.walk(el)
+        if block:
+            self.flush()
+
+
+def walk_container(container: etree._Element, base_url: str | None = None) -> Blocks:
+    walker = _Walker(base_url)
+    if container.text:
+        walker.inline.append(container.text)
+    walker.walk(container)
+    walker.flush()
+    return walker.out
+
+
+__all__ = ["Blocks", "Figure", "is_furniture", "split_credit", "walk_container"]

@@ -1,0 +1,244 @@
+"""The article body: paragraphs, and images in place with caption and credit.
+
+Two paths: a portal profile's body container walked directly, or, for any
+other site, trafilatura's paragraphs with the images of the container that
+holds them placed between the same paragraphs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import trafilatura
+from lxml import etree
+
+from kabar.extract.html_blocks import Blocks, Figure, walk_container
+from kabar.extract.html_captions import (
+    Caption,
+    caption_of,
+    from_caption_element,
+    is_caption_element,
+    usable_image_url,
+)
+from kabar.model import Image, normalise_space
+
+_MIN_PROFILE_CHARS = 100  # a photo page's one paragraph is ~140 characters
+_KEY_CHARS = 60
+_LONG_PARAGRAPH = 60
+_PREFIX_CHARS = 8
+_MAX_HITS = 8
+
+
+@dataclass(slots=True)
+class Body:
+    paragraphs: list[str] = field(default_factory=list)
+    images: list[Image] = field(default_factory=list)
+    links: list[tuple[str, str]] = field(default_factory=list)
+    container: etree._Element | None = None
+    method: str = "none"
+
+
+def _key(text: str) -> str:
+    return normalise_space(text)[:_KEY_CHARS].lower()
+
+
+def _images(figures: list[tuple[int, Figure]]) -> list[Image]:
+    return [Image(caption=f.caption, credit=f.credit, position=pos, url=f.url) for pos, f in figures]
+
+
+def _outermost(nodes: list[etree._Element]) -> list[etree._Element]:
+    chosen = set(nodes)
+    return [n for n in nodes if not any(a in chosen for a in n.iterancestors())]
+
+
+def profile_body(tree: etree._Element, xpaths: tuple[str, ...], base: str | None) -> Body | None:
+    for xp in xpaths:
+        nodes = [n for n in tree.xpath(xp) if isinstance(n, etree._Element)]
+        if not nodes:
+            continue
+        blocks = Blocks()
+        seen: set[str] = set()
+        for node in _outermost(nodes):
+            part = walk_container(node, base)
+            if any(p in seen for p in part.paragraphs[:3]):
+                continue  # the same text printed twice (mobile and desktop copies)
+            seen.update(part.paragraphs)
+            offset = len(blocks.paragraphs)
+            blocks.paragraphs.extend(part.paragraphs)
+            blocks.figures.extend((pos + offset, fig) for pos, fig in part.figures)
+            blocks.links.extend(part.links)
+        if sum(len(p) for p in blocks.paragraphs) >= _MIN_PROFILE_CHARS:
+            return Body(blocks.paragraphs, _images(blocks.figures), blocks.links, nodes[0], "profile")
+    return None
+
+
+# trafilatura's precision mode sometimes keeps only a fragment of a long story
+# (measured on the Zyte benchmark: wired.com pages keep a third). When its
+# output is short, the recall mode is asked too, and taken when it finds more
+# than twice as much. Both run with ``fast=True`` (no readability/jusText
+# fallback comparison): together they cost less than one default run.
+_SHORT_BODY_CHARS = 2000
+_FAST_FAILED_CHARS = 500
+_RECALL_GAIN = 2.0
+
+
+def _trafilatura_text(html_text: str, url: str | None, *, fast: bool, precision: bool, recall: bool) -> str:
+    text = trafilatura.extract(
+        html_text,
+        url=url,
+        fast=fast,
+        favor_precision=precision,
+        favor_recall=recall,
+        include_comments=False,
+        include_tables=True,
+        with_metadata=False,
+        deduplicate=False,
+    )
+    return text or ""
+
+
+def trafilatura_paragraphs(
+    html_text: str, url: str | None, favor_precision: bool, fast: bool = True
+) -> list[str]:
+    text = _trafilatura_text(html_text, url, fast=fast, precision=favor_precision, recall=False)
+    if fast and len(text) < _FAST_FAILED_CHARS:  # fast mode lost the story: let the fallbacks compare
+        text = _trafilatura_text(html_text, url, fast=False, precision=favor_precision, recall=False)
+    if len(text) < _SHORT_BODY_CHARS:
+        fuller = _trafilatura_text(html_text, url, fast=True, precision=False, recall=True)
+        if len(fuller) > _RECALL_GAIN * len(text):
+            text = fuller
+    return [p for line in text.split("\n") if (p := normalise_space(line))]
+
+
+def _container_of(tree: etree._Element, paragraphs: list[str]) -> etree._Element | None:
+    """The lowest element holding the first and the last of ``paragraphs``."""
+    long = [p for p in paragraphs if len(p) >= _LONG_PARAGRAPH]  # headline, copyright lines are short
+    if not long:
+        return None
+    wanted = {_key(long[0]), _key(long[-1])}
+    # A cheap prefix test first: normalising every element's text is the costly part.
+    starts = {k[:_PREFIX_CHARS] for k in wanted}
+    hits: list[etree._Element] = []
+    for el in tree.iter("p", "div", "li", "blockquote", "h2", "h3", "span", "td"):
+        own = (el.text or "").lstrip()
+        if own:
+            if own[:_PREFIX_CHARS].lower() in starts and _key(own) in wanted:
+                hits.append(el)
+        elif el.tag in ("p", "li", "blockquote") and len(el):
+            whole = "".join(el.itertext()).lstrip()
+            if whole[:_PREFIX_CHARS].lower() in starts and _key(whole) in wanted:
+                hits.append(el)
+        if len(hits) > _MAX_HITS:
+            break
+    if not hits:
+        return None
+    ancestors = [set(h.iterancestors()) | {h} for h in hits]
+    common = set.intersection(*ancestors)
+    node: etree._Element | None = hits[0]
+    while node is not None and node not in common:
+        node = node.getparent()
+    return node
+
+
+def place_figures(walked: Blocks, paragraphs: list[str]) -> list[Image]:
+    """Images of a walked container, positioned before the trafilatura paragraph they precede."""
+    index = {_key(p): i for i, p in enumerate(paragraphs)}
+    seen = 0  # how many of ``paragraphs`` stand before the walker's current point
+    images: list[Image] = []
+    figures = iter(walked.figures)
+    pending = next(figures, None)
+    for i, text in enumerate([*walked.paragraphs, ""]):
+        while pending is not None and pending[0] <= i:
+            fig = pending[1]
+            images.append(Image(caption=fig.caption, credit=fig.credit, position=seen, url=fig.url))
+            pending = next(figures, None)
+        hit = index.get(_key(text))
+        if hit is not None:
+            seen = max(seen, hit + 1)
+    return images
+
+
+_MAX_LIST_HEADING_CHARS = 40  # "Popular Photos", "Berita Terpopuler": a list's heading, not a sentence
+
+
+def _is_link_list(tree: etree._Element, paragraphs: list[str]) -> bool:
+    """Every line is the whole text of a link, or a short heading over such links.
+
+    On a photo gallery or video page with no story text, trafilatura falls back to the
+    sidebar's "popular" lists: headlines of other articles, each one a link. A story has
+    sentences that are not themselves links, so a body made only of link lines is navigation.
+    """
+    if not paragraphs:
+        return False
+    links = {normalise_space("".join(a.itertext())).lower() for a in tree.iter("a") if a.get("href")}
+    linked = 0
+    for text in paragraphs:
+        if text.lower() in links:
+            linked += 1
+        elif len(text) > _MAX_LIST_HEADING_CHARS or text.endswith((".", "!", "?", '"', "”")):
+            return False
+    return linked > 0
+
+
+def generic_body(
+    tree: etree._Element, html_text: str, base: str | None, favor_precision: bool, fast: bool = True
+) -> Body:
+    paragraphs = trafilatura_paragraphs(html_text, base, favor_precision, fast)
+    if _is_link_list(tree, paragraphs):
+        return Body([], [], [], None, "link-list")
+    container = _container_of(tree, paragraphs)
+    # The lead photo usually stands above the text block, inside the same <article>.
+    article = next((a for a in container.iterancestors("article")), None) if container is not None else None
+    container = article if article is not None else container
+    if container is None:
+        return Body(paragraphs, [], [], None, "trafilatura")
+    walked = walk_container(container, base)
+    return Body(paragraphs, place_figures(walked, paragraphs), walked.links, container, "trafilatura")
+
+
+def _picture_of(node: etree._Element, base: str | None) -> etree._Element | None:
+    """The block's own picture, else the one just before it: a photo page's caption line
+    stands under its photo as a sibling ("<img class=bigpic><div class=gal_rating>…")."""
+    inside = [i for i in node.iter("img") if usable_image_url(i, base)]  # not the gallery's arrows
+    if inside:
+        return inside[0]
+    if node.find(".//img") is not None:
+        return node.find(".//img")
+    for sib in node.itersiblings(preceding=True):
+        if not isinstance(sib.tag, str):
+            continue
+        pictures = [sib] if sib.tag == "img" else list(sib.iter("img"))
+        usable = [i for i in pictures if usable_image_url(i, base)]
+        if usable:
+            return usable[-1]
+        if "".join(sib.itertext()).strip():
+            break  # text between them: that picture belongs to something else
+    return None
+
+
+def lead_figures(tree: etree._Element, xpaths: tuple[str, ...], base: str | None) -> list[Image]:
+    """The photo a portal prints above its text block (a profile's ``captions`` selector)."""
+    for xp in xpaths:
+        images: list[Image] = []
+        for node in tree.xpath(xp):
+            if not isinstance(node, etree._Element):
+                continue
+            img = node if node.tag == "img" else _picture_of(node, base)
+            url = usable_image_url(img, base) if img is not None else None
+            url = url or usable_image_url(node, base)  # <figure data-image="…"> around a lazy <img>
+            inner = next((c for c in node.iter() if c is not node and is_caption_element(c)), None)
+            if inner is not None:
+                cap: Caption | None = from_caption_element(inner)
+            elif "".join(node.itertext()).strip():  # the block's own text is its caption
+                cap = from_caption_element(node)
+            else:
+                cap = caption_of(img) if img is not None else None
+            if url or cap:
+                images.append(
+                    Image(caption=cap.caption if cap else None, credit=cap.credit if cap else None, url=url)
+                )
+        if len(images) > 1:  # a photo story's gallery: its pictures carry captions, thumbnails don't
+            images = [i for i in images if i.caption]
+        if images:
+            return images
+    return []

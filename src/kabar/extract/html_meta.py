@@ -1,0 +1,123 @@
+"""Page-level metadata of an HTML page: meta tags, JSON-LD, canonical URL.
+
+Read before scripts are stripped (JSON-LD lives in ``<script>``); the JSON is
+parsed, never executed.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml import etree
+
+_MAX_JSONLD_CHARS = 500_000
+_ARTICLE_TYPES = {
+    "newsarticle",
+    "article",
+    "reportagenewsarticle",
+    "blogposting",
+    "webpage",
+    "analysisnewsarticle",
+}
+
+
+@dataclass(slots=True)
+class PageMeta:
+    meta: dict[str, list[str]] = field(default_factory=dict)
+    jsonld: list[dict[str, Any]] = field(default_factory=list)
+    canonical: str | None = None
+    title: str | None = None
+    lang: str | None = None
+
+    def first(self, *keys: str) -> str | None:
+        for key in keys:
+            for value in self.meta.get(key, []):
+                if value.strip():
+                    return value.strip()
+        return None
+
+    def all(self, *keys: str) -> list[str]:
+        return [v.strip() for key in keys for v in self.meta.get(key, []) if v.strip()]
+
+    def article_ld(self) -> dict[str, Any] | None:
+        """The JSON-LD object describing the article itself, if any."""
+        best: dict[str, Any] | None = None
+        for obj in self.jsonld:
+            types = obj.get("@type")
+            names = {str(t).lower() for t in (types if isinstance(types, list) else [types])}
+            if names & _ARTICLE_TYPES and (best is None or "headline" in obj):
+                best = obj
+                if "newsarticle" in names or "article" in names:
+                    return obj
+        return best
+
+
+def _flatten_ld(data: Any, out: list[dict[str, Any]], depth: int = 0) -> None:
+    if depth > 4:
+        return
+    if isinstance(data, list):
+        for item in data:
+            _flatten_ld(item, out, depth + 1)
+    elif isinstance(data, dict):
+        out.append(data)
+        if "@graph" in data:
+            _flatten_ld(data["@graph"], out, depth + 1)
+
+
+def _parse_ld(text: str) -> Any:
+    text = text.strip()
+    if not text or len(text) > _MAX_JSONLD_CHARS:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        # Portals often leave raw newlines or tabs inside JSON strings.
+        try:
+            return json.loads(text.replace("\n", " ").replace("\r", " ").replace("\t", " "))
+        except ValueError:
+            return None
+
+
+def read_meta(tree: etree._Element) -> PageMeta:
+    meta = PageMeta()
+    for el in tree.iter("meta"):
+        key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
+        content = el.get("content")
+        if key and content is not None:
+            meta.meta.setdefault(key, []).append(content)
+    for el in tree.iter("script"):
+        if (el.get("type") or "").strip().lower() == "application/ld+json":
+            _flatten_ld(_parse_ld(el.text or ""), meta.jsonld)
+    for el in tree.iter("link"):
+        rel = (el.get("rel") or "").lower().split()
+        if "canonical" in rel and el.get("href"):
+            meta.canonical = el.get("href", "").strip() or None
+            break
+    title = tree.find(".//title")
+    if title is not None:
+        meta.title = " ".join("".join(title.itertext()).split()) or None
+    html_el = tree if tree.tag == "html" else tree.find(".//html")
+    if html_el is not None:
+        meta.lang = html_el.get("lang")
+    return meta
+
+
+def ld_text(value: Any) -> str | None:
+    """A JSON-LD value as text: a string, or a ``{"name": ...}`` object."""
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, dict):
+        name = value.get("name")
+        return name.strip() if isinstance(name, str) and name.strip() else None
+    if isinstance(value, list) and value:
+        return ld_text(value[0])
+    return None
+
+
+def ld_names(value: Any) -> list[str]:
+    if isinstance(value, list):
+        return [n for v in value for n in ld_names(v)]
+    text = ld_text(value)
+    return [text] if text else []

@@ -1,0 +1,135 @@
+"""Text-level furniture and datelines in an HTML article's paragraphs.
+
+Why by hand: trafilatura keeps "Baca juga: …" lines, "(ant/ndr)" editor codes,
+"Halaman 1 2 3" page links and copyright lines as body text on Indonesian
+portals; these rules remove them while keeping the article's own text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_FURNITURE = re.compile(
+    r"^(?:baca\s+juga|lihat\s+juga|simak\s+juga|tonton\s+juga|simak\s+video|lihat\s+video|artikel\s+terkait"
+    r"|berita\s+terkait|baca\s+selengkapnya|baca\s+berita|klik\s+di\s?sini|dapatkan\s+update|ikuti\s+(?:kami|berita)"
+    r"|download\s+aplikasi|unduh\s+aplikasi|saksikan\s+(?:juga|video)|follow\s+(?:us|kami)|share\s*:|bagikan\s*:"
+    r"|advertisement|iklan$|scroll\s+to\s+continue|gulir\s+untuk|loading\.{0,3}$|related\s*:|see\s+also\s*:"
+    r"|cek\s+berita|disclaimer\s*:\s*komentar|read\s+(?:more|also)\s*:|sign\s+up\s+for|subscribe\s+to)",
+    re.IGNORECASE,
+)
+# Interface words standing alone on a line (any language the benchmark pages use).
+_LABEL_LINE = re.compile(
+    r"^(?:tags?|topik|by|oleh|text\s+size|comments?|komentar|share|bagikan|print|cetak|tweet|"
+    r"updated(?:\s+at)?\s+[\d:.apm ]+|diperbarui\s+[\d:.]+)\s*:?$",
+    re.IGNORECASE,
+)
+_SHORTCODE = re.compile(r"^\[\w+[^\]]*\].*\[/\w+\]$")
+_REPRINT = re.compile(
+    r"^this copy is for your personal, non-commercial use|^write to [\w .'-]+ at \S+@\S+$|^an error has occurred",
+    re.IGNORECASE,
+)
+_COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b|hak\s+cipta\b)|all\s+rights\s+reserved", re.IGNORECASE)
+_PAGING = re.compile(
+    r"^(?:halaman\s*:?\s*)?(?:\d+\s*){2,}(?:selanjutnya|berikutnya|next|»|›)?$|^halaman\s+\d+$", re.I
+)
+# "(ant/ndr)", "(fyk/ash)", "(mdk/fik)": editor initials closing a story.
+_EDITOR_CODE = re.compile(r"^\(\s*[a-z]{1,6}(?:\s*/\s*[a-z]{1,6}){1,3}\s*\)$", re.IGNORECASE)
+_BYLINE = re.compile(
+    r"^(?P<label>Penulis|Reporter|Fotografer|Red|Editor|Editing|Pewarta|Oleh|Laporan|Kontributor|Redaktur|Penyunting|Sumber|Foto"
+    r"|Author|Writer|By)\s*:?\s+(?P<names>.{2,120})$",
+    re.IGNORECASE,
+)
+# "JAKARTA, KOMPAS.com —", "Mataram, NTB (ANTARA News) -", "TEMPO.CO, Jakarta -",
+# "REPUBLIKA.CO.ID, JAKARTA --", "Liputan6.com, Jakarta -", "JAKARTA -".
+_DATELINE_SEP = re.compile(r"\s*(?:--|—|–|-)\s+|\s+(?:--|—|–)\s*")
+_OUTLET_TOKEN = re.compile(
+    r"\(?[\w/ ]*\b(?:ANTARA|Antara|VIVA|VIVAnews|detik\w*)\b[\w/ .]*\)?|\(?\b[\w-]+(?:\.[A-Za-z]{2,3}){1,2}\b\)?"
+)
+_MAX_DATELINE_WORDS = 7
+
+
+@dataclass(slots=True)
+class Dateline:
+    text: str | None
+    place: str | None
+    rest: str
+
+
+def is_furniture_text(text: str) -> bool:
+    """A whole paragraph that is page furniture: the shared line rules
+    (``kabar.extract.furniture``, also used by the flattened-page reader) or the HTML-only
+    ones here (label lines, shortcodes, reprint notices, editor initials)."""
+    from kabar.extract.furniture import is_furniture as shared_is_furniture
+
+    t = text.strip()
+    if shared_is_furniture(t):
+        return True
+    return bool(
+        _FURNITURE.match(t)
+        or _COPYRIGHT.search(t[:80])
+        or _PAGING.match(t)
+        or _EDITOR_CODE.match(t)
+        or _LABEL_LINE.match(t)
+        or _SHORTCODE.match(t)
+        or _REPRINT.match(t)
+    ) or (len(t) < 3 and not t.isalnum())
+
+
+def byline(text: str) -> tuple[str, str] | None:
+    """("label", "names") when a short line is a byline ("Penulis: Ani Lestari")."""
+    t = " ".join(text.split())
+    if len(t) > 140:
+        return None
+    m = _BYLINE.match(t)
+    if not m:
+        return None
+    labelled = ":" in t[: m.start("names")]
+    if not labelled and m.group("label").lower() not in ("oleh", "by"):
+        return None
+    names = m.group("names").strip()
+    if labelled:
+        return m.group("label").lower(), names
+    # "By taking off the top half…" is a sentence, not a byline: names are a few capitalised words.
+    words = [w for w in re.split(r"[\s,&]+", names) if w and w.lower() not in ("dan", "and")]
+    if not words or len(words) > 8 or not all(w[0].isupper() or not w[0].isalpha() for w in words):
+        return None
+    return m.group("label").lower(), names
+
+
+def split_dateline(first: str) -> Dateline:
+    """Split the dateline off an article's first paragraph.
+
+    ``kabar.extract.dateline`` (shared with the flattened-page reader, outlet names as data)
+    answers first; :func:`_split_dateline_local` takes the shapes it leaves
+    ("ISTANBUL, 23 Februari 2016 (Antara/PRNewswire) --", "Kapanlagi.com -").
+    """
+    from kabar.extract.dateline import match_dateline
+
+    shared = match_dateline(first, allow_place_only=True)
+    if shared is not None and shared.rest.strip():
+        return Dateline(shared.text, shared.place, shared.rest.strip())
+    return _split_dateline_local(first)
+
+
+def _split_dateline_local(first: str) -> Dateline:
+    """Split the dateline off an article's first paragraph.
+
+    The dateline is a short opening before a dash: an outlet mark (with or
+    without a place), or a place in capitals ("JAKARTA -").
+    """
+    m = _DATELINE_SEP.search(first[:90])
+    if not m or m.start() == 0:
+        return Dateline(None, None, first)
+    prefix = first[: m.start()].strip()
+    if len(prefix.split()) > _MAX_DATELINE_WORDS or prefix.endswith((".", "!", "?", '"')):
+        return Dateline(None, None, first)
+    has_outlet = bool(_OUTLET_TOKEN.search(prefix))
+    words = prefix.replace(",", " ").split()
+    place_like = all(w[0].isupper() and w.isalpha() for w in words) and len(words) <= 3
+    if not has_outlet and not place_like:
+        return Dateline(None, None, first)
+    place = _OUTLET_TOKEN.sub(" ", prefix) if has_outlet else prefix
+    place = re.sub(r"\b\d{1,2}\s+\w+\s+\d{4}\b", " ", place)  # "ISTANBUL, 23 Februari 2016 (…)"
+    place = " ".join(place.split()).strip(" ,")
+    return Dateline(" ".join(first[: m.end()].split()), place or None, first[m.end() :].strip())

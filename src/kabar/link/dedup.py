@@ -1,0 +1,148 @@
+"""Near-duplicates and reprints: MinHash LSH over word shingles, kept in SQLite.
+
+Exact duplicates (same canonical URL or content hash) never reach this module: the
+archive's ``add`` folds them. What is left are reprints — agency copy republished
+with a new headline, furniture ("Baca juga: …"), cut short, paragraphs moved or a
+sentence edited. :class:`DedupIndexer` runs inside the ingest transaction: it signs
+the new article, looks its band keys up in an indexed table, verifies each
+candidate by estimated Jaccard (or containment, for truncations) and merges the
+groups it matched. Nothing is rebuilt and no LSH lives in memory between calls.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from sqlalchemy import bindparam, delete, insert, select, text
+from sqlalchemy.engine import Connection
+
+from kabar.link import dedup_groups
+from kabar.link.dedup_schema import dedup_bands, dedup_signatures
+from kabar.link.minhash import (
+    SignatureOptions,
+    Signer,
+    containment,
+    estimated_jaccard,
+    from_blob,
+    to_blob,
+)
+from kabar.link.shingles import ShingleOptions, paragraph_shingles
+from kabar.model import Article
+
+
+@dataclass(slots=True, frozen=True)
+class DedupOptions:
+    shingles: ShingleOptions = field(default_factory=ShingleOptions)
+    signature: SignatureOptions = field(default_factory=SignatureOptions)
+    jaccard: float = 0.5  # estimated Jaccard at or above which two texts are one reprint
+    containment: float = 0.85  # … or this share of the smaller text inside the larger (truncation)
+    containment_floor: float = 0.2  # containment is only trusted above this Jaccard (estimate noise)
+    min_containment_shingles: int = 40  # a two-line brief inside a long piece is not a reprint
+    min_shingles: int = 8  # less text than this: too little to call anything a duplicate
+    per_band_candidates: int = 100  # bounds a lookup when a bucket is crowded (boilerplate)
+
+
+@dataclass(slots=True, frozen=True)
+class Match:
+    article_id: int
+    similarity: float
+
+
+@dataclass(slots=True)
+class Signed:
+    signature: np.ndarray
+    shingles: int
+    keys: list[int]
+
+
+class DedupIndexer:
+    """The ingest hook: keeps signatures, LSH bands and duplicate groups current."""
+
+    name = "dedup"
+
+    def __init__(self, options: DedupOptions | None = None) -> None:
+        self.options = options or DedupOptions()
+        self._signer = Signer(self.options.signature)
+
+    def sign(self, article: Article) -> Signed | None:
+        shingles = paragraph_shingles(article.paragraphs, self.options.shingles)
+        if len(shingles) < self.options.min_shingles:
+            return None
+        signature = self._signer.signature(shingles)
+        return Signed(signature=signature, shingles=len(shingles), keys=self._signer.band_keys(signature))
+
+    def is_duplicate(self, a: np.ndarray, size_a: int, b: np.ndarray, size_b: int) -> float | None:
+        """The similarity if the two signed texts are reprints of each other, else None."""
+        opts = self.options
+        j = estimated_jaccard(a, b)
+        if j >= opts.jaccard:
+            return j
+        if j >= opts.containment_floor and min(size_a, size_b) >= opts.min_containment_shingles:
+            c = containment(j, size_a, size_b)
+            if c >= opts.containment:
+                return c
+        return None
+
+    def index(self, conn: Connection, article_id: int, article: Article) -> None:
+        signed = self.sign(article)
+        if signed is None:
+            return
+        matches = self.matches(conn, signed, exclude=article_id)
+        conn.execute(
+            insert(dedup_signatures).values(
+                article_id=article_id, shingles=signed.shingles, signature=to_blob(signed.signature)
+            )
+        )
+        conn.execute(
+            insert(dedup_bands).prefix_with("OR IGNORE"),
+            [{"key": k, "article_id": article_id} for k in signed.keys],
+        )
+        if matches:
+            dedup_groups.join(conn, article_id, [(m.article_id, m.similarity) for m in matches])
+
+    def remove(self, conn: Connection, article_id: int) -> None:
+        row = conn.execute(
+            select(dedup_signatures.c.signature).where(dedup_signatures.c.article_id == article_id)
+        ).first()
+        if row is None:
+            return
+        keys = self._signer.band_keys(from_blob(row[0]))
+        conn.execute(
+            delete(dedup_bands).where(
+                dedup_bands.c.key == bindparam("k"), dedup_bands.c.article_id == article_id
+            ),
+            [{"k": k} for k in keys],
+        )
+        conn.execute(delete(dedup_signatures).where(dedup_signatures.c.article_id == article_id))
+        dedup_groups.leave(conn, article_id, self.is_duplicate)
+
+    def matches(self, conn: Connection, signed: Signed, exclude: int | None = None) -> list[Match]:
+        """Verified near-duplicates of a signed text among the stored articles."""
+        candidates = self._candidates(conn, signed.keys, exclude)
+        if not candidates:
+            return []
+        rows = conn.execute(
+            select(
+                dedup_signatures.c.article_id, dedup_signatures.c.shingles, dedup_signatures.c.signature
+            ).where(dedup_signatures.c.article_id.in_(candidates))
+        )
+        out = []
+        for cid, size, blob in rows:
+            sim = self.is_duplicate(signed.signature, signed.shingles, from_blob(blob), int(size))
+            if sim is not None:
+                out.append(Match(article_id=int(cid), similarity=sim))
+        return out
+
+    def _candidates(self, conn: Connection, keys: list[int], exclude: int | None) -> list[int]:
+        # One bounded probe per band (UNION ALL of LIMITed lookups) so a crowded
+        # bucket costs at most per_band_candidates rows, never a scan.
+        parts = [
+            f"SELECT article_id FROM (SELECT article_id FROM dedup_bands WHERE key = :k{i} LIMIT :lim)"
+            for i in range(len(keys))
+        ]
+        params: dict[str, int] = {f"k{i}": k for i, k in enumerate(keys)}
+        params["lim"] = self.options.per_band_candidates
+        found = {int(r[0]) for r in conn.execute(text(" UNION ALL ".join(parts)), params)}
+        found.discard(exclude if exclude is not None else -1)
+        return sorted(found)

@@ -1,0 +1,132 @@
+"""The typed records that flow through the pipeline.
+
+sources → :class:`RawPage` → extract → :class:`Article` → understand (adds
+:class:`Entity`, :class:`TimeExpression`) → archive → link → serve.
+
+Records are plain dataclasses: cheap to build (extraction runs thousands of
+pages a second), picklable (so a stage can run on a Ray worker), and free of
+any database or web framework. Serialisation lives in :mod:`kabar.serialize`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+PageKind = Literal["text", "html"]
+EntityType = Literal["person", "place", "organization"]
+
+
+@dataclass(slots=True)
+class RawPage:
+    """One page as a source delivered it, before extraction."""
+
+    content: str
+    kind: PageKind = "text"
+    url: str | None = None
+    source: str | None = None  # where it came from: a path, a feed, a WARC record id
+    captured_at: datetime | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    hints: dict[str, str] = field(default_factory=dict)  # e.g. a feed's own title/date/summary
+
+
+@dataclass(slots=True)
+class Image:
+    caption: str | None = None
+    credit: str | None = None
+    position: int = 0  # index in Article.paragraphs that the image stands before
+    url: str | None = None
+
+
+@dataclass(slots=True)
+class RelatedItem:
+    headline: str
+    age_text: str | None = None
+    age_seconds: int | None = None
+    published: datetime | None = None  # absolute time, when the capture time is known
+    description: str | None = None
+    url: str | None = None
+
+
+@dataclass(slots=True)
+class Mention:
+    start: int
+    end: int
+    text: str
+    field: str = "body"  # headline | body | caption
+
+
+@dataclass(slots=True)
+class Entity:
+    name: str
+    type: EntityType
+    role: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class TimeExpression:
+    text: str
+    value: str | list[str]  # ISO date, list of ISO dates, ISO week (2020-W44), decade (199X), range
+    start: int | None = None
+    end: int | None = None
+    note: str | None = None
+    field: str = "body"
+
+
+@dataclass(slots=True)
+class Article:
+    headline: str | None = None
+    published: datetime | None = None  # timezone-aware
+    published_text: str | None = None  # the text the time was read from
+    modified: datetime | None = None
+    outlet: str | None = None
+    authors: list[str] = field(default_factory=list)
+    language: str | None = "id"
+    dateline: str | None = None  # e.g. "TEMPO.CO -" or "JAKARTA, KOMPAS.com -"
+    dateline_place: str | None = None
+    paragraphs: list[str] = field(default_factory=list)
+    images: list[Image] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)  # cited sources (URLs or names)
+    tags: list[str] = field(default_factory=list)
+    related: list[RelatedItem] = field(default_factory=list)
+    description: str | None = None
+    section: str | None = None
+    url: str | None = None
+    canonical_url: str | None = None
+    captured_at: datetime | None = None
+    entities: list[Entity] = field(default_factory=list)
+    time_expressions: list[TimeExpression] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # fields the extractor could not read
+    extractor: str | None = None  # which reader produced it ("flat", "html", "jsonl")
+    id: int | None = None  # archive id, once stored
+
+    @property
+    def body(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+    @property
+    def content_hash(self) -> str:
+        return content_hash(self.headline, self.paragraphs)
+
+
+_WS = re.compile(r"\s+")
+
+
+def normalise_space(text: str) -> str:
+    return _WS.sub(" ", text).strip()
+
+
+def content_hash(headline: str | None, paragraphs: list[str]) -> str:
+    """Stable identity of an article's text: whitespace- and case-insensitive."""
+    h = hashlib.sha256()
+    h.update(normalise_space(headline or "").lower().encode("utf-8", "surrogatepass"))
+    for p in paragraphs:
+        h.update(b"\x1f")
+        h.update(normalise_space(p).lower().encode("utf-8", "surrogatepass"))
+    return h.hexdigest()

@@ -1,0 +1,81 @@
+"""The FastAPI application: the Indonesian portal, the JSON API and the feeds over one archive."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from kabar.archive.sqlite import open_archive
+from kabar.serve import api, errors, feeds, portal
+from kabar.serve.cache import TtlCache
+from kabar.serve.display import article_href, format_age, format_period, format_time
+from kabar.serve.security import SecurityHeadersMiddleware, highlight, jsonld, safe_url
+from kabar.serve.state import ServeOptions, ServeState
+from kabar.serve.warm import Warmer
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+def make_templates() -> Environment:
+    # autoescape on for every template: all page text is hostile until escaped.
+    env = Environment(
+        loader=PackageLoader("kabar.serve", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        format_time=format_time,
+        format_age=format_age,
+        format_period=format_period,
+        safe_url=safe_url,
+        highlight=highlight,
+        jsonld=jsonld,
+    )
+    env.globals.update(article_href=article_href)
+    return env
+
+
+def create_app(options: ServeOptions) -> FastAPI:
+    archive = options.archive if options.archive is not None else open_archive(options.db)
+    owns_archive = options.archive is None
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        warmer = Warmer(app.state.kabar, latest=options.warm_latest)
+        warmer.start()
+        yield
+        warmer.close()
+        if owns_archive:
+            archive.close()
+
+    app = FastAPI(
+        title="kabar",
+        summary="Berita berbahasa Indonesia: portal dan API arsip kabar.",
+        version="0.1.0",
+        # The interactive docs pages load script from a CDN and inline; the CSP forbids
+        # both, so only the machine-readable /openapi.json is served.
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    cache = TtlCache(
+        max_entries=4096 if options.related_cache_seconds > 0 else 0,
+        ttl_seconds=options.related_cache_seconds,
+    )
+    app.state.kabar = ServeState(
+        options=options, archive=archive, templates=make_templates(), related_cache=cache
+    )
+    app.add_middleware(SecurityHeadersMiddleware)
+    errors.install(app)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(api.router)
+    app.include_router(feeds.router)
+    app.include_router(portal.router)
+    return app

@@ -1,0 +1,182 @@
+"""The article page's content, in the seed page's order, ready for the template."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Literal
+from urllib.parse import quote_plus
+
+from kabar.archive.base import Archive
+from kabar.model import Article, Image, RelatedItem
+from kabar.serve import sections
+from kabar.serve.cache import TtlCache
+from kabar.serve.display import age_seconds, article_href, format_age, format_time
+from kabar.serve.security import safe_url
+
+RelatedSource = Literal["archive", "page", "archive+page", "none"]
+
+
+@dataclass(slots=True)
+class Block:
+    kind: Literal["paragraph", "image"]
+    text: str = ""
+    caption: str | None = None
+    credit: str | None = None
+    image_url: str | None = None  # a safe http(s) URL of the original picture, linked, never loaded
+    lead: bool = False  # the first paragraph, where the dateline stands
+
+
+@dataclass(slots=True)
+class RelatedView:
+    headline: str
+    age: str | None
+    description: str | None
+    href: str | None  # inside the portal when the archive holds it, else the item's own URL
+    internal: bool = False
+
+
+@dataclass(slots=True)
+class SourceView:
+    text: str
+    href: str | None
+
+
+@dataclass(slots=True)
+class EntityView:
+    name: str
+    type: str
+    role: str | None
+    href: str
+
+
+@dataclass(slots=True)
+class ArticleView:
+    article: Article
+    time_text: str
+    blocks: list[Block]
+    sources: list[SourceView]
+    related: list[RelatedView]
+    entities: list[EntityView]
+    story: sections.StoryRef | None
+    original_href: str | None
+    canonical_path: str
+    related_from: RelatedSource = "none"
+    tags: list[str] = field(default_factory=list)
+
+
+def body_blocks(paragraphs: list[str], images: list[Image]) -> list[Block]:
+    """Paragraphs with each image standing before the paragraph its ``position`` names."""
+    by_position: dict[int, list[Image]] = {}
+    last = len(paragraphs)
+    for image in images:
+        by_position.setdefault(min(max(image.position, 0), last), []).append(image)
+    blocks: list[Block] = []
+    for index in range(last + 1):
+        for image in by_position.get(index, []):
+            blocks.append(
+                Block(kind="image", caption=image.caption, credit=image.credit, image_url=safe_url(image.url))
+            )
+        if index < last:
+            blocks.append(Block(kind="paragraph", text=paragraphs[index], lead=index == 0))
+    return blocks
+
+
+def _page_item_age(item: RelatedItem, captured_at: datetime | None, now: datetime) -> str | None:
+    """The item's age now: from its absolute time, else from its age at capture, else the page's words."""
+    published = item.published
+    if published is None and item.age_seconds is not None and captured_at is not None:
+        published = captured_at - timedelta(seconds=item.age_seconds)
+    seconds = age_seconds(published, now)
+    if seconds is not None:
+        return format_age(seconds)
+    return item.age_text
+
+
+def page_related(archive: Archive, article: Article, now: datetime) -> list[RelatedView]:
+    """The page's own "Berita terkait" list, linked inside the portal where the archive holds the item."""
+    views = []
+    for item in article.related:
+        url = safe_url(item.url)
+        internal_id = archive.find_id(canonical_url=item.url) if item.url else None
+        href = article_href(internal_id, item.headline) if internal_id is not None else url
+        views.append(
+            RelatedView(
+                headline=item.headline,
+                age=_page_item_age(item, article.captured_at, now),
+                description=item.description,
+                href=href,
+                internal=internal_id is not None,
+            )
+        )
+    return views
+
+
+def archive_related(
+    archive: Archive, article_id: int, now: datetime, limit: int, cache: TtlCache | None = None
+) -> list[RelatedView]:
+    found = sections.related_articles(archive, article_id, limit, cache)
+    return [
+        RelatedView(
+            headline=a.headline or "(tanpa judul)",
+            age=format_age(age_seconds(a.published, now)) if a.published else None,
+            description=a.description or (a.paragraphs[0] if a.paragraphs else None),
+            href=article_href(a.id, a.headline) if a.id is not None else None,
+            internal=True,
+        )
+        for a in found
+    ]
+
+
+def entity_views(archive: Archive, article: Article) -> list[EntityView]:
+    ids = sections.article_entity_ids(archive, article)
+    views = []
+    for entity in article.entities:
+        entity_id = ids.get((entity.name, entity.type))
+        href = f"/entitas/{entity_id}" if entity_id is not None else f"/cari?q={quote_plus(entity.name)}"
+        views.append(EntityView(name=entity.name, type=entity.type, role=entity.role, href=href))
+    return views
+
+
+@dataclass(slots=True)
+class RelatedList:
+    items: list[RelatedView]
+    source: RelatedSource
+
+
+def related_views(
+    archive: Archive, article: Article, now: datetime, limit: int, cache: TtlCache | None = None
+) -> RelatedList:
+    """The archive's related ranking first, then the page's own list for what it has not found."""
+    assert article.id is not None
+    views = archive_related(archive, article.id, now, limit, cache)
+    source: RelatedSource = "archive" if views else "none"
+    if len(views) < limit and article.related:
+        seen = {v.href for v in views} | {v.headline for v in views}
+        extra = [
+            v for v in page_related(archive, article, now) if v.href not in seen and v.headline not in seen
+        ]
+        if extra:
+            views = [*views, *extra]  # the page's own list stays whole: it is what the page showed
+            source = "page" if source == "none" else "archive+page"
+    return RelatedList(items=views, source=source)
+
+
+def build_article_view(
+    archive: Archive, article: Article, now: datetime, related_limit: int = 10, cache: TtlCache | None = None
+) -> ArticleView:
+    assert article.id is not None
+    related = related_views(archive, article, now, related_limit, cache)
+    return ArticleView(
+        article=article,
+        time_text=format_time(article.published) or (article.published_text or ""),
+        blocks=body_blocks(article.paragraphs, article.images),
+        sources=[SourceView(text=s, href=safe_url(s)) for s in article.sources],
+        related=related.items,
+        entities=entity_views(archive, article),
+        story=sections.article_story(archive, article.id),
+        original_href=safe_url(article.canonical_url or article.url),
+        canonical_path=article_href(article.id, article.headline),
+        related_from=related.source,
+        tags=list(article.tags),
+    )

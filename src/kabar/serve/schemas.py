@@ -1,0 +1,140 @@
+"""The JSON API's response shapes (they make /openapi.json say what each route returns)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+
+from kabar.serve.article_view import RelatedSource
+
+
+class ErrorOut(BaseModel):
+    status: int
+    error: str
+    message: str
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorOut, "description": "Not found"},
+    422: {"model": ErrorOut, "description": "Bad parameters"},
+}
+
+
+class SummaryOut(BaseModel):
+    id: int
+    headline: str | None
+    published: datetime | None
+    outlet: str | None
+    url: str | None
+    description: str | None
+    portal_url: str
+
+
+class ArticleListOut(BaseModel):
+    items: list[SummaryOut]
+    limit: int
+    offset: int
+
+
+class OutletOut(BaseModel):
+    outlet: str
+    articles: int
+
+
+class HitOut(BaseModel):
+    id: int
+    headline: str | None
+    published: datetime | None
+    outlet: str | None
+    url: str | None
+    score: float
+    snippet: str
+    snippet_text: str
+    portal_url: str
+
+
+class SearchOut(BaseModel):
+    query: str
+    total: int
+    hits: list[HitOut]
+    message: str | None
+
+
+class RelatedOut(BaseModel):
+    headline: str
+    age: str | None
+    description: str | None
+    href: str | None
+    in_archive: bool
+
+
+class RelatedListOut(BaseModel):
+    article_id: int
+    source: RelatedSource
+    items: list[RelatedOut]
+
+
+class StoryOut(BaseModel):
+    id: int
+    title: str
+    size: int
+
+
+class TimelineOut(BaseModel):
+    article_id: int
+    headline: str | None
+    published: datetime | None
+    outlet: str | None
+    portal_url: str
+
+
+class EventOut(BaseModel):
+    date: str
+    text: str
+    article_id: int | None
+    kind: str
+
+
+class StoryDetailOut(BaseModel):
+    id: int
+    title: str
+    first: datetime | None
+    last: datetime | None
+    entities: list[str]
+    articles: list[TimelineOut]
+    timeline: list[EventOut]
+
+
+class EntityOut(BaseModel):
+    id: int
+    name: str
+    type: str
+    articles: int
+
+
+class RoleOut(BaseModel):
+    role: str
+    count: int
+    first_seen: datetime | None
+    last_seen: datetime | None
+
+
+class EntityDetailOut(BaseModel):
+    id: int
+    name: str
+    type: str
+    aliases: list[str]
+    roles: list[RoleOut]
+    total: int
+    first_seen: datetime | None
+    last_seen: datetime | None
+    articles: list[TimelineOut]
+
+
+class IngestOut(BaseModel):
+    id: int
+    status: str
+    headline: str | None
+    portal_url: str

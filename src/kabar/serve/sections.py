@@ -1,0 +1,222 @@
+"""The portal's view of the linking and understanding stages: related news, stories, entities.
+
+Each function takes the archive, reads through the stage's own read API on one
+connection, and returns the small records the templates and the API render. A
+section with no data returns nothing, and the page leaves it out.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import OperationalError
+
+from kabar.archive.base import Archive
+from kabar.link import related
+from kabar.model import Article
+from kabar.serve.cache import TtlCache
+from kabar.understand import store, stories
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class StoryRef:
+    id: int
+    title: str
+    size: int = 0
+    last: datetime | None = None
+
+
+@dataclass(slots=True)
+class TimelineEntry:
+    article_id: int
+    headline: str | None
+    published: datetime | None
+    outlet: str | None
+    description: str | None = None
+
+
+@dataclass(slots=True)
+class EventView:
+    date: str  # as the timeline gives it: ISO date, week, month, decade or range
+    text: str
+    article_id: int | None
+    kind: str
+
+
+@dataclass(slots=True)
+class StoryView:
+    id: int
+    title: str
+    timeline: list[TimelineEntry] = field(default_factory=list)  # the story's articles, oldest first
+    events: list[EventView] = field(default_factory=list)  # dated events the articles mention
+    entities: list[str] = field(default_factory=list)
+    first: datetime | None = None
+    last: datetime | None = None
+
+
+@dataclass(slots=True)
+class EntityRef:
+    id: int
+    name: str
+    type: str
+    articles: int = 0
+
+
+@dataclass(slots=True)
+class RoleView:
+    role: str
+    count: int
+    first_seen: datetime | None
+    last_seen: datetime | None
+
+
+@dataclass(slots=True)
+class EntityView:
+    id: int
+    name: str
+    type: str
+    aliases: list[str] = field(default_factory=list)
+    roles: list[RoleView] = field(default_factory=list)
+    articles: list[TimelineEntry] = field(default_factory=list)  # newest first
+    total: int = 0
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+
+
+def _reading(archive: Archive) -> Connection:
+    """A connection these reads use: a deferred BEGIN on SQLite, so readers never queue
+    for the write lock (SqliteArchive's own reads do the same); other backends ignore it."""
+    return archive.connect().execution_options(kabar_read=True)
+
+
+def _entries(archive: Archive, ids: list[int]) -> list[TimelineEntry]:
+    return [
+        TimelineEntry(
+            article_id=a.id,
+            headline=a.headline,
+            published=a.published,
+            outlet=a.outlet,
+            description=a.description or (a.paragraphs[0] if a.paragraphs else None),
+        )
+        for a in archive.get_many(ids)
+        if a.id is not None
+    ]
+
+
+def related_articles(
+    archive: Archive, article_id: int, limit: int, cache: TtlCache | None = None
+) -> list[Article]:
+    """The archive's own "Berita terkait": same subject above a similarity floor, newest first.
+
+    ``newest`` is the mode a portal's related box uses; an article the ranking cannot
+    answer for (no distinctive text) simply has no archive-side related news.
+    """
+    cached = cache.get((article_id, limit)) if cache is not None else None
+    if cached is not None:
+        return archive.get_many(cached)
+    try:
+        with _reading(archive) as conn:
+            hits = related.related(conn, article_id, related.RelatedOptions(mode="newest", limit=limit))
+    except related.RelatedError:
+        return []
+    except (OperationalError, sqlite3.OperationalError):
+        # A side box must not take the article down with it (e.g. an archive whose search
+        # tables predate the ranking): log it, and the page's own list stands in.
+        log.exception("related news failed for article %s", article_id)
+        return []
+    ids = [h.id for h in hits]
+    if cache is not None:
+        cache.put((article_id, limit), ids)
+    return archive.get_many(ids)
+
+
+def article_story(archive: Archive, article_id: int) -> StoryRef | None:
+    """The story an article belongs to, when it holds more than this one article."""
+    with _reading(archive) as conn:
+        story_id = stories.article_story(conn, article_id)
+        if story_id is None:
+            return None
+        # get_story builds the whole timeline; the article page needs only the label and size.
+        row = conn.execute(
+            text("SELECT label, article_count FROM stories WHERE id = :s"), {"s": story_id}
+        ).first()
+    if row is None or int(row[1]) < 2:
+        return None
+    return StoryRef(id=story_id, title=str(row[0] or f"Cerita {story_id}"), size=int(row[1]))
+
+
+def top_stories(archive: Archive, limit: int, offset: int = 0) -> list[StoryRef]:
+    """Most recently updated stories with at least two articles."""
+    with _reading(archive) as conn:
+        found = stories.list_stories(conn, limit=limit, offset=offset)
+    return [
+        StoryRef(id=s.id, title=s.label or f"Cerita {s.id}", size=s.article_count, last=s.last_published)
+        for s in found
+    ]
+
+
+def story(archive: Archive, story_id: int) -> StoryView | None:
+    with _reading(archive) as conn:
+        found = stories.get_story(conn, story_id)
+    if found is None:
+        return None
+    return StoryView(
+        id=found.id,
+        title=found.label or f"Cerita {found.id}",
+        timeline=_entries(archive, found.article_ids),
+        events=[
+            EventView(date=e.date, text=e.text, article_id=e.article_id, kind=e.kind) for e in found.timeline
+        ],
+        entities=[e.name for e in found.entities[:15]],
+        first=found.first_published,
+        last=found.last_published,
+    )
+
+
+def article_entity_ids(archive: Archive, article: Article) -> dict[tuple[str, str], int]:
+    """(name, type) of each entity in the article → its archive-wide id."""
+    if article.id is None or not article.entities:
+        return {}
+    out: dict[tuple[str, str], int] = {}
+    try:
+        with _reading(archive) as conn:
+            linked = set(store.article_entity_ids(conn, article.id))
+            for entity in article.entities:
+                entity_id = store.find_entity_id(conn, entity.name, entity.type)
+                if entity_id is not None and entity_id in linked:
+                    out[(entity.name, entity.type)] = entity_id
+    except OperationalError:  # an archive made before the entity tables existed
+        return {}
+    return out
+
+
+def entity(archive: Archive, entity_id: int, limit: int, offset: int) -> EntityView | None:
+    with _reading(archive) as conn:
+        record = store.get_entity(conn, entity_id)
+        if record is None:
+            return None
+        ids = store.entity_articles(conn, entity_id, limit=limit, offset=offset)
+    return EntityView(
+        id=record.id,
+        name=record.name,
+        type=record.type,
+        aliases=[n for n in record.names if n != record.name],
+        roles=[RoleView(r.role, r.count, r.first_seen, r.last_seen) for r in record.roles],
+        articles=_entries(archive, ids),
+        total=record.article_count,
+        first_seen=record.first_seen,
+        last_seen=record.last_seen,
+    )
+
+
+def entities(archive: Archive, limit: int, offset: int, kind: str | None = None) -> list[EntityRef]:
+    with _reading(archive) as conn:
+        found = store.list_entities(conn, limit=limit, offset=offset, type=kind)  # type: ignore[arg-type]
+    return [EntityRef(id=e.id, name=e.name, type=e.type, articles=e.article_count) for e in found]

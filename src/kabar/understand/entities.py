@@ -1,0 +1,366 @@
+"""People, places and organisations an article names, with their roles and short forms.
+
+Mention offsets: ``Mention.start``/``Mention.end`` are character offsets into the text named by
+``Mention.field``: ``"headline"`` → ``article.headline``, ``"body:N"`` → ``article.paragraphs[N]``,
+``"caption:N"`` → ``article.images[N].caption``; ``text == field_text[start:end]``. Image credits
+are never read, and credits still embedded in a caption or paragraph are masked (:mod:`.ner.credits`):
+a photographer is not someone the story is about.
+
+The steps: the shipped CRF (:mod:`.ner.tagger`) tags each sentence; a person's role is read from
+the words before the name or an apposition after it (:mod:`.ner.roles`); then every name found is
+looked for again across the article (one sense per discourse: a title-case headline, where the
+model is unreliable because every word is capitalised, gets its entities this way only), and short
+forms resolve to full names: a surname to the one longer name containing it, ``AS`` to ``Amerika
+Serikat`` through the alias table (:mod:`.ner.aliases`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from kabar.model import Article, Entity, EntityType, Mention
+from kabar.understand.ner.aliases import load_aliases
+from kabar.understand.ner.credits import credit_ranges, overlaps
+from kabar.understand.ner.gazetteer import load_gazetteer
+from kabar.understand.ner.roles import role_after, role_before, split_leading_title
+from kabar.understand.ner.scoring import spans
+from kabar.understand.ner.tagger import load_tagger
+from kabar.understand.ner.tokenize import Token, sentences, tokenize
+
+_TYPE: dict[str, EntityType] = {"PER": "person", "LOC": "place", "ORG": "organization"}
+_KIND: dict[EntityType, str] = {v: k for k, v in _TYPE.items()}
+# Lowercase words that belong inside names: "Ibnu bin Abdullah", "Kementerian Pekerjaan Umum dan
+# Perumahan Rakyat", "Bank of America".
+_PARTICLES = frozenset({"bin", "binti", "van", "von", "der", "de", "da", "del", "al", "el", "la", "le"})
+_ORG_JOINERS = frozenset({"dan", "&", "of", "for", "and", "the", "untuk"})
+_PLACE_PREFIXES = frozenset({"kota", "kabupaten", "provinsi", "pulau", "kecamatan", "desa"})
+_COORDINATORS = frozenset({"dan", "atau", "serta", ","})
+
+
+@dataclass(slots=True, frozen=True)
+class EntityOptions:
+    # The annotation conventions the shipped model is asked to follow, first one first. The corpora
+    # disagree on what to tag (NER-UI tags the place inside a title, "Presiden [Rusia] Vladimir Putin",
+    # which idner-news-2k leaves out; each misses names the other finds), and an article's entity list
+    # wants every name any of them would tag: spans of the later conventions are added where they do
+    # not overlap the first's.
+    conventions: tuple[str, ...] = ("nerui", "idner")
+    max_field_chars: int = 100_000  # longer fields are read only this far (bounded time)
+    # False tags with the uncached reference feature path (same output, slower): for the benchmark
+    # and the identity tests that hold the fast path to it.
+    cached_features: bool = True
+
+
+@dataclass(slots=True)
+class _Found:
+    field: str
+    order: int  # position of the field in reading order
+    start: int
+    end: int
+    text: str
+    kind: str  # PER | LOC | ORG
+    role: str | None = None
+    known_as: str | None = None  # the name the second pass matched (it may differ in case)
+
+
+@dataclass(slots=True)
+class _Field:
+    name: str
+    order: int
+    text: str
+    masks: list[tuple[int, int]] = field(default_factory=list)
+    shouting: bool = False  # all capitals: matched case-insensitively, tagged title-cased
+
+
+def find_entities(article: Article, options: EntityOptions | None = None) -> list[Entity]:
+    opts = options or EntityOptions()
+    fields = _fields(article, opts)
+    body_present = any(f.name != "headline" and f.text.strip() for f in fields)
+    to_tag = [
+        fld
+        for fld in fields
+        # A headline with every word capitalised: its names come from the second pass below.
+        if not (fld.name == "headline" and body_present and (fld.shouting or _title_case(fld.text)))
+    ]
+    found = _tag_fields(to_tag, opts)
+    found.extend(_second_pass(fields, found))
+    return _group(found)
+
+
+def _fields(article: Article, opts: EntityOptions) -> list[_Field]:
+    credits = [img.credit for img in article.images if img.credit]
+    raw: list[tuple[str, str | None]] = [("headline", article.headline)]
+    raw += [(f"body:{i}", p) for i, p in enumerate(article.paragraphs)]
+    raw += [(f"caption:{i}", img.caption) for i, img in enumerate(article.images)]
+    out = []
+    for order, (name, text) in enumerate(raw):
+        if not text or not text.strip():
+            continue
+        text = text[: opts.max_field_chars]
+        out.append(_Field(name, order, text, credit_ranges(text, credits), _shouting(text)))
+    return out
+
+
+def _shouting(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) >= 12 and sum(ch.isupper() for ch in letters) >= 0.8 * len(letters)
+
+
+def _title_case(text: str) -> bool:
+    words = [w for w in re.findall(r"[^\W\d_]{4,}", text)]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
+
+
+def _tag_fields(fields: list[_Field], opts: EntityOptions) -> list[_Found]:
+    """Tag every sentence of the fields in one call: the tagger decodes them side by side."""
+    tagger = load_tagger("idner", opts.cached_features)
+    units: list[tuple[_Field, list[Token], list[str]]] = []
+    model_texts: list[list[str]] = []
+    for fld in fields:
+        for sent in sentences(tokenize(fld.text)):
+            words = [t.text for t in sent]
+            units.append((fld, sent, words))
+            model_texts.append(
+                [w.capitalize() if w.isupper() and len(w) > 3 else w for w in words]
+                if fld.shouting
+                else words
+            )
+    out: list[_Found] = []
+    for (fld, sent, words), taggings in zip(
+        units, tagger.tag_batch(model_texts, opts.conventions), strict=True
+    ):
+        marks = load_gazetteer().annotate(words)
+        tags = _union(taggings)
+        tags = _coordinate(
+            words,
+            _overlay_places(words, _overlay_aliases(words, _split_place_prefix(words, tags, marks)), marks),
+        )
+        for a, b, kind in sorted(s for span in spans(tags) for s in _split_lowercase(words, span)):
+            if kind == "PER":
+                a = split_leading_title(words, a, b)
+            start, end = sent[a].start, sent[b - 1].end
+            if overlaps(start, end, fld.masks):
+                continue
+            role = _role(fld.text, sent, words, tags, a, b) if kind == "PER" else None
+            out.append(_Found(fld.name, fld.order, start, end, fld.text[start:end], kind, role))
+    return out
+
+
+def _split_lowercase(words: list[str], span: tuple[int, int, str]) -> list[tuple[int, int, str]]:
+    """Cut a span at lowercase words that are not name particles (the model can run a span on
+    through a clause of English, ``Sri Mulyani said the World Bank``); keep the capitalised parts."""
+    a, b, kind = span
+    allowed = _PARTICLES | (_ORG_JOINERS if kind == "ORG" else frozenset())
+    out: list[tuple[int, int, str]] = []
+    start = None
+    for k in range(a, b + 1):
+        ok = k < b and (not words[k][:1].islower() or words[k] in allowed)
+        if ok and start is None and not words[k][:1].islower():
+            start = k
+        elif not ok and start is not None:
+            end = k
+            while end > start and words[end - 1] in allowed:
+                end -= 1
+            out.append((start, end, kind))
+            start = None
+    return out
+
+
+def _union(taggings: list[list[str]]) -> list[str]:
+    """The first tagging, plus every span of the others that overlaps none already taken."""
+    out = list(taggings[0])
+    for other in taggings[1:]:
+        for a, b, kind in sorted(spans(other)):
+            if all(t == "O" for t in out[a:b]) and (b >= len(out) or not out[b].startswith("I-")):
+                out[a:b] = ["B-" + kind] + ["I-" + kind] * (b - a - 1)
+    return out
+
+
+def _split_place_prefix(words: list[str], tags: list[str], marks: list[list[str]]) -> list[str]:
+    """``Presiden Azerbaijan Ilham Aliyev``: the model may let the person span swallow the country of
+    the title before the name; a known place name (CLDR, ISO 3166) opening a longer person span is split off."""
+    out = list(tags)
+    for a, b, kind in spans(tags):
+        if kind != "PER" or "place:B" not in marks[a]:
+            continue
+        j = a + 1
+        while j < b and "place:I" in marks[j] and "place:B" not in marks[j]:
+            j += 1
+        if j < b:
+            out[a:j] = ["B-LOC"] + ["I-LOC"] * (j - a - 1)
+            out[j] = "B-PER"
+    return out
+
+
+def _overlay_aliases(words: list[str], tags: list[str]) -> list[str]:
+    """Short forms from the alias table the model left untagged (``AS melalui …``) get their type.
+
+    Done before roles are read so that ``AS melalui Menteri Luar Negeri`` can lend "AS" to the role.
+    """
+    aliases = load_aliases()
+    out = list(tags)
+    for i, word in enumerate(words):
+        alias = aliases.get(word)
+        if alias and out[i] == "O":
+            out[i] = "B-" + _KIND[alias.type]
+    return out
+
+
+def _overlay_places(words: list[str], tags: list[str], marks: list[list[str]]) -> list[str]:
+    """Country and province names (CLDR, ISO 3166) the model left untagged, e.g. inside a title
+    (``Gubernur Jawa Barat Ridwan Kamil``), become places when written capitalised."""
+    out = list(tags)
+    i = 0
+    while i < len(words):
+        if "place:B" not in marks[i]:
+            i += 1
+            continue
+        j = i + 1
+        while j < len(words) and "place:I" in marks[j] and "place:B" not in marks[j]:
+            j += 1
+        if all(out[k] == "O" and words[k][:1].isupper() for k in range(i, j)):
+            out[i:j] = ["B-LOC"] + ["I-LOC"] * (j - i - 1)
+        i = j
+    return out
+
+
+def _coordinate(words: list[str], tags: list[str]) -> list[str]:
+    """A lone one-word "person" coordinated with a place (``Terter dan Lachin``) is a place.
+
+    Coordinated names share a type far more often than not; the model, seeing an unknown
+    capitalised word, defaults to PER, so the place beside it is the better guess.
+    """
+    out = list(tags)
+    for i, tag in enumerate(tags):
+        if tag != "B-PER" or (i + 1 < len(tags) and tags[i + 1] == "I-PER"):
+            continue
+        neighbours = []
+        if i >= 2 and words[i - 1].lower() in _COORDINATORS:
+            neighbours.append(tags[i - 2])
+        if i + 2 < len(tags) and words[i + 1].lower() in _COORDINATORS:
+            neighbours.append(tags[i + 2])
+        if any(n.endswith("-LOC") for n in neighbours):
+            out[i] = "B-LOC"
+    return out
+
+
+def _role(text: str, sent: list[Token], words: list[str], tags: list[str], a: int, b: int) -> str | None:
+    tags = [*tags[:a], *(["B-PER"] + ["I-PER"] * (b - a - 1)), *tags[b:]]
+    span = role_before(words, tags, a) or role_after(words, tags, b)
+    if span is None:
+        return None
+    role = text[sent[span.start].start : sent[span.end - 1].end]
+    if span.actor:
+        role += " " + text[sent[span.actor[0]].start : sent[span.actor[1] - 1].end]
+    return role
+
+
+def _second_pass(fields: list[_Field], found: list[_Found]) -> list[_Found]:
+    """Find every known name again wherever the model missed it, and alias short forms of found names."""
+    known: dict[str, str] = {}
+    for f in found:
+        known.setdefault(f.text, f.kind)
+        parts = f.text.split()
+        if f.kind == "PER" and len(parts) > 1 and len(parts[-1]) > 2:
+            known.setdefault(parts[-1], "PER")
+    present = set(known)
+    for alias in load_aliases().values():
+        if alias.short in present or alias.full in present:
+            known.setdefault(alias.short, _KIND[alias.type])
+    known = {k: v for k, v in known.items() if len(k) > 1 and k[0].isupper()}
+    if not known:
+        return []
+    names = sorted(known, key=len, reverse=True)
+    out: list[_Found] = []
+    taken: dict[str, list[tuple[int, int]]] = {}
+    for f in found:
+        taken.setdefault(f.field, []).append((f.start, f.end))
+    alternation = r"(?<!\w)(?:" + "|".join(map(re.escape, names)) + r")(?![\w-])"
+    # Compiling the article's alternation is a large share of this pass: the case-blind one only
+    # when a field is all capitals.
+    exact = re.compile(alternation)
+    anycase = re.compile(alternation, re.IGNORECASE) if any(f.shouting for f in fields) else exact
+    for fld in fields:
+        pattern = anycase if fld.shouting else exact
+        spans_here = taken.setdefault(fld.name, [])
+        for m in pattern.finditer(fld.text):
+            if overlaps(m.start(), m.end(), spans_here) or overlaps(m.start(), m.end(), fld.masks):
+                continue
+            name = (
+                m.group() if m.group() in known else next(k for k in known if k.lower() == m.group().lower())
+            )
+            out.append(_Found(fld.name, fld.order, m.start(), m.end(), m.group(), known[name], known_as=name))
+            spans_here.append((m.start(), m.end()))
+    return out
+
+
+def _canonical(found: list[_Found]) -> list[tuple[str, EntityType | None]]:
+    aliases = load_aliases()
+    long_people = {f.text for f in found if f.kind == "PER" and len(f.text.split()) > 1}
+    cued_places = {f.text for f in found if f.kind == "LOC" and f.text.split()[0].lower() in _PLACE_PREFIXES}
+    out: list[tuple[str, EntityType | None]] = []
+    for f in found:
+        text = " ".join((f.known_as or f.text).split())
+        if text in aliases:
+            out.append((aliases[text].full, aliases[text].type))
+            continue
+        surname_of = [n for n in long_people if n.split()[-1] == text]
+        if f.kind != "PER" and len(surname_of) == 1:
+            # "dengan Pashinyan dan Aliyev": the model typed a lone surname as an organisation, but the
+            # article has already named the person whose surname it is.
+            out.append((surname_of[0], None))
+            continue
+        if f.kind == "PER":
+            words = text.split()
+            longer = [n for n in long_people if n != text and _contains(n.split(), words)]
+            # "Budi" beside both "Budi Santoso" and "Budi Gunawan" stays unresolved rather than guessed.
+            widest = [
+                n for n in longer if not any(n != m and _contains(m.split(), n.split()) for m in longer)
+            ]
+            if len(widest) == 1:
+                text = widest[0]
+        elif f.kind == "LOC":
+            # "Bandung" and "Kota Bandung" are one place: the name with its prefix is the full one.
+            text = next((p for p in cued_places if p.split()[1:] == text.split()), text)
+        out.append((text, None))
+    return out
+
+
+def _contains(haystack: list[str], needle: list[str]) -> bool:
+    n = len(needle)
+    return any(haystack[i : i + n] == needle for i in range(len(haystack) - n + 1))
+
+
+def _group(found: list[_Found]) -> list[Entity]:
+    found.sort(key=lambda f: (f.order, f.start))
+    groups: dict[str, list[_Found]] = {}
+    fixed: dict[str, EntityType] = {}
+    for f, (name, typ) in zip(found, _canonical(found), strict=True):
+        groups.setdefault(name, []).append(f)
+        if typ:
+            fixed[name] = typ
+    entities: list[Entity] = []
+    for name, members in groups.items():
+        votes = Counter(m.kind for m in members)
+        typ = fixed.get(name) or _TYPE[max(votes, key=lambda k: (votes[k], -_first(members, k)))]
+        roles = list(dict.fromkeys(m.role for m in members if m.role))
+        # Surface forms other than the name, once each ignoring case (an all-caps headline repeats them).
+        aliases = {" ".join(m.text.split()).lower(): " ".join(m.text.split()) for m in reversed(members)}
+        aliases.pop(name.lower(), None)
+        entities.append(
+            Entity(
+                name=name,
+                type=typ,
+                role=roles[0] if roles else None,
+                aliases=list(reversed(aliases.values())),
+                mentions=[Mention(m.start, m.end, m.text, m.field) for m in members],
+                roles=roles,
+            )
+        )
+    return entities
+
+
+def _first(members: list[_Found], kind: str) -> int:
+    return next(i for i, m in enumerate(members) if m.kind == kind)

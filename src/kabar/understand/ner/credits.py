@@ -1,0 +1,39 @@
+"""Where photo credits sit in a text, so that the people in them are not taken for the story's.
+
+A credit names the agency and the photographer, joined by slashes (``Sputnik/Mikhail
+Klimentyev/Kremlin``, ``ANTARA FOTO/Hafidz Mubarak A``, ``REUTERS/Kevin Lamarque``). The reader
+puts it in ``Image.credit``, but a caption or a paragraph may still carry it (a flattened page, or a
+reader that could not split it off), so both the known credit strings and that slash shape are masked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+_WORD = r"[A-Z][\w'’-]*(?:\.[\w'’-]+)*"
+_NAME = rf"{_WORD}(?:[ \t]+(?:{_WORD}|via|of))*"
+# Only at the end of a text, where captions carry credits: "Jawa Barat/Jawa Tengah" mid-sentence is not one.
+_CREDIT = re.compile(rf"{_NAME}(?:\s*/\s*{_NAME})+(?=[\s.)\]]*$)")
+# A bare "Foto: Nama" / "Foto oleh Nama" credit line.
+_FOTO = re.compile(r"\b(?:Foto|Photo|Sumber foto)\s*(?::|oleh|by)\s*" + _NAME)
+
+
+def credit_ranges(text: str, credits: Iterable[str] = ()) -> list[tuple[int, int]]:
+    """Character ranges of ``text`` that are photo credits."""
+    ranges: list[tuple[int, int]] = []
+    for credit in credits:
+        credit = credit.strip()
+        if len(credit) < 3:
+            continue
+        start = text.find(credit)
+        while start >= 0:
+            ranges.append((start, start + len(credit)))
+            start = text.find(credit, start + 1)
+    ranges.extend((m.start(), m.end()) for m in _CREDIT.finditer(text))
+    ranges.extend((m.start(), m.end()) for m in _FOTO.finditer(text))
+    return ranges
+
+
+def overlaps(start: int, end: int, ranges: Iterable[tuple[int, int]]) -> bool:
+    return any(start < r_end and r_start < end for r_start, r_end in ranges)

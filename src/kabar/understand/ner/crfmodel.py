@@ -1,0 +1,168 @@
+"""The shipped crfsuite model's weights, read from its file, and crfsuite's Viterbi over them.
+
+Why by hand: pycrfsuite takes features only as strings and spends ~150 ns a string converting and
+looking it up (about 85 of them per token and convention), which capped tagging at ~25k tokens/s;
+its API has no way in by attribute id and its ``info()`` prints weights rounded to six decimals.
+Reading the binary model (layout: ``lib/crf/src/crf1d_model.c`` and ``lib/cqdb`` in crfsuite) lets the
+encoder turn each word form's features into attribute ids once. The scores are computed as crfsuite
+computes them (``crf1dt_state_score``: per label, the weights of the item's attributes added one
+after another in item order, starting from 0; ``crf1dc_viterbi``: first best predecessor and first
+best last label win ties), so the tags are the same bit for bit; ``tests/test_ner_fast.py`` checks
+this against pycrfsuite itself.
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+from itertools import chain
+from pathlib import Path
+
+import numpy as np
+
+_HEADER = struct.Struct("<4sI4s9I")
+_FEATURE = np.dtype([("type", "<u4"), ("src", "<u4"), ("dst", "<u4"), ("weight", "<f8")])
+
+
+@dataclass(slots=True)
+class Encoded:
+    """One sentence as attribute rows: per token the unprefixed features' rows, then per convention
+    and token the rows of the convention-prefixed copies (crfsuite's item is the two joined)."""
+
+    plain: list[list[int]]
+    prefixed: list[list[list[int]]]
+
+
+class ModelFormatError(ValueError):
+    """The file is not a crfsuite CRF1d model this reader understands."""
+
+
+def _cqdb_keys(buf: bytes, base: int, count: int) -> list[str]:
+    """Keys of a CQDB chunk by id, read through its backward (id → record) array."""
+    if buf[base : base + 4] != b"CQDB":
+        raise ModelFormatError("CQDB chunk expected")
+    _size, _flag, _order, bwd_size, bwd_offset = struct.unpack_from("<5I", buf, base + 4)
+    if bwd_size < count:
+        raise ModelFormatError("CQDB backward array too short")
+    offsets = struct.unpack_from(f"<{count}I", buf, base + bwd_offset)
+    keys: list[str] = []
+    for off in offsets:
+        _id, ksize = struct.unpack_from("<2I", buf, base + off)
+        start = base + off + 8
+        keys.append(buf[start : start + ksize - 1].decode("utf-8"))  # ksize counts the closing NUL
+    return keys
+
+
+@dataclass(slots=True, frozen=True)
+class CrfWeights:
+    labels: tuple[str, ...]
+    attributes: dict[str, int]  # attribute string → row of ``state``
+    state: np.ndarray  # (attributes + 1) × labels; the last row is zeros (padding)
+    trans: np.ndarray  # labels × labels, trans[i, j]: from label i to label j
+
+    @property
+    def pad(self) -> int:
+        return len(self.attributes)
+
+    def _sums(self, items: list[list[int]], first: np.ndarray | None = None) -> np.ndarray:
+        """Per item, the state rows of its ids added one after another (after ``first``'s row, if
+        given), plus a last all-zero row; padding rows add exact zeros at the end."""
+        sizes = np.fromiter((len(ids) for ids in items), dtype=np.intp, count=len(items))
+        width = max(int(sizes.max(initial=0)), 1)
+        grid = np.full((len(items) + 1, width), self.pad, dtype=np.intp)
+        flat = np.fromiter(chain.from_iterable(items), dtype=np.intp, count=int(sizes.sum()))
+        starts = np.cumsum(sizes) - sizes
+        grid[np.repeat(np.arange(len(items)), sizes), np.arange(len(flat)) - np.repeat(starts, sizes)] = flat
+        rows = self.state[grid]
+        if first is not None:
+            rows = np.concatenate([first[:, None, :], rows], axis=1)
+        # Summing over axis 1 (not the contiguous one) adds the rows strictly one after another,
+        # as crfsuite does, with no pairwise regrouping.
+        return rows.sum(axis=1)
+
+    def decode(self, encoded: list[Encoded]) -> list[list[list[str]]]:
+        """Best labels of each encoded sentence under each of its conventions.
+
+        crfsuite adds an item's weights left to right, and every convention's item starts with the
+        same unprefixed features, so their running sum is computed once and continued per
+        convention: the same additions in the same order. All sentences are then decoded side by
+        side, padded to the longest, so numpy's per-call cost is paid once per position.
+        """
+        plain = [ids for enc in encoded for ids in enc.plain]
+        base = self._sums(plain)
+        tokens = np.cumsum([0] + [len(enc.plain) for enc in encoded])
+        items: list[list[int]] = []
+        owners: list[int] = []
+        lengths: list[int] = []
+        for k, enc in enumerate(encoded):
+            for seq in enc.prefixed:
+                items.extend(seq)
+                owners.extend(range(tokens[k], tokens[k] + len(seq)))
+                lengths.append(len(seq))
+        longest = max(lengths, default=0)
+        if not longest:
+            return [[[] for _ in enc.prefixed] for enc in encoded]
+        per_item = self._sums(items, np.concatenate([base[owners], base[-1:]]))
+        slots = np.full((len(lengths), longest), -1, dtype=np.intp)
+        slots[np.arange(longest) < np.asarray(lengths)[:, None]] = np.arange(len(items))
+        flat = self._viterbi(per_item[slots], lengths)
+        out: list[list[list[str]]] = []
+        for enc in encoded:
+            out.append(flat[: len(enc.prefixed)])
+            del flat[: len(enc.prefixed)]
+        return out
+
+    def _viterbi(self, scores: np.ndarray, lengths: list[int]) -> list[list[str]]:
+        """crfsuite's ``crf1dc_viterbi`` over sequences × positions × labels, each its own length."""
+        longest = scores.shape[1]
+        by_position = np.ascontiguousarray(scores.transpose(1, 0, 2))  # positions × sequences × labels
+        alpha = np.empty_like(by_position)
+        alpha[0] = by_position[0]
+        back = np.zeros(by_position.shape, dtype=np.intp)
+        cand = np.empty((len(lengths), *self.trans.shape))
+        trans = self.trans
+        for t in range(1, longest):
+            np.add(alpha[t - 1][:, :, None], trans, out=cand)  # [b, i, j]: label i at t - 1 to j at t
+            cand.argmax(axis=1, out=back[t])  # the first best predecessor, as crfsuite keeps it
+            cand.max(axis=1, out=alpha[t])
+            alpha[t] += by_position[t]
+        # Trace back all sequences at once; each starts from its own last position.
+        ends = np.asarray(lengths) - 1
+        rows = np.arange(len(lengths))
+        finals = alpha[np.maximum(ends, 0), rows].argmax(axis=1)
+        path = np.zeros((longest, len(lengths)), dtype=np.intp)
+        label = np.zeros(len(lengths), dtype=np.intp)
+        for t in range(longest - 1, -1, -1):
+            ending = ends == t
+            label[ending] = finals[ending]
+            path[t] = label
+            if t:
+                label = back[t, rows, label]
+        path = path.T
+        names = self.labels
+        return [[names[k] for k in path[b, :n].tolist()] for b, n in enumerate(lengths)]
+
+
+def load_weights(path: Path) -> CrfWeights:
+    buf = path.read_bytes()
+    if len(buf) < _HEADER.size:
+        raise ModelFormatError(f"{path} is too short for a crfsuite model")
+    magic, _size, kind, _ver, _n_feat, n_labels, n_attrs, off_feat, off_labels, off_attrs, _lr, _ar = (
+        _HEADER.unpack_from(buf)
+    )
+    if magic != b"lCRF" or kind != b"FOMC":
+        raise ModelFormatError(f"{path} is not a crfsuite CRF1d model")
+    labels = tuple(_cqdb_keys(buf, off_labels, n_labels))
+    attrs = _cqdb_keys(buf, off_attrs, n_attrs)
+    if buf[off_feat : off_feat + 4] != b"FEAT":
+        raise ModelFormatError("feature chunk expected")
+    # The header's feature count is left at 0 by crfsuite's writer; the chunk's own count is right.
+    (n_feat,) = struct.unpack_from("<I", buf, off_feat + 8)
+    feats = np.frombuffer(buf, dtype=_FEATURE, count=n_feat, offset=off_feat + 12)
+    state = np.zeros((n_attrs + 1, n_labels), dtype=np.float64)
+    trans = np.zeros((n_labels, n_labels), dtype=np.float64)
+    is_state = feats["type"] == 0
+    is_trans = feats["type"] == 1
+    state[feats["src"][is_state], feats["dst"][is_state]] = feats["weight"][is_state]
+    trans[feats["src"][is_trans], feats["dst"][is_trans]] = feats["weight"][is_trans]
+    return CrfWeights(labels, {a: i for i, a in enumerate(attrs)}, state, trans)

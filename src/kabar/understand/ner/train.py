@@ -1,0 +1,115 @@
+"""Train the shipped NER model: ``python -m kabar.understand.ner.train [--data DIR] [--no-dev]``.
+
+Trains on the train splits of idner-news-2k, NERGrit and NER-UI fold 1 and, for the shipped model,
+their dev/valid splits too (the hyper-parameters were chosen on those dev splits beforehand with
+``--no-dev``). Test splits are never read here. NER-UI's other folds are not used: their train
+splits contain fold 1's test sentences.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kabar.understand.ner.conll import Sentence, read_conll
+from kabar.understand.ner.features import augment, default_resources, sentence_features
+from kabar.understand.ner.tagger import META_FILE, MODEL_FILE
+
+DEFAULT_DATA = Path(__file__).resolve().parents[5] / "shared" / "ner"
+
+# convention → (train files, dev files), relative to the data directory.
+SPLITS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "idner": (("idner-news-2k/train.txt",), ("idner-news-2k/dev.txt",)),
+    "nergrit": (("nergrit/train_preprocess.txt",), ("nergrit/valid_preprocess.txt",)),
+    "nerui": (("nerui/train.01.tsv",), ("nerui/dev.01.tsv",)),
+}
+
+
+@dataclass(slots=True, frozen=True)
+class TrainOptions:
+    data: Path = DEFAULT_DATA
+    out: Path = MODEL_FILE
+    include_dev: bool = True
+    c1: float = 0.1
+    c2: float = 0.1
+    iterations: int = 150
+    conventions: tuple[str, ...] = ("idner", "nergrit", "nerui")
+
+
+@dataclass(slots=True)
+class TrainResult:
+    model: Path
+    sentences: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def training_sentences(options: TrainOptions) -> dict[str, list[Sentence]]:
+    out: dict[str, list[Sentence]] = {}
+    for convention in options.conventions:
+        train, dev = SPLITS[convention]
+        files = [*train, *dev] if options.include_dev else list(train)
+        out[convention] = [s for name in files for s in read_conll(options.data / name)]
+    return out
+
+
+def train(options: TrainOptions | None = None) -> TrainResult:
+    import pycrfsuite
+
+    opts = options or TrainOptions()
+    resources = default_resources()
+    trainer = pycrfsuite.Trainer(verbose=False)
+    data = training_sentences(opts)
+    for convention, sents in data.items():
+        for s in sents:
+            trainer.append(augment(sentence_features(s.tokens, resources), convention), s.tags)
+    params = {"c1": float(opts.c1), "c2": float(opts.c2), "max_iterations": int(opts.iterations)}
+    trainer.set_params(params)
+    started = time.perf_counter()
+    opts.out.parent.mkdir(parents=True, exist_ok=True)
+    # Written aside and moved into place: a tagger opening the shipped file never sees half a model.
+    partial = opts.out.with_name(opts.out.name + ".partial")
+    trainer.train(str(partial))
+    partial.replace(opts.out)
+    result = TrainResult(opts.out, {k: len(v) for k, v in data.items()}, time.perf_counter() - started)
+    if opts.out == MODEL_FILE:
+        meta = {
+            "conventions": list(opts.conventions),
+            "default_convention": "idner",
+            "trained_on": {k: [*SPLITS[k][0], *(SPLITS[k][1] if opts.include_dev else ())] for k in data},
+            "sentences": result.sentences,
+            "c1": opts.c1,
+            "c2": opts.c2,
+            "iterations": opts.iterations,
+        }
+        META_FILE.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    return result
+
+
+def main() -> None:  # pragma: no cover - training-time tool
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--out", type=Path, default=MODEL_FILE)
+    parser.add_argument("--no-dev", action="store_true", help="train on the train splits only (for tuning)")
+    parser.add_argument("--c1", type=float, default=None)
+    parser.add_argument("--c2", type=float, default=None)
+    parser.add_argument("--iterations", type=int, default=None)
+    defaults = TrainOptions()
+    args = parser.parse_args()
+    result = train(
+        TrainOptions(
+            args.data,
+            args.out,
+            not args.no_dev,
+            defaults.c1 if args.c1 is None else args.c1,
+            defaults.c2 if args.c2 is None else args.c2,
+            defaults.iterations if args.iterations is None else args.iterations,
+        )
+    )
+    print(f"trained {result.model} on {result.sentences} sentences in {result.seconds:.0f}s")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

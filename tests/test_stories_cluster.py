@@ -1,0 +1,159 @@
+"""Stories: incremental online clustering inside the ingest transaction, and the read API."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from kabar.model import Article
+from kabar.understand.stories import StoryIndexer, article_story, get_story, list_stories, story_article_ids
+from kabar.understand.story_cluster import ClusterOptions, MemoryStoryStore, assign
+from kabar.understand.story_features import article_features
+from stories_support import fixture_articles, understanding_archive
+
+
+@pytest.fixture
+def filled(tmp_path: Path):  # type: ignore[no-untyped-def]
+    archive = understanding_archive(tmp_path / "kabar.db")
+    ids = {key: (gold, archive.add(article).id) for key, gold, article in fixture_articles()}
+    yield archive, ids
+    archive.close()
+
+
+def _story_of(archive, article_id: int) -> int | None:  # type: ignore[no-untyped-def]
+    with archive.connect() as conn:
+        return article_story(conn, article_id)
+
+
+def test_groups_follow_the_gold_stories(filled) -> None:  # type: ignore[no-untyped-def]
+    archive, ids = filled
+    story = {key: _story_of(archive, aid) for key, (_, aid) in ids.items()}
+    gold = {key: g for key, (g, _) in ids.items()}
+    for a in ids:
+        for b in ids:
+            if a < b:
+                assert (story[a] == story[b]) == (gold[a] == gold[b]), (a, b, story)
+
+
+def test_two_matches_of_one_club_stay_apart(filled) -> None:  # type: ignore[no-untyped-def]
+    archive, ids = filled
+    assert _story_of(archive, ids["persib-2"][1]) != _story_of(archive, ids["arema-1"][1])
+
+
+def test_get_story_label_articles_entities_timeline(filled) -> None:  # type: ignore[no-untyped-def]
+    archive, ids = filled
+    sid = _story_of(archive, ids["call-2"][1])
+    assert sid is not None
+    with archive.connect() as conn:
+        story = get_story(conn, sid)
+    assert story is not None
+    assert story.article_ids == [ids["call-1"][1], ids["call-2"][1], ids["call-3"][1]]  # oldest first
+    assert "Nagorno-Karabakh" in story.label
+    names = [e.name for e in story.entities]
+    assert any("Putin" in n for n in names) and any("Nagorno-Karabakh" in n for n in names)
+    dates = [e.date for e in story.timeline]
+    assert "2020-09-27" in dates and "2020-11-01" in dates and "2020-11-02" in dates
+    assert [e.sort_key for e in story.timeline] == sorted(e.sort_key for e in story.timeline)
+    sept = next(e for e in story.timeline if e.date == "2020-09-27")
+    assert "meletus" in sept.text or "27 September" in sept.text
+
+
+def test_list_stories_newest_first_and_min_articles(filled) -> None:  # type: ignore[no-untyped-def]
+    archive, _ = filled
+    with archive.connect() as conn:
+        multi = list_stories(conn, limit=10)
+        everything = list_stories(conn, limit=10, min_articles=1)
+        assert list_stories(conn, limit=1, offset=1)[0].id == multi[1].id
+    assert [s.article_count for s in multi] == [3, 2, 2]
+    assert multi[0].last_published is not None and multi[0].last_published >= multi[1].last_published  # type: ignore[operator]
+    assert len(everything) == 4  # the recipe is a story of its own
+
+
+def test_re_adding_is_idempotent_and_an_update_moves_nothing(filled) -> None:  # type: ignore[no-untyped-def]
+    archive, ids = filled
+    _, _, article = fixture_articles()[-1]
+    before = _story_of(archive, ids["call-3"][1])
+    assert archive.add(article).status == "unchanged"
+    edited = fixture_articles()
+    call3 = next(a for k, _, a in edited if k == "call-3")
+    call3.paragraphs.append("Putin dijadwalkan kembali membahas Nagorno-Karabakh dengan Aliyev pekan depan.")
+    assert archive.add(call3).status == "updated"
+    assert _story_of(archive, ids["call-3"][1]) == before
+    with archive.connect() as conn:
+        assert len(story_article_ids(conn, before)) == 3  # type: ignore[arg-type]
+
+
+def test_remove_shrinks_and_finally_drops_the_story(filled) -> None:  # type: ignore[no-untyped-def]
+    archive, ids = filled
+    sid = _story_of(archive, ids["arema-1"][1])
+    indexer = StoryIndexer()
+    with archive.engine.begin() as conn:
+        indexer.remove(conn, ids["arema-1"][1])
+    with archive.connect() as conn:
+        assert story_article_ids(conn, sid) == [ids["arema-2"][1]]  # type: ignore[arg-type]
+    with archive.engine.begin() as conn:
+        indexer.remove(conn, ids["arema-2"][1])
+        indexer.remove(conn, ids["arema-2"][1])  # twice is harmless
+    with archive.connect() as conn:
+        assert get_story(conn, sid) is None  # type: ignore[arg-type]
+        assert (
+            conn.execute(text("SELECT COUNT(*) FROM story_keys WHERE story_id = :s"), {"s": sid}).scalar_one()
+            == 0
+        )
+
+
+def test_memory_and_sql_stores_agree(filled) -> None:  # type: ignore[no-untyped-def]
+    archive, ids = filled
+    store = MemoryStoryStore()
+    memory = {
+        key: assign(store, article_features(a), ClusterOptions()).story_id for key, _, a in fixture_articles()
+    }
+    sql = {key: _story_of(archive, aid) for key, (_, aid) in ids.items()}
+    for a in memory:
+        for b in memory:
+            assert (memory[a] == memory[b]) == (sql[a] == sql[b])
+
+
+def test_without_publication_time_and_without_text(tmp_path: Path) -> None:
+    archive = understanding_archive(tmp_path / "kabar.db")
+    _, _, article = fixture_articles()[0]
+    article.published = None
+    aid = archive.add(article).id
+    empty = archive.add(Article(headline=None, paragraphs=["", "123 456"])).id
+    with archive.connect() as conn:
+        assert article_story(conn, aid) is not None
+        assert article_story(conn, empty) is None  # nothing to compare on: no story
+    archive.close()
+
+
+def test_huge_and_hostile_article_in_bounded_time(tmp_path: Path) -> None:
+    archive = understanding_archive(tmp_path / "kabar.db")
+    words = " ".join(f"Kata{i} %_' OR 1=1; -- \x00" for i in range(10_000))
+    t0 = time.perf_counter()
+    aid = archive.add(
+        Article(headline="'; DROP TABLE stories; --", paragraphs=[words] * 5, published=datetime.now(UTC))
+    ).id
+    assert time.perf_counter() - t0 < 20
+    with archive.connect() as conn:
+        sid = article_story(conn, aid)
+        assert sid is not None
+        story = get_story(conn, sid)
+        assert story is not None and len(story.label) < 1000
+    archive.close()
+
+
+def test_an_old_story_does_not_catch_a_new_article(tmp_path: Path) -> None:
+    archive = understanding_archive(tmp_path / "kabar.db")
+    _, _, first = fixture_articles()[0]
+    _, _, again = fixture_articles()[0]
+    again.canonical_url = "https://contoh.test/months-later"
+    again.paragraphs = [*again.paragraphs, "Ulasan setahun kemudian."]
+    assert again.published is not None
+    again.published = again.published + timedelta(days=365)
+    a, b = archive.add(first).id, archive.add(again).id
+    assert _story_of(archive, a) != _story_of(archive, b)
+    archive.close()
