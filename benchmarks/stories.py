@@ -27,7 +27,7 @@ from functools import partial
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from benchmarks.story_eval import CorpusArticle, Judged, load_corpus, load_judged, score
+from benchmarks.story_eval import CorpusArticle, Judged, halves, load_corpus, load_judged, score
 from kabar.understand.story_cluster import ClusterOptions, MemoryStoryStore, assign
 from kabar.understand.story_features import ArticleFeatures, article_features
 
@@ -114,13 +114,10 @@ def measure(
 
 
 def _report(predicted: dict[str, object], judged: Judged) -> None:
-    order = sorted(judged.stories, key=lambda s: min(str(i) for i in s["ids"]))  # type: ignore[attr-defined]
-    half = len(order) // 2
-    first = {str(i): str(s["key"]) for s in order[:half] for i in s["ids"]}  # type: ignore[attr-defined]
-    second = {str(i): str(s["key"]) for s in order[half:] for i in s["ids"]}  # type: ignore[attr-defined]
+    split = halves(judged)
     print("  all judged     ", score(judged.gold, predicted, judged.hard_negatives).line())
-    print("  first half (dev)", score(first, predicted, judged.hard_negatives).line())
-    print("  second half     ", score(second, predicted, judged.hard_negatives).line())
+    print("  first half (dev)", score(split.first, predicted, judged.hard_negatives).line())
+    print("  second half     ", score(split.second, predicted, judged.hard_negatives).line())
     sizes = Counter(Counter(predicted.values()).values())
     multi = sum(v for k, v in sizes.items() if k >= 2)
     print(f"  stories over the corpus: {len(set(predicted.values()))}, of which {multi} with 2+ articles")

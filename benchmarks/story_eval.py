@@ -64,6 +64,21 @@ def load_judged(path: Path = JUDGED) -> Judged:
     return Judged(gold=gold, stories=list(doc["stories"]), hard_negatives=negs)
 
 
+@dataclass(slots=True, frozen=True)
+class Halves:
+    first: dict[str, str]  # corpus id → story key, the earlier stories (weights are fitted here)
+    second: dict[str, str]  # the later stories: held out
+
+
+def halves(judged: Judged) -> Halves:
+    """The judged stories split in two by time (each story by its earliest article)."""
+    order = sorted(judged.stories, key=lambda s: min(str(i) for i in s["ids"]))  # type: ignore[attr-defined]
+    half = len(order) // 2
+    first = {str(i): str(s["key"]) for s in order[:half] for i in s["ids"]}  # type: ignore[attr-defined]
+    second = {str(i): str(s["key"]) for s in order[half:] for i in s["ids"]}  # type: ignore[attr-defined]
+    return Halves(first=first, second=second)
+
+
 @dataclass(slots=True)
 class Scores:
     bcubed_p: float

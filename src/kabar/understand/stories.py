@@ -186,6 +186,8 @@ def _features_json(f: ArticleFeatures) -> str:
         {
             "terms": terms,
             "days": f.days,
+            "fixtures": f.fixtures,
+            "scores": f.scores,
             "title": f.title,
             "entities": f.entities,
             "names": f.entity_names,
@@ -206,6 +208,8 @@ def _features_from_json(raw: str) -> ArticleFeatures:
         published=_parse(d.get("published")),
         headline=str(d.get("headline") or ""),
         days=[str(x) for x in d.get("days") or []],
+        fixtures=[str(x) for x in d.get("fixtures") or []],
+        scores=[str(x) for x in d.get("scores") or []],
     )
 
 

@@ -4,10 +4,12 @@ active stories on several representations (body TF-IDF, headline TF-IDF, entitie
 similarities are combined and damped by the time gap, and the article joins the best story
 when the score clears a threshold, else it opens a new story. Nothing is ever rebuilt.
 
-Miranda et al. learn the weights and the new-story decision from labelled pairs; here they are
-hand-set on half of a small judged set. One addition of ours: the days an article's lead dates
-its event to ("Sabtu (17/10)") are compared with the story's; days far apart damp the score,
-which is what keeps two matches of one club (a week apart, same names) in two stories.
+As in Miranda et al., the join-or-open decision is a small logistic model over the pair's
+features (:mod:`kabar.understand.story_model`, weights fitted on the first half of the judged
+set and shipped as data). Additions of ours: the days an article's lead dates its event to
+("Sabtu (17/10)") are compared with the story's, and so are the fixtures and score lines its lead
+names (:mod:`kabar.understand.story_events`): two matches of one club, a week apart with the same
+names, differ there and nowhere else.
 Candidates come from an inverted index of entity and term keys over recently active stories,
 so the work per article does not grow with the archive.
 
@@ -25,7 +27,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
+from kabar.understand.story_events import EventSignature, compare
 from kabar.understand.story_features import ArticleFeatures
+from kabar.understand.story_model import PairFeatures, StoryModel, default_model
 
 DOCS_KEY = "\x00docs"  # the df table's row that counts documents
 ENTITY_PREFIX = "\x00e:"  # entity keys share the df table with terms under this prefix
@@ -54,6 +58,9 @@ class ClusterOptions:
     key_terms: int = 12
     key_entities: int = 12
     max_headlines: int = 12
+    # The join-or-open decision; None falls back to the hand score against `threshold`
+    # (what benchmarks/story_train.py replays the corpus with while it gathers pairs).
+    model: StoryModel | None = field(default_factory=default_model)
 
 
 @dataclass(slots=True)
@@ -62,6 +69,8 @@ class Centroid:
     title: dict[str, float] = field(default_factory=dict)
     entities: dict[str, float] = field(default_factory=dict)
     days: dict[str, float] = field(default_factory=dict)  # event days the members' leads name
+    fixtures: dict[str, float] = field(default_factory=dict)  # matches the members' leads name
+    scores: dict[str, float] = field(default_factory=dict)  # score lines the members' leads report
     names: dict[str, str] = field(default_factory=dict)
     headlines: list[str] = field(default_factory=list)
     count: int = 0
@@ -75,6 +84,8 @@ class Centroid:
             "title": self.title,
             "entities": self.entities,
             "days": self.days,
+            "fixtures": self.fixtures,
+            "scores": self.scores,
             "names": self.names,
             "headlines": self.headlines,
         }
@@ -94,6 +105,8 @@ class Centroid:
             title=floats("title"),
             entities=floats("entities"),
             days=floats("days"),
+            fixtures=floats("fixtures"),
+            scores=floats("scores"),
             names={str(k): str(v) for k, v in names.items()} if isinstance(names, dict) else {},
             headlines=[str(h) for h in heads] if isinstance(heads, list) else [],
             count=count,
@@ -209,15 +222,39 @@ def _article_side(
     )
 
 
-def _score_prepared(
+def _cosine_parts(wa: dict[str, float], na: float, wb: dict[str, float], nb: float) -> tuple[float, float]:
+    """The cosine, and the cosine without its largest shared term (one shared name only)."""
+    if not na or not nb:
+        return 0.0, 0.0
+    if len(wa) > len(wb):
+        wa, wb = wb, wa
+    products = [v * wb[k] for k, v in wa.items() if k in wb]
+    total = sum(products)
+    top = max(products, default=0.0)
+    return total / (na * nb), max(0.0, total - top) / (na * nb)
+
+
+def pair_features(
     f: ArticleFeatures, side: _ArticleSide, c: Centroid, idf: Mapping[str, float], options: ClusterOptions
-) -> float:
-    sim = (
-        options.w_body * _cosine_weighted(*side.body, *_weighted(c.terms, idf))
-        + options.w_title * _cosine_weighted(*side.title, *_weighted(c.title, idf))
-        + options.w_entities * _cosine_weighted(*side.entities, *_weighted(c.entities, side.entity_idf))
+) -> PairFeatures:
+    body = _cosine_weighted(*side.body, *_weighted(c.terms, idf))
+    title = _cosine_weighted(*side.title, *_weighted(c.title, idf))
+    entities, rest = _cosine_parts(*side.entities, *_weighted(c.entities, side.entity_idf))
+    sim = options.w_body * body + options.w_title * title + options.w_entities * entities
+    time_decay = decay(_gap_days(f.published, c), options)
+    day_penalty = _day_penalty(f, c, options)
+    conflict = compare(EventSignature(fixtures=f.fixtures, scores=f.scores), c.fixtures, c.scores)
+    return PairFeatures(
+        body=body,
+        title=title,
+        entities=entities,
+        entities_rest=rest,
+        hand=sim * time_decay * day_penalty,
+        decay=time_decay,
+        day_conflict=float(day_penalty < 1.0),
+        fixture_conflict=float(conflict.fixture),
+        score_conflict=float(conflict.score),
     )
-    return sim * decay(_gap_days(f.published, c), options) * _day_penalty(f, c, options)
 
 
 def _entity_idf(f: ArticleFeatures, c: Centroid, idf: Mapping[str, float]) -> dict[str, float]:
@@ -269,6 +306,8 @@ def update_centroid(c: Centroid, f: ArticleFeatures, sign: int, options: Cluster
     _add(c.title, _log_tf(f.title), sign)
     _add(c.entities, _log_tf(f.entities), sign)
     _add(c.days, dict.fromkeys(f.days, 1.0), sign)
+    _add(c.fixtures, dict.fromkeys(f.fixtures, 1.0), sign)
+    _add(c.scores, dict.fromkeys(f.scores, 1.0), sign)
     c.terms = _top(c.terms, options.centroid_terms)
     c.entities = _top(c.entities, options.centroid_entities)
     c.count += sign
@@ -298,12 +337,27 @@ def story_keys(c: Centroid, idf: Mapping[str, float], options: ClusterOptions) -
     return [*(f"e:{k}" for k in ents), *(f"t:{k}" for k in terms)]
 
 
-def assign(store: StoryStore, f: ArticleFeatures, options: ClusterOptions | None = None) -> Assignment:
-    """Add one article to the best recent story, or open a new one."""
-    opts = options or ClusterOptions()
+@dataclass(slots=True, frozen=True)
+class Candidate:
+    story_id: int
+    features: PairFeatures
+    score: float  # the model's probability (the hand score without a model)
+
+
+@dataclass(slots=True)
+class Ranking:
+    """An arriving article's candidate stories, scored, best first (ties: the older story)."""
+
+    idf: dict[str, float]
+    centroids: dict[int, Centroid]
+    candidates: list[Candidate]
+
+
+def rank(store: StoryStore, f: ArticleFeatures, options: ClusterOptions) -> Ranking:
+    """Count the article into the document frequencies and score its candidate stories."""
     store.add_document(_doc_keys(f), +1)
     idf = _idf(store, _doc_keys(f))
-    ids = store.candidates(article_keys(f, idf, opts), f.published, opts)
+    ids = store.candidates(article_keys(f, idf, options), f.published, options)
     centroids = store.load(ids)
     # one df look-up for every term the candidates carry (the cosine's norms need them)
     extra = {t for c in centroids.values() for t in (*c.terms, *c.title) if t not in idf}
@@ -312,20 +366,48 @@ def assign(store: StoryStore, f: ArticleFeatures, options: ClusterOptions | None
     }
     if extra:
         idf.update(_idf(store, extra))
-    best_id, best = -1, 0.0
     side = _article_side(f, centroids.values(), idf)
+    scored = []
     for sid, c in centroids.items():
-        s = _score_prepared(f, side, c, idf, opts)
-        if s > best or (s == best and sid < best_id):
-            best_id, best = sid, s
-    if best_id >= 0 and best >= opts.threshold:
-        c = centroids[best_id]
-        update_centroid(c, f, +1, opts)
-        store.save(best_id, c, story_keys(c, idf, opts))
-        return Assignment(story_id=best_id, score=best, new_story=False)
+        x = pair_features(f, side, c, idf, options)
+        scored.append(
+            Candidate(sid, x, options.model.probability(x) if options.model is not None else x.hand)
+        )
+    scored.sort(key=lambda cand: (-cand.score, cand.story_id))
+    return Ranking(idf=idf, centroids=centroids, candidates=scored)
+
+
+def joins(ranking: Ranking, options: ClusterOptions) -> Candidate | None:
+    """The story the article joins, or None for a new story."""
+    if not ranking.candidates:
+        return None
+    best = ranking.candidates[0]
+    threshold = options.model.threshold if options.model is not None else options.threshold
+    return best if best.score >= threshold else None
+
+
+def place(
+    store: StoryStore, f: ArticleFeatures, ranking: Ranking, story_id: int | None, options: ClusterOptions
+) -> int:
+    """Add the article to story ``story_id`` (one of the ranking's), or to a new story; returns its id."""
+    c = ranking.centroids.get(story_id) if story_id is not None else None
+    if story_id is not None and c is not None:
+        update_centroid(c, f, +1, options)
+        store.save(story_id, c, story_keys(c, ranking.idf, options))
+        return story_id
     c = Centroid()
-    update_centroid(c, f, +1, opts)
-    return Assignment(story_id=store.create(c, story_keys(c, idf, opts)), score=best, new_story=True)
+    update_centroid(c, f, +1, options)
+    return store.create(c, story_keys(c, ranking.idf, options))
+
+
+def assign(store: StoryStore, f: ArticleFeatures, options: ClusterOptions | None = None) -> Assignment:
+    """Add one article to the best recent story, or open a new one."""
+    opts = options or ClusterOptions()
+    ranking = rank(store, f, opts)
+    best = joins(ranking, opts)
+    top = ranking.candidates[0].score if ranking.candidates else 0.0
+    sid = place(store, f, ranking, best.story_id if best else None, opts)
+    return Assignment(story_id=sid, score=top, new_story=best is None)
 
 
 def unassign(

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from kabar.model import Article
+from kabar.understand.story_events import event_signature
 
 # Capitalised runs ("Presiden Joko Widodo", "Persija Jakarta"): the stand-in for NER when an
 # article carries no entities yet. Connectors inside names ("Bank of", "bin") are allowed.
@@ -39,6 +40,8 @@ class ArticleFeatures:
     published: datetime | None = None
     headline: str = ""
     days: list[str] = field(default_factory=list)  # ISO days the lead says things happened on
+    fixtures: list[str] = field(default_factory=list)  # the lead's matches ("persib|persija")
+    scores: list[str] = field(default_factory=list)  # the lead's score lines ("1-1")
 
 
 @lru_cache(maxsize=1)
@@ -179,6 +182,7 @@ def article_features(article: Article, options: FeatureOptions | None = None) ->
         counts[term] += 2 * n  # a headline word says more about the event than a body word
     entities, names = _entities(article, f"{headline}\n{body}", opts)
     days = _lead_days(article, headline, opts)
+    event = event_signature(headline, article.paragraphs)
     return ArticleFeatures(
         terms={k: float(v) for k, v in counts.most_common(opts.max_terms)},
         title={k: float(v) for k, v in title_counts.items()},
@@ -187,6 +191,8 @@ def article_features(article: Article, options: FeatureOptions | None = None) ->
         published=article.published,
         headline=headline,
         days=days,
+        fixtures=event.fixtures,
+        scores=event.scores,
     )
 
 

@@ -1,0 +1,109 @@
+"""Event signatures: what tells two events of the same actors apart where their words cannot.
+
+Two matches of one club share the club, its coach, its stadium and most of their words; what
+differs is the opponent and the score. The lead (headline and first paragraphs) names both:
+"Persija akan menjamu Sriwijaya FC", "kalah 0 - 2 dari Bhayangkara FC". A fixture is the pair of
+teams a match cue joins, a score line is two small numbers joined by a dash. Cues, generic club
+words and limits are data (``data/story_events.json``).
+
+The clusterer compares an article's signature with its candidate story's accumulated signature
+(:func:`compare`): different fixtures sharing one team, or disjoint score lines, are evidence of
+two events, which the story model weighs like any other feature.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+_DATA = Path(__file__).resolve().parent / "data" / "story_events.json"
+# A capitalised run of up to three words, never across punctuation ("Persija Jakarta", "Sriwijaya FC").
+_NAME = r"[A-Z][\w'-]*(?:[ \t]+[A-Z][\w'-]*){0,2}"
+# "0 - 2", "2-1", "1:0"; not a date (19/5), a time (19.30), a range of years or a "ke-11".
+_SCORE = r"(?<![\w/.,:-])(\d{1,2})[ \t]?[-–:][ \t]?(\d{1,2})(?![\w/.,:-])"
+
+
+@dataclass(slots=True, frozen=True)
+class EventLexicon:
+    fixture: re.Pattern[str]
+    score: re.Pattern[str]
+    generic: frozenset[str]
+    max_score: int
+    lead_paragraphs: int
+    lead_chars: int
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> EventLexicon:
+    doc = json.loads(_DATA.read_text(encoding="utf-8"))
+    cues = sorted((str(c) for c in doc["cues"]), key=len, reverse=True)  # longest cue first
+    cue = "|".join(re.escape(c).replace(r"\ ", r"[ \t]+") for c in cues)
+    between = int(doc["max_between"])
+    fixture = re.compile(
+        rf"(?<![\w'-])({_NAME})[ \t]+(?:[a-z][\w-]*[ \t]+){{0,{between}}}?(?:{cue})[ \t]+({_NAME})"
+    )
+    return EventLexicon(
+        fixture=fixture,
+        score=re.compile(_SCORE),
+        generic=frozenset(str(w) for w in doc["generic_team_words"]),
+        max_score=int(doc["max_score"]),
+        lead_paragraphs=int(doc["lead_paragraphs"]),
+        lead_chars=int(doc["lead_chars"]),
+    )
+
+
+@dataclass(slots=True, frozen=True)
+class EventSignature:
+    fixtures: list[str] = field(default_factory=list)  # "persib|persija": the two teams, sorted
+    scores: list[str] = field(
+        default_factory=list
+    )  # "0-2": the two goals, sorted (a win and a loss read alike)
+
+
+def team_key(name: str, generic: frozenset[str]) -> str:
+    """A team by its first distinctive word: "Persib Bandung" and "Persib" are one team."""
+    words = [w for w in re.sub(r"[^\w\s]", " ", name.casefold()).split() if w not in generic]
+    return words[0] if words else ""
+
+
+def event_signature(headline: str, paragraphs: list[str]) -> EventSignature:
+    lex = lexicon()
+    lead = "\n".join([headline, *paragraphs[: lex.lead_paragraphs]])[: lex.lead_chars]
+    fixtures: set[str] = set()
+    for m in lex.fixture.finditer(lead):
+        a, b = team_key(m.group(1), lex.generic), team_key(m.group(2), lex.generic)
+        if a and b and a != b:
+            fixtures.add("|".join(sorted((a, b))))
+    scores: set[str] = set()
+    for m in lex.score.finditer(lead):
+        x, y = int(m.group(1)), int(m.group(2))
+        if x <= lex.max_score and y <= lex.max_score:
+            scores.add(f"{min(x, y)}-{max(x, y)}")
+    return EventSignature(fixtures=sorted(fixtures), scores=sorted(scores))
+
+
+@dataclass(slots=True, frozen=True)
+class EventConflict:
+    fixture: bool  # a different fixture of a team both name: another match of the same club
+    score: bool  # both report scores and none agrees: another match
+
+
+def _teams(fixture: str) -> set[str]:
+    return set(fixture.split("|"))
+
+
+def compare(
+    article: EventSignature, fixtures: Mapping[str, float], scores: Mapping[str, float]
+) -> EventConflict:
+    """The article's signature against a story's (its members' fixtures and scores, counted)."""
+    ours, theirs = set(article.fixtures), {k for k, v in fixtures.items() if v > 0}
+    fixture_conflict = bool(ours and theirs and not ours & theirs) and any(
+        len(_teams(a) & _teams(b)) == 1 for a in ours for b in theirs
+    )
+    their_scores = {k for k, v in scores.items() if v > 0}
+    score_conflict = bool(article.scores and their_scores and not set(article.scores) & their_scores)
+    return EventConflict(fixture=fixture_conflict, score=score_conflict)
