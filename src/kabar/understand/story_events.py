@@ -24,7 +24,7 @@ _DATA = Path(__file__).resolve().parent / "data" / "story_events.json"
 # A capitalised run of up to three words, never across punctuation ("Persija Jakarta", "Sriwijaya FC").
 _NAME = r"[A-Z][\w'-]*(?:[ \t]+[A-Z][\w'-]*){0,2}"
 # "0 - 2", "2-1", "1:0"; not a date (19/5), a time (19.30), a range of years or a "ke-11".
-_SCORE = r"(?<![\w/.,:-])(\d{1,2})[ \t]?[-–:][ \t]?(\d{1,2})(?![\w/.,:-])"
+_SCORE = r"(?<![\w/.,:-])(\d{1,2})[ \t]?[-–:][ \t]?(\d{1,2})(?![\w/:-]|[.,]\d)"
 
 
 @dataclass(slots=True, frozen=True)

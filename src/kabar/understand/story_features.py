@@ -29,6 +29,7 @@ class FeatureOptions:
     max_entities: int = 40
     lead_paragraphs: int = 2
     lead_days_back: int = 10
+    name_spans_with_ner: bool = True  # capitalised name spans next to the NER entities, not only without them
 
 
 @dataclass(slots=True)
@@ -119,33 +120,47 @@ def _strip_title(span: str) -> str:
     return " ".join(words[start:])
 
 
+_DATELINE = re.compile(r"\s(?:--|—|–)\s")
+
+
+def _ner_entities(article: Article, weights: Counter[str], names: dict[str, str]) -> None:
+    stop = _stopwords()
+    for e in article.entities:
+        # "CNN Indonesia -- Persija Jakarta": a tagger may run a name across the dateline's dash
+        name = _DATELINE.split(e.name)[-1].strip()
+        key = _entity_key(name)
+        if key and key not in stop:
+            weights[key] += max(1, len(e.mentions))
+            names.setdefault(key, name)
+
+
+def _span_entities(text: str, weights: Counter[str], names: dict[str, str]) -> None:
+    stop = _stopwords()
+    for m in _CAPS.finditer(text):
+        span = m.group(0).strip(" .-'")
+        if _SENTENCE_START.search(text[max(0, m.start() - 3) : m.start()]):
+            first, _, rest = span.partition(" ")
+            if not rest:
+                continue  # one capitalised word opening a sentence is just a sentence opening
+            if first.lower() in stop:
+                span = rest  # "Kata Presiden Joko Widodo": the opening word is not part of the name
+        span = _strip_title(span)
+        key = _entity_key(span)
+        if not key or key in stop or len(key) < 3:
+            continue
+        weights[key] += 1
+        names.setdefault(key, span)
+
+
 def _entities(
     article: Article, text: str, options: FeatureOptions
 ) -> tuple[dict[str, float], dict[str, str]]:
     weights: Counter[str] = Counter()
     names: dict[str, str] = {}
     if article.entities:
-        for e in article.entities:
-            key = _entity_key(e.name)
-            if key:
-                weights[key] += max(1, len(e.mentions))
-                names.setdefault(key, e.name)
-    else:
-        stop = _stopwords()
-        for m in _CAPS.finditer(text):
-            span = m.group(0).strip(" .-'")
-            if _SENTENCE_START.search(text[max(0, m.start() - 3) : m.start()]):
-                first, _, rest = span.partition(" ")
-                if not rest:
-                    continue  # one capitalised word opening a sentence is just a sentence opening
-                if first.lower() in stop:
-                    span = rest  # "Kata Presiden Joko Widodo": the opening word is not part of the name
-            span = _strip_title(span)
-            key = _entity_key(span)
-            if not key or key in stop or len(key) < 3:
-                continue
-            weights[key] += 1
-            names.setdefault(key, span)
+        _ner_entities(article, weights, names)
+    if not article.entities or options.name_spans_with_ner:
+        _span_entities(text, weights, names)
     top = dict(weights.most_common(options.max_entities))
     return {k: float(v) for k, v in top.items()}, {k: names[k] for k in top}
 

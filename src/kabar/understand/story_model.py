@@ -44,8 +44,13 @@ class StoryModel:
     weights: tuple[float, ...]
     bias: float
     threshold: float  # join when the probability reaches it
+    # Guards: features that refuse the merge outright when set (another match of the same club
+    # is another story however similar its words); a weight would only damp them.
+    vetoes: tuple[str, ...] = ()
 
     def probability(self, x: PairFeatures) -> float:
+        if any(getattr(x, n) for n in self.vetoes):
+            return 0.0
         z = self.bias + sum(w * v for w, v in zip(self.weights, x.vector(self.features), strict=True))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
@@ -55,12 +60,14 @@ class StoryModel:
             "weights": list(self.weights),
             "bias": self.bias,
             "threshold": self.threshold,
+            "vetoes": list(self.vetoes),
         }
 
 
 def model_from_json(doc: dict[str, object]) -> StoryModel:
     names = tuple(str(n) for n in doc["features"])  # type: ignore[attr-defined]
-    unknown = set(names) - set(FEATURE_NAMES)
+    vetoes = tuple(str(n) for n in doc.get("vetoes") or [])  # type: ignore[attr-defined]
+    unknown = (set(names) | set(vetoes)) - set(FEATURE_NAMES)
     if unknown:
         raise ValueError(f"story model names unknown features: {sorted(unknown)}")
     weights = tuple(float(w) for w in doc["weights"])  # type: ignore[attr-defined]
@@ -71,6 +78,7 @@ def model_from_json(doc: dict[str, object]) -> StoryModel:
         weights=weights,
         bias=float(doc["bias"]),  # type: ignore[arg-type]
         threshold=float(doc["threshold"]),  # type: ignore[arg-type]
+        vetoes=vetoes,
     )
 
 
