@@ -123,3 +123,15 @@ def test_roles_in_a_list_of_people_stay_with_their_owner() -> None:
     assert found["Joko Widodo"].roles == ["Presiden"]
     assert found["Firli Bahuri"].role == "Ketua KPK"
     assert found["Idham Azis"].role == "Kapolri Jenderal"
+
+
+def test_a_lowercase_region_noun_makes_the_next_name_a_place() -> None:
+    from kabar.understand.entities import _region_places
+
+    words = ["pasukan", "menyerang", "wilayah", "Terter", "dan", "gedung", "KPK", "di", "Wilayah", "Timur"]
+    tags = ["O", "O", "O", "B-ORG", "O", "O", "B-ORG", "O", "B-LOC", "I-LOC"]
+    out = _region_places(words, tags)
+    assert out[3] == "B-LOC"  # "wilayah Terter": a place, whatever the model said
+    assert out[6] == "B-ORG"  # "gedung KPK": buildings are not region nouns
+    assert out[8:] == ["B-LOC", "I-LOC"]
+    assert _region_places(["Wilayah", "Terter"], ["O", "B-ORG"])[1] == "B-ORG"  # only the lowercase noun

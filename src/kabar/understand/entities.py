@@ -19,11 +19,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from kabar.model import Article, Entity, EntityType, Mention
 from kabar.understand.ner.aliases import load_aliases
 from kabar.understand.ner.credits import credit_ranges, overlaps
-from kabar.understand.ner.gazetteer import load_gazetteer
+from kabar.understand.ner.gazetteer import DATA as NER_DATA
+from kabar.understand.ner.gazetteer import load_gazetteer, read_list
 from kabar.understand.ner.roles import role_after, role_before, split_leading_title
 from kabar.understand.ner.scoring import spans
 from kabar.understand.ner.tagger import load_tagger
@@ -135,7 +137,12 @@ def _tag_fields(fields: list[_Field], opts: EntityOptions) -> list[_Found]:
         tags = _union(taggings)
         tags = _coordinate(
             words,
-            _overlay_places(words, _overlay_aliases(words, _split_place_prefix(words, tags, marks)), marks),
+            _region_places(
+                words,
+                _overlay_places(
+                    words, _overlay_aliases(words, _split_place_prefix(words, tags, marks)), marks
+                ),
+            ),
         )
         for a, b, kind in sorted(s for span in spans(tags) for s in _split_lowercase(words, span)):
             if kind == "PER":
@@ -223,6 +230,22 @@ def _overlay_places(words: list[str], tags: list[str], marks: list[list[str]]) -
         if all(out[k] == "O" and words[k][:1].isupper() for k in range(i, j)):
             out[i:j] = ["B-LOC"] + ["I-LOC"] * (j - i - 1)
         i = j
+    return out
+
+
+@lru_cache(maxsize=1)
+def _region_nouns() -> frozenset[str]:
+    return frozenset(read_list(NER_DATA / "region_nouns.txt"))
+
+
+def _region_places(words: list[str], tags: list[str]) -> list[str]:
+    """A name right after a lowercase region noun (``di wilayah Terter``) is a place, whatever type
+    the model gave it: the noun says what the name is (the list: ``ner/data/region_nouns.txt``)."""
+    out = list(tags)
+    nouns = _region_nouns()
+    for a, b, kind in spans(tags):
+        if kind != "LOC" and a > 0 and words[a - 1] in nouns:
+            out[a:b] = ["B-LOC"] + ["I-LOC"] * (b - a - 1)
     return out
 
 

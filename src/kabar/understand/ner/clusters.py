@@ -6,7 +6,10 @@ often it is written capitalised away from a sentence start. Brown clusters would
 but no maintained Python package builds them and a pure-Python Brown run over a million tokens takes
 hours; k-means over context vectors with numpy takes about a minute (the shipped file is plain text).
 
-Build: ``python -m kabar.understand.ner.clusters CORPUS.jsonl OUT.tsv.gz``.
+Build: ``python -m kabar.understand.ner.clusters CORPUS.jsonl OUT.tsv.gz [EXTRA.conll …]``. The shipped
+file was built with ``min_count=2`` from IndoSum and the tokens (never the tags) of the three NER
+training splits (``TRAIN_TEXTS``): NERGrit's Wikipedia vocabulary is mostly absent from news, and
+giving its words classes of their own raised NER dev-split F1 by about 0.7 points on average.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ class WordClass:
 
 @dataclass(slots=True, frozen=True)
 class ClusterOptions:
-    min_count: int = 3
+    min_count: int = 2
     contexts: int = 600
     coarse_k: int = 48
     fine_k: int = 384
@@ -150,6 +153,13 @@ def _kmeans(mat: object, k: int, opts: ClusterOptions) -> list[int]:
     return [int(v) for v in labels]
 
 
+# Relative to the NER data directory: the training splits only, so no dev or test text shapes a class.
+TRAIN_TEXTS = ("idner-news-2k/train.txt", "nergrit/train_preprocess.txt", "nerui/train.01.tsv")
+
 if __name__ == "__main__":  # pragma: no cover - training-time tool
-    n = build(Path(sys.argv[1]), Path(sys.argv[2]) if len(sys.argv) > 2 else CLUSTER_FILE)
+    n = build(
+        Path(sys.argv[1]),
+        Path(sys.argv[2]) if len(sys.argv) > 2 else CLUSTER_FILE,
+        extra=tuple(Path(p) for p in sys.argv[3:]),
+    )
     print(f"{n} words clustered")

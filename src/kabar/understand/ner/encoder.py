@@ -97,6 +97,7 @@ class FeatureEncoder:
         columns = [self._column[c] for c in conventions]
         n = len(tokens)
         gaz = self._res.gazetteer.annotate(tokens)
+        seen = self._res.lexicon.annotate(tokens)
         forms = [self._form(t) for t in tokens]
         word_pairs = [f"{forms[i][0]}|{forms[i + 1][0]}" for i in range(n - 1)]
         bodies = self._ids
@@ -128,6 +129,8 @@ class FeatureEncoder:
                 if (x := "w[0:1]=" + word_pairs[i]) in bodies:
                     pieces.append(self._split([x]))
                 pieces.append(self._pair("k[0:1]=", kind, forms[i + 1][1]))
+            if seen[i]:
+                pieces.append(self._gaz("", tuple(seen[i])))
             plains.append([x for piece in pieces for x in piece[0]])
             for seqs, col in zip(prefixed, columns, strict=True):
                 seqs.append([x for piece in pieces for x in piece[col]])

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from kabar.understand.ner.baseline import _shape
 from kabar.understand.ner.clusters import WordClass, load_clusters
 from kabar.understand.ner.gazetteer import Gazetteer, load_gazetteer
+from kabar.understand.ner.lexicon import SeenLexicon, lexicon_path, load_lexicon
 
 _OPENERS = frozenset({'"', "'", "“", "‘", "(", "[", ":", "-", "—", "–"})
 _UNKNOWN = WordClass("?", "?", "unknown")
@@ -23,10 +25,19 @@ _UNKNOWN = WordClass("?", "?", "unknown")
 class FeatureResources:
     clusters: dict[str, WordClass]
     gazetteer: Gazetteer
+    lexicon: SeenLexicon
+
+
+def resources_for(model: Path) -> FeatureResources:
+    """The resources a model file was trained with: the shared word classes and gazetteers, and the
+    seen-name lexicon written beside it (:mod:`.lexicon`)."""
+    return FeatureResources(load_clusters(), load_gazetteer(), load_lexicon(lexicon_path(model)))
 
 
 def default_resources() -> FeatureResources:
-    return FeatureResources(load_clusters(), load_gazetteer())
+    from kabar.understand.ner.tagger import MODEL_FILE
+
+    return resources_for(MODEL_FILE)
 
 
 def _token_kind(word: str) -> str:
@@ -64,6 +75,8 @@ def _local(word: str, resources: FeatureResources, sentence_start: bool) -> list
         f"start={sentence_start}|{kind}",
         "len=" + str(min(len(word), 8)),
     ]
+    if word[:1].isupper():
+        f.extend(resources.lexicon.token_features(low))
     if "-" in word:
         f.append("hyphen")
     if kind in ("title", "caps", "mixed"):
@@ -77,6 +90,7 @@ def sentence_features(tokens: Sequence[str], resources: FeatureResources | None 
     res = resources or default_resources()
     n = len(tokens)
     gaz = res.gazetteer.annotate(tokens)
+    seen = res.lexicon.annotate(tokens)
     starts = [i == 0 or tokens[i - 1] in _OPENERS or tokens[i - 1] in ".!?" for i in range(n)]
     kinds = [_token_kind(t) for t in tokens]
     classes = [res.clusters.get(t.lower(), _UNKNOWN) for t in tokens]
@@ -101,6 +115,7 @@ def sentence_features(tokens: Sequence[str], resources: FeatureResources | None 
         if i + 1 < n:
             f.append(f"w[0:1]={word.lower()}|{tokens[i + 1].lower()}")
             f.append(f"k[0:1]={kinds[i]}|{kinds[i + 1]}")
+        f.extend(seen[i])
         feats.append(f)
     return feats
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from kabar.understand.ner.crfmodel import CrfWeights, load_weights
 from kabar.understand.ner.encoder import FeatureEncoder
-from kabar.understand.ner.features import augment, sentence_features
+from kabar.understand.ner.features import augment, resources_for, sentence_features
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 MODEL_FILE = MODEL_DIR / "ner.crfsuite"
@@ -56,6 +56,7 @@ class NerTagger:
         self._crf = pycrfsuite.Tagger()
         self._crf.open(str(self.options.model))
         self._weights: CrfWeights | None = None
+        self._resources = resources_for(self.options.model)
         # One encoder per set of conventions asked for: a cache miss then builds only those copies.
         self._encoders: dict[tuple[str, ...], FeatureEncoder] = {}
 
@@ -66,7 +67,7 @@ class NerTagger:
         key = tuple(conventions)
         encoder = self._encoders.get(key)
         if encoder is None:
-            encoder = self._encoders[key] = FeatureEncoder(self._weights.attributes, key)
+            encoder = self._encoders[key] = FeatureEncoder(self._weights.attributes, key, self._resources)
         return self._weights, encoder
 
     def tag(self, tokens: Sequence[str]) -> list[str]:
@@ -126,7 +127,7 @@ class NerTagger:
         if self.options.cached_features:
             weights, encoder = self._fast_path(conventions)
             return weights.decode([encoder.encode(tokens, conventions)])[0]
-        base = sentence_features(tokens)
+        base = sentence_features(tokens, self._resources)
         return [list(self._crf.tag(augment(base, c))) for c in conventions]
 
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from kabar.understand.ner.conll import Sentence, read_conll
-from kabar.understand.ner.features import augment, default_resources, sentence_features
+from kabar.understand.ner.features import FeatureResources, augment, sentence_features
+from kabar.understand.ner.lexicon import SeenLexicon, build_lexicon, lexicon_path, write_lexicon
 from kabar.understand.ner.tagger import META_FILE, MODEL_FILE
 
 DEFAULT_DATA = Path(__file__).resolve().parents[5] / "shared" / "ner"
@@ -33,9 +34,12 @@ class TrainOptions:
     data: Path = DEFAULT_DATA
     out: Path = MODEL_FILE
     include_dev: bool = True
-    c1: float = 0.1
+    # Chosen on the dev splits (train-only models): 0.05 beat 0.1 and 0.03 on the mean dev F1.
+    c1: float = 0.05
     c2: float = 0.1
     iterations: int = 150
+    # Folds of the seen-name lexicon: each sentence's lexicon comes from the other folds (:mod:`.lexicon`).
+    lexicon_folds: int = 10
     conventions: tuple[str, ...] = ("idner", "nergrit", "nerui")
 
 
@@ -55,16 +59,26 @@ def training_sentences(options: TrainOptions) -> dict[str, list[Sentence]]:
     return out
 
 
+def jackknifed_lexicons(sentences: list[Sentence], folds: int) -> list[SeenLexicon]:
+    """Lexicon ``k`` is built from every sentence outside fold ``k`` (sentence ``i`` is in fold ``i % folds``)."""
+    return [build_lexicon(s for i, s in enumerate(sentences) if i % folds != k) for k in range(folds)]
+
+
 def train(options: TrainOptions | None = None) -> TrainResult:
     import pycrfsuite
 
+    from kabar.understand.ner.clusters import load_clusters
+    from kabar.understand.ner.gazetteer import load_gazetteer
+
     opts = options or TrainOptions()
-    resources = default_resources()
     trainer = pycrfsuite.Trainer(verbose=False)
     data = training_sentences(opts)
-    for convention, sents in data.items():
-        for s in sents:
-            trainer.append(augment(sentence_features(s.tokens, resources), convention), s.tags)
+    pooled = [(convention, s) for convention, sents in data.items() for s in sents]
+    shared = FeatureResources(load_clusters(), load_gazetteer(), SeenLexicon())
+    folds = jackknifed_lexicons([s for _, s in pooled], opts.lexicon_folds)
+    for i, (convention, s) in enumerate(pooled):
+        resources = replace(shared, lexicon=folds[i % opts.lexicon_folds])
+        trainer.append(augment(sentence_features(s.tokens, resources), convention), s.tags)
     params = {"c1": float(opts.c1), "c2": float(opts.c2), "max_iterations": int(opts.iterations)}
     trainer.set_params(params)
     started = time.perf_counter()
@@ -72,6 +86,7 @@ def train(options: TrainOptions | None = None) -> TrainResult:
     # Written aside and moved into place: a tagger opening the shipped file never sees half a model.
     partial = opts.out.with_name(opts.out.name + ".partial")
     trainer.train(str(partial))
+    write_lexicon(build_lexicon(s for _, s in pooled), lexicon_path(opts.out))
     partial.replace(opts.out)
     result = TrainResult(opts.out, {k: len(v) for k, v in data.items()}, time.perf_counter() - started)
     if opts.out == MODEL_FILE:
@@ -83,6 +98,7 @@ def train(options: TrainOptions | None = None) -> TrainResult:
             "c1": opts.c1,
             "c2": opts.c2,
             "iterations": opts.iterations,
+            "lexicon_folds": opts.lexicon_folds,
         }
         META_FILE.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     return result
