@@ -38,6 +38,7 @@ from kabar.understand.story_cluster import (
     assign,
     unassign,
 )
+from kabar.understand.story_events import EventSignature
 from kabar.understand.story_features import ArticleFeatures, FeatureOptions, article_features
 
 TIMELINE_ARTICLES = 200
@@ -186,8 +187,8 @@ def _features_json(f: ArticleFeatures) -> str:
         {
             "terms": terms,
             "days": f.days,
-            "fixtures": f.fixtures,
-            "scores": f.scores,
+            "fixtures": f.event.fixtures,
+            "scores": f.event.scores,
             "title": f.title,
             "entities": f.entities,
             "names": f.entity_names,
@@ -208,8 +209,10 @@ def _features_from_json(raw: str) -> ArticleFeatures:
         published=_parse(d.get("published")),
         headline=str(d.get("headline") or ""),
         days=[str(x) for x in d.get("days") or []],
-        fixtures=[str(x) for x in d.get("fixtures") or []],
-        scores=[str(x) for x in d.get("scores") or []],
+        event=EventSignature(
+            fixtures=[str(x) for x in d.get("fixtures") or []],
+            scores=[str(x) for x in d.get("scores") or []],
+        ),
     )
 
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
-from kabar.understand.story_events import EventSignature, compare
+from kabar.understand.story_events import compare
 from kabar.understand.story_features import ArticleFeatures
 from kabar.understand.story_model import PairFeatures, StoryModel, default_model
 
@@ -243,7 +243,7 @@ def pair_features(
     sim = options.w_body * body + options.w_title * title + options.w_entities * entities
     time_decay = decay(_gap_days(f.published, c), options)
     day_penalty = _day_penalty(f, c, options)
-    conflict = compare(EventSignature(fixtures=f.fixtures, scores=f.scores), c.fixtures, c.scores)
+    conflict = compare(f.event, c.fixtures, c.scores)
     return PairFeatures(
         body=body,
         title=title,
@@ -306,8 +306,8 @@ def update_centroid(c: Centroid, f: ArticleFeatures, sign: int, options: Cluster
     _add(c.title, _log_tf(f.title), sign)
     _add(c.entities, _log_tf(f.entities), sign)
     _add(c.days, dict.fromkeys(f.days, 1.0), sign)
-    _add(c.fixtures, dict.fromkeys(f.fixtures, 1.0), sign)
-    _add(c.scores, dict.fromkeys(f.scores, 1.0), sign)
+    _add(c.fixtures, dict.fromkeys(f.event.fixtures, 1.0), sign)
+    _add(c.scores, dict.fromkeys(f.event.scores, 1.0), sign)
     c.terms = _top(c.terms, options.centroid_terms)
     c.entities = _top(c.entities, options.centroid_entities)
     c.count += sign

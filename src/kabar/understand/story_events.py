@@ -59,9 +59,8 @@ def lexicon() -> EventLexicon:
 @dataclass(slots=True, frozen=True)
 class EventSignature:
     fixtures: list[str] = field(default_factory=list)  # "persib|persija": the two teams, sorted
-    scores: list[str] = field(
-        default_factory=list
-    )  # "0-2": the two goals, sorted (a win and a loss read alike)
+    # "0-2": the two goals, sorted (a win and a loss read alike)
+    scores: list[str] = field(default_factory=list)
 
 
 def team_key(name: str, generic: frozenset[str]) -> str:

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from kabar.model import Article
-from kabar.understand.story_events import event_signature
+from kabar.understand.story_events import EventSignature, event_signature
 
 # Capitalised runs ("Presiden Joko Widodo", "Persija Jakarta"): the stand-in for NER when an
 # article carries no entities yet. Connectors inside names ("Bank of", "bin") are allowed.
@@ -41,8 +41,7 @@ class ArticleFeatures:
     published: datetime | None = None
     headline: str = ""
     days: list[str] = field(default_factory=list)  # ISO days the lead says things happened on
-    fixtures: list[str] = field(default_factory=list)  # the lead's matches ("persib|persija")
-    scores: list[str] = field(default_factory=list)  # the lead's score lines ("1-1")
+    event: EventSignature = field(default_factory=EventSignature)  # the lead's fixtures and scores
 
 
 @lru_cache(maxsize=1)
@@ -206,8 +205,7 @@ def article_features(article: Article, options: FeatureOptions | None = None) ->
         published=article.published,
         headline=headline,
         days=days,
-        fixtures=event.fixtures,
-        scores=event.scores,
+        event=event,
     )
 
 
