@@ -12,12 +12,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from kabar.model import Article
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus" / "indosum-dev.jsonl"
 JUDGED = Path(__file__).resolve().parent / "data" / "stories_judged.json"
+# Judged later, by another reader, from the corpus alone (never from kabar's output), after the
+# join-or-open model was fitted: never read by story_train, so it is a clean test set.
+FRESH = Path(__file__).resolve().parent / "data" / "stories_judged_fresh.json"
 
 
 @dataclass(slots=True)
@@ -59,6 +63,15 @@ class Judged:
 
 def load_judged(path: Path = JUDGED) -> Judged:
     doc = json.loads(path.read_text(encoding="utf-8"))
+    return _judged(doc)
+
+
+def load_fresh(path: Path = FRESH) -> Judged | None:
+    """The fresh test set, or None where it is absent."""
+    return _judged(json.loads(path.read_text(encoding="utf-8"))) if path.exists() else None
+
+
+def _judged(doc: dict[str, list[dict[str, Any]]]) -> Judged:
     gold = {str(i): str(s["key"]) for s in doc["stories"] for i in s["ids"]}
     negs = [(str(n["a"]), str(n["b"])) for n in doc["hard_negatives"]]
     return Judged(gold=gold, stories=list(doc["stories"]), hard_negatives=negs)

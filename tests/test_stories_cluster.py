@@ -10,8 +10,15 @@ import pytest
 from sqlalchemy import text
 
 from kabar.model import Article
-from kabar.understand.stories import StoryIndexer, article_story, get_story, list_stories, story_article_ids
-from kabar.understand.story_cluster import ClusterOptions, MemoryStoryStore, assign
+from kabar.understand.stories import (
+    SqlStoryStore,
+    StoryIndexer,
+    article_story,
+    get_story,
+    list_stories,
+    story_article_ids,
+)
+from kabar.understand.story_cluster import Centroid, ClusterOptions, MemoryStoryStore, assign
 from kabar.understand.story_features import article_features
 from stories_support import fixture_articles, understanding_archive
 
@@ -156,4 +163,25 @@ def test_an_old_story_does_not_catch_a_new_article(tmp_path: Path) -> None:
     again.published = again.published + timedelta(days=365)
     a, b = archive.add(first).id, archive.add(again).id
     assert _story_of(archive, a) != _story_of(archive, b)
+    archive.close()
+
+
+def test_both_stores_cut_tied_candidates_alike(tmp_path: Path) -> None:
+    """Beyond max_candidates, ties in shared keys go to the newer story in both stores (a mismatch
+    here once let the archive and the benchmark's memory store cluster one pair differently)."""
+    options = ClusterOptions(max_candidates=2)
+    now = datetime(2020, 11, 3, tzinfo=UTC)
+    key_sets = [["a", "b"], ["a"], ["a", "b"], ["a"], ["b"]]
+    memory = MemoryStoryStore()
+    archive = understanding_archive(tmp_path / "kabar.db")
+    with archive.connect() as conn:
+        sql = SqlStoryStore(conn)
+        for keys in key_sets:
+            for store in (memory, sql):
+                store.create(Centroid(count=1, first=now, last=now), keys)
+        for asked in (["a"], ["b"], ["a", "b"]):
+            got = sql.candidates(asked, now, options)
+            assert got == memory.candidates(asked, now, options), asked
+        assert sql.candidates(["a", "b"], now, options) == [3, 1]
+        assert sql.candidates(["a"], now, options) == [4, 3]
     archive.close()

@@ -443,9 +443,11 @@ class MemoryStoryStore:
         for k in keys:
             hits.update(self.keys.get(k, ()))
         limit = None if published is None else published - timedelta(days=options.max_gap_days)
+        # Most shared keys first, ties to the newer story: the order the archive's SQL gives, so
+        # both stores cut the same candidates at max_candidates.
         ok = [
             sid
-            for sid, _ in hits.most_common()
+            for sid, _ in sorted(hits.items(), key=lambda kv: (-kv[1], -kv[0]))
             if limit is None or (last := self.stories[sid].last) is None or last >= limit
         ]
         return ok[: options.max_candidates]
