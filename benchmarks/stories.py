@@ -1,6 +1,6 @@
 """Story clustering: kabar's online clusterer next to a single-link TF-IDF anchor, same run.
 
-    .venv/bin/python -m benchmarks.stories [--sql] [--grid] [--ner]
+    .venv/bin/python -m benchmarks.stories [--sql] [--grid] [--ner] [--arrival time|file]
 
 Clusters the whole of indosum-dev.jsonl in time order, then scores the judged stories of
 benchmarks/data/stories_judged.json (BCubed and pairwise P/R/F1, all judged articles and the
@@ -9,6 +9,8 @@ peak memory of each method. ``--sql`` also runs the archive's own StoryIndexer p
 archive, the same algorithm in the ingest transaction). ``--grid`` sweeps the threshold.
 ``--ner`` first gives every article the shipped NER's entities (as ``kabar ingest`` with
 understanding does); without it the clusterer falls back to capitalised name spans.
+``--arrival file`` feeds the corpus in its file's order (out of time order, as a crawl dump
+arrives) instead of time order.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
 from functools import partial
+from itertools import pairwise
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -47,6 +50,10 @@ def run_single_link(
     df: Counter[str] = Counter()
     seen: list[tuple[CorpusArticle, ArticleFeatures, dict[str, float]]] = []
     out: dict[str, object] = {}
+    times = [c.article.published for c in corpus]
+    # In time order the scan back can stop at the window's edge; out of order it must look at all.
+    ordered = all(a is not None and b is not None and a <= b for a, b in pairwise(times))
+    window = timedelta(days=window_days)
     for n, c in enumerate(corpus, start=1):
         f = article_features(c.article)
         df.update(f.terms.keys())
@@ -55,10 +62,11 @@ def run_single_link(
         vec = {t: x / norm for t, x in vec.items()}
         best, best_key = 0.0, None
         assert c.article.published is not None
-        horizon = c.article.published - timedelta(days=window_days)
         for prev, pf, pv in reversed(seen):
-            if pf.published is not None and pf.published < horizon:
-                break
+            if pf.published is not None and abs(c.article.published - pf.published) > window:
+                if ordered:
+                    break
+                continue
             s = sum(x * pv.get(t, 0.0) for t, x in vec.items())
             if s > best:
                 best, best_key = s, prev.key
@@ -134,8 +142,15 @@ def main() -> None:
     parser.add_argument("--sql", action="store_true", help="also run the archive's StoryIndexer path")
     parser.add_argument("--grid", action="store_true", help="sweep thresholds of both methods")
     parser.add_argument("--ner", action="store_true", help="give articles the shipped NER's entities first")
+    parser.add_argument(
+        "--arrival",
+        choices=("time", "file"),
+        default="time",
+        help="articles arrive in time order, or in the corpus file's order (as `kabar ingest` reads it)",
+    )
     args = parser.parse_args()
-    corpus = load_corpus()
+    corpus = load_corpus(time_order=args.arrival == "time")
+    print(f"arrival order: {args.arrival}")
     if args.ner:
         from kabar.understand.entities import find_entities
 

@@ -30,10 +30,12 @@ class CorpusArticle:
     article: Article
 
 
-def load_corpus(path: Path = CORPUS) -> list[CorpusArticle]:
-    """The corpus in time order (ties by id), as Articles; the corpus has no headlines."""
+def load_corpus(path: Path = CORPUS, time_order: bool = True) -> list[CorpusArticle]:
+    """The corpus as Articles (it has no headlines), in time order (ties by id) or, with
+    ``time_order=False``, in the file's own order, as ``kabar ingest`` of the JSONL meets it."""
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    rows.sort(key=lambda r: (r["published_utc"], r["id"]))
+    if time_order:
+        rows.sort(key=lambda r: (r["published_utc"], r["id"]))
     out = []
     for r in rows:
         paragraphs = [p.strip() for p in r["body"].split("\n\n") if p.strip()]

@@ -185,3 +185,31 @@ def test_both_stores_cut_tied_candidates_alike(tmp_path: Path) -> None:
         assert sql.candidates(["a", "b"], now, options) == [3, 1]
         assert sql.candidates(["a"], now, options) == [4, 3]
     archive.close()
+
+
+def test_out_of_order_article_is_measured_against_its_nearest_member() -> None:
+    """A crawl dump arrives out of time order: inside a story's long span, the gap is to the
+    nearest member's day, not 0, so one case's coverage months apart does not chain."""
+    from kabar.understand.story_cluster import _gap_days, update_centroid
+
+    april = datetime(2017, 4, 11, 8, tzinfo=UTC)
+    february = datetime(2018, 2, 20, 8, tzinfo=UTC)
+    c = Centroid()
+    for when in (april, february):
+        article = Article(
+            headline="Novel Baswedan", published=when, paragraphs=["Penyidik KPK Novel Baswedan."]
+        )
+        update_centroid(c, article_features(article), +1, ClusterOptions())
+    assert c.published_days == {"2017-04-11": 1.0, "2018-02-20": 1.0}
+    assert _gap_days(datetime(2017, 8, 16, tzinfo=UTC), c) == 127.0
+    assert _gap_days(datetime(2017, 4, 12, tzinfo=UTC), c) == 1.0
+    assert _gap_days(datetime(2019, 1, 1, tzinfo=UTC), c) > 300  # outside the span: as before
+    again = Centroid.from_json(c.to_json(), c.count, c.first, c.last)
+    assert again.published_days == c.published_days
+    legacy = Centroid(first=april, last=february)  # stored before member days were kept
+    assert _gap_days(datetime(2017, 8, 16, tzinfo=UTC), legacy) == 0.0
+    leaving = Article(
+        headline="Novel Baswedan", published=february, paragraphs=["Penyidik KPK Novel Baswedan."]
+    )
+    update_centroid(c, article_features(leaving), -1, ClusterOptions())
+    assert c.published_days == {"2017-04-11": 1.0}

@@ -24,7 +24,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 
 from kabar.understand.story_events import compare
@@ -71,6 +71,9 @@ class Centroid:
     days: dict[str, float] = field(default_factory=dict)  # event days the members' leads name
     fixtures: dict[str, float] = field(default_factory=dict)  # matches the members' leads name
     scores: dict[str, float] = field(default_factory=dict)  # score lines the members' leads report
+    # members per publication day (UTC): an article arriving out of time order is measured against
+    # its nearest member, not against the whole span (see _gap_days)
+    published_days: dict[str, float] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
     headlines: list[str] = field(default_factory=list)
     count: int = 0
@@ -86,6 +89,7 @@ class Centroid:
             "days": self.days,
             "fixtures": self.fixtures,
             "scores": self.scores,
+            "published_days": self.published_days,
             "names": self.names,
             "headlines": self.headlines,
         }
@@ -107,6 +111,7 @@ class Centroid:
             days=floats("days"),
             fixtures=floats("fixtures"),
             scores=floats("scores"),
+            published_days=floats("published_days"),
             names={str(k): str(v) for k, v in names.items()} if isinstance(names, dict) else {},
             headlines=[str(h) for h in heads] if isinstance(heads, list) else [],
             count=count,
@@ -172,14 +177,27 @@ def _idf(store: StoryStore, terms: Iterable[str]) -> dict[str, float]:
 
 
 def _gap_days(published: datetime | None, c: Centroid) -> float:
-    """Distance in days from the article's time to the story's span (0 inside it)."""
+    """Distance in days from the article's time to the story's span; inside the span, to the
+    nearest member's day.
+
+    Crawl dumps arrive out of time order: a story whose span has grown from April to February
+    must not take a June article as if it were news of the day, or one case's coverage months
+    apart chains into one story. In time order an article never falls inside (it is the newest).
+    """
     if published is None or c.first is None or c.last is None:
         return 0.0
     if published < c.first:
         return (c.first - published).total_seconds() / 86400
     if published > c.last:
         return (published - c.last).total_seconds() / 86400
-    return 0.0
+    if not c.published_days:  # stored before member days were kept
+        return 0.0
+    day = _utc_day(published)
+    return float(min(abs((day - date.fromisoformat(d)).days) for d in c.published_days))
+
+
+def _utc_day(t: datetime) -> date:
+    return (t.astimezone(UTC) if t.tzinfo is not None else t).date()
 
 
 def decay(gap_days: float, options: ClusterOptions) -> float:
@@ -308,6 +326,8 @@ def update_centroid(c: Centroid, f: ArticleFeatures, sign: int, options: Cluster
     _add(c.days, dict.fromkeys(f.days, 1.0), sign)
     _add(c.fixtures, dict.fromkeys(f.event.fixtures, 1.0), sign)
     _add(c.scores, dict.fromkeys(f.event.scores, 1.0), sign)
+    if f.published is not None:
+        _add(c.published_days, {_utc_day(f.published).isoformat(): 1.0}, sign)
     c.terms = _top(c.terms, options.centroid_terms)
     c.entities = _top(c.entities, options.centroid_entities)
     c.count += sign
