@@ -175,7 +175,12 @@ def test_home_story_and_search_pages(served: Served, page: Any) -> None:
     _shot(page, "home")
     stories = httpx.get(served.base + "/api/stories").json()
     assert stories
-    assert page.goto(f"{served.base}/cerita/{stories[0]['id']}").status == 200
+    assert page.goto(served.base + "/cerita").status == 200
+    assert page.locator("ol.daftar-cerita li").count() == len(stories)
+    _shot(page, "stories")
+    page.locator("ol.daftar-cerita a.judul").first.click()
+    page.wait_for_load_state()
+    assert page.url.endswith(f"/cerita/{stories[0]['id']}")
     assert page.locator("ol.linimasa li").count() >= 4
     _shot(page, "story")
     page.goto(served.base + "/cari")

@@ -93,3 +93,45 @@ def test_story_and_entity_feeds(client: Client, fmt: str) -> None:
     entity_id = client.get("/api/entities").json()[0]["id"]
     feed = feedparser.parse(client.get(f"/feed/{fmt}/entitas/{entity_id}").content)
     assert not feed.bozo and len(feed.entries) == 4
+
+
+def test_stories_index_lists_each_story_with_its_span(client: Client) -> None:
+    story_id = _story_id(client)
+    r = client.get("/cerita")
+    assert r.status_code == 200
+    html = r.text
+    assert "<h1>Cerita</h1>" in html and "1 cerita" in html
+    assert f'<a class="judul" href="/cerita/{story_id}">' in html
+    assert "4 berita · " in html and "2020" in html
+    assert 'href="/cerita"' in client.get("/").text  # reached from the home page
+
+
+def test_stories_index_pages_and_bad_page_numbers(tmp_path: Path) -> None:
+    from stories_support import fixture_articles, understanding_archive
+
+    archive = understanding_archive(tmp_path / "many.db")
+    for _, _, article in fixture_articles():
+        archive.add(article)
+    try:
+        client = Client(make_app(archive, page_size=1))
+        stories = client.get("/api/stories").json()
+        assert len(stories) >= 2
+        first = client.get("/cerita").text
+        assert f"{len(stories)} cerita" in first and 'href="/cerita?halaman=2"' in first
+        assert first.count('class="judul"') == 1
+        last = client.get(f"/cerita?halaman={len(stories)}").text
+        assert 'rel="next"' not in last and 'rel="prev"' in last
+        assert client.get("/cerita?halaman=9999").status_code == 200  # past the end: an empty page
+        for bad in ("0", "-1", "abc", "1" * 40):
+            assert client.get(f"/cerita?halaman={bad}").status_code in (404, 422)
+    finally:
+        archive.close()
+
+
+def test_stories_index_of_an_empty_archive(tmp_path: Path) -> None:
+    archive = fill(tmp_path / "empty.db", [])
+    try:
+        html = Client(make_app(archive)).get("/cerita").text
+        assert "Belum ada cerita" in html and "0 cerita" in html
+    finally:
+        archive.close()

@@ -13,7 +13,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from kabar.archive.sqlite import open_archive
 from kabar.serve import api, errors, feeds, portal
 from kabar.serve.cache import TtlCache
-from kabar.serve.display import article_href, format_age, format_period, format_time
+from kabar.serve.display import article_href, format_age, format_period, format_span, format_time
 from kabar.serve.security import SecurityHeadersMiddleware, highlight, jsonld, safe_url
 from kabar.serve.state import ServeOptions, ServeState
 from kabar.serve.warm import Warmer
@@ -34,6 +34,7 @@ def make_templates() -> Environment:
         format_time=format_time,
         format_age=format_age,
         format_period=format_period,
+        format_span=format_span,
         safe_url=safe_url,
         highlight=highlight,
         jsonld=jsonld,

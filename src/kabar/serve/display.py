@@ -79,3 +79,16 @@ def format_period(value: str) -> str:
         return value
     text = format_date(day, "d MMMM y", locale="id")
     return f"pekan {text}" if _WEEK.match(value) else text
+
+
+def format_span(first: datetime | None, last: datetime | None) -> str:
+    """The days a story ran, in WIB: ``26 Oktober 2020 – 3 November 2020`` (one day: that day)."""
+    days = [_wib_day(t) for t in (first, last) if t is not None]
+    if not days:
+        return ""
+    return format_period(days[0] if days[0] == days[-1] else f"{days[0]}/{days[-1]}")
+
+
+def _wib_day(value: datetime) -> str:
+    aware = value if value.utcoffset() is not None else value.replace(tzinfo=UTC)
+    return aware.astimezone(_WIB).date().isoformat()

@@ -154,6 +154,22 @@ def outlet_page(
     )
 
 
+@router.get("/cerita", response_class=HTMLResponse)
+def stories_page(request: Request, halaman: PageNumber = 1) -> HTMLResponse:
+    """Every story of two or more articles, most recently updated first."""
+    state = get_state(request)
+    page = Page(number=halaman, size=state.options.page_size, total=sections.story_count(state.archive))
+    return render(
+        request,
+        "stories.html",
+        title=f"Cerita — {state.options.site_name}",
+        description="Cerita yang berkembang: berita-berita tentang satu peristiwa, dengan linimasanya.",
+        stories=sections.top_stories(state.archive, page.size, page.offset),
+        page=page,
+        path="/cerita",
+    )
+
+
 @router.get("/cerita/{story_id}", response_class=HTMLResponse)
 def story_page(request: Request, story_id: ArticleId) -> HTMLResponse:
     state = get_state(request)

@@ -31,6 +31,7 @@ class StoryRef:
     title: str
     size: int = 0
     last: datetime | None = None
+    first: datetime | None = None
 
 
 @dataclass(slots=True)
@@ -157,9 +158,21 @@ def top_stories(archive: Archive, limit: int, offset: int = 0) -> list[StoryRef]
     with _reading(archive) as conn:
         found = stories.list_stories(conn, limit=limit, offset=offset)
     return [
-        StoryRef(id=s.id, title=s.label or f"Cerita {s.id}", size=s.article_count, last=s.last_published)
+        StoryRef(
+            id=s.id,
+            title=s.label or f"Cerita {s.id}",
+            size=s.article_count,
+            last=s.last_published,
+            first=s.first_published,
+        )
         for s in found
     ]
+
+
+def story_count(archive: Archive) -> int:
+    """Stories with at least two articles (the ones :func:`top_stories` lists)."""
+    with _reading(archive) as conn:
+        return stories.count_stories(conn)
 
 
 def story(archive: Archive, story_id: int) -> StoryView | None:

@@ -295,6 +295,13 @@ def list_stories(
     ]
 
 
+def count_stories(conn: Connection, min_articles: int = 2) -> int:
+    row = conn.execute(
+        text("SELECT COUNT(*) FROM stories WHERE article_count >= :m"), {"m": max(1, min_articles)}
+    ).first()
+    return int(row[0]) if row else 0
+
+
 def article_story(conn: Connection, article_id: int) -> int | None:
     row = conn.execute(
         text("SELECT story_id FROM story_articles WHERE article_id = :a"), {"a": article_id}
