@@ -213,3 +213,19 @@ def test_out_of_order_article_is_measured_against_its_nearest_member() -> None:
     )
     update_centroid(c, article_features(leaving), -1, ClusterOptions())
     assert c.published_days == {"2017-04-11": 1.0}
+
+
+def test_an_older_article_arriving_late_does_not_join_a_much_newer_story() -> None:
+    text = [
+        "Penyidik Komisi Pemberantasan Korupsi Novel Baswedan menjalani operasi mata di Singapura.",
+        "Novel Baswedan disiram air keras seusai salat subuh di dekat rumahnya di Kelapa Gading.",
+    ]
+    store = MemoryStoryStore()
+
+    def add(when: datetime) -> int:
+        article = Article(headline="Novel Baswedan dan KPK", published=when, paragraphs=text)
+        return assign(store, article_features(article), ClusterOptions()).story_id
+
+    february = add(datetime(2018, 2, 20, tzinfo=UTC))
+    assert add(datetime(2018, 2, 21, tzinfo=UTC)) == february  # the same words a day on: one story
+    assert add(datetime(2017, 4, 11, tzinfo=UTC)) != february  # ten months earlier: another

@@ -378,7 +378,11 @@ def rank(store: StoryStore, f: ArticleFeatures, options: ClusterOptions) -> Rank
     store.add_document(_doc_keys(f), +1)
     idf = _idf(store, _doc_keys(f))
     ids = store.candidates(article_keys(f, idf, options), f.published, options)
-    centroids = store.load(ids)
+    # The stores bound a story's last article from below; an article arriving out of time order
+    # must also be near the story on the other side (and, inside a long span, near a member).
+    centroids = {
+        sid: c for sid, c in store.load(ids).items() if _gap_days(f.published, c) <= options.max_gap_days
+    }
     # one df look-up for every term the candidates carry (the cosine's norms need them)
     extra = {t for c in centroids.values() for t in (*c.terms, *c.title) if t not in idf}
     extra |= {
