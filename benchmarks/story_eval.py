@@ -64,8 +64,7 @@ class Judged:
 
 
 def load_judged(path: Path = JUDGED) -> Judged:
-    doc = json.loads(path.read_text(encoding="utf-8"))
-    return _judged(doc)
+    return _judged(json.loads(path.read_text(encoding="utf-8")))
 
 
 def load_fresh(path: Path = FRESH) -> Judged | None:

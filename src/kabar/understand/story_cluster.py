@@ -253,13 +253,18 @@ def _cosine_parts(wa: dict[str, float], na: float, wb: dict[str, float], nb: flo
 
 
 def pair_features(
-    f: ArticleFeatures, side: _ArticleSide, c: Centroid, idf: Mapping[str, float], options: ClusterOptions
+    f: ArticleFeatures,
+    side: _ArticleSide,
+    c: Centroid,
+    idf: Mapping[str, float],
+    options: ClusterOptions,
+    gap_days: float,
 ) -> PairFeatures:
     body = _cosine_weighted(*side.body, *_weighted(c.terms, idf))
     title = _cosine_weighted(*side.title, *_weighted(c.title, idf))
     entities, rest = _cosine_parts(*side.entities, *_weighted(c.entities, side.entity_idf))
     sim = options.w_body * body + options.w_title * title + options.w_entities * entities
-    time_decay = decay(_gap_days(f.published, c), options)
+    time_decay = decay(gap_days, options)
     day_penalty = _day_penalty(f, c, options)
     conflict = compare(f.event, c.fixtures, c.scores)
     return PairFeatures(
@@ -380,9 +385,9 @@ def rank(store: StoryStore, f: ArticleFeatures, options: ClusterOptions) -> Rank
     ids = store.candidates(article_keys(f, idf, options), f.published, options)
     # The stores bound a story's last article from below; an article arriving out of time order
     # must also be near the story on the other side (and, inside a long span, near a member).
-    centroids = {
-        sid: c for sid, c in store.load(ids).items() if _gap_days(f.published, c) <= options.max_gap_days
-    }
+    loaded = store.load(ids)
+    gaps = {sid: _gap_days(f.published, c) for sid, c in loaded.items()}
+    centroids = {sid: c for sid, c in loaded.items() if gaps[sid] <= options.max_gap_days}
     # one df look-up for every term the candidates carry (the cosine's norms need them)
     extra = {t for c in centroids.values() for t in (*c.terms, *c.title) if t not in idf}
     extra |= {
@@ -393,7 +398,7 @@ def rank(store: StoryStore, f: ArticleFeatures, options: ClusterOptions) -> Rank
     side = _article_side(f, centroids.values(), idf)
     scored = []
     for sid, c in centroids.items():
-        x = pair_features(f, side, c, idf, options)
+        x = pair_features(f, side, c, idf, options, gaps[sid])
         scored.append(
             Candidate(sid, x, options.model.probability(x) if options.model is not None else x.hand)
         )
