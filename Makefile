@@ -19,11 +19,15 @@ $(STAMP): $(BIN)/python pyproject.toml requirements.lock
 
 install: $(STAMP)
 
-# The main job: the example page goes into the archive (idempotent, so the portal has
-# something to show offline), then `kabar run` polls the configured feeds and serves
-# the portal at http://$(HOST):$(PORT)/ until stopped (Ctrl-C).
+# The main job: the example page and the IndoSum sample (300 articles, CC BY-SA 4.0: see
+# examples/LICENSE-indosum-CC-BY-SA-4.0.txt) go into the archive (idempotent, so the portal has
+# stories, outlets and entities to show offline), then `kabar run` polls the configured feeds and
+# serves the portal at http://$(HOST):$(PORT)/ until stopped (Ctrl-C). Named files, not the folder:
+# the licence beside the sample is a .txt that must not become an article.
+EXAMPLES := examples/tempo-putin-armenia-azerbaijan.txt examples/indosum-sample.jsonl
 run: $(STAMP)
-	$(BIN)/kabar ingest examples --db $(DB) -q
+	$(BIN)/kabar ingest $(EXAMPLES) --db $(DB) -q
+	@echo "kabar: the portal will be at http://$(HOST):$(PORT)/ (status at /status)"
 	$(BIN)/kabar run --db $(DB) --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)
@@ -41,8 +45,11 @@ test: lint typecheck pytest
 lock: $(BIN)/python
 	$(BIN)/pip list --format=freeze --exclude-editable | grep -v '^pip==' > requirements.lock
 
+# Every benchmark, one table (benchmarks/out/summary.md and .json): `make bench BENCH_ARGS=--quick`
+# for smaller runs, `BENCH_ARGS="--only serve"` for one.
+BENCH_ARGS ?=
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks.run_all
+	$(BIN)/python -m benchmarks.run_all $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

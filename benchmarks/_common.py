@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import math
 import os
 import resource
 import statistics
@@ -40,3 +42,41 @@ def percentile(values: list[float], p: float) -> float:
 
 def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
+
+
+# --- figures for the summary table (benchmarks/run_all.py) -------------------------------------
+# A benchmark prints its figures for people; beside each headline figure it may also print one line
+#   RESULT {"name": ..., "value": ..., "unit": ..., "anchor": ..., "anchor_value": ...}
+# which run_all collects into benchmarks/out/summary.{md,json}. A module may also set
+#   QUICK_ARGS = ["--count", "1000"]   (arguments for `run_all --quick`: a smaller run, same figures)
+#   TIMEOUT_SECONDS = 3600             (its own limit, when the runner's default is too short)
+# as plain literals at module level: run_all reads them without importing the module.
+RESULT_PREFIX = "RESULT "
+
+
+def result(
+    name: str,
+    value: float | int | str | None,
+    unit: str = "",
+    *,
+    anchor: str | None = None,
+    anchor_value: float | int | str | None = None,
+    better: str | None = None,
+    note: str | None = None,
+) -> None:
+    """Print one figure for the summary: kabar's ``value`` and, measured in the same run, the anchor's.
+
+    ``better`` is "higher" or "lower" where the direction is not obvious from the unit."""
+
+    def clean(x: float | int | str | None) -> float | int | str | None:
+        # JSON has no NaN/inf; a figure that could not be measured is null, not a fake number
+        return None if isinstance(x, float) and not math.isfinite(x) else x
+
+    record = {"name": name, "value": clean(value), "unit": unit}
+    if anchor is not None:
+        record |= {"anchor": anchor, "anchor_value": clean(anchor_value)}
+    if better is not None:
+        record["better"] = better
+    if note is not None:
+        record["note"] = note
+    print(RESULT_PREFIX + json.dumps(record, ensure_ascii=False), flush=True)

@@ -25,9 +25,11 @@ from typing import Any
 
 import httpx
 
-from benchmarks._common import shared
+from benchmarks._common import result, shared
 from kabar.sources.crawler import Fetcher, FetchOptions
 from kabar.sources.safety import SafetyOptions
+
+QUICK_ARGS = ["--pages", "30"]
 
 
 class _Site:
@@ -151,10 +153,14 @@ def main() -> None:
         )
         for s in sites:
             s.stamps.clear()
+        kabar_rate = crawl.ok / crawl.seconds
         secs, ok = asyncio.run(_plain(urls, args.concurrency))
         print(
             f"anchor, plain httpx (no robots, no rate limit, same concurrency): {ok / secs:.1f} pages/s in total"
         )
+        result("polite crawl, all hosts", kabar_rate, "pages/s", anchor="plain httpx, no politeness",
+               anchor_value=ok / secs, note=f"configured {args.rate}/s per host × {args.hosts} hosts")  # fmt: skip
+        result("highest measured/configured rate", worst, "ratio", better="≤ 1")
     finally:
         for s in sites:
             s.close()

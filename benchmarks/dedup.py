@@ -30,12 +30,13 @@ from pathlib import Path
 
 from datasketch import MinHash, MinHashLSH
 
+from benchmarks._common import result
 from benchmarks.link_corpus import load_corpus
 from kabar.archive.sqlite import open_archive
 from kabar.link.dedup import DedupIndexer
-from kabar.link.dedup_groups import list_groups
 from kabar.model import Article
 
+QUICK_ARGS = ["--reprints", "200"]
 FURNITURE = [
     "Advertisement",
     "Scroll to continue with content",
@@ -226,8 +227,7 @@ def main(argv: list[str] | None = None) -> None:
                 kind_of[res.id] = kind
             order.append((res.id, art))
         ingest_s = time.perf_counter() - t0
-        with archive.connect() as conn:
-            groups = list_groups(conn)
+        groups = archive.duplicates.list_groups()
         archive.close()
 
     by_family: dict[int, list[int]] = defaultdict(list)
@@ -263,6 +263,11 @@ def main(argv: list[str] | None = None) -> None:
         f"datasketch in-memory LSH {anchor_rate:,.0f}/s of CPU; "
         f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
+    anchor_name = "datasketch MinHashLSH 0.5"
+    result("near-duplicate precision", kabar.precision, "", anchor=anchor_name, anchor_value=anchor.precision)
+    result("near-duplicate recall", kabar.recall, "", anchor=anchor_name, anchor_value=anchor.recall)
+    result("dedup indexing rate", len(stream) / spent_cpu, "articles/CPU s", anchor=anchor_name + " (in memory)",
+           anchor_value=anchor_rate)  # fmt: skip
 
 
 if __name__ == "__main__":

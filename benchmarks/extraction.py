@@ -14,10 +14,14 @@ import argparse
 import time
 from collections.abc import Callable
 
+from benchmarks._common import result
 from benchmarks.extraction_gold import GoldScores, score_gold
 from benchmarks.extraction_pages import zyte_pages
 from benchmarks.extraction_readers import Reading, read_kabar, read_newspaper, trafilatura_reader
 from benchmarks.extraction_score import CorpusScore, score_corpus, score_page
+
+QUICK_ARGS = ["--no-newspaper"]
+ANCHOR = "trafilatura (favor_precision)"
 
 Reader = Callable[[str, str | None], Reading]
 
@@ -61,9 +65,12 @@ def main() -> None:
         readers["newspaper4k"] = read_newspaper
     print("Zyte benchmark (181 pages; word 4-gram shingles, P/R averaged over pages)")
     print(f"{'reader':32} {'P':>6} {'R':>6} {'F1':>6} {'pages/s':>8}")
+    zyte_f1: dict[str, float] = {}
     for name, reader in readers.items():
         score, speed = zyte(reader)
+        zyte_f1[name] = score.f1
         print(f"{name:32} {score.precision:6.3f} {score.recall:6.3f} {score.f1:6.3f} {speed:8.1f}")
+    result("Zyte body F1", zyte_f1["kabar"], "", anchor=ANCHOR, anchor_value=zyte_f1[ANCHOR])
     print()
     print("Speed, interleaved page by page (pages/s, one core)")
     fast = {k: v for k, v in readers.items() if k != "newspaper4k"}
@@ -71,18 +78,23 @@ def main() -> None:
     anchor = speeds["trafilatura (favor_precision)"]
     for name, value in speeds.items():
         print(f"{name:32} {value:8.1f}  ({value / anchor:.2f}x trafilatura favor_precision)")
+    result("extraction speed (interleaved)", speeds["kabar"], "pages/s", anchor=ANCHOR, anchor_value=anchor)
     print()
     print("Indonesian gold set (tests/gold/id_gold.json)")
     print(
         f"{'reader':32} {'pages':>5} {'head':>6} {'time':>6} {'author':>6} {'bodyF1':>6} {'capt':>6} {'ends':>6}"
     )
+    gold: dict[str, GoldScores] = {}
     for name, reader in readers.items():
         if "default" in name or "recall" in name:
             continue
-        g: GoldScores = score_gold(reader)
+        g = gold[name] = score_gold(reader)
         print(
             f"{name:32} {g.pages:5d} {g.headline:6.3f} {g.time:6.3f} {g.authors:6.3f} {g.body_f1:6.3f} {g.captions:6.3f} {g.endpoints:6.3f}"
         )
+    for figure in ("headline", "time", "body_f1"):
+        result(f"Indonesian gold {figure}", getattr(gold["kabar"], figure), "", anchor=ANCHOR,
+               anchor_value=getattr(gold[ANCHOR], figure))  # fmt: skip
     print("\ntime: trafilatura's metadata has a date only (no time, no zone), so it scores only where the")
     print("gold time is midnight; newspaper4k's publish_date is compared like kabar's.")
 

@@ -31,17 +31,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine
-from sqlalchemy.engine import Engine
-
+from benchmarks._common import result
 from benchmarks.link_corpus import load_corpus
-from kabar.archive.fts import FtsIndexer, MatchOptions, match_terms
+from kabar.archive.base import Archive
+from kabar.archive.fts import FtsIndexer, MatchOptions
 from kabar.archive.sqlite import SqliteArchive, open_archive
 from kabar.lang.analysis import analyze
 from kabar.link import related as rel
 from kabar.link.dedup import DedupIndexer
 from kabar.link.related_profile import build_profile
 
+QUICK_ARGS = ["--queries", "50", "--only-corpus"]
 JUDGED = Path(__file__).resolve().parent / "data" / "related_judged.json"
 READY = Path("/tmp/issues/SYNTH_1M_READY")
 
@@ -54,10 +54,11 @@ def ndcg_at(ranked: list[str], grades: dict[str, int], k: int = 10) -> float:
 
 
 def bm25_more_like_this(archive: SqliteArchive, article_id: int, limit: int) -> list[int]:
-    with archive.connect() as conn:
-        article = rel.load_article(conn, article_id)
-        seed = build_profile(conn, article_id, article)
-        hits = match_terms(conn, seed.query, MatchOptions(limit=limit, exclude_ids=frozenset({article_id})))
+    article = rel.load_article(archive, article_id)
+    seed = build_profile(archive.term_stats, article_id, article)
+    hits = archive.term_stats.match_terms(
+        seed.query, MatchOptions(limit=limit, exclude_ids=frozenset({article_id}))
+    )
     return [h.id for h in hits]
 
 
@@ -65,12 +66,10 @@ def bm25_headline(archive: SqliteArchive, article_id: int, limit: int) -> list[i
     """The headline's words OR-matched with BM25 (an AND search mostly finds only the article)."""
     article = archive.get(article_id)
     assert article is not None
-    with archive.connect() as conn:
-        hits = match_terms(
-            conn,
-            analyze(article.headline or ""),
-            MatchOptions(limit=limit, exclude_ids=frozenset({article_id})),
-        )
+    hits = archive.term_stats.match_terms(
+        analyze(article.headline or ""),
+        MatchOptions(limit=limit, exclude_ids=frozenset({article_id})),
+    )
     return [h.id for h in hits]
 
 
@@ -93,18 +92,17 @@ class Latency:
         )
 
 
-def latency(source: SqliteArchive | Engine, ids: list[int], mode: rel.RelatedMode) -> Latency:
+def latency(source: Archive, ids: list[int], mode: rel.RelatedMode) -> Latency:
     """Wall time, and this process's CPU time (the one-core cost, steadier on a busy machine)."""
     wall, cpu = [], []
     opts = rel.RelatedOptions(mode=mode, limit=10)
-    with source.connect() as conn:
-        for i in ids[:5]:
-            rel.related(conn, i, opts)  # warm the page cache and the stemmer
-        for i in ids:
-            t, c = time.perf_counter(), time.process_time()
-            rel.related(conn, i, opts)
-            cpu.append((time.process_time() - c) * 1000)
-            wall.append((time.perf_counter() - t) * 1000)
+    for i in ids[:5]:
+        rel.related(source, i, opts)  # warm the page cache and the stemmer
+    for i in ids:
+        t, c = time.perf_counter(), time.process_time()
+        rel.related(source, i, opts)
+        cpu.append((time.process_time() - c) * 1000)
+        wall.append((time.perf_counter() - t) * 1000)
     return Latency(
         statistics.median(wall), percentile(wall, 0.95), statistics.median(cpu), percentile(cpu, 0.95)
     )
@@ -135,6 +133,7 @@ def corpus_figures(judged: list[dict[str, Any]], queries: int) -> None:
             "BM25 headline (OR)": lambda i: bm25_headline(archive, i, 10),
         }
         print(f"nDCG@10 over {len(judged)} judged query articles (gains 2^g-1; unjudged = 0):")
+        ndcg: dict[str, float] = {}
         for name, run in systems.items():
             scores, shown, related_shown, unjudged = [], 0, 0, 0
             for q in judged:
@@ -144,10 +143,13 @@ def corpus_figures(judged: list[dict[str, Any]], queries: int) -> None:
                 shown += len(ranked)
                 related_shown += sum(grades.get(r, 0) > 0 for r in ranked)
                 unjudged += sum(r not in grades for r in ranked)
+            ndcg[name] = statistics.mean(scores)
             print(
                 f"  {name:22} {statistics.mean(scores):.3f}   (shown/query {shown / len(judged):.1f}, "
                 f"judged related {related_shown / max(1, shown):.2f}, unjudged {unjudged / max(1, shown):.2f})"
             )
+        result("related nDCG@10 (judged set)", ndcg["kabar relevant"], "", anchor="BM25 more-like-this",
+               anchor_value=ndcg["BM25 more-like-this"])  # fmt: skip
 
         print(f"load average while timing: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         rng = random.Random(3)
@@ -155,6 +157,7 @@ def corpus_figures(judged: list[dict[str, Any]], queries: int) -> None:
         for mode in ("relevant", "newest"):
             lat = latency(archive, sample, mode)
             print(f"latency corpus ({len(ids)} articles) {mode:8}: {lat}")
+            result(f"related latency, corpus, {mode}, CPU p95", lat.cpu_p95, "ms", better="lower")
         archive.close()
 
 
@@ -163,12 +166,15 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--synth", type=Path, default=None, help="a synthetic archive (default: SYNTH_1M_READY)")
     ap.add_argument("--queries", type=int, default=200, help="articles timed per archive")
     ap.add_argument("--only-synth", action="store_true", help="skip the corpus part (judged set, latency)")
+    ap.add_argument("--only-corpus", action="store_true", help="skip the synthetic archive's latency")
     args = ap.parse_args(argv)
     judged = json.loads(JUDGED.read_text(encoding="utf-8"))["queries"]
 
     if not args.only_synth:
         corpus_figures(judged, args.queries)
 
+    if args.only_corpus:
+        return
     synth = args.synth
     if synth is None and READY.exists():
         synth = Path(READY.read_text().strip().splitlines()[0])
@@ -176,15 +182,15 @@ def main(argv: list[str] | None = None) -> None:
         print("latency 1M: no synthetic archive (pass --synth PATH or wait for SYNTH_1M_READY)")
         return
     # Read-only: the shared synthetic archive must not be migrated or locked by a benchmark.
-    big = create_engine(f"sqlite:///file:{synth.resolve()}?mode=ro&uri=true")
-    with big.connect() as conn:
-        top = int(conn.exec_driver_sql("SELECT max(id) FROM articles").scalar() or 0)
+    big = open_archive(synth, read_only=True)
+    top = big.term_stats.collection_size()
     sample = random.Random(5).sample(range(1, top + 1), min(args.queries, top))
     print(f"load average while timing: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     for mode in ("relevant", "newest"):
         lat = latency(big, sample, mode)
         print(f"latency {top:,} articles {mode:8}: {lat}")
-    big.dispose()
+        result(f"related latency, {top:,} articles, {mode}, CPU p95", lat.cpu_p95, "ms", better="lower")
+    big.close()
 
 
 if __name__ == "__main__":

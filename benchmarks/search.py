@@ -27,7 +27,7 @@ from pathlib import Path
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Connection
 
-from benchmarks._common import percentile
+from benchmarks._common import percentile, result
 from benchmarks.synth import load_corpus
 from kabar.archive import fts
 from kabar.archive.base import SearchQuery
@@ -35,6 +35,8 @@ from kabar.archive.fts import FtsIndexer, RankOptions
 from kabar.archive.sqlite import ArchiveOptions, SqliteArchive
 from kabar.lang.analysis import Analyzer, tokenize
 from kabar.model import Article
+
+QUICK_ARGS = ["--queries", "40", "--stem-sample", "20000"]
 
 
 def _now() -> float:
@@ -77,6 +79,8 @@ def bench_stemming(corpus: Sequence[Article], sample: int) -> None:
         f"  anchor: PySastrawi uncached            {len(tokens) / uncached:>12,.0f} tokens/s  "
         f"(first {len(tokens):,} tokens, {uncached:.1f} s)"
     )
+    result("stemming, cold cache", n_tokens / cold, "tokens/s", anchor="PySastrawi uncached",
+           anchor_value=len(tokens) / uncached)  # fmt: skip
 
 
 # -- index build -----------------------------------------------------------------------
@@ -141,6 +145,7 @@ def build_corpus_archive(corpus: Sequence[Article], path: Path) -> None:
     print("== index build (corpus, per-article transactions through SqliteArchive.add)")
     print(f"  articles stored                        {count:>12,}   (second ingest changed {again})")
     print(f"  full ingest rate, cold stem cache      {n / total:>12,.0f} articles/s")
+    result("search ingest rate, cold stem cache", n / total, "articles/s")
     print(
         f"  FTS indexer alone, cold stem cache     {n / fts_s:>12,.0f} articles/s ({fts_s / total:.0%} of ingest)"
     )
@@ -229,7 +234,8 @@ def _lat(label: str, ms: list[float]) -> None:
     )
 
 
-def bench_queries(db: Path, queries: list[str], label: str, outlet: str | None, exact_sample: int) -> None:
+def bench_queries(db: Path, queries: list[str], label: str, outlet: str | None, exact_sample: int) -> float:
+    """Prints the latencies; returns the warm best-match p95 in ms."""
     engine = create_engine(f"sqlite:///{db}")
     print(f"== search latency: {label} (limit 10, with snippets and total; one core)")
     with engine.connect() as conn:
@@ -278,12 +284,16 @@ def bench_queries(db: Path, queries: list[str], label: str, outlet: str | None, 
                 if ids:
                     overlap.append(len(set(ids) & set(bounded)) / len(ids))
             _lat("anchor: exact FTS5 ORDER BY bm25", exact_ms)
+            result(f"search p95, {label}, best match", percentile(again[:exact_sample], 95), "ms",
+                   anchor="exact FTS5 ORDER BY bm25", anchor_value=percentile(exact_ms, 95))  # fmt: skip
             mean = sum(overlap) / len(overlap) if overlap else float("nan")
             print(f"  top-10 overlap, bounded vs exact BM25  {mean:>12.0%}   (n={len(overlap)})")
     engine.dispose()
+    return percentile(again, 95)
 
 
-def bench_plain(corpus_db: Path, plain_db: Path, queries: list[str]) -> None:
+def bench_plain(corpus_db: Path, plain_db: Path, queries: list[str]) -> float:
+    """Prints the anchor's figures; returns its p95 in ms."""
     engine = create_engine(f"sqlite:///{corpus_db}")
     raw_plain = sqlite3.connect(plain_db)
     ms, shares, extra = [], [], []
@@ -315,6 +325,8 @@ def bench_plain(corpus_db: Path, plain_db: Path, queries: list[str]) -> None:
         f"(kabar finds {sum(extra) / max(1, len(extra)):.1f} more articles per query; n={len(shares)})"
     )
     print("  e.g. " + "; ".join(examples))
+    result("plain FTS5's share of kabar's matches", mean, "share", note="below 1: stemming finds more")
+    return percentile(ms, 95)
 
 
 def main() -> None:
@@ -349,8 +361,10 @@ def bench_corpus(corpus: Sequence[Article], queries: list[str], args: argparse.N
         plain = Path(tmp) / "plain.db"
         build_corpus_archive(corpus, db)
         build_plain_fts(db, plain)
-        bench_queries(db, queries, f"corpus ({len(corpus):,} articles)", "kumparan", exact_sample=0)
-        bench_plain(db, plain, queries)
+        p95 = bench_queries(db, queries, f"corpus ({len(corpus):,} articles)", "kumparan", exact_sample=0)
+        plain_p95 = bench_plain(db, plain, queries)
+        result("search p95, corpus, best match (warm)", p95, "ms",
+               anchor="plain FTS5 BM25, no snippets", anchor_value=plain_p95)  # fmt: skip
 
 
 def bench_big(path: Path, queries: list[str], exact_sample: int) -> None:

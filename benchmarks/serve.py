@@ -32,9 +32,10 @@ from pathlib import Path
 
 import httpx
 
-from benchmarks._common import median, percentile
+from benchmarks._common import median, percentile, result
 
 PathFor = Callable[[random.Random], str]
+QUICK_ARGS = ["--db", "/tmp/kabar-serve-10k.db", "--count", "10000", "--single", "100", "--concurrent", "500"]
 QUERIES = [
     "banjir",
     "presiden jokowi",
@@ -224,6 +225,15 @@ def main() -> None:
     page = next(f for f in figures if f.scenario.startswith("article page") and f.clients == 1)
     verdict = "meets" if page.p95_ms <= 50 else "misses"
     print(f"\ngoal: article page p95 ≤ 50 ms at 1 client — kabar {page.p95_ms:.1f} ms ({verdict} the goal)")
+    for f in figures:
+        if f.scenario.startswith("article page /") or f.scenario.startswith("API search"):
+            css = next(
+                a for a in figures if a.scenario.startswith("anchor: static") and a.clients == f.clients
+            )
+            result(f"{f.scenario}, {f.clients} clients, p95", f.p95_ms, "ms", anchor="static CSS, same server",
+                   anchor_value=css.p95_ms, note=f"{f.errors} errors")  # fmt: skip
+            result(f"{f.scenario}, {f.clients} clients, throughput", f.rps, "requests/s",
+                   anchor="static CSS, same server", anchor_value=css.rps)  # fmt: skip
 
 
 if __name__ == "__main__":

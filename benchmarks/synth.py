@@ -46,8 +46,10 @@ from sqlalchemy.engine import Connection
 
 from benchmarks._common import SHARED
 from kabar.archive.base import Indexer
-from kabar.archive.fts import DocTerms, FtsIndexer, IndexedDoc, article_terms
+from kabar.archive.fts import DocTerms, FtsIndexer, FtsSearch, IndexedDoc, article_terms
+from kabar.archive.sql_source import BoundSource
 from kabar.archive.sqlite import ArchiveOptions, SqliteArchive, article_row
+from kabar.archive.store_access import sql_stores
 from kabar.lang.analysis import Analyzer, default_analyzer
 from kabar.model import Article
 from kabar.sources.records import map_record
@@ -260,11 +262,12 @@ def _write_batch(
     # conn.begin() issues the archive's BEGIN IMMEDIATE; one batch is one transaction.
     with conn.begin():
         raw.executemany(sql, rows)
-        fts.index_many(conn, docs)
+        stores = sql_stores(BoundSource(conn), FtsSearch(BoundSource(conn)))
+        fts.index_many(stores, docs)
         for ix in options.extra_indexers:
             for article in batch:
                 assert article.id is not None
-                ix.index(conn, article.id, article)
+                ix.index(stores, article.id, article)
 
 
 def main() -> None:

@@ -19,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from benchmarks._common import result
 from kabar.model import Article, Image
 from kabar.understand.timex import find_time_expressions
 
@@ -122,8 +123,11 @@ def main() -> None:
         sets["seed page"] = _seed()
     for name, cases in sets.items():
         print(f"{name}: {len(cases)} texts, {sum(len(c.expect) for c in cases)} expressions")
-        print(f"  kabar      {run_kabar(cases).line()}")
-        print(f"  dateparser {run_dateparser(cases).line()}")
+        ours, anchor = run_kabar(cases), run_dateparser(cases)
+        print(f"  kabar      {ours.line()}")
+        print(f"  dateparser {anchor.line()}")
+        result(f"time expressions correct, {name}", ours.correct / max(1, ours.expected), "accuracy",
+               anchor="dateparser search_dates", anchor_value=anchor.correct / max(1, anchor.expected))  # fmt: skip
 
 
 if __name__ == "__main__":

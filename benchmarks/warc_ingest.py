@@ -27,7 +27,10 @@ import time
 from pathlib import Path
 
 from benchmarks._common import peak_rss_mb, shared
+from benchmarks._common import result as print_result
 from kabar.sources.warc_write import WarcRecordSpec, write_record
+
+QUICK_ARGS = ["--pages", "600"]
 
 _NAV = "".join(f'<li><a href="/kanal/{w}">{w.title()}</a></li>' for w in
                ["nasional", "internasional", "ekonomi", "olahraga", "teknologi", "hiburan", "gaya-hidup", "otomotif"])  # fmt: skip
@@ -207,6 +210,11 @@ def main() -> None:
         print(
             f"{name:48} {records:>8} {arts:>9} {records / secs:>10.1f} {arts / secs:>11.1f} {float(r['peak_rss_mb']):>8.0f}"
         )  # type: ignore[arg-type]
+    rate = {name: int(r.get("articles", r.get("kept", 0))) / float(r["seconds"]) for name, r in rows}  # type: ignore[call-overload, arg-type]
+    print_result("WARC read+extract", rate[rows[1][0]], "articles/s", anchor="trafilatura alone",
+                 anchor_value=rate[rows[3][0]])  # fmt: skip
+    print_result("WARC ingest (with enrich)", rate[rows[2][0]], "articles/s", anchor="trafilatura alone",
+                 anchor_value=rate[rows[3][0]])  # fmt: skip
     print(f"\nkabar reader: {rows[0][1]['stats']}")
     ingest = rows[2][1]
     print(f"kabar ingest: {ingest['failed']} pages without an article")

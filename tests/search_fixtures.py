@@ -6,8 +6,8 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-from kabar.archive.fts import FtsIndexer
-from kabar.archive.sqlite import ArchiveOptions, SqliteArchive
+from backends import open_test_archive, search_indexer
+from kabar.archive.articles_core import CoreArchive
 from kabar.model import Article
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "search" / "articles.json"
@@ -29,9 +29,10 @@ def fixture_articles() -> list[Article]:
     return out
 
 
-def search_archive(path: Path) -> SqliteArchive:
-    """An archive with only the search indexer, filled with the fixture articles."""
-    archive = SqliteArchive(ArchiveOptions(path=path, indexers=[FtsIndexer()]))
+def search_archive(location: Path | str) -> CoreArchive:
+    """An archive (a SQLite path or a PostgreSQL URL) with only the search indexer, filled
+    with the fixture articles."""
+    archive = open_test_archive(str(location), indexers=[search_indexer(str(location))])
     for article in fixture_articles():
         archive.add(article)
     return archive

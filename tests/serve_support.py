@@ -1,4 +1,4 @@
-"""Helpers for the serve tests: an app over a real SQLite archive, called in-process."""
+"""Helpers for the serve tests: an app over a real archive (SQLite or PostgreSQL), called in-process."""
 
 from __future__ import annotations
 
@@ -11,10 +11,13 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
-from kabar.archive.sqlite import SqliteArchive, open_archive
+from backends import open_test_archive
+from kabar.archive.articles_core import CoreArchive
+from kabar.archive.sqlite import SqliteArchive
 from kabar.model import Article, Entity, Image, RelatedItem
 from kabar.serve.app import create_app
 from kabar.serve.state import ServeOptions
+from kabar.wiring import default_indexers
 
 WIB = timezone(timedelta(hours=7))
 NOW = datetime(2020, 11, 4, 2, 0, tzinfo=UTC)  # 4 Nov 2020 09:00 WIB: the tests' "request time"
@@ -37,13 +40,15 @@ class Client:
     def post(self, url: str, **kwargs: Any) -> httpx.Response:
         return asyncio.run(self._request("POST", url, **kwargs))
 
+    def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        return asyncio.run(self._request(method, url, **kwargs))
+
 
 def make_app(
-    archive: SqliteArchive, token: str | None = None, clock: Callable[[], datetime] = lambda: NOW, **opts: Any
+    archive: CoreArchive, token: str | None = None, clock: Callable[[], datetime] = lambda: NOW, **opts: Any
 ) -> FastAPI:
-    return create_app(
-        ServeOptions(db=archive.options.path, archive=archive, token=token, clock=clock, **opts)
-    )
+    db = archive.options.path if isinstance(archive, SqliteArchive) else archive.url
+    return create_app(ServeOptions(db=db, archive=archive, token=token, clock=clock, **opts))
 
 
 def make_article(n: int, outlet: str = "TEMPO.CO", **overrides: Any) -> Article:
@@ -95,8 +100,9 @@ def rich_article() -> Article:
     )
 
 
-def fill(path: Path, articles: list[Article]) -> SqliteArchive:
-    archive = open_archive(path)
+def fill(location: Path | str, articles: list[Article]) -> CoreArchive:
+    """An archive (a SQLite path or a PostgreSQL URL) with kabar's indexers, holding ``articles``."""
+    archive = open_test_archive(str(location), default_indexers())
     for article in articles:
         archive.add(article)
     return archive

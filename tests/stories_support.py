@@ -6,10 +6,11 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-from kabar.archive.sqlite import SqliteArchive, open_archive
+from backends import open_test_archive
+from kabar.archive.articles_core import CoreArchive
+from kabar.archive.entity_indexer import EntityIndexer
+from kabar.archive.story_indexer import StoryIndexer
 from kabar.model import Article, Entity, Mention
-from kabar.understand.store import EntityIndexer
-from kabar.understand.stories import StoryIndexer
 
 _FIXTURE = Path(__file__).resolve().parent / "fixtures" / "stories" / "articles.json"
 
@@ -30,8 +31,9 @@ def fixture_articles() -> list[tuple[str, str, Article]]:
     return out
 
 
-def understanding_archive(path: Path) -> SqliteArchive:
-    return open_archive(path, indexers=[EntityIndexer(), StoryIndexer()])
+def understanding_archive(location: Path | str) -> CoreArchive:
+    """An archive (a SQLite path or a PostgreSQL URL) keeping entities and stories."""
+    return open_test_archive(str(location), indexers=[EntityIndexer(), StoryIndexer()])
 
 
 def person(name: str, role: str | None = None, aliases: list[str] | None = None) -> Entity:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from kabar.lang.analysis import (
@@ -131,16 +129,14 @@ def test_token_spans_point_into_the_original_text() -> None:
         "ﷺ 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 ٣٤٥ 中文",
     ],
 )
-def test_hostile_text_is_handled_fast(text: str) -> None:
-    start = time.perf_counter()
-    terms = analyze(text)
-    assert time.perf_counter() - start < 2.0
+def test_hostile_text_is_handled(text: str) -> None:
+    terms = analyze(text)  # its CPU time: benchmarks/bounded_time.py
     assert all(len(t) <= 64 for t in terms)
 
 
 def test_large_text_is_linear() -> None:
     text = "Presiden menelepon para menteri soal perdamaian. " * 20_000  # ~1 MB
-    start = time.perf_counter()
-    terms = analyze(text)
-    assert time.perf_counter() - start < 5.0
+    terms = analyze(text)  # its CPU time: benchmarks/bounded_time.py
     assert terms[:4] == ["presiden", "telepon", "menteri", "soal"]
+    # none lost at size: every sentence gives its terms
+    assert len(terms) == 20_000 * len(analyze("Presiden menelepon para menteri soal perdamaian."))

@@ -11,31 +11,19 @@ import sys
 import time
 from pathlib import Path
 
-from kabar.archive.sqlite import open_archive
+from sqlalchemy import text
+
+from backends import is_postgres, open_test_archive
 from kabar.model import Article
 
 N_ARTICLES = 400
 
-WRITER = r"""
-import sys
-from datetime import datetime, timedelta, timezone
-from kabar.archive.sqlite import open_archive
-from kabar.model import Article
-archive = open_archive(sys.argv[1])
-for n in range(int(sys.argv[2])):
-    archive.add(Article(
-        headline=f"Berita {n} tentang banjir di Jakarta",
-        paragraphs=[f"Banjir melanda kawasan {n} di Jakarta Selatan pada Senin pagi.", "Warga mengungsi."],
-        published=datetime(2021, 1, 1, tzinfo=timezone(timedelta(hours=7))) + timedelta(minutes=n),
-        outlet="Uji",
-    ))
-    print(n, flush=True)
-"""
+WRITER = str(Path(__file__).with_name("ingest_child.py"))
 
 
-def _kill_mid_ingest(db: Path, delay: float) -> None:
+def _kill_mid_ingest(db: str, delay: float) -> None:
     proc = subprocess.Popen(
-        [sys.executable, "-c", WRITER, str(db), str(N_ARTICLES)],
+        [sys.executable, WRITER, str(db), str(N_ARTICLES)],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
@@ -48,19 +36,23 @@ def _kill_mid_ingest(db: Path, delay: float) -> None:
     proc.wait(timeout=30)
 
 
-def test_sigkill_mid_ingest_loses_nothing_and_stores_nothing_twice(tmp_path: Path) -> None:
-    db = tmp_path / "kabar.db"
+def test_sigkill_mid_ingest_loses_nothing_and_stores_nothing_twice(archive_url: str) -> None:
+    db = archive_url
     for delay in (0.05, 0.31, 0.17):
         _kill_mid_ingest(db, delay)
-        with sqlite3.connect(db) as raw:
-            assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-            rows = raw.execute("SELECT id, data FROM articles").fetchall()
+        if not is_postgres(db):
+            with sqlite3.connect(db) as raw:
+                assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        archive = open_test_archive(db)
+        with archive.engine.connect() as conn:
+            rows = conn.execute(text("SELECT id, data FROM articles")).all()
+        archive.close()
         for _id, data in rows:
             stored = json.loads(data)  # every stored row is whole
             assert stored["headline"] and len(stored["paragraphs"]) == 2
     # finishing the ingest afterwards stores each article exactly once
-    subprocess.run([sys.executable, "-c", WRITER, str(db), str(N_ARTICLES)], check=True, capture_output=True)
-    archive = open_archive(db)
+    subprocess.run([sys.executable, WRITER, db, str(N_ARTICLES)], check=True, capture_output=True)
+    archive = open_test_archive(db)
     assert archive.count() == N_ARTICLES
     again = archive.add(
         Article(

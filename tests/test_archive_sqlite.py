@@ -5,12 +5,13 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.engine import Connection
 
+from backends import open_test_archive
 from kabar.archive import migrate
 from kabar.archive.base import Archive, ListQuery
-from kabar.archive.sqlite import ArchiveOptions, SqliteArchive, open_archive
+from kabar.archive.sqlite import open_archive
+from kabar.archive.stores import IndexStores
+from kabar.archive.term_records import DocTerms, IndexedDoc
 from kabar.model import Article
 
 WIB = timezone(timedelta(hours=7))
@@ -32,7 +33,7 @@ class _Boom(RuntimeError):
 
 
 class FailingIndexer:
-    """Writes its own row, then fails: the whole ingest must roll back."""
+    """Writes its own index entry, then fails: the whole ingest must roll back."""
 
     name = "failing"
 
@@ -40,25 +41,24 @@ class FailingIndexer:
         self.fail_on = fail_on
         self.calls = 0
 
-    def index(self, conn: Connection, article_id: int, article: Article) -> None:
+    def index(self, stores: IndexStores, article_id: int, article: Article) -> None:
         self.calls += 1
-        conn.execute(text("CREATE TABLE IF NOT EXISTS side (article_id INTEGER)"))
-        conn.execute(text("INSERT INTO side VALUES (:i)"), {"i": article_id})
+        stores.search_index.add([IndexedDoc(article_id, DocTerms(headline=["sisa"], body=[]))])
         if self.calls == self.fail_on:
             raise _Boom("indexer failed mid-ingest")
 
-    def remove(self, conn: Connection, article_id: int) -> None:
+    def remove(self, stores: IndexStores, article_id: int) -> None:
         return None
 
 
-def test_sqlite_archive_satisfies_the_seam(tmp_db: Path) -> None:
-    archive: Archive = open_archive(tmp_db)
+def test_archive_satisfies_the_seam(archive_url: str) -> None:
+    archive: Archive = open_test_archive(archive_url)
     assert archive.count() == 0
     archive.close()
 
 
-def test_same_article_twice_is_one(tmp_db: Path) -> None:
-    archive = open_archive(tmp_db)
+def test_same_article_twice_is_one(archive_url: str) -> None:
+    archive = open_test_archive(archive_url)
     first = archive.add(_art(1))
     second = archive.add(_art(1))
     assert first.status == "added" and second.status == "unchanged" and first.id == second.id
@@ -68,8 +68,8 @@ def test_same_article_twice_is_one(tmp_db: Path) -> None:
     assert archive.count() == 1
 
 
-def test_same_canonical_url_with_new_text_is_an_update(tmp_db: Path) -> None:
-    archive = open_archive(tmp_db)
+def test_same_canonical_url_with_new_text_is_an_update(archive_url: str) -> None:
+    archive = open_test_archive(archive_url)
     a = archive.add(_art(1, canonical_url="https://x.test/1"))
     b = archive.add(_art(1, canonical_url="https://x.test/1", paragraphs=["Isi yang diperbarui."]))
     assert (a.status, b.status) == ("added", "updated") and a.id == b.id
@@ -78,15 +78,14 @@ def test_same_canonical_url_with_new_text_is_an_update(tmp_db: Path) -> None:
     assert archive.count() == 1
 
 
-def test_failed_indexer_leaves_nothing_half_written(tmp_db: Path) -> None:
+def test_failed_indexer_leaves_nothing_half_written(archive_url: str) -> None:
     indexer = FailingIndexer(fail_on=2)
-    archive = SqliteArchive(ArchiveOptions(path=tmp_db, indexers=[indexer]))
+    archive = open_test_archive(archive_url, indexers=[indexer])
     archive.add(_art(1))
     with pytest.raises(_Boom):
         archive.add(_art(2))
     assert archive.count() == 1
-    with sqlite3.connect(tmp_db) as raw:
-        assert raw.execute("SELECT article_id FROM side").fetchall() == [(1,)]
+    assert set(archive.term_stats.indexed_terms([1, 2])) == {1}
     # and the failed article can be stored later, once the indexer is fine
     assert archive.add(_art(2)).status == "added"
 
@@ -101,8 +100,8 @@ def test_wal_mode_and_migrations_at_head(tmp_db: Path) -> None:
     open_archive(tmp_db).close()
 
 
-def test_list_filters_and_orders_newest_first(tmp_db: Path) -> None:
-    archive = open_archive(tmp_db)
+def test_list_filters_and_orders_newest_first(archive_url: str) -> None:
+    archive = open_test_archive(archive_url)
     for n in range(1, 11):
         archive.add(_art(n))
     archive.add(_art(99, published=None))
@@ -117,16 +116,16 @@ def test_list_filters_and_orders_newest_first(tmp_db: Path) -> None:
     assert {o.outlet: o.articles for o in archive.outlets()} == {"A": 6, "B": 5}
 
 
-def test_get_unknown_and_get_many_order(tmp_db: Path) -> None:
-    archive = open_archive(tmp_db)
+def test_get_unknown_and_get_many_order(archive_url: str) -> None:
+    archive = open_test_archive(archive_url)
     ids = [archive.add(_art(n)).id for n in range(3)]
     assert archive.get(12345) is None
     assert [a.id for a in archive.get_many([ids[2], 999, ids[0]])] == [ids[2], ids[0]]
     assert archive.find_id(content_hash=_art(1).content_hash) == ids[1]
 
 
-def test_lone_surrogates_from_json_are_stored_not_crashed_on(tmp_db: Path) -> None:
-    archive = open_archive(tmp_db)
+def test_lone_surrogates_from_json_are_stored_not_crashed_on(archive_url: str) -> None:
+    archive = open_test_archive(archive_url)
     dirty = _art(5, headline="Judul \ud800 rusak", paragraphs=["Isi \udfff juga."])
     result = archive.add(dirty)
     assert result.status == "added" and dirty.id == result.id
@@ -134,8 +133,8 @@ def test_lone_surrogates_from_json_are_stored_not_crashed_on(tmp_db: Path) -> No
     assert stored is not None and stored.headline == "Judul ? rusak"
 
 
-def test_url_whose_new_text_is_another_articles_text_is_not_an_error(tmp_db: Path) -> None:
-    archive = open_archive(tmp_db)
+def test_url_whose_new_text_is_another_articles_text_is_not_an_error(archive_url: str) -> None:
+    archive = open_test_archive(archive_url)
     a = archive.add(_art(1, canonical_url="https://x.test/a"))
     b = archive.add(_art(2, canonical_url="https://x.test/b"))
     again = archive.add(_art(1, canonical_url="https://x.test/b"))  # b's page now reprints a

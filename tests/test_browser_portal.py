@@ -25,6 +25,7 @@ from kabar.archive.sqlite import open_archive
 from kabar.extract.flat import extract_flat
 from kabar.model import RawPage
 from kabar.serialize import article_to_dict
+from kabar.wiring import default_indexers
 from serve_hostile import EVIL, hostile_article
 from serve_support import indosum_articles, make_article, story_article
 
@@ -67,7 +68,7 @@ EXAMPLE = ROOT / "examples" / "tempo-putin-armenia-azerbaijan.txt"
 
 
 def _fill(db: Path) -> None:
-    archive = open_archive(db)
+    archive = open_archive(db, default_indexers())
     try:
         archive.add(extract_flat(RawPage(content=EXAMPLE.read_text(encoding="utf-8"))))
         for n in range(1, 5):

@@ -108,15 +108,15 @@ def test_ingest_goes_past_bad_inputs_and_reports_each(example_path: Path, tmp_pa
     )
     db = tmp_path / "k.db"
     result = runner.invoke(app, ["ingest", str(src), "--db", str(db), "-q"])
-    assert result.exit_code == 0, result.output
-    assert "2 added, 0 unchanged, 0 updated, 4 failed" in result.stdout
+    assert result.exit_code == 3, result.output  # some records rejected, the rest stored
+    assert "2 added, 0 unchanged, 0 updated, 4 rejected" in result.stdout
     for needle in (
-        "empty.txt: empty",
-        "binary.html: binary data",
-        "records.jsonl:2: not JSON",
-        "records.jsonl:3: no headline",
+        "empty.txt: read: PageError: empty",
+        "binary.html: read: PageError: binary data",
+        "records.jsonl:2: read: RecordError: not JSON",
+        "records.jsonl:3: read: RecordError: no headline",
     ):
-        assert needle in result.stdout
+        assert needle in result.stderr
 
 
 def test_read_commands_on_a_missing_or_foreign_archive(tmp_path: Path) -> None:

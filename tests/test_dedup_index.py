@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -12,10 +11,11 @@ from typing import Any
 import pytest
 from sqlalchemy import event, func, select
 
-from kabar.archive.sqlite import SqliteArchive, open_archive
+from backends import open_test_archive
+from kabar.archive.articles_core import CoreArchive
+from kabar.archive.duplicate_store import dedup_bands, dedup_signatures
+from kabar.archive.sqlite import open_archive
 from kabar.link.dedup import DedupIndexer, DedupOptions
-from kabar.link.dedup_groups import list_groups, members_of
-from kabar.link.dedup_schema import dedup_bands, dedup_signatures
 from kabar.model import Article
 
 FIXTURE = Path(__file__).parent / "fixtures" / "link" / "articles.json"
@@ -41,9 +41,8 @@ def reprint(a: Article, n: int, **changes: Any) -> Article:
     return replace(a, url=url, canonical_url=url, outlet="Agensi", id=None, **changes)
 
 
-def groups(archive: SqliteArchive) -> list[set[int]]:
-    with archive.connect() as conn:
-        return [{m.id for m in g.members} for g in list_groups(conn)]
+def groups(archive: CoreArchive) -> list[set[int]]:
+    return [{m.id for m in g.members} for g in archive.duplicates.list_groups()]
 
 
 @pytest.fixture
@@ -52,11 +51,11 @@ def articles() -> dict[str, Article]:
 
 
 @pytest.fixture
-def archive(tmp_db: Path) -> SqliteArchive:
-    return open_archive(tmp_db, indexers=[DedupIndexer()])
+def archive(archive_url: str) -> CoreArchive:
+    return open_test_archive(archive_url, indexers=[DedupIndexer()])
 
 
-def test_reprints_grouped_related_stories_not(archive: SqliteArchive, articles: dict[str, Article]) -> None:
+def test_reprints_grouped_related_stories_not(archive: CoreArchive, articles: dict[str, Article]) -> None:
     ids = {k: archive.add(a).id for k, a in articles.items()}
     flood = articles["flood_1"]
     furnished = reprint(
@@ -74,12 +73,13 @@ def test_reprints_grouped_related_stories_not(archive: SqliteArchive, articles: 
     shuffled = reprint(flood, 2, paragraphs=[flood.paragraphs[0], *reversed(flood.paragraphs[1:])])
     r1, r2 = archive.add(furnished).id, archive.add(shuffled).id
     assert groups(archive) == [{ids["flood_1"], r1, r2}]
-    with archive.connect() as conn:
-        assert set(members_of(conn, r1)) == {ids["flood_1"], r2}
-        assert members_of(conn, ids["flood_2"]) == []  # same story, different write-up: not a reprint
+    assert set(archive.duplicates.members_of(r1)) == {ids["flood_1"], r2}
+    assert (
+        archive.duplicates.members_of(ids["flood_2"]) == []
+    )  # same story, different write-up: not a reprint
 
 
-def test_reprint_before_original_and_truncation(archive: SqliteArchive, articles: dict[str, Article]) -> None:
+def test_reprint_before_original_and_truncation(archive: CoreArchive, articles: dict[str, Article]) -> None:
     kpk = articles["kpk_1"]
     cut = reprint(kpk, 3, paragraphs=kpk.paragraphs[:3])  # a quarter cut off the end
     first = archive.add(cut).id
@@ -88,7 +88,7 @@ def test_reprint_before_original_and_truncation(archive: SqliteArchive, articles
     assert groups(archive) == [{first, original}]
 
 
-def test_edited_sentences_still_grouped(archive: SqliteArchive, articles: dict[str, Article]) -> None:
+def test_edited_sentences_still_grouped(archive: CoreArchive, articles: dict[str, Article]) -> None:
     flood = articles["flood_1"]
     edited = [
         p.replace("tiga ribu", "3.000").replace("Kamis pagi", "Kamis (20/2) pagi") for p in flood.paragraphs
@@ -99,7 +99,7 @@ def test_edited_sentences_still_grouped(archive: SqliteArchive, articles: dict[s
 
 
 def test_update_that_is_no_longer_a_reprint_leaves_the_group(
-    archive: SqliteArchive, articles: dict[str, Article]
+    archive: CoreArchive, articles: dict[str, Article]
 ) -> None:
     flood = articles["flood_1"]
     a = archive.add(flood).id
@@ -114,7 +114,7 @@ def test_update_that_is_no_longer_a_reprint_leaves_the_group(
     assert groups(archive) == [{b, c}]  # the two updated rows are now reprints of the phone story
 
 
-def test_signature_and_band_rows(archive: SqliteArchive, articles: dict[str, Article]) -> None:
+def test_signature_and_band_rows(archive: CoreArchive, articles: dict[str, Article]) -> None:
     for a in articles.values():
         archive.add(a)
     archive.add(
@@ -123,7 +123,7 @@ def test_signature_and_band_rows(archive: SqliteArchive, articles: dict[str, Art
         )
     )
     bands = DedupOptions().signature.bands
-    with archive.connect() as conn:
+    with archive.engine.connect() as conn:
         signed = conn.execute(select(func.count()).select_from(dedup_signatures)).scalar_one()
         band_rows = conn.execute(select(func.count()).select_from(dedup_bands)).scalar_one()
     assert signed == len(articles)  # the headline-only article has no text to sign
@@ -151,18 +151,17 @@ def test_adding_one_article_costs_the_same_at_any_archive_size(
     assert small == large > 0  # no rebuild, no scan: a fixed number of keyed statements
 
 
-def test_hostile_text_is_bounded(archive: SqliteArchive) -> None:
+def test_hostile_text_is_bounded(archive: CoreArchive) -> None:
     huge = " ".join(f"kata{i % 50_000}" for i in range(120_000))
-    t = time.perf_counter()
-    archive.add(
+    added = archive.add(
         Article(
             headline="Besar",
             paragraphs=[huge],
             url="https://x.example/h",
             canonical_url="https://x.example/h",
         )
-    )
-    assert time.perf_counter() - t < 10
+    )  # its CPU time: benchmarks/bounded_time.py
+    assert added.status == "added"
     odd = [
         "\x00\x01 biner \ufffd rusak",
         "ÃƒÂ© mojibake Ã© teks",
@@ -173,7 +172,7 @@ def test_hostile_text_is_bounded(archive: SqliteArchive) -> None:
             headline="Aneh", paragraphs=odd, url="https://x.example/o", canonical_url="https://x.example/o"
         )
     )
-    with archive.connect() as conn:
+    with archive.engine.connect() as conn:
         rows = conn.execute(select(dedup_signatures.c.shingles)).scalars().all()
     assert max(rows) <= DedupOptions().shingles.max_shingles
 

@@ -18,7 +18,7 @@ def test_default_lists_the_major_portals_feeds() -> None:
     cfg = load_config(None)
     assert [s.name for s in cfg.sources] == PORTALS
     assert all(s.kind == "feed" and s.url.startswith("https://") for s in cfg.sources)
-    assert cfg.db == Path("kabar.db") and not cfg.allow_private and cfg.obey_robots
+    assert cfg.db == "kabar.db" and not cfg.allow_private and cfg.obey_robots
     assert "kabar" in cfg.user_agent
     opts = cfg.fetch_options()
     assert opts.rate_per_host == cfg.rate_per_host and not opts.safety.allow_private
@@ -31,7 +31,7 @@ def test_user_file_overrides(tmp_path: Path) -> None:
         '[[source]]\nname = "A"\nkind = "sitemap"\nurl = "https://a.id/sitemap.xml"\ninterval_minutes = 5\n'
     )
     cfg = load_config(path)
-    assert cfg.db == Path("x.db") and cfg.port == 9001 and cfg.rate_per_host == 2.0
+    assert cfg.db == "x.db" and cfg.port == 9001 and cfg.rate_per_host == 2.0
     assert cfg.sources[0].kind == "sitemap" and cfg.sources[0].interval_minutes == 5.0
 
 
@@ -39,9 +39,9 @@ def test_user_file_overrides(tmp_path: Path) -> None:
     "text,message",
     [
         ("[engine\n", "not valid TOML"),
-        ('[[source]]\nname = "A"\nkind = "podcast"\nurl = "https://a.id/"\n', "kind must be"),
+        ('[[source]]\nname = "A"\nkind = "podcast"\nurl = "https://a.id/"\n', "kind: expected one of"),
         ('[[source]]\nname = "A"\nurl = "file:///etc/passwd"\n', "http"),
-        ('[[source]]\nurl = "https://a.id/"\n', "needs a name"),
+        ('[[source]]\nurl = "https://a.id/"\n', "name: missing"),
         (
             '[[source]]\nname = "A"\nurl = "https://a.id/"\n[[source]]\nname = "A"\nurl = "https://b.id/"\n',
             "share",

@@ -12,9 +12,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import shared_path
+from backends import is_postgres, open_test_archive
+from conftest import BACKENDS, backend_url, shared_path
+from kabar.archive.articles_core import CoreArchive
 from kabar.archive.base import ListQuery
-from kabar.archive.sqlite import SqliteArchive, open_archive
+from kabar.archive.sqlite import open_archive
 from kabar.engine.config import parse_config
 from kabar.engine.run import Engine, RoundResult, build_app
 from kabar.sources.crawler import Fetcher
@@ -35,20 +37,20 @@ class Ran:
     site: LocalSite
     ns: NewsSite
     engine: Engine
-    archive: SqliteArchive
+    archive: CoreArchive
     rounds: list[RoundResult]
 
 
-@pytest.fixture(scope="module")
-def ran(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ran]:
+@pytest.fixture(scope="module", params=BACKENDS)
+def ran(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ran]:
     """One engine, two rounds over the local news site; the tests below inspect the result."""
     anpandu = shared_path("pages", "id", "anpandu")
     corpus = shared_path("corpus", "indosum-dev.jsonl")
-    db = tmp_path_factory.mktemp("engine") / "kabar.db"
-    with LocalSite() as site:
-        ns = build_news_site(site, anpandu, corpus, db, generated=4)
+    folder = tmp_path_factory.mktemp("engine")
+    with LocalSite() as site, backend_url(request, folder) as url:
+        ns = build_news_site(site, anpandu, corpus, folder / "kabar.db", generated=4)
         cfg = parse_config(ns.config_toml)
-        archive = open_archive(cfg.db)
+        archive = open_test_archive(url) if is_postgres(url) else open_archive(cfg.db)
         try:
             engine = Engine(cfg, archive)
             yield Ran(site, ns, engine, archive, _rounds(engine, 2))
@@ -72,7 +74,7 @@ def test_fills_the_archive_from_feeds_sitemap_and_front_page(ran: Ran) -> None:
     states = {s.name: s for s in ran.engine.log.sources()}
     assert states["RSS Lokal"].articles_added == 9 and states["RSS Lokal"].etag == '"r1"'
     assert states["Peta Situs"].articles_added > 0 and states["Beranda"].articles_added == 4
-    assert ran.engine.log.frontier_counts().pending == 1  # the 500, until its attempts run out
+    assert ran.engine.frontier.counts().pending == 1  # the 500, until its attempts run out
     assert not site.hits_for("/tag/banjir") and not site.hits_for("/kategori/nasional")
     assert ran.engine.log.fetch_counts()["ok"] >= len(expected)
 
@@ -87,7 +89,7 @@ def test_survives_down_garbage_looping_and_slow_sources(ran: Ran) -> None:
 
     # broken article links: garbage and a 404 fail at once; a 500 is tried again next round
     def state(name: str) -> str | None:
-        return ran.engine.log.state_of(canonical_url(ran.site.url(f"/rusak/{name}")) or "")
+        return ran.engine.frontier.state_of(canonical_url(ran.site.url(f"/rusak/{name}")) or "")
 
     assert state("biner") == "failed" and len(ran.site.hits_for("/rusak/biner")) == 1
     assert state("hilang") == "failed" and len(ran.site.hits_for("/rusak/hilang")) == 1

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 from conftest import FIXTURES
 from kabar.model import Article, Entity, Image
@@ -88,9 +87,7 @@ def test_huge_sentence_is_bounded() -> None:
     words = ("Presiden Joko Widodo bertemu warga di Surabaya dan " * 1000).split()
     assert len(words) >= 8000
     article = Article(headline="Uji", paragraphs=[" ".join(words)])
-    started = time.perf_counter()
-    entities = find_entities(article)
-    assert time.perf_counter() - started < 30
+    entities = find_entities(article)  # its CPU time: benchmarks/bounded_time.py
     assert any(e.name == "Joko Widodo" for e in entities)
 
 

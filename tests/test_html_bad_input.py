@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from kabar.extract import ExtractError
@@ -37,17 +35,13 @@ def test_binary() -> None:
 def test_huge_page_is_cut_in_bounded_time() -> None:
     html = "<html><body>" + "<p>kata demi kata dalam paragraf panjang</p>" * 300_000  # ~13 MB
     assert len(html) > MAX_HTML_CHARS
-    start = time.perf_counter()
-    article = extract_html(_page(html))
-    assert time.perf_counter() - start < 60  # ~9 s measured at the 2 M-character cap on this machine
+    article = extract_html(_page(html))  # its CPU time: benchmarks/bounded_time.py
     assert any("page cut" in m for m in article.missing)
 
 
 def test_deep_nesting() -> None:
     html = "<div>" * 100_000 + "teks" + "</div>" * 100_000
-    start = time.perf_counter()
-    article = extract_html(_page(html))
-    assert time.perf_counter() - start < 10
+    article = extract_html(_page(html))  # its CPU time: benchmarks/bounded_time.py
     assert "headline" in article.missing
 
 

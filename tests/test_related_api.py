@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
+from backends import open_test_archive
+from conftest import BACKENDS, backend_url
+from kabar.archive import open_archive
+from kabar.archive.articles_core import CoreArchive
 from kabar.archive.fts import FtsIndexer
-from kabar.archive.sqlite import SqliteArchive, open_archive
 from kabar.link.dedup import DedupIndexer
 from kabar.link.related import MAX_LIMIT, NoText, RelatedOptions, UnknownArticle, related
 from kabar.model import Article
@@ -33,11 +37,17 @@ def load_articles() -> dict[str, Article]:
     }
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[SqliteArchive, dict[str, int]]:
-    archive = open_archive(
-        tmp_path_factory.mktemp("rel") / "kabar.db", indexers=[FtsIndexer(), DedupIndexer()]
-    )
+@pytest.fixture(scope="module", params=BACKENDS)
+def built(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[CoreArchive, dict[str, int]]]:
+    with backend_url(request, tmp_path_factory.mktemp("rel")) as url:
+        archive = open_test_archive(url, indexers=[FtsIndexer(), DedupIndexer()])
+        yield _fill(archive)
+        archive.close()
+
+
+def _fill(archive: CoreArchive) -> tuple[CoreArchive, dict[str, int]]:
     articles = load_articles()
     ids = {k: archive.add(a).id for k, a in articles.items()}
     # Two agency reprints of the second KPK story: related news must show one story once.
@@ -61,7 +71,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[SqliteArchive, dict
     return archive, ids
 
 
-def test_relevant_ranks_same_story_first(built: tuple[SqliteArchive, dict[str, int]]) -> None:
+def test_relevant_ranks_same_story_first(built: tuple[CoreArchive, dict[str, int]]) -> None:
     archive, ids = built
     hits = related(archive, ids["flood_1"], RelatedOptions(limit=5))
     got = [h.id for h in hits]
@@ -75,14 +85,14 @@ def test_relevant_ranks_same_story_first(built: tuple[SqliteArchive, dict[str, i
     assert first.score >= hits[-1].score
 
 
-def test_newest_shows_same_subject_newest_first(built: tuple[SqliteArchive, dict[str, int]]) -> None:
+def test_newest_shows_same_subject_newest_first(built: tuple[CoreArchive, dict[str, int]]) -> None:
     archive, ids = built
     got = [h.id for h in related(archive, ids["flood_1"], RelatedOptions(mode="newest"))]
     assert got[:2] == [ids["flood_3"], ids["flood_2"]]  # 15 March before 21 February
     assert ids["phone_1"] not in got and ids["kpk_1"] not in got
 
 
-def test_reprints_fill_one_slot(built: tuple[SqliteArchive, dict[str, int]]) -> None:
+def test_reprints_fill_one_slot(built: tuple[CoreArchive, dict[str, int]]) -> None:
     archive, ids = built
     got = [h.id for h in related(archive, ids["kpk_1"], RelatedOptions(limit=10))]
     copies = {ids["kpk_2"], ids["kpk_2_reprint0"], ids["kpk_2_reprint1"]}
@@ -90,31 +100,34 @@ def test_reprints_fill_one_slot(built: tuple[SqliteArchive, dict[str, int]]) -> 
     assert got[0] in copies
 
 
-def test_limits(built: tuple[SqliteArchive, dict[str, int]]) -> None:
+def test_limits(built: tuple[CoreArchive, dict[str, int]]) -> None:
     archive, ids = built
     assert related(archive, ids["flood_1"], RelatedOptions(limit=0)) == []
     assert len(related(archive, ids["flood_1"], RelatedOptions(limit=1))) == 1
     assert len(related(archive, ids["flood_1"], RelatedOptions(limit=10**9))) <= MAX_LIMIT
 
 
-def test_works_on_a_connection_too(built: tuple[SqliteArchive, dict[str, int]]) -> None:
+def test_works_on_an_archive_opened_read_only(built: tuple[CoreArchive, dict[str, int]]) -> None:
     archive, ids = built
-    with archive.connect() as conn:
-        assert [h.id for h in related(conn, ids["football_1"], RelatedOptions(limit=1))] == [
+    reader = open_archive(archive.url, read_only=True)  # reads only through the stores
+    try:
+        assert [h.id for h in related(reader, ids["football_1"], RelatedOptions(limit=1))] == [
             ids["football_2"]
         ]
+    finally:
+        reader.close()
 
 
 @pytest.mark.parametrize("bad", [0, -1, 10**6, 2**70, "12", 3.0, True, None])
-def test_unknown_or_malformed_id(built: tuple[SqliteArchive, dict[str, int]], bad: object) -> None:
+def test_unknown_or_malformed_id(built: tuple[CoreArchive, dict[str, int]], bad: object) -> None:
     archive, _ = built
     with pytest.raises(UnknownArticle) as err:
         related(archive, bad)  # type: ignore[arg-type]
     assert "\n" not in str(err.value)
 
 
-def test_article_without_text(tmp_db: Path) -> None:
-    archive = open_archive(tmp_db, indexers=[FtsIndexer(), DedupIndexer()])
+def test_article_without_text(archive_url: str) -> None:
+    archive = open_test_archive(archive_url, indexers=[FtsIndexer(), DedupIndexer()])
     empty = archive.add(
         Article(headline="", url="https://x.example/kosong", canonical_url="https://x.example/kosong")
     )
@@ -127,14 +140,11 @@ def test_article_without_text(tmp_db: Path) -> None:
 
 
 def test_document_counts_exact_below_the_cap_estimated_above(
-    built: tuple[SqliteArchive, dict[str, int]],
+    built: tuple[CoreArchive, dict[str, int]],
 ) -> None:
-    from kabar.link.term_stats import doc_frequencies
-
     archive, _ = built
-    with archive.connect() as conn:
-        exact = doc_frequencies(conn, ["ciliwung", "sutrisno", "tidakadakatainiz", 'a"b'])
-        capped = doc_frequencies(conn, ["ciliwung"], cap=2)
+    exact = archive.term_stats.doc_frequencies(["ciliwung", "sutrisno", "tidakadakatainiz", 'a"b'])
+    capped = archive.term_stats.doc_frequencies(["ciliwung"], cap=2)
     # ciliwung: flood_1, flood_2, flood_3 and the flood_1 reprint; sutrisno: kpk_1, kpk_2 and two reprints
     assert exact == {"ciliwung": 4, "sutrisno": 4, "tidakadakatainiz": 0, 'a"b': 0}
     assert capped["ciliwung"] >= 2  # an estimate from the newest two matches' id span

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from kabar.link.names import NameOptions, article_names, name_spans, name_word_set, shares_name
 from kabar.model import Article, Entity, Mention
 
@@ -45,7 +43,7 @@ def test_entities_win_over_spans() -> None:
 
 
 def test_hostile_text_is_bounded() -> None:
-    t = time.perf_counter()
+    # its CPU time: benchmarks/bounded_time.py
     names = name_spans("Nama Besar " * 500_000, NameOptions(max_chars=4_000))
-    assert time.perf_counter() - t < 1 and len(names) < 2_000
+    assert 0 < len(names) < 2_000  # read up to max_chars, not the whole 5.5 MB
     assert name_spans("") == [] and name_spans("\x00\udcff ÃƒÂ© 123 ...") == []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import time
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -61,7 +61,11 @@ HOSTILE = [
 @pytest.mark.parametrize(("text", "note"), HOSTILE)
 def test_fts_syntax_and_sql_are_plain_text(archive: SqliteArchive, text: str, note: str | None) -> None:
     result = archive.search(SearchQuery(text=text))
-    assert result.total >= 0 and isinstance(result.hits, list)
+    # FTS5 operators, column filters and SQL are not obeyed: the answer is the one for the same words
+    # with the punctuation gone (quotes kept, so a real phrase stays a phrase)
+    plain = archive.search(SearchQuery(text=re.sub(r'[^\w"]+', " ", text)))
+    assert result.total == plain.total and [h.id for h in result.hits] == [h.id for h in plain.hits]
+    assert len(result.hits) == min(result.total, SearchQuery(text=text).limit)
     if note:
         assert result.message is not None and note in result.message
     if "banjir" in text:
@@ -84,14 +88,10 @@ def test_only_stopwords(archive: SqliteArchive) -> None:
 
 def test_ten_thousand_character_query_is_bounded(archive: SqliteArchive) -> None:
     long_words = ("banjir rumah warga " * 600)[:10_000]
-    start = time.perf_counter()
-    result = archive.search(SearchQuery(text=long_words))
-    assert time.perf_counter() - start < 2.0
+    result = archive.search(SearchQuery(text=long_words))  # its time: benchmarks/bounded_time.py
     assert result.total >= 1 and result.message is not None and "cut" in result.message
     many = " ".join(f"kata{i}" for i in range(1500))[:10_000]
-    start = time.perf_counter()
     result = archive.search(SearchQuery(text=many))
-    assert time.perf_counter() - start < 2.0
     assert result.message is not None and "first 32" in result.message
     one_token = "x" * 10_000
     result = archive.search(SearchQuery(text=one_token))

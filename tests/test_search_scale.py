@@ -43,7 +43,7 @@ def test_newest_first_is_exact_whatever_the_ingest_order(
 ) -> None:
     monkeypatch.setattr(fts, "BLOCK", 4)  # many blocks, so the early stop really runs
     archive = _archive(tmp_path / "k.db", 120, shuffled)
-    with archive.connect() as conn:
+    with archive.engine.connect() as conn:
         for word in ("banjir", "pasar jalan"):
             for outlet in (None, "tempo"):
                 got = fts.search(conn, SearchQuery(text=word, order="newest", limit=3, outlet=outlet))
@@ -60,7 +60,7 @@ def test_newest_first_is_exact_whatever_the_ingest_order(
 
 def test_capped_ranking_is_exact_when_matches_fit_and_scores_are_true_bm25(tmp_path: Path) -> None:
     archive = _archive(tmp_path / "k.db", 80, False)
-    with archive.connect() as conn:
+    with archive.engine.connect() as conn:
         query = SearchQuery(text="banjir", limit=10)
         exact = fts.search(conn, query, rank=RankOptions(candidates=10_000))
         fits = fts.search(conn, query, rank=RankOptions(candidates=exact.total))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kabar.archive.sqlite import SqliteArchive
+from kabar.archive.articles_core import CoreArchive
 from serve_support import Client, fill, make_app, make_article, rich_article
 
 TOKEN = "rahasia-uji-123"
@@ -16,15 +16,15 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
 @pytest.fixture
-def archive(tmp_path: Path) -> Iterator[SqliteArchive]:
-    arch = fill(tmp_path / "kabar.db", [rich_article(), *[make_article(n) for n in range(1, 6)]])
+def archive(archive_url: str) -> Iterator[CoreArchive]:
+    arch = fill(archive_url, [rich_article(), *[make_article(n) for n in range(1, 6)]])
     arch.add(make_article(50, outlet="kumparan"))
     yield arch
     arch.close()
 
 
 @pytest.fixture
-def client(archive: SqliteArchive) -> Client:
+def client(archive: CoreArchive) -> Client:
     return Client(make_app(archive, token=TOKEN, max_ingest_bytes=50_000))
 
 
@@ -142,7 +142,7 @@ def test_ingest_needs_the_token(client: Client) -> None:
     )
 
 
-def test_ingest_disabled_without_a_configured_token(archive: SqliteArchive) -> None:
+def test_ingest_disabled_without_a_configured_token(archive: CoreArchive) -> None:
     client = Client(make_app(archive, token=None))
     body = _error(client.post("/api/ingest", content="Judul\n\nIsi.", headers=AUTH), 503)
     assert "KABAR_TOKEN" in str(body["message"])
@@ -236,7 +236,7 @@ def test_ingest_size_limit_is_checked_before_reading(client: Client) -> None:
     assert r.status_code == 413
 
 
-def test_ingest_refuses_an_article_longer_than_any_real_one(archive: SqliteArchive) -> None:
+def test_ingest_refuses_an_article_longer_than_any_real_one(archive: CoreArchive) -> None:
     client = Client(make_app(archive, token=TOKEN, max_ingest_bytes=500_000, max_article_chars=20_000))
     page = (
         "Judul\n\n"

@@ -12,12 +12,13 @@ from lxml import html as lxml_html
 from kabar.archive.sqlite import SqliteArchive, open_archive
 from kabar.extract.flat import extract_flat
 from kabar.model import RawPage
+from kabar.wiring import default_indexers
 from serve_support import Client, make_app
 
 
 @pytest.fixture
 def seed_client(tmp_path: Path, example_path: Path) -> Iterator[Client]:
-    archive: SqliteArchive = open_archive(tmp_path / "kabar.db")
+    archive: SqliteArchive = open_archive(tmp_path / "kabar.db", default_indexers())
     archive.add(extract_flat(RawPage(content=example_path.read_text(encoding="utf-8"))))
     yield Client(make_app(archive))
     archive.close()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from kabar.archive.sqlite import open_archive
 from kabar.sources.crawler import FetchResult
-from kabar.sources.fetchlog import FetchLog, due_after
+from kabar.sources.fetchlog import due_after
 
 
 def _result(url: str, outcome: str = "ok", **kw: object) -> FetchResult:
@@ -16,7 +16,7 @@ def _result(url: str, outcome: str = "ok", **kw: object) -> FetchResult:
 
 def test_frontier_discovers_once_and_retries_a_bounded_number_of_times(tmp_path: Path) -> None:
     with open_archive(tmp_path / "k.db") as archive:
-        log = FetchLog(archive.engine, max_attempts=2)
+        log = archive.frontier
         assert log.discover([("https://a.id/1", {"title": "Satu"}), ("https://a.id/2", {})], "A") == 2
         assert log.discover([("https://a.id/1", {"title": "lain"}), ("https://a.id/3", {})], "B") == 1
         pending = {p.url: p for p in log.pending()}
@@ -25,18 +25,18 @@ def test_frontier_discovers_once_and_retries_a_bounded_number_of_times(tmp_path:
             pending["https://a.id/1"].hints == {"title": "Satu"} and pending["https://a.id/1"].source == "A"
         )
         log.finish("https://a.id/1", outcome="added", article_id=7, retry=False)
-        log.finish("https://a.id/2", outcome="timeout", article_id=None, retry=True)
+        log.finish("https://a.id/2", outcome="timeout", article_id=None, retry=True, max_attempts=2)
         assert log.state_of("https://a.id/2") == "pending"
-        log.finish("https://a.id/2", outcome="timeout", article_id=None, retry=True)
+        log.finish("https://a.id/2", outcome="timeout", article_id=None, retry=True, max_attempts=2)
         log.finish("https://a.id/3", outcome="not_html", article_id=None, retry=False)
         assert [log.state_of(f"https://a.id/{i}") for i in (1, 2, 3)] == ["done", "failed", "failed"]
-        counts = log.frontier_counts()
+        counts = log.counts()
         assert (counts.pending, counts.done, counts.failed) == (0, 1, 2)
 
 
 def test_source_state_keeps_validators_and_counts_errors(tmp_path: Path) -> None:
     with open_archive(tmp_path / "k.db") as archive:
-        log = FetchLog(archive.engine)
+        log = archive.fetch_log
         log.ensure_source("A", "feed", "https://a.id/rss")
         ok = _result(
             "https://a.id/rss", headers={"etag": '"x"', "last-modified": "Tue, 03 Nov 2020 09:50:00 GMT"}
@@ -57,7 +57,7 @@ def test_source_state_keeps_validators_and_counts_errors(tmp_path: Path) -> None
 
 def test_fetch_log_records_and_prunes(tmp_path: Path) -> None:
     with open_archive(tmp_path / "k.db") as archive:
-        log = FetchLog(archive.engine)
+        log = archive.fetch_log
         for i in range(30):
             log.record(_result(f"https://a.id/{i}", error="x" * 2000))
         assert log.fetch_counts() == {"ok": 30}

@@ -89,12 +89,10 @@ def test_bad_input_gives_no_links_without_error(html: str) -> None:
     assert find_article_links(html, "https://a.id/").articles == []
 
 
-def test_many_links_stay_fast(tmp_path: Path) -> None:
-    import time
-
+def test_many_links_are_all_found(tmp_path: Path) -> None:
     html = "<html><body>" + "".join(
         f'<a href="/berita/{100000 + i}/judul-ke-{i}">x</a>' for i in range(5_000)
     )
-    t0 = time.monotonic()
+    # its CPU time: benchmarks/bounded_time.py
     links = find_article_links(html + "</body></html>", "https://a.id/")
-    assert len(links.articles) == 5_000 and time.monotonic() - t0 < 5
+    assert len(links.articles) == 5_000

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from kabar.lang.analysis import Analyzer
@@ -27,10 +25,8 @@ def test_empty_string_stays_empty() -> None:
     ],
     ids=["hyphens", "hyphens-lah", "ber-chain", "meng-run", "one-letter", "di-kan"],
 )
-def test_very_long_tokens_take_bounded_time(word: str) -> None:
-    start = time.process_time()
-    result = default_stemmer().stem_word(word)
-    assert time.process_time() - start < 1.0
+def test_very_long_tokens_are_stemmed(word: str) -> None:
+    result = default_stemmer().stem_word(word)  # its CPU time: benchmarks/bounded_time.py
     assert isinstance(result, str) and len(result) <= len(word)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -105,16 +104,10 @@ def test_parse_time_is_fast_on_lines_without_a_time() -> None:
     lines = [
         "Presiden Rusia Vladimir Putin menyampaikan pidato secara virtual di depan Sidang Umum PBB."
     ] * 5000
-    start = time.perf_counter()
-    for line in lines:
-        parse_time(line)
-        find_time(line)
-    # Bound, not a benchmark: pre-filtered lines cost microseconds, so 10,000 calls take far under 2 s.
-    assert time.perf_counter() - start < 2.0
+    # their CPU time: benchmarks/bounded_time.py
+    assert all(parse_time(line) is None and find_time(line) is None for line in lines)
 
 
 def test_find_time_on_a_huge_line_is_bounded() -> None:
     line = "2020 " * 400_000  # years everywhere, no time: the worst case for the pre-filter
-    start = time.perf_counter()
-    assert find_time(line) is None
-    assert time.perf_counter() - start < 5.0
+    assert find_time(line) is None  # its CPU time: benchmarks/bounded_time.py

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime
 
 from kabar.model import Article, Image
@@ -71,17 +70,14 @@ def test_ten_thousand_tokens_in_bounded_time() -> None:
         "1, 2, 3, dan 4 hingga Senin (2/11) kemarin pekan lalu 1990-an 31 Februari tahun 2019 " * 800
     ).split()
     text = " ".join(words[:10_000])
-    t0 = time.perf_counter()
+    # its CPU time: benchmarks/bounded_time.py
     found = find_time_expressions(Article(paragraphs=[text], published=_PUB))
-    assert time.perf_counter() - t0 < 10
     assert found and len(found) <= TimexOptions().max_expressions
 
 
 def test_pathological_list_stays_linear() -> None:
     text = "1, " * 5000 + "x"  # a list that never reaches its month
-    t0 = time.perf_counter()
-    assert _find(text) == []
-    assert time.perf_counter() - t0 < 5
+    assert _find(text) == []  # its CPU time: benchmarks/bounded_time.py
 
 
 def test_binary_and_control_characters() -> None:

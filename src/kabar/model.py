@@ -72,7 +72,9 @@ class Entity:
 @dataclass(slots=True)
 class TimeExpression:
     text: str
-    value: str | list[str]  # ISO date, list of ISO dates, ISO week (2020-W44), decade (199X), range
+    # ISO date, list of ISO dates, ISO week (2020-W44), decade (199X), range; None: a time whose
+    # value falls off the calendar (resolved from a publication time at year 1 or 9999)
+    value: str | list[str] | None
     start: int | None = None
     end: int | None = None
     note: str | None = None
@@ -103,6 +105,7 @@ class Article:
     entities: list[Entity] = field(default_factory=list)
     time_expressions: list[TimeExpression] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # fields the extractor could not read
+    notes: list[str] = field(default_factory=list)  # what was read but set aside, and why (one line each)
     extractor: str | None = None  # which reader produced it ("flat", "html", "jsonl")
     id: int | None = None  # archive id, once stored
 

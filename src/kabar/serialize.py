@@ -59,6 +59,7 @@ def article_to_dict(article: Article) -> dict[str, Any]:
         "entities": [asdict(e) for e in article.entities],
         "time_expressions": [asdict(t) for t in article.time_expressions],
         "missing": list(article.missing),
+        "notes": list(article.notes),
         "extractor": article.extractor,
     }
     return data
@@ -110,6 +111,7 @@ def article_from_dict(data: dict[str, Any]) -> Article:
         ],
         time_expressions=[TimeExpression(**t) for t in data.get("time_expressions") or []],
         missing=list(data.get("missing") or []),
+        notes=list(data.get("notes") or []),
         extractor=data.get("extractor"),
     )
 

@@ -14,8 +14,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, Protocol, runtime_checkable
 
-from sqlalchemy.engine import Connection
-
+from kabar.archive.stores import (
+    DuplicateStore,
+    EntityStore,
+    FetchLogStore,
+    FrontierStore,
+    IndexStores,
+    StoryStore,
+    TermStats,
+)
 from kabar.model import Article
 
 AddStatus = Literal["added", "unchanged", "updated"]
@@ -86,17 +93,21 @@ class OutletCount:
 
 @runtime_checkable
 class Indexer(Protocol):
-    """Keeps one derived index current. Called inside the ingest transaction."""
+    """Keeps one derived index current. Called inside the ingest transaction.
+
+    ``stores`` are the archive's typed stores bound to that transaction: an indexer writes
+    only through them, and never commits.
+    """
 
     name: str
 
-    def index(self, conn: Connection, article_id: int, article: Article) -> None: ...
+    def index(self, stores: IndexStores, article_id: int, article: Article) -> None: ...
 
-    def remove(self, conn: Connection, article_id: int) -> None: ...
+    def remove(self, stores: IndexStores, article_id: int) -> None: ...
 
 
 class Archive(Protocol):
-    """What every backend offers. Implementations: :mod:`kabar.archive.sqlite`."""
+    """What every backend offers. Implementations: :mod:`kabar.archive.sqlite`, :mod:`kabar.archive.postgres`."""
 
     url: str
 
@@ -116,8 +127,27 @@ class Archive(Protocol):
 
     def search(self, query: SearchQuery) -> SearchResult: ...
 
-    def connect(self) -> Connection:
-        """A connection for indexers' and linkers' own tables (caller closes it)."""
+    def summaries(self, ids: Sequence[int]) -> list[ArticleSummary]:
+        """Light rows (no body) for these ids, in their order; unknown ids are skipped."""
         ...
+
+    # The typed stores (kabar.archive.stores); each call is its own short transaction.
+    @property
+    def stories(self) -> StoryStore: ...
+
+    @property
+    def entities(self) -> EntityStore: ...
+
+    @property
+    def duplicates(self) -> DuplicateStore: ...
+
+    @property
+    def term_stats(self) -> TermStats: ...
+
+    @property
+    def fetch_log(self) -> FetchLogStore: ...
+
+    @property
+    def frontier(self) -> FrontierStore: ...
 
     def close(self) -> None: ...

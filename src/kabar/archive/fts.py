@@ -21,68 +21,37 @@ parsed in :mod:`kabar.archive.search_parse`.
 from __future__ import annotations
 
 import heapq
-import json
 import sqlite3
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from kabar.archive.base import SearchHit, SearchQuery, SearchResult
-from kabar.archive.search_parse import ParsedQuery, fts_expression, parse_query
-from kabar.archive.snippets import make_snippet
-from kabar.lang.analysis import Analyzer, default_analyzer
+from kabar.archive.articles_core import to_utc_text as utc_text
+from kabar.archive.base import SearchQuery, SearchResult
+from kabar.archive.search_flow import MAX_LIMIT, PhraseMatch, SearchOptions, run_search
+from kabar.archive.search_parse import fts_expression
+from kabar.archive.sql_source import ConnectionSource
+from kabar.archive.stores import IndexStores
+from kabar.archive.term_records import (
+    DocTerms,
+    FrequencyOptions,
+    IndexedDoc,
+    MatchOptions,
+    ScoredId,
+    article_terms,
+)
+from kabar.lang.analysis import Analyzer
 from kabar.model import Article
 
 # bm25() column weights (headline, body): a word in the headline says much more about
 # what the article is about than the same word in paragraph nine.
 HEADLINE_WEIGHT = 4.0
 BODY_WEIGHT = 1.0
-MAX_LIMIT = 200
 BLOCK = 1024  # ids per search_blocks row
 _SEP = "\x1f"  # between packed headline and body terms; never inside a term
-
-
-@dataclass(slots=True, frozen=True)
-class DocTerms:
-    """An article as the index sees it: analysed headline and body terms."""
-
-    headline: list[str]
-    body: list[str]
-
-
-@dataclass(slots=True, frozen=True)
-class IndexedDoc:
-    id: int
-    terms: DocTerms
-    published_utc: str | None = None  # ISO 8601 in UTC, as in articles.published_utc
-    outlet: str | None = None
-
-
-@dataclass(slots=True, frozen=True)
-class MatchOptions:
-    limit: int = 50
-    exclude_ids: frozenset[int] = frozenset()
-    since: datetime | None = None
-    until: datetime | None = None
-    # BM25 is computed for at most this many matches, the newest by id (see RankOptions).
-    max_candidates: int = 4_000
-
-
-@dataclass(slots=True, frozen=True)
-class FrequencyOptions:
-    # Each term's newest ``cap`` matches are read; more than that and its count is an
-    # estimate (see doc_frequencies).
-    cap: int = 400
-
-
-@dataclass(slots=True, frozen=True)
-class ScoredId:
-    id: int
-    score: float  # BM25, higher is better
 
 
 @dataclass(slots=True, frozen=True)
@@ -100,11 +69,6 @@ class RankOptions:
     candidates: int = 4_000
 
 
-def article_terms(article: Article, analyzer: Analyzer | None = None) -> DocTerms:
-    an = analyzer or default_analyzer()
-    return DocTerms(headline=an.analyze(article.headline or ""), body=an.analyze(article.body))
-
-
 def pack_terms(terms: DocTerms) -> bytes:
     text = " ".join(terms.headline) + _SEP + " ".join(terms.body)
     return zlib.compress(text.encode("utf-8"), 3)
@@ -113,15 +77,6 @@ def pack_terms(terms: DocTerms) -> bytes:
 def unpack_terms(blob: bytes) -> DocTerms:
     head, _, body = zlib.decompress(blob).decode("utf-8").partition(_SEP)
     return DocTerms(headline=head.split(), body=body.split())
-
-
-def utc_text(value: datetime | None) -> str | None:
-    """The same text form as ``articles.published_utc``, so ranges compare as text."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).isoformat()
 
 
 def _raw(conn: Connection) -> sqlite3.Connection:
@@ -135,57 +90,104 @@ def _raw(conn: Connection) -> sqlite3.Connection:
 
 @dataclass(slots=True)
 class FtsIndexer:
-    """Keeps the search tables current, one article at a time, inside the ingest transaction."""
+    """Keeps the search index current, one article at a time, inside the ingest transaction.
+
+    It analyses in Python and writes through the backend's :class:`~kabar.archive.stores.SearchIndex`
+    (:class:`FtsIndex` on SQLite), so one indexer serves every backend.
+    """
 
     analyzer: Analyzer | None = None
     name: str = "fts"
 
-    def index(self, conn: Connection, article_id: int, article: Article) -> None:
+    def index(self, stores: IndexStores, article_id: int, article: Article) -> None:
         doc = IndexedDoc(
             article_id, article_terms(article, self.analyzer), utc_text(article.published), article.outlet
         )
-        self.index_many(conn, [doc])
+        stores.search_index.add([doc])
 
-    def index_many(self, conn: Connection, docs: Iterable[IndexedDoc]) -> None:
+    def index_many(self, stores: IndexStores, docs: Iterable[IndexedDoc]) -> None:
         """Bulk path (the synthetic-archive builder): the same rows, one executemany each."""
-        docs = list(docs)
+        stores.search_index.add(list(docs))
+
+    def remove(self, stores: IndexStores, article_id: int) -> None:
+        stores.search_index.remove(article_id)
+
+
+class FtsIndex:
+    """:class:`kabar.archive.stores.SearchIndex` on FTS5."""
+
+    def __init__(self, source: ConnectionSource) -> None:
+        self._db = source
+
+    def add(self, docs: Sequence[IndexedDoc]) -> None:
         if not docs:
             return
-        raw = _raw(conn)
-        raw.executemany(
-            "INSERT INTO search_fts(rowid, headline, body) VALUES (?, ?, ?)",
-            [(d.id, " ".join(d.terms.headline), " ".join(d.terms.body)) for d in docs],
-        )
-        raw.executemany(
-            "INSERT INTO search_docs(id, published_utc, outlet) VALUES (?, ?, ?)",
-            [(d.id, d.published_utc, d.outlet) for d in docs],
-        )
-        raw.executemany(
-            "INSERT INTO search_terms(id, terms) VALUES (?, ?)", [(d.id, pack_terms(d.terms)) for d in docs]
-        )
-        newest: dict[int, str] = {}
-        for d in docs:
-            if d.published_utc and d.published_utc > newest.get(d.id // BLOCK, ""):
-                newest[d.id // BLOCK] = d.published_utc
-        raw.executemany(
-            "INSERT INTO search_blocks(block, max_published) VALUES (?, ?) ON CONFLICT(block) "
-            "DO UPDATE SET max_published = max(max_published, excluded.max_published)",
-            list(newest.items()),
-        )
+        with self._db.writing() as conn:
+            raw = _raw(conn)
+            raw.executemany(
+                "INSERT INTO search_fts(rowid, headline, body) VALUES (?, ?, ?)",
+                [(d.id, " ".join(d.terms.headline), " ".join(d.terms.body)) for d in docs],
+            )
+            raw.executemany(
+                "INSERT INTO search_docs(id, published_utc, outlet) VALUES (?, ?, ?)",
+                [(d.id, d.published_utc, d.outlet) for d in docs],
+            )
+            raw.executemany(
+                "INSERT INTO search_terms(id, terms) VALUES (?, ?)",
+                [(d.id, pack_terms(d.terms)) for d in docs],
+            )
+            newest: dict[int, str] = {}
+            for d in docs:
+                if d.published_utc and d.published_utc > newest.get(d.id // BLOCK, ""):
+                    newest[d.id // BLOCK] = d.published_utc
+            raw.executemany(
+                "INSERT INTO search_blocks(block, max_published) VALUES (?, ?) ON CONFLICT(block) "
+                "DO UPDATE SET max_published = max(max_published, excluded.max_published)",
+                list(newest.items()),
+            )
 
-    def remove(self, conn: Connection, article_id: int) -> None:
-        raw = _raw(conn)
-        row = raw.execute("SELECT terms FROM search_terms WHERE id = ?", (article_id,)).fetchone()
-        if row is None:
-            return  # never indexed (e.g. stored before search existed): nothing to take out
-        terms = unpack_terms(row[0])
-        raw.execute(
-            "INSERT INTO search_fts(search_fts, rowid, headline, body) VALUES ('delete', ?, ?, ?)",
-            (article_id, " ".join(terms.headline), " ".join(terms.body)),
-        )
-        raw.execute("DELETE FROM search_terms WHERE id = ?", (article_id,))
-        raw.execute("DELETE FROM search_docs WHERE id = ?", (article_id,))
-        # search_blocks keeps its maximum: a bound that is too high only makes a scan go on longer.
+    def remove(self, article_id: int) -> None:
+        with self._db.writing() as conn:
+            raw = _raw(conn)
+            row = raw.execute("SELECT terms FROM search_terms WHERE id = ?", (article_id,)).fetchone()
+            if row is None:
+                return  # never indexed (e.g. stored before search existed): nothing to take out
+            terms = unpack_terms(row[0])
+            raw.execute(
+                "INSERT INTO search_fts(search_fts, rowid, headline, body) VALUES ('delete', ?, ?, ?)",
+                (article_id, " ".join(terms.headline), " ".join(terms.body)),
+            )
+            raw.execute("DELETE FROM search_terms WHERE id = ?", (article_id,))
+            raw.execute("DELETE FROM search_docs WHERE id = ?", (article_id,))
+            # search_blocks keeps its maximum: a bound that is too high only makes a scan go on longer.
+
+
+class FtsTermStats:
+    """:class:`kabar.archive.stores.TermStats` on FTS5 (the functions below, on the source's connection)."""
+
+    def __init__(self, source: ConnectionSource) -> None:
+        self._db = source
+
+    def collection_size(self) -> int:
+        with self._db.reading() as conn:
+            return collection_size(conn)
+
+    def doc_frequencies(self, terms: Iterable[str], cap: int | None = None) -> dict[str, int]:
+        options = FrequencyOptions() if cap is None else FrequencyOptions(cap=cap)
+        with self._db.reading() as conn:
+            return doc_frequencies(conn, terms, options)
+
+    def indexed_terms(self, ids: Sequence[int]) -> dict[int, DocTerms]:
+        with self._db.reading() as conn:
+            return indexed_terms(conn, ids)
+
+    def match_terms(self, terms: Sequence[str], options: MatchOptions) -> list[ScoredId]:
+        with self._db.reading() as conn:
+            return match_terms(conn, terms, options)
+
+
+class FtsSearch(FtsIndex, FtsTermStats):
+    """SQLite's search as the archive's stores see it: the index and its statistics, one source."""
 
 
 # -- reading -----------------------------------------------------------------------
@@ -362,71 +364,26 @@ def _count(raw: sqlite3.Connection, flt: _Filter) -> int:
     return int(raw.execute(f"SELECT count(*) FROM search_fts{flt.join} WHERE {where}", params).fetchone()[0])
 
 
-def _run(
-    raw: sqlite3.Connection, query: SearchQuery, flt: _Filter, rank: RankOptions
-) -> tuple[list[tuple[int, float]], int]:
-    limit = max(0, min(query.limit, MAX_LIMIT))
-    offset = max(0, query.offset)
-    if query.order == "newest":
-        total = _count(raw, flt)
-        rows = _newest(raw, flt, offset + limit) if total and limit else []
-        return rows[offset : offset + limit], total
-    wanted = RankOptions(max(rank.candidates, offset + limit))
-    rows = _rank(raw, flt, wanted)
-    # Fewer candidates than the bound means every match was ranked: that is the count.
-    total = len(rows) if len(rows) < wanted.candidates else _count(raw, flt)
-    return rows[offset : offset + limit], total
+@dataclass(slots=True)
+class _Fts5Phrases:
+    """The three questions a reader's search asks (:class:`~kabar.archive.search_flow.PhraseIndex`), on FTS5."""
+
+    raw: sqlite3.Connection
+
+    def rank(self, match: PhraseMatch, candidates: int) -> list[ScoredId]:
+        return [ScoredId(i, s) for i, s in _rank(self.raw, _filter(match), RankOptions(candidates))]
+
+    def newest(self, match: PhraseMatch, want: int) -> list[ScoredId]:
+        return [ScoredId(i, s) for i, s in _newest(self.raw, _filter(match), want)]
+
+    def count(self, match: PhraseMatch) -> int:
+        return _count(self.raw, _filter(match))
 
 
-def _hits(
-    raw: sqlite3.Connection, rows: list[tuple[int, float]], parsed: ParsedQuery, analyzer: Analyzer
-) -> list[SearchHit]:
-    if not rows:
-        return []
-    marks = ",".join("?" * len(rows))
-    found = {
-        int(r[0]): r
-        for r in raw.execute(
-            f"SELECT id, headline, published, outlet, url, data FROM articles WHERE id IN ({marks})",
-            [i for i, _ in rows],
-        )
-    }
-    terms = parsed.terms
-    hits = []
-    for article_id, score in rows:
-        row = found.get(article_id)
-        if row is None:
-            continue
-        data = json.loads(row[5])
-        hits.append(
-            SearchHit(
-                id=article_id,
-                headline=row[1],
-                published=datetime.fromisoformat(row[2]) if row[2] else None,
-                outlet=row[3],
-                url=row[4],
-                score=round(score, 4),
-                snippet=make_snippet(row[1], list(data.get("paragraphs") or []), terms, analyzer),
-            )
-        )
-    return hits
-
-
-def _why_nothing(raw: sqlite3.Connection, query: SearchQuery) -> str:
-    if (
-        query.outlet
-        and raw.execute("SELECT 1 FROM articles WHERE outlet = ? LIMIT 1", (query.outlet,)).fetchone() is None
-    ):
-        return f"no articles from outlet {query.outlet[:80]!r} in this archive"
-    return "no articles match"
-
-
-def _empty_message(parsed: ParsedQuery) -> str:
-    if parsed.had_words:
-        return (
-            "the query has only very common words (stopwords such as 'yang', 'dan'); add a more specific word"
-        )
-    return 'empty query: type one or more words, or a "quoted phrase"'
+def _filter(match: PhraseMatch) -> _Filter:
+    return _Filter(
+        fts_expression(list(match.phrases), match.operator), match.outlet, match.since, match.until
+    )
 
 
 def search(
@@ -437,42 +394,21 @@ def search(
     Words are all required; when no article has all of them, articles with any of them are
     returned, and the message says so. Odd input never raises: it yields a message.
     """
-    an = analyzer or default_analyzer()
     rank = rank or RankOptions()
-    text = query.text if isinstance(query.text, str) else ""
-    shown = text.encode("utf-8", "replace").decode("utf-8")[:200]
-    parsed = parse_query(text, analyzer=an)
-    if not parsed.phrases:
-        return SearchResult(query=shown, message="; ".join([*parsed.notes, _empty_message(parsed)]))
-    since, until = utc_text(query.since), utc_text(query.until)
-    if since is not None and until is not None and since >= until:
-        return SearchResult(query=shown, message="'since' is not before 'until': the time range is empty")
-    raw = _raw(conn)
-    notes = list(parsed.notes)
     try:
-        flt = _Filter(fts_expression(parsed.phrases, "AND"), query.outlet, since, until)
-        rows, total = _run(raw, query, flt, rank)
-        if total == 0 and len(parsed.phrases) > 1:
-            flt = _Filter(fts_expression(parsed.phrases, "OR"), query.outlet, since, until)
-            rows, total = _run(raw, query, flt, rank)
-            if total:
-                notes.append("no article has all the words; showing articles with any of them")
+        return run_search(conn, _Fts5Phrases(_raw(conn)), query, analyzer, SearchOptions(rank.candidates))
     except sqlite3.OperationalError as exc:  # e.g. an archive whose search tables are missing
+        shown = query.text[:200] if isinstance(query.text, str) else ""
         return SearchResult(query=shown, message=f"search is unavailable on this archive: {exc}")
-    if total == 0:
-        notes.append(_why_nothing(raw, query))
-    return SearchResult(
-        query=shown,
-        hits=_hits(raw, rows, parsed, an),
-        total=total,
-        message="; ".join(notes) or None,
-    )
 
 
 __all__ = [
     "DocTerms",
     "FrequencyOptions",
+    "FtsIndex",
     "FtsIndexer",
+    "FtsSearch",
+    "FtsTermStats",
     "IndexedDoc",
     "MatchOptions",
     "RankOptions",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
@@ -12,7 +14,17 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from kabar.cli.common import DEFAULT_DB, fail, open_existing
+from kabar.cli.batch import (
+    EXIT_HELP,
+    RejectReport,
+    guard_options,
+    max_cpu_option,
+    max_memory_option,
+    rejects_option,
+    strict_option,
+)
+from kabar.cli.common import DbOption, fail, open_existing, open_for_writing
+from kabar.guard import GuardOptions
 from kabar.serialize import article_to_dict, article_to_jsonld
 from kabar.sources.files import expand_paths
 
@@ -31,82 +43,113 @@ class ShowFormat(StrEnum):
 def _when(value: datetime | None) -> str:
     if value is None:
         return ""
-    from kabar.lang import time as idtime
+    from kabar.lang.time import format_time
 
-    formatter = getattr(idtime, "format_time", None)
-    return formatter(value) if formatter else value.isoformat()
+    return format_time(value)
 
 
-def _ingest(paths: list[Path], db: Path, understand: bool, quiet: bool) -> None:
-    from kabar.archive.sqlite import open_archive
+@dataclass(slots=True, frozen=True)
+class IngestRun:
+    paths: list[Path]
+    db: str
+    understand: bool = True
+    quiet: bool = False
+    rejects: Path | None = None
+    strict: bool = False
+    guard: GuardOptions = field(default_factory=GuardOptions)
+
+
+def _ingest(run: IngestRun) -> None:
     from kabar.ingest import IngestOptions, Ingestor, IngestSummary
 
-    missing = [p for p in paths if not p.exists()]
+    missing = [p for p in run.paths if not p.exists()]
     for p in missing:
         fail(f"{p}: no such file or folder")
-    items = list(expand_paths(paths))
+    items = list(expand_paths(run.paths))
     if not items:
         fail(
             "nothing to ingest: no .txt, .html, .html.gz, .jsonl or .warc files under "
-            + ", ".join(map(str, paths))
+            + ", ".join(map(str, run.paths))
         )
-    try:
-        archive = open_archive(db)
-    except Exception as exc:
-        fail(f"{db}: cannot open the archive ({type(exc).__name__}: {str(exc).splitlines()[0][:200]})")
-    ingestor = Ingestor(archive, IngestOptions(understand=understand))
+    archive = open_for_writing(run.db)
     summary = IngestSummary()
-    console = Console(stderr=True)
-    with Progress(
-        TextColumn("[bold]ingest[/]"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("files · {task.fields[articles]} stored · {task.fields[failed]} failed"),
-        TimeElapsedColumn(),
-        console=console,
-        disable=quiet,
-        transient=False,
-    ) as progress:
-        task = progress.add_task("ingest", total=len(items), articles=0, failed=0)
+    console = Console(stderr=True, highlight=False)
+    options = IngestOptions(understand=run.understand, guard=run.guard)
+    with (
+        contextlib.closing(archive),  # also when the archive itself fails (ArchiveError): one line, above
+        RejectReport(run.rejects, strict=run.strict, console=console) as report,
+        Ingestor(archive, options) as ingestor,
+        Progress(
+            TextColumn("[bold]ingest[/]"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("files · {task.fields[articles]} stored · {task.fields[rejected]} rejected"),
+            TimeElapsedColumn(),
+            console=console,
+            disable=run.quiet,
+            transient=False,
+        ) as progress,
+    ):
+        task = progress.add_task("ingest", total=len(items), articles=0, rejected=0)
         for item in items:
             for outcome in ingestor.ingest_item(item):
                 summary.record(outcome)
-                progress.update(
-                    task, articles=summary.added + summary.updated + summary.unchanged, failed=summary.failed
-                )
+                if outcome.reject is not None:
+                    report.add(outcome.reject)
+                progress.update(task, articles=summary.stored, rejected=summary.rejected)
+                if report.stop:
+                    break
             progress.advance(task)
-    archive.close()
+            if report.stop:
+                break
+        warc_stats = list(ingestor.warc_stats)
     out = Console(highlight=False)
     out.print(
         f"{summary.added} added, {summary.unchanged} unchanged, {summary.updated} updated, "
-        f"{summary.failed} failed — archive {db}"
+        f"{summary.rejected} rejected — archive {run.db}"
+        + (" (stopped at the first rejected record: --strict)" if report.stop else "")
     )
-    if ingestor.last_warc_stats is not None:
-        out.print(f"WARC: {ingestor.last_warc_stats}")
-    for failure in summary.failures[:50]:
-        out.print(f"  failed: {failure.source}: {failure.reason}", soft_wrap=True)
-    if len(summary.failures) > 50:
-        out.print(f"  … and {len(summary.failures) - 50} more failures")
-    if summary.failed and summary.failed == summary.total:
-        raise typer.Exit(1)
+    for stats in warc_stats:
+        out.print(f"WARC: {stats}")
+    status = report.exit_status(summary.stored)
+    if status:
+        raise typer.Exit(status)
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("ingest")
+    @app.command("ingest", epilog=EXIT_HELP)
     def ingest_command(
         paths: list[Path] = typer.Argument(
             ..., help="Files or folders: .txt, .html(.gz), .jsonl, .warc(.gz)."
         ),
-        db: Path = typer.Option(DEFAULT_DB, "--db", help="The SQLite archive (created if absent)."),
+        db: str = DbOption,
         understand: bool = typer.Option(True, "--understand/--no-understand", help="Add entities and times."),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+        rejects: Path | None = rejects_option(),
+        strict: bool = strict_option(),
+        max_cpu_seconds: float = max_cpu_option(),
+        max_memory_mb: int = max_memory_option(),
     ) -> None:
-        """Extract and store pages and records; the same page twice is one article."""
-        _ingest(paths, db, understand, quiet)
+        """Extract and store pages and records; the same page twice is one article.
+
+        Each record runs under a CPU and memory budget: a record that fails or goes over is
+        rejected (one line on stderr, nothing of it stored) and the others go on.
+        """
+        _ingest(
+            IngestRun(
+                paths=paths,
+                db=db,
+                understand=understand,
+                quiet=quiet,
+                rejects=rejects,
+                strict=strict,
+                guard=guard_options(max_cpu_seconds, max_memory_mb),
+            )
+        )
 
     @app.command("list")
     def list_command(
-        db: Path = typer.Option(DEFAULT_DB, "--db", help="The SQLite archive."),
+        db: str = DbOption,
         limit: int = typer.Option(20, "--limit", "-n", min=1, max=10_000),
         outlet: str | None = typer.Option(None, "--outlet"),
         format: ListFormat = typer.Option(ListFormat.text, "--format", "-f"),
@@ -148,7 +191,7 @@ def register(app: typer.Typer) -> None:
     @app.command("show")
     def show_command(
         article_id: str = typer.Argument(..., metavar="ID"),
-        db: Path = typer.Option(DEFAULT_DB, "--db", help="The SQLite archive."),
+        db: str = DbOption,
         format: ShowFormat = typer.Option(ShowFormat.text, "--format", "-f"),
     ) -> None:
         """One article."""

@@ -1,4 +1,4 @@
-"""``kabar extract``: pages in, structured articles out (no archive involved)."""
+"""``kabar extract``: pages in, structured articles out (no archive involved), each page under the guard."""
 
 from __future__ import annotations
 
@@ -11,12 +11,22 @@ from typing import Any
 
 import typer
 
+from kabar.cli.batch import (
+    EXIT_HELP,
+    RejectReport,
+    guard_options,
+    max_cpu_option,
+    max_memory_option,
+    rejects_option,
+    strict_option,
+)
 from kabar.cli.common import err_console, fail
-from kabar.extract import ExtractError, extract
-from kabar.model import Article, Image, RawPage
+from kabar.guard import Guard, Verdict, reject_of
+from kabar.model import Article, Image
+from kabar.prepare import PageJob, prepare, warm_up
+from kabar.prepare import understand as understand_step
 from kabar.serialize import article_to_dict, article_to_jsonld
-from kabar.sources.files import PageError, ReadOptions, read_page, read_stdin_page
-from kabar.understand import enrich
+from kabar.sources.files import PageError, ReadOptions, read_stdin_page
 
 
 class ExtractFormat(StrEnum):
@@ -61,14 +71,38 @@ def _as_text(article: Article) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _read(path_arg: str, options: ReadOptions) -> RawPage:
+def _job(path_arg: str, options: ReadOptions, url: str | None, when: datetime | None) -> PageJob:
     if path_arg == "-":
-        return read_stdin_page(sys.stdin.buffer, options)
-    return read_page(Path(path_arg), options)
+        # stdin is read here (bounded): the worker cannot read the caller's stdin
+        page = read_stdin_page(sys.stdin.buffer, options)
+        return PageJob(source="-", page=page, url=url, captured_at=when, read=options)
+    return PageJob(source=path_arg, path=Path(path_arg), url=url, captured_at=when, read=options)
+
+
+def _article(guard: Guard, job: PageJob, understand: bool) -> Verdict[Article]:
+    """Read and extract (and understand) one page under the guard: one CPU budget for both steps."""
+    prepared = guard.run(prepare, job, source=job.source)
+    if prepared.reject is not None or not understand:
+        return prepared
+    assert prepared.value is not None
+    return guard.run(understand_step, prepared.value, source=job.source, spent=prepared.cpu_seconds)
+
+
+def _emit(article: Article, source: str, format: ExtractFormat, results: list[dict[str, Any]]) -> None:
+    if format is ExtractFormat.jsonl:
+        record = article_to_dict(article)
+        record["source"] = source
+        typer.echo(json.dumps(record, ensure_ascii=False))
+    elif format is ExtractFormat.text:
+        typer.echo(_as_text(article))
+    elif format is ExtractFormat.jsonld:
+        results.append(article_to_jsonld(article))
+    else:
+        results.append(article_to_dict(article))
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("extract")
+    @app.command("extract", epilog=EXIT_HELP)
     def extract_command(
         paths: list[str] = typer.Argument(..., help="Files (.txt, .html, .html.gz) or - for stdin."),
         format: ExtractFormat = typer.Option(ExtractFormat.json, "--format", "-f", help="Output format."),
@@ -79,36 +113,46 @@ def register(app: typer.Typer) -> None:
         ),
         url: str | None = typer.Option(None, "--url", help="The page's URL, where the file does not say."),
         understand: bool = typer.Option(True, "--understand/--no-understand", help="Add entities and times."),
+        rejects: Path | None = rejects_option(),
+        strict: bool = strict_option(),
+        max_cpu_seconds: float = max_cpu_option(),
+        max_memory_mb: int = max_memory_option(),
     ) -> None:
-        """Read news pages and print structured articles."""
+        """Read news pages and print structured articles.
+
+        Each page runs under a CPU and memory budget: a page that fails or goes over is
+        rejected (one line on stderr) and the others go on.
+        """
         when = _parse_captured(captured_at)
         options = ReadOptions()
         results: list[dict[str, Any]] = []
-        failures = 0
-        for path_arg in paths:
-            try:
-                page = _read(path_arg, options)
-                page.captured_at = when
-                page.url = page.url or url
-                article = extract(page)
-                if understand:
-                    enrich(article)
-            except (PageError, ExtractError) as exc:
-                failures += 1
-                err_console().print(f"[bold red]kabar:[/] {exc}", soft_wrap=True)
-                continue
-            if format is ExtractFormat.jsonl:
-                record = article_to_dict(article)
-                record["source"] = path_arg
-                typer.echo(json.dumps(record, ensure_ascii=False))
-            elif format is ExtractFormat.text:
-                typer.echo(_as_text(article))
-            elif format is ExtractFormat.jsonld:
-                results.append(article_to_jsonld(article))
-            else:
-                results.append(article_to_dict(article))
-        if results:
-            payload: Any = results[0] if len(paths) == 1 else results
-            typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
-        if failures:
-            raise typer.Exit(1)
+        done = 0
+        with (
+            RejectReport(rejects, strict=strict) as report,
+            Guard(
+                guard_options(max_cpu_seconds, max_memory_mb), warm=warm_up if understand else None
+            ) as guard,
+        ):
+            for path_arg in paths:
+                try:
+                    job = _job(path_arg, options, url, when)
+                except PageError as exc:
+                    report.add(reject_of(path_arg, "read", exc))
+                else:
+                    verdict = _article(guard, job, understand)
+                    if verdict.reject is not None:
+                        report.add(verdict.reject)
+                    else:
+                        assert verdict.value is not None
+                        _emit(verdict.value, path_arg, format, results)
+                        done += 1
+                if report.stop:
+                    break
+            if results:
+                payload: Any = results[0] if len(paths) == 1 else results
+                typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+            if len(paths) > 1 or report.count:
+                err_console().print(f"{done} extracted, {report.count} rejected", soft_wrap=True)
+            status = report.exit_status(done)
+        if status:
+            raise typer.Exit(status)

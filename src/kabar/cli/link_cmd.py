@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
-from pathlib import Path
 from typing import Any
 
 import typer
@@ -12,7 +11,9 @@ from rich.console import Console
 from rich.markup import escape
 from typer.core import TyperCommand
 
+from kabar.archive.stores import GroupQuery
 from kabar.cli.common import DbOption, fail, open_existing
+from kabar.link.related import RelatedError, RelatedOptions, related
 
 _MAX_ID = 2**63 - 1  # SQLite's largest integer
 
@@ -111,14 +112,12 @@ def register(app: typer.Typer) -> None:
     @app.command("related", cls=_IdCommand)
     def related_command(
         article_id: str = typer.Argument(..., metavar="ID", help="The archive id of the article."),
-        db: Path = DbOption,
+        db: str = DbOption,
         mode: Mode = typer.Option(Mode.relevant, "--mode", help="relevant (best first) or newest."),
         limit: int = typer.Option(10, "--limit", min=1, max=100, help="How many related articles."),
         format: LinkFormat = typer.Option(LinkFormat.text, "--format", help="text (for people) or json."),
     ) -> None:
         """Berita terkait: related articles, never the article itself or its reprints."""
-        from kabar.link.related import RelatedError, RelatedOptions, related
-
         number = parse_id(article_id)
         archive = open_existing(db)
         try:
@@ -155,17 +154,14 @@ def register(app: typer.Typer) -> None:
 
     @app.command("duplicates")
     def duplicates_command(
-        db: Path = DbOption,
+        db: str = DbOption,
         limit: int | None = typer.Option(None, "--limit", min=1, help="Show at most this many groups."),
         format: LinkFormat = typer.Option(LinkFormat.text, "--format", help="text (for people) or json."),
     ) -> None:
         """Near-duplicate groups (reprints), largest first."""
-        from kabar.link.dedup_groups import GroupQuery, list_groups
-
         archive = open_existing(db)
         try:
-            with archive.connect() as conn:
-                groups = list_groups(conn, GroupQuery(limit=limit))
+            groups = archive.duplicates.list_groups(GroupQuery(limit=limit))
         finally:
             archive.close()
         if format is LinkFormat.json:

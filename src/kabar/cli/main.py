@@ -8,15 +8,19 @@ from kabar.cli import (
     archive_cmd,
     extract_cmd,
     link_cmd,
+    migrate_cmd,
     run_cmd,
     search_cmd,
     serve_cmd,
     stories_cmd,
     tag_cmd,
+    upgrade_cmd,
 )
+from kabar.cli.common import KabarGroup
 
 app = typer.Typer(
     name="kabar",
+    cls=KabarGroup,
     help="kabar: an open-source news engine for Indonesian-language news.",
     no_args_is_help=True,
     add_completion=False,
@@ -32,7 +36,18 @@ def version() -> None:
     typer.echo(__version__)
 
 
-for _module in (extract_cmd, archive_cmd, search_cmd, link_cmd, tag_cmd, stories_cmd, serve_cmd, run_cmd):
+for _module in (
+    extract_cmd,
+    archive_cmd,
+    search_cmd,
+    link_cmd,
+    tag_cmd,
+    stories_cmd,
+    serve_cmd,
+    run_cmd,
+    upgrade_cmd,
+    migrate_cmd,
+):
     _module.register(app)
 
 

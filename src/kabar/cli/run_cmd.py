@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import replace
 from pathlib import Path
 
 import typer
 from rich.markup import escape
 
-from kabar.cli.common import err_console, fail
+from kabar.cli.common import DbOption, err_console, fail, open_for_writing
 
 
 def _setup_logging() -> None:
@@ -24,8 +23,11 @@ def run(
     config: Path | None = typer.Option(
         None, "--config", help="A TOML configuration (default: the shipped one)."
     ),
-    db: Path | None = typer.Option(
-        None, "--db", help="The SQLite archive (default: the config's, ./kabar.db)."
+    db: str | None = typer.Option(
+        None,
+        "--db",
+        envvar="KABAR_DB",
+        help="The archive: a path, sqlite:///FILE or postgresql://… (default: the config's, ./kabar.db; env KABAR_DB).",
     ),
     host: str | None = typer.Option(None, "--host", help="Address the portal listens on."),
     port: int | None = typer.Option(None, "--port", help="Port the portal listens on."),
@@ -33,24 +35,35 @@ def run(
     allow_private: bool = typer.Option(
         False, "--allow-private", help="Allow fetching loopback/private addresses (a local test site)."
     ),
+    check_config: bool = typer.Option(
+        False, "--check-config", help="Validate the configuration, say what is wrong, and exit (0: valid)."
+    ),
 ) -> None:
     """Poll the configured sources on a schedule, ingest new articles and serve the portal with /status."""
     from kabar.engine.config import ConfigError, load_config
-    from kabar.engine.run import RunOptions, run_engine
 
     try:
         cfg = load_config(config)
     except ConfigError as exc:
         fail(escape(str(exc)))
-    cfg = replace(
-        cfg,
-        db=db if db is not None else cfg.db,
-        host=host or cfg.host,
-        port=port if port is not None else cfg.port,
-        allow_private=cfg.allow_private or allow_private,
+    cfg = cfg.model_copy(
+        update={
+            "db": db if db is not None else cfg.db,
+            "host": host or cfg.host,
+            "port": port if port is not None else cfg.port,
+            "allow_private": cfg.allow_private or allow_private,
+        }
     )
+    origin = str(config) if config is not None else "the default configuration"
     if not cfg.sources:
-        fail(escape("the configuration lists no [[source]]: nothing to poll"))
+        fail(escape(f"{origin}: the configuration lists no [[source]]: nothing to poll"))
+    if check_config:
+        typer.echo(
+            f"{origin}: valid; {len(cfg.sources)} sources, archive {cfg.db}, portal on http://{cfg.host}:{cfg.port}/"
+        )
+        raise typer.Exit(0)
+    from kabar.engine.run import RunOptions, run_engine  # after the config: --check-config needs no engine
+
     _setup_logging()
     try:
         result = run_engine(RunOptions(config=cfg, once=once))
@@ -69,15 +82,20 @@ def run(
 
 def fetch(
     urls: list[str] = typer.Argument(..., help="Article URLs to fetch, extract and store."),
-    db: Path = typer.Option(Path("kabar.db"), "--db", help="The SQLite archive (default ./kabar.db)."),
+    db: str = DbOption,
     allow_private: bool = typer.Option(
         False, "--allow-private", help="Allow fetching loopback/private addresses."
     ),
     ignore_robots: bool = typer.Option(False, "--ignore-robots", help="Do not consult robots.txt."),
 ) -> None:
-    """Fetch article pages by URL (politely, safely), extract them and store them."""
-    from kabar.archive.sqlite import open_archive
-    from kabar.engine.pipeline import page_from_fetch, store_page
+    """Fetch article pages by URL (politely, safely), extract them and store them.
+
+    Exit status: 0 all stored; 3 some could not be fetched or were rejected; 1 none stored.
+    """
+    from kabar.cli.batch import RejectReport
+    from kabar.engine.pipeline import page_from_fetch
+    from kabar.guard import Reject
+    from kabar.ingest import Ingestor
     from kabar.sources.crawler import Fetcher, FetchOptions
     from kabar.sources.safety import SafetyOptions, UnsafeURLError, check_url
 
@@ -89,47 +107,43 @@ def fetch(
         except OSError:
             pass  # unresolvable now: the fetch below reports it per URL
     options = FetchOptions(safety=SafetyOptions(allow_private=allow_private), obey_robots=not ignore_robots)
-    try:
-        archive = open_archive(db)
-    except Exception as exc:
-        fail(f"{db}: cannot open the archive ({type(exc).__name__}: {str(exc).splitlines()[0][:200]})")
-    from kabar.sources.fetchlog import FetchLog
-
-    log = FetchLog(archive.engine)
+    archive = open_for_writing(db)
+    log = archive.fetch_log
     console = err_console()
 
+    report = RejectReport(None, console=console)
+    ingestor = Ingestor(archive)  # the one ingest path, each page under the guard
+
     async def _all() -> int:
-        failures = 0
+        stored_count = 0
         async with Fetcher(options, on_record=log.record) as fetcher:
             for url in urls:
                 result = await fetcher.fetch(url, source="cli")
                 if not result.ok:
-                    failures += 1
-                    console.print(
-                        f"{url}: {result.outcome.replace('_', ' ')} ({result.error or result.status})"
-                    )
+                    message = f"{result.outcome.replace('_', ' ')} ({result.error or result.status})"
+                    report.add(Reject(url, "fetch", "FetchError", message))
                     continue
                 page = page_from_fetch(result)
                 if page is None:
-                    failures += 1
-                    console.print(
-                        f"{url}: not an HTML page ({result.headers.get('content-type', '?')})", markup=False
-                    )
+                    message = f"not an HTML page ({result.headers.get('content-type', '?')})"
+                    report.add(Reject(url, "fetch", "NotHtml", message))
                     continue
-                stored = store_page(page, archive)
-                if stored.article_id is None:
-                    failures += 1
-                    console.print(f"{url}: no article found on the page", markup=False)
+                stored = await asyncio.to_thread(ingestor.ingest_page, page, source=url)
+                if stored.reject is not None:
+                    report.add(stored.reject)
                     continue
-                typer.echo(f"{stored.status} #{stored.article_id} {stored.headline or ''}".rstrip())
-        return failures
+                stored_count += 1
+                typer.echo(f"{stored.status} #{stored.id} {stored.headline or ''}".rstrip())
+        return stored_count
 
     try:
-        failures = asyncio.run(_all())
+        stored_count = asyncio.run(_all())
     finally:
+        ingestor.close()
         archive.close()
-    if failures:
-        raise typer.Exit(1)
+    status = report.exit_status(stored_count)
+    if status:
+        raise typer.Exit(status)
 
 
 def register(app: typer.Typer) -> None:

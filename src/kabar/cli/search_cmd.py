@@ -6,7 +6,6 @@ import json
 import re
 from datetime import datetime, timedelta, timezone
 from enum import StrEnum
-from pathlib import Path
 from typing import Any
 
 import typer
@@ -92,7 +91,7 @@ def register(app: typer.Typer) -> None:
     @app.command("search")
     def search_command(
         query: str = typer.Argument(..., help='Words and "quoted phrases"; morphology-aware.'),
-        db: Path = DbOption,
+        db: str = DbOption,
         format: SearchFormat = typer.Option(SearchFormat.text, "--format", help="text (for people) or json."),
         limit: int = typer.Option(10, "--limit", min=1, max=200, help="How many hits to show."),
         offset: int = typer.Option(0, "--offset", min=0, help="Skip this many hits (paging)."),

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 import typer
 
-from kabar.cli.common import DEFAULT_DB, fail, open_existing
+from kabar.cli.common import DbOption, archive_exists, fail, open_existing, open_for_writing
+from kabar.serve.limits import ENV_NAMES, ServerLimits
+
+_DEFAULTS = ServerLimits()
 
 
 def serve(
-    db: Path = typer.Option(DEFAULT_DB, "--db", help="The SQLite archive to serve (default ./kabar.db)."),
+    db: str = DbOption,
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", min=0, max=65535, help="Port to listen on."),
     create: bool = typer.Option(
@@ -22,19 +24,82 @@ def serve(
     warm_latest: int = typer.Option(
         200, "--warm-latest", min=0, help="Rank related news for this many newest articles in the background."
     ),
+    public_url: str | None = typer.Option(
+        None,
+        "--public-url",
+        envvar="KABAR_PUBLIC_URL",
+        help="The site's public base URL (https://berita.example): canonical links, og:url and feed "
+        "links are built on it. Without it they are relative; the Host header is never used.",
+    ),
+    allowed_host: list[str] = typer.Option(
+        [],
+        "--allowed-host",
+        envvar="KABAR_ALLOWED_HOSTS",
+        help="A Host name to answer (repeatable; *.example.org for subdomains); other hosts get 400. "
+        "Default: the public URL's host and localhost, or any host without a public URL.",
+    ),
+    keep_alive: int = typer.Option(
+        _DEFAULTS.keep_alive_seconds,
+        "--keep-alive",
+        min=1,
+        envvar=ENV_NAMES["keep_alive_seconds"],
+        help="Seconds an idle keep-alive connection stays open.",
+    ),
+    request_timeout: float = typer.Option(
+        _DEFAULTS.request_seconds,
+        "--request-timeout",
+        min=0.1,
+        envvar=ENV_NAMES["request_seconds"],
+        help="Seconds a client has to send a whole request (head and body).",
+    ),
+    max_connections: int = typer.Option(
+        _DEFAULTS.max_connections,
+        "--max-connections",
+        min=1,
+        envvar=ENV_NAMES["max_connections"],
+        help="Open connections past this are answered 503.",
+    ),
+    max_head_bytes: int = typer.Option(
+        _DEFAULTS.max_head_bytes,
+        "--max-head-bytes",
+        min=1024,
+        envvar=ENV_NAMES["max_head_bytes"],
+        help="Largest request line and headers, in bytes.",
+    ),
 ) -> None:
     """Serve the Indonesian portal, the feeds and the JSON API (ingest needs KABAR_TOKEN)."""
     import uvicorn
 
-    from kabar.archive.sqlite import open_archive
     from kabar.serve.app import create_app
+    from kabar.serve.server import uvicorn_config
+    from kabar.serve.site import split_hosts
     from kabar.serve.state import ServeOptions
 
-    archive = open_archive(db) if create and not db.exists() else open_existing(db)
+    limits = ServerLimits(
+        keep_alive_seconds=keep_alive,
+        request_seconds=request_timeout,
+        max_connections=max_connections,
+        max_head_bytes=max_head_bytes,
+    )
+    hosts = tuple(h for entry in allowed_host for h in split_hosts(entry))
     token = os.environ.get("KABAR_TOKEN") or None
+    # Without a token nothing can be ingested: the archive opens read-only (reads never write).
+    archive = (
+        open_for_writing(db) if create and not archive_exists(db) else open_existing(db, write=bool(token))
+    )
     try:
-        app = create_app(ServeOptions(db=db, token=token, archive=archive, warm_latest=warm_latest))
+        app = create_app(
+            ServeOptions(
+                db=db,
+                token=token,
+                archive=archive,
+                warm_latest=warm_latest,
+                public_url=public_url,
+                allowed_hosts=hosts,
+            )
+        )
     except Exception as exc:
+        archive.close()
         fail(f"cannot serve {db}: {exc}")
     shown = f"[{host}]" if ":" in host else host
     typer.echo(f"kabar: serving {archive.count()} articles from {db} at http://{shown}:{port}/")
@@ -44,9 +109,7 @@ def serve(
     )
     sys.stdout.flush()  # the address must show before the server blocks, even into a file or pipe
     try:
-        uvicorn.run(
-            app, host=host, port=port, access_log=access_log, log_level="warning", timeout_graceful_shutdown=5
-        )
+        uvicorn.Server(uvicorn_config(app, host, port, limits, access_log=access_log)).run()
     finally:
         archive.close()
 

@@ -6,14 +6,15 @@ import json
 from dataclasses import asdict
 from datetime import datetime
 from enum import StrEnum
-from pathlib import Path
 from typing import Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from kabar.cli.common import DEFAULT_DB, fail, open_existing
+from kabar.archive.stores import EntityQuery
+from kabar.cli.common import DbOption, fail, open_existing
+from kabar.link.story_view import get_story
 
 
 class Format(StrEnum):
@@ -43,12 +44,9 @@ def _day(value: datetime | None) -> str:
     return value.date().isoformat() if value is not None else ""
 
 
-def _stories(db: Path, fmt: Format, limit: int, offset: int, min_articles: int) -> None:
-    from kabar.understand.stories import list_stories
-
+def _stories(db: str, fmt: Format, limit: int, offset: int, min_articles: int) -> None:
     archive = open_existing(db)
-    with archive.connect() as conn:
-        found = list_stories(conn, limit=limit, offset=offset, min_articles=min_articles)
+    found = archive.stories.list_stories(limit=limit, offset=offset, min_articles=min_articles)
     archive.close()
     if fmt is Format.json:
         _emit_json([asdict(s) for s in found])
@@ -64,12 +62,9 @@ def _stories(db: Path, fmt: Format, limit: int, offset: int, min_articles: int) 
     Console(highlight=False).print(table)
 
 
-def _story(story_id: int, db: Path, fmt: Format) -> None:
-    from kabar.understand.stories import get_story
-
+def _story(story_id: int, db: str, fmt: Format) -> None:
     archive = open_existing(db)
-    with archive.connect() as conn:
-        story = get_story(conn, story_id)
+    story = get_story(archive, story_id)
     if story is None:
         archive.close()
         fail(f"no story {story_id} in {db}")
@@ -107,14 +102,12 @@ def _story(story_id: int, db: Path, fmt: Format) -> None:
         out.print(f"  {e.date:<22} {mark} {e.text}{note}  (article {e.article_id})")
 
 
-def _entities(db: Path, fmt: Format, limit: int, offset: int, kind: str | None, name: str | None) -> None:
-    from kabar.understand.store import list_entities
-
+def _entities(db: str, fmt: Format, limit: int, offset: int, kind: str | None, name: str | None) -> None:
     if kind is not None and kind not in ("person", "place", "organization"):
         fail(f"--type must be person, place or organization, not {kind!r}")
     archive = open_existing(db)
-    with archive.connect() as conn:
-        found = list_entities(conn, limit=limit, offset=offset, type=kind, name=name)  # type: ignore[arg-type]
+    query = EntityQuery(limit=limit, offset=offset, type=kind, name=name)  # type: ignore[arg-type]
+    found = archive.entities.list_entities(query)
     archive.close()
     if fmt is Format.json:
         _emit_json([asdict(e) for e in found])
@@ -128,13 +121,10 @@ def _entities(db: Path, fmt: Format, limit: int, offset: int, kind: str | None, 
     Console(highlight=False).print(table)
 
 
-def _entity(entity_id: int, db: Path, fmt: Format, limit: int) -> None:
-    from kabar.understand.store import entity_articles, get_entity
-
+def _entity(entity_id: int, db: str, fmt: Format, limit: int) -> None:
     archive = open_existing(db)
-    with archive.connect() as conn:
-        record = get_entity(conn, entity_id)
-        ids = entity_articles(conn, entity_id, limit=limit) if record is not None else []
+    record = archive.entities.get_entity(entity_id)
+    ids = archive.entities.entity_articles(entity_id, limit=limit) if record is not None else []
     if record is None:
         archive.close()
         fail(f"no entity {entity_id} in {db}")
@@ -163,7 +153,7 @@ def _entity(entity_id: int, db: Path, fmt: Format, limit: int) -> None:
 def register(app: typer.Typer) -> None:
     @app.command("stories")
     def stories_command(
-        db: Path = typer.Option(DEFAULT_DB, "--db", help="The SQLite archive (default ./kabar.db)."),
+        db: str = DbOption,
         fmt: Format = typer.Option(Format.text, "--format", help="text or json."),
         limit: int = typer.Option(20, "--limit", min=1, max=1000, help="How many stories."),
         offset: int = typer.Option(0, "--offset", min=0, help="Skip this many."),
@@ -177,7 +167,7 @@ def register(app: typer.Typer) -> None:
     @app.command("story")
     def story_command(
         story_id: int = typer.Argument(..., help="A story id from `kabar stories`."),
-        db: Path = typer.Option(DEFAULT_DB, "--db", help="The SQLite archive (default ./kabar.db)."),
+        db: str = DbOption,
         fmt: Format = typer.Option(Format.text, "--format", help="text or json."),
     ) -> None:
         """One story: its label, articles, entities and timeline of dated events."""
@@ -185,7 +175,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("entities")
     def entities_command(
-        db: Path = typer.Option(DEFAULT_DB, "--db", help="The SQLite archive (default ./kabar.db)."),
+        db: str = DbOption,
         fmt: Format = typer.Option(Format.text, "--format", help="text or json."),
         limit: int = typer.Option(20, "--limit", min=1, max=1000, help="How many entities."),
         offset: int = typer.Option(0, "--offset", min=0, help="Skip this many."),
@@ -198,7 +188,7 @@ def register(app: typer.Typer) -> None:
     @app.command("entity")
     def entity_command(
         entity_id: int = typer.Argument(..., help="An entity id from `kabar entities`."),
-        db: Path = typer.Option(DEFAULT_DB, "--db", help="The SQLite archive (default ./kabar.db)."),
+        db: str = DbOption,
         fmt: Format = typer.Option(Format.text, "--format", help="text or json."),
         limit: int = typer.Option(20, "--limit", min=1, max=1000, help="How many of its articles."),
     ) -> None:

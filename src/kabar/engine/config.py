@@ -1,130 +1,71 @@
-"""``kabar run``'s configuration: a TOML file, or the default shipped beside this module."""
+"""``kabar run``'s configuration: a TOML file, or the default shipped beside this module.
+
+Reading is here (size, encoding, TOML syntax); what the file may hold is :mod:`kabar.engine.config_model`,
+and how a bad file is explained is :mod:`kabar.engine.config_errors`.
+"""
 
 from __future__ import annotations
 
+import re
 import tomllib
-from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal, cast
 
-from kabar.sources.crawler import DEFAULT_USER_AGENT, FetchOptions
-from kabar.sources.safety import SafetyOptions
+from pydantic import ValidationError
 
-SourceKind = Literal["feed", "sitemap", "frontpage"]
-_KINDS = ("feed", "sitemap", "frontpage")
+from kabar.engine.config_errors import problems
+from kabar.engine.config_model import ConfigFile, EngineConfig, SourceConfig, SourceKind
+
 MAX_CONFIG_BYTES = 1_000_000
+# tomllib's time grows with the square of a dotted key's length ([a.a.a…] of 200 KB: half a minute);
+# a real configuration's longest line is a URL, so a longer line is refused before parsing.
+MAX_LINE_CHARS = 10_000
+_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 
 
 class ConfigError(ValueError):
-    """A configuration that cannot be used, with the reason."""
+    """A configuration that cannot be used: one line per problem in ``problems``."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
 
 
-@dataclass(slots=True, frozen=True)
-class SourceConfig:
-    name: str
-    kind: SourceKind
-    url: str
-    interval_minutes: float | None = None  # None: the engine's
-    outlet: str | None = None  # the outlet name for articles whose page names none
+def _syntax_error(exc: tomllib.TOMLDecodeError, origin: str) -> ConfigError:
+    # tomllib (3.11) puts the position only in its message; lift it to the front as file:line:column.
+    message = str(exc)
+    position = _TOML_POSITION.search(message)
+    if position is None:
+        return ConfigError([f"{origin}: not valid TOML: {message}"])
+    line, column = position.groups()
+    return ConfigError([f"{origin}:{line}:{column}: not valid TOML: {message[: position.start()]}"])
 
 
-@dataclass(slots=True)
-class EngineConfig:
-    db: Path = Path("kabar.db")
-    host: str = "127.0.0.1"
-    port: int = 8000
-    interval_minutes: float = 15.0
-    max_links_per_poll: int = 40
-    user_agent: str = DEFAULT_USER_AGENT
-    rate_per_host: float = 0.5
-    concurrency_per_host: int = 2
-    timeout_seconds: float = 20.0
-    max_bytes: int = 5_000_000
-    retries: int = 2
-    obey_robots: bool = True
-    allow_private: bool = False
-    sources: list[SourceConfig] = field(default_factory=list)
-
-    def fetch_options(self) -> FetchOptions:
-        return FetchOptions(
-            user_agent=self.user_agent,
-            timeout=self.timeout_seconds,
-            max_bytes=self.max_bytes,
-            retries=self.retries,
-            rate_per_host=self.rate_per_host,
-            concurrency_per_host=self.concurrency_per_host,
-            obey_robots=self.obey_robots,
-            safety=SafetyOptions(allow_private=self.allow_private),
-        )
-
-
-def _number(table: dict[str, Any], key: str, default: float, *, low: float, high: float) -> float:
-    value = table.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
-        raise ConfigError(f"[engine] {key} must be a number from {low:g} to {high:g}, not {value!r}")
-    return float(value)
-
-
-def _source(raw: object, index: int) -> SourceConfig:
-    if not isinstance(raw, dict):
-        raise ConfigError(f"[[source]] #{index + 1} is not a table")
-    name, kind, url = raw.get("name"), raw.get("kind", "feed"), raw.get("url")
-    if not isinstance(name, str) or not name.strip():
-        raise ConfigError(f"[[source]] #{index + 1} needs a name")
-    if kind not in _KINDS:
-        raise ConfigError(f"source {name!r}: kind must be one of {', '.join(_KINDS)}, not {kind!r}")
-    if not isinstance(url, str) or not url.startswith(("http://", "https://")):
-        raise ConfigError(f"source {name!r}: url must be an http(s) URL, not {url!r}")
-    interval = raw.get("interval_minutes")
-    if interval is not None and (
-        isinstance(interval, bool) or not isinstance(interval, int | float) or interval <= 0
-    ):
-        raise ConfigError(f"source {name!r}: interval_minutes must be a positive number")
-    outlet = raw.get("outlet")
-    return SourceConfig(
-        name=name.strip(),
-        kind=cast(SourceKind, kind),
-        url=url,
-        interval_minutes=float(interval) if interval is not None else None,
-        outlet=outlet if isinstance(outlet, str) and outlet.strip() else None,
-    )
+def _long_line(text: str) -> int | None:
+    for number, line in enumerate(text.splitlines(), 1):
+        if len(line) > MAX_LINE_CHARS:
+            return number
+    return None
 
 
 def parse_config(text: str, *, origin: str = "config") -> EngineConfig:
+    long_line = _long_line(text)
+    if long_line is not None:
+        raise ConfigError(
+            [f"{origin}:{long_line}: a line over {MAX_LINE_CHARS:,} characters; not a configuration"]
+        )
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{origin}: not valid TOML: {exc}") from exc
-    engine = data.get("engine", {})
-    if not isinstance(engine, dict):
-        raise ConfigError(f"{origin}: [engine] must be a table")
-    raw_sources = data.get("source", [])
-    if not isinstance(raw_sources, list):
-        raise ConfigError(f"{origin}: sources are written [[source]]")
-    sources = [_source(s, i) for i, s in enumerate(raw_sources)]
-    names = [s.name for s in sources]
-    if len(set(names)) != len(names):
-        raise ConfigError(f"{origin}: two sources share a name")
-    user_agent = engine.get("user_agent", DEFAULT_USER_AGENT)
-    if not isinstance(user_agent, str) or not user_agent.strip():
-        raise ConfigError(f"{origin}: user_agent must say who is crawling")
-    return EngineConfig(
-        db=Path(str(engine.get("db", "kabar.db"))),
-        host=str(engine.get("host", "127.0.0.1")),
-        port=int(_number(engine, "port", 8000, low=0, high=65535)),
-        interval_minutes=_number(engine, "interval_minutes", 15, low=0.001, high=10080),
-        max_links_per_poll=int(_number(engine, "max_links_per_poll", 40, low=1, high=10000)),
-        user_agent=user_agent.strip(),
-        rate_per_host=_number(engine, "rate_per_host", 0.5, low=0.001, high=1000),
-        concurrency_per_host=int(_number(engine, "concurrency_per_host", 2, low=1, high=64)),
-        timeout_seconds=_number(engine, "timeout_seconds", 20, low=0.1, high=600),
-        max_bytes=int(_number(engine, "max_bytes", 5_000_000, low=1024, high=100_000_000)),
-        retries=int(_number(engine, "retries", 2, low=0, high=10)),
-        obey_robots=bool(engine.get("obey_robots", True)),
-        allow_private=bool(engine.get("allow_private", False)),
-        sources=sources,
-    )
+        raise _syntax_error(exc, origin) from None
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        raise ConfigError([f"{origin}: not a configuration: arrays or tables nested too deep"]) from None
+    except ValueError as exc:  # tomllib lets int() refuse a number of thousands of digits
+        raise ConfigError([f"{origin}: not valid TOML: {str(exc).split(';')[0]}"]) from None
+    try:
+        return ConfigFile.model_validate(data).engine_config()
+    except ValidationError as exc:
+        raise ConfigError(problems(exc, origin=origin, text=text)) from None
 
 
 def default_config_text() -> str:
@@ -137,17 +78,27 @@ def load_config(path: Path | None = None) -> EngineConfig:
         return parse_config(default_config_text(), origin="default.toml")
     try:
         if path.stat().st_size > MAX_CONFIG_BYTES:
-            raise ConfigError(f"{path}: over {MAX_CONFIG_BYTES} bytes; not a configuration")
+            raise ConfigError([f"{path}: over {MAX_CONFIG_BYTES} bytes; not a configuration"])
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise ConfigError(f"{path}: no such file") from None
+        raise ConfigError([f"{path}: no such file"]) from None
     except IsADirectoryError:
-        raise ConfigError(f"{path}: is a folder, not a TOML file") from None
+        raise ConfigError([f"{path}: is a folder, not a TOML file"]) from None
+    except PermissionError:
+        raise ConfigError([f"{path}: not readable (permission denied)"]) from None
     try:
         text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not UTF-8 text") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError([f"{path}: not UTF-8 text (byte {exc.start}); a TOML file is UTF-8"]) from None
     return parse_config(text, origin=str(path))
 
 
-__all__ = ["ConfigError", "EngineConfig", "SourceConfig", "load_config", "parse_config"]
+__all__ = [
+    "ConfigError",
+    "EngineConfig",
+    "SourceConfig",
+    "SourceKind",
+    "default_config_text",
+    "load_config",
+    "parse_config",
+]

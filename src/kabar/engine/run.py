@@ -18,14 +18,19 @@ from datetime import UTC, datetime
 
 from fastapi import FastAPI
 
-from kabar.archive.sqlite import SqliteArchive, open_archive
+from kabar.archive import open_archive
+from kabar.archive.base import Archive
 from kabar.engine.config import EngineConfig, SourceConfig
-from kabar.engine.pipeline import page_from_fetch, store_page
+from kabar.engine.pipeline import page_from_fetch
 from kabar.engine.poll import PollResult, poll_source
 from kabar.engine.scheduler import interval_of, plan
 from kabar.engine.status import EngineStatus, StatusOptions, status_router
+from kabar.ingest import Ingestor
+from kabar.serve.limits import limits_from_env
+from kabar.serve.site import SiteSettings, site_from_env
 from kabar.sources.crawler import Fetcher, FetchResult
-from kabar.sources.fetchlog import FetchLog, PendingLink, due_after
+from kabar.sources.fetchlog import PendingLink, due_after
+from kabar.wiring import default_indexers
 
 log = logging.getLogger("kabar.run")
 
@@ -70,16 +75,21 @@ def _now() -> str:
 
 
 class Engine:
-    def __init__(self, config: EngineConfig, archive: SqliteArchive, batch: int = 20) -> None:
+    def __init__(self, config: EngineConfig, archive: Archive, batch: int = 20) -> None:
         self.config = config
         self.archive = archive
-        self.log = FetchLog(archive.engine)
+        self.log = archive.fetch_log
+        self.frontier = archive.frontier
         self.status = EngineStatus(started_at=_now())
         self.batch = batch
         self._store_lock = asyncio.Lock()
+        self.ingestor = Ingestor(archive)  # the one ingest path, each page under the guard
         self._prior_errors: dict[str, str | None] = {}
         for source in config.sources:
             self.log.ensure_source(source.name, source.kind, source.url)
+
+    def close(self) -> None:
+        self.ingestor.close()
 
     def _record(self, result: FetchResult) -> None:
         self.log.record(result)
@@ -103,40 +113,47 @@ class Engine:
     async def _ingest(self, fetcher: Fetcher, link: PendingLink, outcome: RoundResult) -> None:
         known = self.archive.find_id(canonical_url=link.url)
         if known is not None:  # stored before (another source, an earlier run): not fetched again
-            self.log.finish(link.url, outcome="already_stored", article_id=known, retry=False)
+            self.frontier.finish(link.url, outcome="already_stored", article_id=known, retry=False)
             return
         result = await fetcher.fetch(link.url, source=link.source)
         if not result.ok:
             outcome.failed += 1
-            self.log.finish(link.url, outcome=result.outcome, article_id=None, retry=_worth_retrying(result))
+            self.frontier.finish(
+                link.url, outcome=result.outcome, article_id=None, retry=_worth_retrying(result)
+            )
             self.log.count_article(link.source, added=False, failed=True)
             log.info("page %s: %s %s", link.url, result.outcome, result.error or "")
             return
         page = page_from_fetch(result, link.hints)
         if page is None:
             outcome.failed += 1
-            self.log.finish(link.url, outcome="not_html", article_id=None, retry=False)
+            self.frontier.finish(link.url, outcome="not_html", article_id=None, retry=False)
             return
         outlet = self._outlet_for(link.source)
         try:
             async with self._store_lock:
-                stored = await asyncio.to_thread(store_page, page, self.archive, outlet=outlet)
-        except Exception as exc:  # one unreadable page must not stop the run
+                stored = await asyncio.to_thread(
+                    self.ingestor.ingest_page, page, outlet=outlet, source=link.url
+                )
+        except Exception as exc:  # the archive's fault (locked, full): the page is not to blame
             outcome.failed += 1
             # retried on later rounds (bounded by the frontier's attempts): the cause
             # may be passing (a locked or migrating archive) as well as the page itself
-            self.log.finish(
+            self.frontier.finish(
                 link.url, outcome=f"error: {type(exc).__name__}"[:80], article_id=None, retry=True
             )
             self.log.count_article(link.source, added=False, failed=True)
             log.warning("page %s: not stored: %s: %s", link.url, type(exc).__name__, str(exc)[:200])
             return
-        if stored.article_id is None:
+        if stored.reject is not None or stored.id is None:
+            # the page itself is at fault (unreadable, no article, over budget): not retried
             outcome.failed += 1
-            self.log.finish(link.url, outcome=stored.status, article_id=None, retry=False)
+            stage = stored.reject.stage if stored.reject is not None else "store"
+            self.frontier.finish(link.url, outcome=f"rejected: {stage}", article_id=None, retry=False)
             self.log.count_article(link.source, added=False, failed=True)
+            log.info("page rejected: %s", stored.reject.line() if stored.reject else link.url)
             return
-        self.log.finish(link.url, outcome=stored.status, article_id=stored.article_id, retry=False)
+        self.frontier.finish(link.url, outcome=stored.status, article_id=stored.id, retry=False)
         if stored.status == "added":
             outcome.added += 1
             self.log.count_article(link.source, added=True, failed=False)
@@ -153,7 +170,9 @@ class Engine:
         """Fetch pending links until none is left (or only ones that keep failing)."""
         tried: set[str] = set()
         while True:
-            batch = [p for p in self.log.pending(self.batch + len(tried)) if p.url not in tried][: self.batch]
+            batch = [p for p in self.frontier.pending(self.batch + len(tried)) if p.url not in tried][
+                : self.batch
+            ]
             if not batch:
                 return
             tried.update(p.url for p in batch)
@@ -168,7 +187,7 @@ class Engine:
         for poll in polls:
             outcome.polled += 1
             outcome.poll_errors += poll.error is not None
-            outcome.links_new += self.log.discover(poll.links, poll.source.name)
+            outcome.links_new += self.frontier.discover(poll.links, poll.source.name)
         unreachable = bool(polls) and all(p.fetch.outcome == "network_error" for p in polls)
         if polls:  # a round with nothing due says nothing about the network
             self._note_network(unreachable)
@@ -228,15 +247,24 @@ class Engine:
                 await asyncio.wait_for(stop.wait(), timeout=wait)
 
     def status_options(self) -> StatusOptions:
-        return StatusOptions(log=self.log, count_articles=self.archive.count, engine=self.status)
+        return StatusOptions(
+            log=self.log, frontier=self.frontier, count_articles=self.archive.count, engine=self.status
+        )
 
 
-def build_app(engine: Engine) -> FastAPI:
+def build_app(engine: Engine, site: SiteSettings | None = None) -> FastAPI:
     """The portal over the engine's archive, with ``/status`` mounted on it."""
     from kabar.serve.app import create_app
     from kabar.serve.state import ServeOptions
 
-    app = create_app(ServeOptions(db=engine.config.db, archive=engine.archive))
+    site = site or SiteSettings()
+    options = ServeOptions(
+        db=engine.config.db,
+        archive=engine.archive,
+        public_url=site.public_url,
+        allowed_hosts=site.allowed_hosts,
+    )
+    app = create_app(options)
     router = status_router(engine.status_options())
     app.include_router(router)
     return app
@@ -245,12 +273,15 @@ def build_app(engine: Engine) -> FastAPI:
 async def _serve(engine: Engine, fetcher: Fetcher) -> None:
     import uvicorn
 
-    app = build_app(engine)
-    server = uvicorn.Server(
-        uvicorn.Config(
-            app, host=engine.config.host, port=engine.config.port, log_level="warning", lifespan="on"
-        )
-    )
+    from kabar.serve.server import uvicorn_config
+
+    try:  # the same timeouts, limits, public URL and hosts as `kabar serve`, from the environment
+        limits, site = limits_from_env(), site_from_env()
+    except ValueError as exc:
+        raise SystemExit(f"kabar run: {exc}") from None
+    app = build_app(engine, site)
+    config = uvicorn_config(app, engine.config.host, engine.config.port, limits, lifespan="on")
+    server = uvicorn.Server(config)
     stop = asyncio.Event()
     worker = asyncio.create_task(engine.loop(fetcher, stop))
     log.warning(
@@ -270,7 +301,8 @@ async def _serve(engine: Engine, fetcher: Fetcher) -> None:
 async def _run(options: RunOptions) -> RunResult:
     config = options.config
     out = RunResult()
-    archive = open_archive(config.db)
+    archive = open_archive(config.db, default_indexers())
+    engine: Engine | None = None
     try:
         engine = Engine(config, archive, batch=options.batch)
         async with Fetcher(config.fetch_options(), on_record=engine._record) as fetcher:
@@ -280,6 +312,8 @@ async def _run(options: RunOptions) -> RunResult:
                 await _serve(engine, fetcher)
         out.articles = archive.count()
     finally:
+        if engine is not None:
+            engine.close()
         archive.close()
     return out
 

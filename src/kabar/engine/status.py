@@ -14,7 +14,7 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, JSONResponse
 from jinja2 import Environment, PackageLoader
 
-from kabar.sources.fetchlog import FetchLog
+from kabar.archive.stores import FetchLogStore, FrontierStore
 
 
 @dataclass(slots=True)
@@ -31,7 +31,8 @@ class EngineStatus:
 
 @dataclass(slots=True)
 class StatusOptions:
-    log: FetchLog
+    log: FetchLogStore
+    frontier: FrontierStore
     count_articles: Callable[[], int]
     engine: EngineStatus | None = None  # None when the portal runs beside the engine, not in it
     recent: int = 30
@@ -40,7 +41,7 @@ class StatusOptions:
 def status_data(options: StatusOptions) -> dict[str, Any]:
     return {
         "articles": options.count_articles(),
-        "frontier": asdict(options.log.frontier_counts()),
+        "frontier": asdict(options.frontier.counts()),
         "fetch_outcomes": options.log.fetch_counts(),
         "engine": asdict(options.engine) if options.engine is not None else None,
         "sources": [asdict(s) for s in options.log.sources()],

@@ -211,7 +211,9 @@ def _sentence_break_re() -> re.Pattern[str]:
 @functools.cache
 def _web_credit_re() -> re.Pattern[str]:
     # A domain with an optional path or an @handle: what KapanLagi prints after "©" under a photo.
-    return re.compile(r"@[\w.]{2,40}|(?:[\w-]+\.)+[a-z]{2,6}(?:/[\w.@-]+){0,3}", re.IGNORECASE)
+    # Labels and their number are bounded as DNS bounds them (63 characters, a few levels): unbounded,
+    # a long run of letters or of "a.b.c." made every start position scan to the run's end.
+    return re.compile(r"@[\w.]{2,40}|(?:[\w-]{1,63}\.){1,8}[a-z]{2,6}(?:/[\w.@-]+){0,3}", re.IGNORECASE)
 
 
 @functools.cache

@@ -57,24 +57,28 @@ def _domain_map() -> dict[str, str]:
 def _dateline_res() -> tuple[re.Pattern[str], ...]:
     aliases = "|".join(re.escape(a) for a in sorted(_alias_map(), key=len, reverse=True))
     brand_words = "|".join(re.escape(w) for w in load_table("outlets").get("brand_words", []))
-    domain_like = r"[A-Za-z][A-Za-z0-9]*(?:\.(?:com|co|id|net|org|news|tv)){1,2}"
-    word = r"[A-Z][\w'’.]*"
-    branded = rf"[A-Za-z][\w]*(?:\s+[A-Za-z][\w]*){{0,2}}\s+(?:{brand_words})" if brand_words else domain_like
+    # Possessive runs and a start that is no word's middle: the head is read with ``match``, but
+    # these patterns must stay linear wherever they run (a word never has to give characters back:
+    # what follows one is a space, a dash, a comma or a bracket).
+    domain_like = r"[A-Za-z][A-Za-z0-9]*+(?:\.(?:com|co|id|net|org|news|tv)){1,2}"
+    word = r"[A-Z][\w'’.]*+"
+    branded = rf"[A-Za-z]\w*+(?:\s+[A-Za-z]\w*+){{0,2}}\s+(?:{brand_words})" if brand_words else domain_like
     outlet = rf"(?:{aliases}|{domain_like}|{branded})(?![\w.])"
     place = rf"{word}(?:[ -]{word}){{0,3}}"
     place2 = rf"{place}(?:,\s*{place})?"
     # Spaced on at least one side: "KTT AS-ASEAN", "Face-to-face" are words, not datelines.
     dash = r"(?:\s+(?:--?|–|—)\s*|(?:--?|–|—)\s+)(?=\S)"
     flags = re.IGNORECASE
+    start = r"(?<![\w'’.])"
     # The PLACE parts must stay capitalised, so they are matched case-sensitively with (?-i:).
     return (
-        re.compile(rf"(?P<place>(?-i:{place2}))\s*\(\s*(?P<outlet>{outlet})\s*\){dash}", flags),
-        re.compile(rf"(?P<outlet>{outlet})(?:\s*,\s*(?P<place>(?-i:{place})))?{dash}", flags),
-        re.compile(rf"(?P<place>(?-i:{place})),\s*(?P<outlet>{outlet}){dash}", flags),
+        re.compile(rf"{start}(?P<place>(?-i:{place2}))\s*\(\s*(?P<outlet>{outlet})\s*\){dash}", flags),
+        re.compile(rf"{start}(?P<outlet>{outlet})(?:\s*,\s*(?P<place>(?-i:{place})))?{dash}", flags),
+        re.compile(rf"{start}(?P<place>(?-i:{place})),\s*(?P<outlet>{outlet}){dash}", flags),
         # Place only: at most two words, so "Presiden Joko Widodo - yang …" is not a dateline.
         # The story then opens with a capital, a digit or a quote ("Sekonyong - konyong" and
         # "e - commerce" are words written with spaced hyphens, not datelines).
-        re.compile(rf"(?P<place>{word}(?:[ -]{word})?){dash}(?=[A-Z0-9\"“'‘(])"),
+        re.compile(rf"{start}(?P<place>{word}(?:[ -]{word})?){dash}(?=[A-Z0-9\"“'‘(])"),
     )
 
 
@@ -95,7 +99,10 @@ def outlet_for_name(text: str) -> str | None:
 
 def outlet_for_domain(url_or_host: str) -> str | None:
     """Canonical outlet for a URL or host (``https://nasional.kompas.com/…`` → ``Kompas.com``)."""
-    host = urlsplit(url_or_host).hostname if "//" in url_or_host else url_or_host
+    try:
+        host = urlsplit(url_or_host).hostname if "//" in url_or_host else url_or_host
+    except ValueError:  # "Invalid IPv6 URL" from a page's own link
+        return None
     if not host:
         return None
     host = host.lower().removeprefix("www.")

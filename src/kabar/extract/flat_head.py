@@ -270,4 +270,5 @@ def _section(units: list[str], head: Head, options: FlatOptions) -> str | None:
 
 @functools.cache
 def _crumb_re() -> re.Pattern[str]:
-    return re.compile(r"\s+[>»›/|]\s+")
+    # From a whitespace run's start, possessive: linear on long runs of spaces.
+    return re.compile(r"(?<!\s)\s++[>»›/|]\s+")

@@ -55,6 +55,9 @@ _SKIP = frozenset(["head", "title", "select", "option", "button", "input", "text
 @dataclass(frozen=True, slots=True)
 class FlattenOptions:
     max_blocks: int = 20_000  # bound the output of hostile pages
+    # libxml2 stops nesting at 256 levels; a recursive visit that deep below a caller's own deep
+    # stack can still reach Python's recursion limit, and no page nests its text this deep.
+    max_depth: int = 160
 
 
 def _hidden(el: etree._Element) -> bool:
@@ -74,9 +77,9 @@ class _Flattener:
         if text and len(self.blocks) < self.options.max_blocks:
             self.blocks.append(text)
 
-    def visit(self, el: etree._Element) -> None:
+    def visit(self, el: etree._Element, depth: int = 0) -> None:
         tag = el.tag.lower() if isinstance(el.tag, str) else ""
-        if not tag or tag in _SKIP or _hidden(el):
+        if not tag or tag in _SKIP or _hidden(el) or depth > self.options.max_depth:
             return
         if tag == "br":
             self.flush()
@@ -87,7 +90,7 @@ class _Flattener:
         if el.text:
             self.inline.append(el.text)
         for child in el:
-            self.visit(child)
+            self.visit(child, depth + 1)
             if child.tail:
                 self.inline.append(child.tail)
         if block:

@@ -32,8 +32,9 @@ _WRITER_LABELS = (
     "by",
 )
 _EDITOR_LABELS = ("red", "editor", "editing", "redaktur", "penyunting")
-_SPLIT = re.compile(r"\s*(?:,|&|\bdan\b|\band\b|;|\|)\s*")
-_TRAIL = re.compile(r"\s*(?:[-–—|]|\bEditor\b|\bFoto\b|\bSumber\b|\bPewarta\b|\bReporter\b).*$")
+# Whitespace runs are entered at their start and never given back: linear on long runs of spaces.
+_SPLIT = re.compile(r"(?<!\s)\s*+(?:,|&|\bdan\b|\band\b|;|\|)\s*")
+_TRAIL = re.compile(r"(?<!\s)\s*+(?:[-–—|]|\bEditor\b|\bFoto\b|\bSumber\b|\bPewarta\b|\bReporter\b).*+$")
 _MAX_LINES = 4000
 
 
@@ -48,7 +49,7 @@ def clean_person(name: str) -> str | None:
 
 def person_names(text: str) -> list[str]:
     text = _TRAIL.sub("", text)
-    text = re.sub(r"\s+(?:Jurnalis|Wartawan|Reporter)$", "", text.strip())
+    text = re.sub(r"(?<!\s)\s++(?:Jurnalis|Wartawan|Reporter)$", "", text.strip())
     # "Kontributor Lhokseumawe, Masriadi": the role and place come before the name.
     text = re.sub(r"^(?:Kontributor|Koresponden|Wartawan)\s+[\w ]+?,\s*", "", text.strip())
     return [n for part in _SPLIT.split(text) if (n := clean_person(part))]
@@ -94,7 +95,7 @@ def _byline_around(el: etree._Element) -> tuple[str, str] | None:
         text = " ".join("".join(node.itertext()).replace("|", " ").split())
         if len(text) > 140:
             return None
-        found = byline(re.sub(r"\s+:", ":", text))
+        found = byline(re.sub(r"(?<!\s)\s++:", ":", text))
         if found is not None:
             return found
         node = node.getparent()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
 
 from lxml import etree
 
@@ -22,6 +21,7 @@ from kabar.extract.html_captions import (
     split_credit,
     usable_image_url,
 )
+from kabar.sources.urls import join_url
 
 _BLOCK_TAGS = frozenset(
     [
@@ -84,6 +84,11 @@ def is_furniture(el: etree._Element) -> bool:
 
 
 _IMAGE_EXT = (".jpg", ".jpeg", ".png", ".gif", ".webp")
+
+# The walk recurses two frames per level. libxml2 already stops nesting at 256 levels, but that
+# many levels below a caller deep in its own stack (a server, a test runner) can still reach
+# Python's recursion limit; no article nests its text this deep, so deeper elements are skipped.
+MAX_DEPTH = 160
 
 
 _MAX_TAIL_CAPTION = 300
@@ -155,18 +160,20 @@ class _Walker:
         cap = split_credit(img.tail or "")
         self.out.figures.append((len(self.out.paragraphs), Figure(url, cap.caption, cap.credit)))
 
-    def walk(self, el: etree._Element) -> None:
+    def walk(self, el: etree._Element, depth: int = 0) -> None:
+        if depth > MAX_DEPTH:
+            return
         for child in el:
             tag = child.tag if isinstance(child.tag, str) else ""
             if tag.lower() == "img" and _tail_caption(child) and not _inside_link(child):
                 self.tail_figure(child)
                 continue
             if tag:
-                self.visit(child, tag.lower())
+                self.visit(child, tag.lower(), depth + 1)
             if child.tail:
                 self.inline.append(child.tail)
 
-    def visit(self, el: etree._Element, tag: str) -> None:
+    def visit(self, el: etree._Element, tag: str, depth: int = 0) -> None:
         if tag in _SKIP_TAGS or is_furniture(el):
             return
         if is_caption_element(el):
@@ -188,13 +195,15 @@ class _Walker:
             href = el.get("href") or ""
             text = " ".join("".join(el.itertext()).split())
             if href and text and not href.lower().startswith(("javascript:", "data:", "#")):
-                self.out.links.append((urljoin(self.base_url or "", href), text))
+                joined = join_url(self.base_url, href)
+                if joined is not None:
+                    self.out.links.append((joined, text))
         block = tag in _BLOCK_TAGS
         if block:
             self.flush()
         if el.text:
             self.inline.append(el.text)
-        self.walk(el)
+        self.walk(el, depth)
         if block:
             self.flush()
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from urllib.parse import urljoin
 
 from lxml import etree
+
+from kabar.sources.urls import join_url
 
 _CAPTION_ATTR = re.compile(
     r"caption|deskripsi|cap-?foto|keterangan|(?:^|[\s_-])ket(?:$|[\s_-])|ket-?foto|foto-?ket|photo-?desc|image-?desc|figcaption"
@@ -253,6 +254,8 @@ def usable_image_url(img: etree._Element, base_url: str | None) -> str | None:
             return None
         if _DECOR.search(value.rsplit("/", 1)[-1].split("?")[0]):
             return None  # logos, share buttons, spacers: page chrome, not the story's pictures
-        url = urljoin(base_url or "", value)
+        url = join_url(base_url, value)
+        if url is None:
+            return None
         return url if url.lower().startswith(("http://", "https://", "/")) or not base_url else None
     return None

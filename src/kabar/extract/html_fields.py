@@ -10,8 +10,9 @@ from lxml import etree
 from kabar.extract.html_meta import PageMeta, ld_names, ld_text
 from kabar.extract.html_time import FoundTime, parse_iso, parse_visible_time
 from kabar.extract.profiles import Profile, host_of
+from kabar.lang.dates import to_zone
 
-_TITLE_SEP = re.compile(r"\s+(?:[-|–—:»]|::)\s+")
+_TITLE_SEP = re.compile(r"(?<!\s)\s++(?:[-|–—:»]|::)\s+")  # from a run's start: linear on spaces
 _PUBLISHED_KEYS = (
     "article:published_time", "og:published_time", "datepublished", "publishdate", "pubdate",
     "publish-date", "publish_date", "dc.date.issued", "dc.date", "dcterms.created", "content_publisheddate",
@@ -49,7 +50,9 @@ def strip_site(title: str, site_names: set[str]) -> str:
 
 def _looks_like_site(part: str) -> bool:
     p = part.strip().lower()
-    return bool(re.fullmatch(r"[\w-]+(?:\.[a-z]{2,3}){1,2}(?:\s+\w+)?", p)) or p.endswith((".com", ".co.id"))
+    return bool(re.fullmatch(r"(?<![\w-])[\w-]++(?:\.[a-z]{2,3}){1,2}(?:\s+\w+)?", p)) or p.endswith(
+        (".com", ".co.id")
+    )
 
 
 def _only_link(el: etree._Element) -> bool:
@@ -132,12 +135,9 @@ def find_time(tree: etree._Element, meta: PageMeta, profile: Profile | None) -> 
     if machine and profile is not None:
         if profile.machine_times_local:
             machine = FoundTime(machine.value.replace(tzinfo=tz), machine.text, True)
-        else:
-            machine = (
-                FoundTime(machine.value.astimezone(tz), machine.text, machine.zoned)
-                if machine.zoned
-                else machine
-            )
+        elif machine.zoned:
+            local = to_zone(machine.value, tz)  # None: 9999-12-31T23:59Z is past the calendar at +07
+            machine = FoundTime(local, machine.text, True) if local is not None else None
     visible = _visible_time(tree, profile, tz)
     if machine and visible and visible.value.tzinfo is not None:
         same = abs((machine.value - visible.value).total_seconds()) < 60
@@ -146,7 +146,8 @@ def find_time(tree: etree._Element, meta: PageMeta, profile: Profile | None) -> 
         from_profile = bool(profile and profile.time)
         if same or not machine.zoned or from_profile:
             return visible
-        return FoundTime(machine.value.astimezone(visible.value.tzinfo), machine.text, True)
+        local = to_zone(machine.value, visible.value.tzinfo)
+        return FoundTime(local, machine.text, True) if local is not None else visible
     if machine and machine.zoned:
         return machine
     if visible and (visible.zoned or profile is not None):

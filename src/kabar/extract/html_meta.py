@@ -6,13 +6,18 @@ parsed, never executed.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
 
+from kabar.sources.json_text import loads_text
+
 _MAX_JSONLD_CHARS = 500_000
+# Real JSON-LD nests a handful of levels (an article, its author, the author's image). CPython's
+# json raises RecursionError on ~100,000 "[" and returns anything shallower, which the recursive
+# readers below would then walk: a block nested deeper than this is unreadable.
+MAX_LD_DEPTH = 32
 _ARTICLE_TYPES = {
     "newsarticle",
     "article",
@@ -66,18 +71,40 @@ def _flatten_ld(data: Any, out: list[dict[str, Any]], depth: int = 0) -> None:
             _flatten_ld(data["@graph"], out, depth + 1)
 
 
+def _depth_within(data: Any, limit: int) -> bool:
+    """Whether ``data`` nests no deeper than ``limit`` (walked with a stack, not recursion)."""
+    stack = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > limit:
+            return False
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+    return True
+
+
+def _loads(text: str) -> Any:
+    try:
+        return loads_text(text)  # lone surrogates ("\udcff") made U+FFFD: the text must encode as UTF-8
+    except RecursionError:  # nested past the interpreter's limit: no reading of it can be trusted
+        return None
+
+
 def _parse_ld(text: str) -> Any:
     text = text.strip()
     if not text or len(text) > _MAX_JSONLD_CHARS:
         return None
     try:
-        return json.loads(text)
+        data = _loads(text)
     except ValueError:
         # Portals often leave raw newlines or tabs inside JSON strings.
         try:
-            return json.loads(text.replace("\n", " ").replace("\r", " ").replace("\t", " "))
+            data = _loads(text.replace("\n", " ").replace("\r", " ").replace("\t", " "))
         except ValueError:
             return None
+    return data if _depth_within(data, MAX_LD_DEPTH) else None
 
 
 def read_meta(tree: etree._Element) -> PageMeta:
@@ -104,20 +131,20 @@ def read_meta(tree: etree._Element) -> PageMeta:
     return meta
 
 
-def ld_text(value: Any) -> str | None:
+def ld_text(value: Any, depth: int = 0) -> str | None:
     """A JSON-LD value as text: a string, or a ``{"name": ...}`` object."""
     if isinstance(value, str):
         return value.strip() or None
     if isinstance(value, dict):
         name = value.get("name")
         return name.strip() if isinstance(name, str) and name.strip() else None
-    if isinstance(value, list) and value:
-        return ld_text(value[0])
+    if isinstance(value, list) and value and depth < MAX_LD_DEPTH:
+        return ld_text(value[0], depth + 1)
     return None
 
 
-def ld_names(value: Any) -> list[str]:
+def ld_names(value: Any, depth: int = 0) -> list[str]:
     if isinstance(value, list):
-        return [n for v in value for n in ld_names(v)]
+        return [n for v in value for n in ld_names(v, depth + 1)] if depth < MAX_LD_DEPTH else []
     text = ld_text(value)
     return [text] if text else []

@@ -23,6 +23,12 @@ MAX_HTML_CHARS = 2_000_000
 # inert (they are never executed; their text never reaches a paragraph).
 _STRIP_TAGS = ("script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "embed")
 _BINARY = re.compile(r"[\x00-\x08\x0e-\x1f]")
+# A start tag longer than this carries nothing a reader uses (a 1 MB data: URI, 100,000
+# attributes), and libxml2 checks every attribute against the others: 100,000 of them took
+# minutes, in each of the parses the fallback readers make. Such a tag keeps only its name.
+# Possessive quantifiers: an unclosed giant tag is not rescanned from each position.
+_MAX_TAG_CHARS = 16_384
+_OVERSIZED_TAG = re.compile(rf"<([a-zA-Z][\w:-]*+)[^<>]{{{_MAX_TAG_CHARS},}}+>")
 
 
 class HtmlInputError(ExtractError):
@@ -47,6 +53,8 @@ def clean_text(content: str) -> tuple[str, bool]:
         content = content[:MAX_HTML_CHARS]
     if "\x00" in content:
         content = content.replace("\x00", "")
+    if len(content) > _MAX_TAG_CHARS:
+        content = _OVERSIZED_TAG.sub(r"<\1>", content)
     return content.lstrip("\ufeff"), truncated
 
 

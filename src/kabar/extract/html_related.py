@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from urllib.parse import urljoin
 
 from lxml import etree
 
 from kabar.lang.time import find_age
 from kabar.model import RelatedItem
+from kabar.sources.urls import join_url
 
 _HEADING = re.compile(
     r"^(?:berita|artikel|baca)?\s*(?:terkait|juga|lainnya|lain(?:nya)?|populer|terpopuler|pilihan|rekomendasi|terkini"
@@ -22,7 +22,7 @@ _HEADING = re.compile(
     re.IGNORECASE,
 )
 _AGE = re.compile(
-    r"(\d+)\s*(detik|menit|jam|hari|minggu|pekan|bulan|tahun)\s+(?:yang\s+)?lalu", re.IGNORECASE
+    r"(?<!\d)(\d++)\s*(detik|menit|jam|hari|minggu|pekan|bulan|tahun)\s+(?:yang\s+)?lalu", re.IGNORECASE
 )
 _UNIT = {"detik": 1, "menit": 60, "jam": 3600, "hari": 86400, "minggu": 604800, "pekan": 604800}
 _UNIT.update({"bulan": 30 * 86400, "tahun": 365 * 86400})
@@ -38,8 +38,8 @@ def safe_url(href: str | None, base: str | None) -> str | None:
         or href.lower().startswith(("javascript:", "data:", "vbscript:", "mailto:"))
     ):
         return None
-    url = urljoin(base or "", href)
-    return url if url.lower().startswith(("http://", "https://", "/")) else None
+    url = join_url(base, href)
+    return url if url is not None and url.lower().startswith(("http://", "https://", "/")) else None
 
 
 def _text(el: etree._Element) -> str:

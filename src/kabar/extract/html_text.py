@@ -42,9 +42,11 @@ _BYLINE = re.compile(
 )
 # "JAKARTA, KOMPAS.com —", "Mataram, NTB (ANTARA News) -", "TEMPO.CO, Jakarta -",
 # "REPUBLIKA.CO.ID, JAKARTA --", "Liputan6.com, Jakarta -", "JAKARTA -".
-_DATELINE_SEP = re.compile(r"\s*(?:--|—|–|-)\s+|\s+(?:--|—|–)\s*")
+# Runs are entered at their start and never given back, so both stay linear wherever they run.
+_DATELINE_SEP = re.compile(r"(?<!\s)\s*+(?:--|—|–|-)\s+|(?<!\s)\s++(?:--|—|–)\s*")
 _OUTLET_TOKEN = re.compile(
-    r"\(?[\w/ ]*\b(?:ANTARA|Antara|VIVA|VIVAnews|detik\w*)\b[\w/ .]*\)?|\(?\b[\w-]+(?:\.[A-Za-z]{2,3}){1,2}\b\)?"
+    r"\(?(?<![\w/ ])[\w/ ]*\b(?:ANTARA|Antara|VIVA|VIVAnews|detik\w*)\b[\w/ .]*\)?"
+    r"|\(?(?<![\w-])\b[\w-]++(?:\.[A-Za-z]{2,3}){1,2}\b\)?"
 )
 _MAX_DATELINE_WORDS = 7
 

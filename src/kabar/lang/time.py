@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any
 
+from kabar.lang.dates import make_datetime, shift
+
 __all__ = [
     "ZONES",
     "Age",
@@ -273,9 +275,8 @@ def _build(m: re.Match[str], default_zone: str | None) -> ParsedTime | None:
         if default_zone is None or default_zone.upper() not in ZONES:
             return None
         zone, assumed = default_zone.upper(), True
-    try:
-        value = datetime(year, month, day, hour, minute, second, tzinfo=_tz(zone))
-    except ValueError:  # 31/02/2020, 25:61 and the like
+    value = make_datetime(year, month, day, hour, minute, second, _tz(zone))
+    if value is None:  # 31/02/2020, 25:61, year 0 and the like
         return None
     return ParsedTime(value=value, text=text, zone=zone, zone_assumed=assumed)
 
@@ -364,8 +365,12 @@ def _age_from_match(m: re.Match[str], captured_at: datetime | None) -> Age:
     else:
         count = int(m.group("n")) if m.group("n") else 1
         seconds = count * _age_units()[m.group("unit").lower()]
-    published = captured_at - timedelta(seconds=seconds) if captured_at is not None else None
-    return Age(text=m.group(0), seconds=seconds, published=published)
+    return Age(text=m.group(0), seconds=seconds, published=_published(captured_at, seconds))
+
+
+def _published(captured_at: datetime | None, seconds: int) -> datetime | None:
+    """The capture time ``seconds`` back; None when unknown or before year 1 (captured at 0001)."""
+    return shift(captured_at, timedelta(seconds=-seconds)) if captured_at is not None else None
 
 
 def parse_age(text: str, captured_at: datetime | None = None) -> Age | None:
@@ -400,8 +405,7 @@ def _dateparser_age(text: str, captured_at: datetime | None) -> Age | None:
     if value is None or value.tzinfo is not None or value > base:
         return None
     seconds = int((base - value).total_seconds())
-    published = captured_at - timedelta(seconds=seconds) if captured_at is not None else None
-    return Age(text=text, seconds=seconds, published=published)
+    return Age(text=text, seconds=seconds, published=_published(captured_at, seconds))
 
 
 # ---------------------------------------------------------------- formatting

@@ -1,4 +1,4 @@
-"""Near-duplicates and reprints: MinHash LSH over word shingles, kept in SQLite.
+"""Near-duplicates and reprints: MinHash LSH over word shingles, kept in the archive.
 
 Exact duplicates (same canonical URL or content hash) never reach this module: the
 archive's ``add`` folds them. What is left are reprints — agency copy republished
@@ -6,7 +6,8 @@ with a new headline, furniture ("Baca juga: …"), cut short, paragraphs moved o
 sentence edited. :class:`DedupIndexer` runs inside the ingest transaction: it signs
 the new article, looks its band keys up in an indexed table, verifies each
 candidate by estimated Jaccard (or containment, for truncations) and merges the
-groups it matched. Nothing is rebuilt and no LSH lives in memory between calls.
+groups it matched. Nothing is rebuilt and no LSH lives in memory between calls; the state
+is the archive's :class:`~kabar.archive.stores.DuplicateStore` (``archive.duplicates``).
 """
 
 from __future__ import annotations
@@ -14,11 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from sqlalchemy import bindparam, delete, insert, select, text
-from sqlalchemy.engine import Connection
 
+from kabar.archive.stores import DuplicateStore, IndexStores, StoredSignature
 from kabar.link import dedup_groups
-from kabar.link.dedup_schema import dedup_bands, dedup_signatures
 from kabar.link.minhash import (
     SignatureOptions,
     Signer,
@@ -84,65 +83,37 @@ class DedupIndexer:
                 return c
         return None
 
-    def index(self, conn: Connection, article_id: int, article: Article) -> None:
+    def index(self, stores: IndexStores, article_id: int, article: Article) -> None:
         signed = self.sign(article)
         if signed is None:
             return
-        matches = self.matches(conn, signed, exclude=article_id)
-        conn.execute(
-            insert(dedup_signatures).values(
-                article_id=article_id, shingles=signed.shingles, signature=to_blob(signed.signature)
-            )
-        )
-        conn.execute(
-            insert(dedup_bands).prefix_with("OR IGNORE"),
-            [{"key": k, "article_id": article_id} for k in signed.keys],
+        store = stores.duplicates
+        matches = self.matches(store, signed, exclude=article_id)
+        store.add_signature(
+            StoredSignature(article_id, signed.shingles, to_blob(signed.signature)), signed.keys
         )
         if matches:
-            dedup_groups.join(conn, article_id, [(m.article_id, m.similarity) for m in matches])
+            dedup_groups.join(store, article_id, [(m.article_id, m.similarity) for m in matches])
 
-    def remove(self, conn: Connection, article_id: int) -> None:
-        row = conn.execute(
-            select(dedup_signatures.c.signature).where(dedup_signatures.c.article_id == article_id)
-        ).first()
-        if row is None:
+    def remove(self, stores: IndexStores, article_id: int) -> None:
+        store = stores.duplicates
+        stored = store.signature(article_id)
+        if stored is None:
             return
-        keys = self._signer.band_keys(from_blob(row[0]))
-        conn.execute(
-            delete(dedup_bands).where(
-                dedup_bands.c.key == bindparam("k"), dedup_bands.c.article_id == article_id
-            ),
-            [{"k": k} for k in keys],
-        )
-        conn.execute(delete(dedup_signatures).where(dedup_signatures.c.article_id == article_id))
-        dedup_groups.leave(conn, article_id, self.is_duplicate)
+        store.remove_signature(article_id, self._signer.band_keys(from_blob(stored.signature)))
+        dedup_groups.leave(store, article_id, self.is_duplicate)
 
-    def matches(self, conn: Connection, signed: Signed, exclude: int | None = None) -> list[Match]:
+    def matches(self, store: DuplicateStore, signed: Signed, exclude: int | None = None) -> list[Match]:
         """Verified near-duplicates of a signed text among the stored articles."""
-        candidates = self._candidates(conn, signed.keys, exclude)
-        if not candidates:
-            return []
-        rows = conn.execute(
-            select(
-                dedup_signatures.c.article_id, dedup_signatures.c.shingles, dedup_signatures.c.signature
-            ).where(dedup_signatures.c.article_id.in_(candidates))
-        )
-        out = []
-        for cid, size, blob in rows:
-            sim = self.is_duplicate(signed.signature, signed.shingles, from_blob(blob), int(size))
-            if sim is not None:
-                out.append(Match(article_id=int(cid), similarity=sim))
-        return out
-
-    def _candidates(self, conn: Connection, keys: list[int], exclude: int | None) -> list[int]:
-        # One bounded probe per band (UNION ALL of LIMITed lookups) so a crowded
-        # bucket costs at most per_band_candidates rows, never a scan.
-        parts = [
-            f"SELECT article_id FROM (SELECT article_id FROM dedup_bands WHERE key = :k{i} LIMIT :lim)"
-            for i in range(len(keys))
-        ]
-        params: dict[str, int] = {f"k{i}": k for i, k in enumerate(keys)}
-        params["lim"] = self.options.per_band_candidates
-        found = {int(r[0]) for r in conn.execute(text(" UNION ALL ".join(parts)), params)}
+        found = store.band_candidates(signed.keys, self.options.per_band_candidates)
         found.discard(exclude if exclude is not None else -1)
-        return sorted(found)
+        if not found:
+            return []
+        out = []
+        for other in store.signatures(sorted(found)):
+            sim = self.is_duplicate(
+                signed.signature, signed.shingles, from_blob(other.signature), other.shingles
+            )
+            if sim is not None:
+                out.append(Match(article_id=other.article_id, similarity=sim))
+        return out

@@ -13,7 +13,6 @@ import hashlib
 from dataclasses import dataclass, field
 
 import numpy as np
-from datasketch import MinHash
 
 _SCHEME = "affine32"  # uint32 hash values: 4 bytes per permutation on disk
 
@@ -38,6 +37,10 @@ class Signer:
     _permutations: np.ndarray | None = None
 
     def signature(self, shingles: set[str]) -> np.ndarray:
+        # datasketch (and its scipy) load on the first signature, not when kabar is imported:
+        # the indexer list is built by every writer, most of which never sign anything.
+        from datasketch import MinHash
+
         if self._permutations is None:
             self._permutations = MinHash(num_perm=self.options.num_perm, seed=self.options.seed).permutations
         mh = MinHash(

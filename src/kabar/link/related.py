@@ -14,22 +14,18 @@ times fills one slot, not five.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Literal, Protocol
+from typing import Literal
 
-from sqlalchemy.engine import Connection
-
-from kabar.archive.fts import MatchOptions, match_terms
-from kabar.link import dedup_groups
+from kabar.archive.base import Archive
+from kabar.archive.term_records import MatchOptions
 from kabar.link.related_profile import Profile, ProfileOptions, build_profile
-from kabar.link.term_stats import indexed_terms
 from kabar.model import Article
-from kabar.serialize import article_from_dict
 
 RelatedMode = Literal["relevant", "newest"]
 MAX_LIMIT = 100
+_MAX_ID = 2**63 - 1  # the largest id any backend stores (64-bit integers)
 
 
 class RelatedError(ValueError):
@@ -77,10 +73,6 @@ class RelatedHit:
     reason: str  # why it is related, for a reader or a log: shared names and terms
 
 
-class _HasConnect(Protocol):
-    def connect(self) -> Connection: ...
-
-
 @dataclass(slots=True)
 class _Candidate:
     id: int
@@ -95,29 +87,20 @@ class _Candidate:
     score: float = 0.0
 
 
-def related(
-    source: _HasConnect | Connection, article_id: int, options: RelatedOptions | None = None
-) -> list[RelatedHit]:
+def related(archive: Archive, article_id: int, options: RelatedOptions | None = None) -> list[RelatedHit]:
     """Related articles for ``article_id``; raises :class:`RelatedError` with a reader's message."""
     opts = options or RelatedOptions()
     if isinstance(article_id, bool) or not isinstance(article_id, int):
         raise UnknownArticle(f"article id must be a whole number, not {article_id!r}")
-    if isinstance(source, Connection):
-        return _related(source, article_id, opts)
-    with source.connect() as conn:
-        return _related(conn, article_id, opts)
-
-
-def _related(conn: Connection, article_id: int, opts: RelatedOptions) -> list[RelatedHit]:
     limit = max(0, min(opts.limit, MAX_LIMIT))
-    article = load_article(conn, article_id)
-    profile = build_profile(conn, article_id, article, opts.profile)
+    article = load_article(archive, article_id)
+    stats = archive.term_stats
+    profile = build_profile(stats, article_id, article, opts.profile)
     if limit == 0 or not profile.query:
         return []
-    excluded = frozenset({article_id, *dedup_groups.members_of(conn, article_id)})
+    excluded = frozenset({article_id, *archive.duplicates.members_of(article_id)})
     # The article stays in the match (not excluded) so that its self-score normalises the rest.
-    scored = match_terms(
-        conn,
+    scored = stats.match_terms(
         profile.query,
         MatchOptions(limit=opts.candidates + len(excluded), max_candidates=opts.match_budget),
     )
@@ -126,10 +109,10 @@ def _related(conn: Connection, article_id: int, opts: RelatedOptions) -> list[Re
     if not pool:
         return []
     top = max(self_score, pool[0].score) or 1.0
-    cands = _fill(conn, [_Candidate(id=s.id, bm25=s.score) for s in pool])
+    cands = _fill(archive, [_Candidate(id=s.id, bm25=s.score) for s in pool])
     for c in cands:
         _score(c, profile, top, opts.weights)
-    cands = _collapse_duplicates(conn, cands)
+    cands = _collapse_duplicates(archive, cands)
     cands = [c for c in cands if c.subject >= opts.relevant_floor]
     cands.sort(key=lambda c: (c.score, c.id), reverse=True)
     if opts.mode == "newest":
@@ -140,43 +123,26 @@ def _related(conn: Connection, article_id: int, opts: RelatedOptions) -> list[Re
     return [_hit(c, profile) for c in cands[:limit]]
 
 
-def load_article(conn: Connection, article_id: int) -> Article:
+def load_article(archive: Archive, article_id: int) -> Article:
     """The stored article, or :class:`UnknownArticle` / :class:`NoText`."""
-    raw = conn.connection.driver_connection
-    assert raw is not None
-    try:
-        row = raw.execute("SELECT data FROM articles WHERE id = ?", (article_id,)).fetchone()
-    except OverflowError:  # an id beyond SQLite's 64-bit integers
-        row = None
-    if row is None:
+    article = archive.get(article_id) if 0 < article_id <= _MAX_ID else None
+    if article is None:
         raise UnknownArticle(f"no article with id {article_id} in this archive")
-    article = article_from_dict(json.loads(row[0]))
-    article.id = article_id
     if not article.paragraphs and not (article.headline or "").strip():
         raise NoText(f"article {article_id} has no text to find related news by")
     return article
 
 
-def _fill(conn: Connection, cands: list[_Candidate]) -> list[_Candidate]:
+def _fill(archive: Archive, cands: list[_Candidate]) -> list[_Candidate]:
     """Light columns and indexed terms of the candidates (never their stored JSON: cost)."""
-    raw = conn.connection.driver_connection
-    assert raw is not None
-    marks = ",".join("?" * len(cands))
-    rows = {
-        int(r[0]): r
-        for r in raw.execute(
-            f"SELECT id, headline, published, outlet, url FROM articles WHERE id IN ({marks})",
-            [c.id for c in cands],
-        )
-    }
-    terms = indexed_terms(conn, [c.id for c in cands])
+    rows = {s.id: s for s in archive.summaries([c.id for c in cands])}
+    terms = archive.term_stats.indexed_terms([c.id for c in cands])
     out = []
     for c in cands:
         row = rows.get(c.id)
         if row is None:
             continue
-        c.headline, c.outlet, c.url = row[1], row[3], row[4]
-        c.published = datetime.fromisoformat(row[2]) if row[2] else None
+        c.headline, c.outlet, c.url, c.published = row.headline, row.outlet, row.url, row.published
         t = terms.get(c.id)
         c.terms = frozenset(t.headline) | frozenset(t.body) if t is not None else frozenset()
         out.append(c)
@@ -203,8 +169,8 @@ def _score(c: _Candidate, profile: Profile, top: float, w: RelatedWeights) -> No
     c.score = w.text * text + w.names * names + w.recency * recency
 
 
-def _collapse_duplicates(conn: Connection, cands: list[_Candidate]) -> list[_Candidate]:
-    group_of = dedup_groups.groups_of(conn, [c.id for c in cands])
+def _collapse_duplicates(archive: Archive, cands: list[_Candidate]) -> list[_Candidate]:
+    group_of = archive.duplicates.groups_of([c.id for c in cands])
     best: dict[int, _Candidate] = {}
     for c in cands:
         key = group_of.get(c.id, -c.id)

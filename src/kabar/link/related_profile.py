@@ -12,12 +12,10 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy.engine import Connection
-
-from kabar.archive.fts import DocTerms, article_terms
+from kabar.archive.stores import TermStats
+from kabar.archive.term_records import DocTerms, article_terms
 from kabar.lang.analysis import analyze, tokenize
 from kabar.link.names import article_names
-from kabar.link.term_stats import collection_size, doc_frequencies, indexed_terms
 from kabar.model import Article
 
 
@@ -80,17 +78,17 @@ def _name_terms(name: str, known: set[str]) -> tuple[str, ...]:
 
 
 def build_profile(
-    conn: Connection, article_id: int, article: Article, options: ProfileOptions | None = None
+    stats: TermStats, article_id: int, article: Article, options: ProfileOptions | None = None
 ) -> Profile:
     opts = options or ProfileOptions()
-    terms = indexed_terms(conn, [article_id]).get(article_id) or article_terms(article)
+    terms = stats.indexed_terms([article_id]).get(article_id) or article_terms(article)
     tf = _term_counts(terms, opts.headline_boost)
     looked = [t for t, _ in tf.most_common(opts.max_lookups)]
     names = article_names(article).most_common(opts.max_names)
     known = set(tf)
     name_terms = {n: _name_terms(n, known) for n, _ in names}
-    n_docs = max(1, collection_size(conn))
-    df = doc_frequencies(conn, [*looked, *(t for ts in name_terms.values() for t in ts)])
+    n_docs = max(1, stats.collection_size())
+    df = stats.doc_frequencies([*looked, *(t for ts in name_terms.values() for t in ts)])
 
     weights: dict[str, float] = {}
     for term in looked:

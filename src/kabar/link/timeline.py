@@ -19,6 +19,7 @@ from datetime import date
 from typing import Literal
 
 from kabar.model import Article, TimeExpression, normalise_space
+from kabar.understand.timex import find_time_expressions
 
 EventKind = Literal["mentioned", "published"]
 
@@ -94,14 +95,14 @@ def sort_key(value: str) -> str:
 
 
 def _values(t: TimeExpression) -> list[str]:
+    if t.value is None:  # off the calendar: no day to place it on
+        return []
     return list(t.value) if isinstance(t.value, list) else [t.value]
 
 
 def _article_events(article: Article, options: TimelineOptions) -> list[TimelineEvent]:
     expressions = article.time_expressions
     if not expressions:
-        from kabar.understand.timex import find_time_expressions
-
         expressions = find_time_expressions(article)
     events: list[TimelineEvent] = []
     for t in expressions:

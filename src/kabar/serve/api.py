@@ -15,9 +15,11 @@ from kabar.serve import sections
 from kabar.serve.article_view import related_views
 from kabar.serve.display import article_href
 from kabar.serve.filters import WIB
-from kabar.serve.ingest import check_token, ingest, parse_request, read_body
+from kabar.serve.ingest import check_token, ingest, ingestor_of, parse_request, read_body
+from kabar.serve.params import ItemId, Moment
 from kabar.serve.schemas import (
     ERRORS,
+    INGEST_BODY,
     ArticleListOut,
     EntityDetailOut,
     EntityOut,
@@ -38,9 +40,9 @@ from kabar.serve.schemas import (
 from kabar.serve.security import plain_snippet
 from kabar.serve.state import get_state
 
-router = APIRouter(prefix="/api", tags=["api"])
+# Every route may meet a bad parameter or an archive fault: the errors are declared once, here.
+router = APIRouter(prefix="/api", tags=["api"], responses=ERRORS)
 
-Id = Annotated[int, Path(ge=1, le=2**62)]
 Limit = Annotated[int, Query(ge=1, le=100)]
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]
 
@@ -72,16 +74,16 @@ def list_articles(
     limit: Limit = 20,
     offset: Offset = 0,
     outlet: Annotated[str | None, Query(max_length=200)] = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: Moment = None,
+    until: Moment = None,
 ) -> ArticleListOut:
-    query = ListQuery(limit=limit, offset=offset, outlet=outlet, since=_zoned(since), until=_zoned(until))
+    query = ListQuery(limit=limit, offset=offset, outlet=outlet, since=since, until=until)
     rows = get_state(request).archive.list_articles(query)
     return ArticleListOut(items=[_summary(r) for r in rows], limit=limit, offset=offset)
 
 
 @router.get("/articles/{article_id}", responses=ERRORS, summary="One article in kabar's JSON form")
-def get_article(request: Request, article_id: Id) -> dict[str, Any]:
+def get_article(request: Request, article_id: ItemId) -> dict[str, Any]:
     article = get_state(request).archive.get(article_id)
     if article is None:
         raise HTTPException(404, f"article {article_id} not found")
@@ -92,7 +94,7 @@ def get_article(request: Request, article_id: Id) -> dict[str, Any]:
     "/articles/{article_id}/related", response_model=RelatedListOut, responses=ERRORS, summary="Related news"
 )
 def related(
-    request: Request, article_id: Id, limit: Annotated[int, Query(ge=1, le=50)] = 10
+    request: Request, article_id: ItemId, limit: Annotated[int, Query(ge=1, le=50)] = 10
 ) -> RelatedListOut:
     state = get_state(request)
     article = state.archive.get(article_id)
@@ -125,8 +127,8 @@ def outlet_articles(
     outlet: Annotated[str, Path(max_length=200)],
     limit: Limit = 20,
     offset: Offset = 0,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: Moment = None,
+    until: Moment = None,
 ) -> ArticleListOut:
     return list_articles(request, limit, offset, outlet, since, until)
 
@@ -138,8 +140,8 @@ def search(
     limit: Limit = 10,
     offset: Offset = 0,
     outlet: Annotated[str | None, Query(max_length=200)] = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: Moment = None,
+    until: Moment = None,
     order: Literal["relevance", "newest"] = "relevance",
 ) -> SearchOut:
     query = SearchQuery(
@@ -147,8 +149,8 @@ def search(
         limit=limit,
         offset=offset,
         outlet=outlet,
-        since=_zoned(since),
-        until=_zoned(until),
+        since=since,
+        until=until,
         order=order,
     )
     result = get_state(request).archive.search(query)
@@ -191,7 +193,7 @@ def stories(request: Request, limit: Limit = 20) -> list[StoryOut]:
 @router.get(
     "/stories/{story_id}", response_model=StoryDetailOut, responses=ERRORS, summary="A story's timeline"
 )
-def story(request: Request, story_id: Id) -> StoryDetailOut:
+def story(request: Request, story_id: ItemId) -> StoryDetailOut:
     found = sections.story(get_state(request).archive, story_id)
     if found is None:
         raise HTTPException(404, f"story {story_id} not found")
@@ -215,7 +217,7 @@ def entities(request: Request, limit: Limit = 50, offset: Offset = 0) -> list[En
 
 
 @router.get("/entities/{entity_id}", response_model=EntityDetailOut, responses=ERRORS, summary="One entity")
-def entity(request: Request, entity_id: Id, limit: Limit = 20, offset: Offset = 0) -> EntityDetailOut:
+def entity(request: Request, entity_id: ItemId, limit: Limit = 20, offset: Offset = 0) -> EntityDetailOut:
     found = sections.entity(get_state(request).archive, entity_id, limit, offset)
     if found is None:
         raise HTTPException(404, f"entity {entity_id} not found")
@@ -240,20 +242,22 @@ def entity(request: Request, entity_id: Id, limit: Limit = 20, offset: Offset = 
     response_model=IngestOut,
     status_code=201,
     summary="Add a page (text/plain flattened page, text/html) or a JSON document; needs the bearer token",
+    openapi_extra={"requestBody": INGEST_BODY},
     responses={
+        200: {"model": IngestOut, "description": "Already in the archive (nothing stored twice)"},
         401: {"model": ErrorOut, "description": "No bearer token"},
         403: {"model": ErrorOut, "description": "Wrong token"},
         413: {"model": ErrorOut, "description": "Body too large"},
         415: {"model": ErrorOut, "description": "Unsupported content type"},
         422: {"model": ErrorOut, "description": "Nothing readable in the body"},
-        503: {"model": ErrorOut, "description": "Ingest disabled (no KABAR_TOKEN)"},
+        503: {"model": ErrorOut, "description": "Ingest disabled (no KABAR_TOKEN), or the archive busy"},
     },
 )
 async def ingest_page(
     request: Request,
     url: Annotated[str | None, Query(max_length=4096)] = None,
     captured_at: Annotated[
-        datetime | None, Query(description="when the page was fetched (ages count from it)")
+        Moment, Query(description="when the page was fetched (ages count from it)")
     ] = None,
 ) -> JSONResponse:
     state = get_state(request)
@@ -262,7 +266,9 @@ async def ingest_page(
     parsed = parse_request(request.headers.get("content-type", ""), raw, url)
     if parsed.page is not None:
         parsed.page.captured_at = _zoned(captured_at)
-    outcome = await run_in_threadpool(ingest, state.archive, parsed, state.options.max_article_chars)
+    # Off the event loop: the thread waits on the guard's worker process, so a page that takes
+    # seconds of CPU (or a regex stuck in C) cannot stall the other clients.
+    outcome = await run_in_threadpool(ingest, ingestor_of(state), parsed)
     assert outcome.id is not None
     body = IngestOut(
         id=outcome.id,

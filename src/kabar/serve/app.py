@@ -9,14 +9,18 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
-from kabar.archive.sqlite import open_archive
+from kabar.archive import open_archive
 from kabar.serve import api, errors, feeds, portal
 from kabar.serve.cache import TtlCache
 from kabar.serve.display import article_href, format_age, format_period, format_span, format_time
+from kabar.serve.head import HeadAsGetMiddleware
 from kabar.serve.security import SecurityHeadersMiddleware, highlight, jsonld, safe_url
+from kabar.serve.site import allowed_hosts, public_base
 from kabar.serve.state import ServeOptions, ServeState
 from kabar.serve.warm import Warmer
+from kabar.wiring import default_indexers
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -44,7 +48,9 @@ def make_templates() -> Environment:
 
 
 def create_app(options: ServeOptions) -> FastAPI:
-    archive = options.archive if options.archive is not None else open_archive(options.db)
+    base_url = public_base(options.public_url)  # a bad public URL fails here, before anything opens
+    hosts = allowed_hosts(base_url, options.allowed_hosts)
+    archive = options.archive if options.archive is not None else open_archive(options.db, default_indexers())
     owns_archive = options.archive is None
 
     @asynccontextmanager
@@ -53,6 +59,8 @@ def create_app(options: ServeOptions) -> FastAPI:
         warmer.start()
         yield
         warmer.close()
+        if app.state.kabar.ingestor is not None:  # ends the ingest guard's worker process
+            app.state.kabar.ingestor.close()
         if owns_archive:
             archive.close()
 
@@ -71,8 +79,16 @@ def create_app(options: ServeOptions) -> FastAPI:
         ttl_seconds=options.related_cache_seconds,
     )
     app.state.kabar = ServeState(
-        options=options, archive=archive, templates=make_templates(), related_cache=cache
+        options=options,
+        archive=archive,
+        templates=make_templates(),
+        related_cache=cache,
+        base_url=base_url,
     )
+    # Added innermost first: the security headers wrap everything, host refusals included.
+    if hosts:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts, www_redirect=False)
+    app.add_middleware(HeadAsGetMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
     errors.install(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
@@ -15,10 +15,22 @@ from feedgen.feed import FeedGenerator
 from kabar.archive.base import ListQuery, SearchQuery
 from kabar.serve import sections
 from kabar.serve.display import article_href
+from kabar.serve.params import ItemId
+from kabar.serve.schemas import ERRORS
 from kabar.serve.security import plain_snippet
 from kabar.serve.state import get_state
 
-router = APIRouter(prefix="/feed", tags=["feeds"])
+FEED_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **ERRORS,
+    200: {
+        "description": "The feed, RSS 2.0 or Atom as the path says",
+        "content": {
+            "application/rss+xml": {"schema": {"type": "string"}},
+            "application/atom+xml": {"schema": {"type": "string"}},
+        },
+    },
+}
+router = APIRouter(prefix="/feed", tags=["feeds"], default_response_class=Response, responses=FEED_RESPONSES)
 
 FeedFormat = Literal["rss", "atom"]
 FEED_SIZE = 30
@@ -92,7 +104,7 @@ def _respond(request: Request, spec: FeedSpec, fmt: FeedFormat) -> Response:
     for item in spec.items:
         item.published = _aware(item.published)
     self_path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    body = render_feed(spec, fmt, str(request.base_url).rstrip("/"), self_path, state.now())
+    body = render_feed(spec, fmt, state.base_url, self_path, state.now())
     return Response(body, media_type=MEDIA_TYPES[fmt])
 
 
@@ -136,7 +148,7 @@ def search_feed(
 
 
 @router.get("/{fmt}/cerita/{story_id}", summary="A story's timeline as a feed")
-def story_feed(request: Request, fmt: FeedFormat, story_id: Annotated[int, Path(ge=1)]) -> Response:
+def story_feed(request: Request, fmt: FeedFormat, story_id: ItemId) -> Response:
     state = get_state(request)
     story = sections.story(state.archive, story_id)
     if story is None:
@@ -150,7 +162,7 @@ def story_feed(request: Request, fmt: FeedFormat, story_id: Annotated[int, Path(
 
 
 @router.get("/{fmt}/entitas/{entity_id}", summary="Articles about one entity as a feed")
-def entity_feed(request: Request, fmt: FeedFormat, entity_id: Annotated[int, Path(ge=1)]) -> Response:
+def entity_feed(request: Request, fmt: FeedFormat, entity_id: ItemId) -> Response:
     state = get_state(request)
     entity = sections.entity(state.archive, entity_id, limit=FEED_SIZE, offset=0)
     if entity is None:

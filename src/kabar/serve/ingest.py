@@ -9,11 +9,12 @@ from typing import Any
 
 from fastapi import HTTPException, Request
 
-from kabar.archive.base import Archive
-from kabar.ingest import IngestOutcome
+from kabar.guard import Reject
+from kabar.ingest import IngestOptions, Ingestor, IngestOutcome
 from kabar.model import Article, RawPage
 from kabar.serialize import article_from_dict
 from kabar.serve.security import safe_url
+from kabar.serve.state import ServeState
 
 
 def check_token(request: Request, token: str | None) -> None:
@@ -75,7 +76,12 @@ def _document(data: dict[str, Any]) -> Article:
     try:
         article = article_from_dict(data)
     except (TypeError, KeyError, ValueError, AttributeError) as exc:
-        raise HTTPException(422, f"document does not fit kabar's article form: {exc}") from exc
+        # The exception names kabar's classes and repeats the input; the client gets the field list.
+        raise HTTPException(
+            422,
+            "document does not fit kabar's article form: fields are headline, body or paragraphs "
+            "(strings), and optionally url, published (ISO 8601), outlet, images (objects), tags",
+        ) from exc
     article.extractor = article.extractor or "api"
     return article
 
@@ -113,28 +119,41 @@ def parse_request(content_type: str, raw: bytes, url: str | None) -> IngestReque
     )
 
 
-def ingest(archive: Archive, request: IngestRequest, max_chars: int) -> IngestOutcome:
-    """Through the same :class:`~kabar.ingest.Ingestor` as the CLI: extract, enrich, add.
+def ingestor_of(state: ServeState) -> Ingestor:
+    """The app's one ingestor (made on the first ingest; its guard's worker serves every request).
 
-    Extraction is cheap and bounded by the body limit; entity tagging grows with the text,
-    so an article longer than any real one (``max_chars``) is refused before enrichment.
+    Called on the event loop, so two first requests cannot both make one.
     """
-    from kabar.extract import ExtractError, extract
-    from kabar.ingest import Ingestor
+    if state.ingestor is None:
+        options = IngestOptions(max_article_chars=state.options.max_article_chars)
+        state.ingestor = Ingestor(state.archive, options)
+    return state.ingestor
 
+
+def _http_error(reject: Reject) -> HTTPException:
+    """A reject in the client's terms: what went wrong with its page, not which class raised."""
+    if reject.stage == "size":
+        return HTTPException(413, reject.message)
+    if reject.stage in ("start", "read", "extract"):
+        return HTTPException(422, f"could not read the page: {reject.message}")
+    return HTTPException(422, f"could not process the page ({reject.stage}): {reject.message}")
+
+
+def ingest(ingestor: Ingestor, request: IngestRequest) -> IngestOutcome:
+    """Through the one ingest path (:class:`~kabar.ingest.Ingestor`), as the CLI and the engine.
+
+    Blocking: the route runs it in a thread, and the work itself runs in the guard's worker
+    process, so a slow page neither stalls the event loop nor holds the GIL other requests need.
+    Extraction and understanding run under the guard's budgets; an article longer than any real
+    one (``max_article_chars``) is refused before understanding.
+    """
     if request.page is not None:
-        try:
-            article = extract(request.page)
-        except ExtractError as exc:
-            raise HTTPException(422, f"could not read the page: {exc}") from exc
-        label = request.page.source or "api"
+        outcome = ingestor.ingest_page(request.page, source="api")
     else:
         assert request.document is not None
-        article, label = request.document, "api"
-    size = len(article.headline or "") + sum(len(p) for p in article.paragraphs)
-    if size > max_chars:
-        raise HTTPException(413, f"article text of {size} characters is over the limit of {max_chars}")
-    outcome = Ingestor(archive).store(article, label)
-    if outcome.status == "failed" or outcome.id is None:
-        raise HTTPException(422, f"could not store the page: {outcome.reason or 'nothing readable'}")
+        outcome = ingestor.store(request.document, "api")
+    if outcome.reject is not None:
+        raise _http_error(outcome.reject)
+    if outcome.id is None:
+        raise HTTPException(422, "could not store the page")
     return outcome

@@ -12,18 +12,18 @@ from kabar.archive.base import ListQuery, SearchQuery
 from kabar.serialize import article_to_jsonld
 from kabar.serve import sections
 from kabar.serve.article_view import build_article_view
-from kabar.serve.filters import Page, day_end, day_start, parse_day
+from kabar.serve.filters import Page, day_end, day_start
+from kabar.serve.params import Day, ItemId
 from kabar.serve.state import get_state
 
 router = APIRouter(include_in_schema=False)
 
-ArticleId = Annotated[int, Path(ge=1, le=2**62)]
 PageNumber = Annotated[int, Query(ge=1, le=10_000)]
 
 
 def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
     state = get_state(request)
-    context.setdefault("base_url", str(request.base_url).rstrip("/"))
+    context.setdefault("base_url", state.base_url)  # never the Host header
     context.setdefault("site_name", state.options.site_name)
     context.setdefault("feeds", [])
     context.setdefault("og_type", "website")
@@ -72,12 +72,12 @@ def _article_page(request: Request, article_id: int) -> HTMLResponse:
 
 
 @router.get("/artikel/{article_id}", response_class=HTMLResponse)
-def article_page(request: Request, article_id: ArticleId) -> HTMLResponse:
+def article_page(request: Request, article_id: ItemId) -> HTMLResponse:
     return _article_page(request, article_id)
 
 
 @router.get("/artikel/{article_id}/{slug}", response_class=HTMLResponse)
-def article_page_slug(request: Request, article_id: ArticleId, slug: str) -> HTMLResponse:
+def article_page_slug(request: Request, article_id: ItemId, slug: str) -> HTMLResponse:
     return _article_page(request, article_id)
 
 
@@ -86,14 +86,14 @@ def search_page(
     request: Request,
     q: Annotated[str, Query(max_length=500)] = "",
     media: Annotated[str, Query(max_length=200)] = "",
-    dari: Annotated[str, Query(max_length=32)] = "",
-    sampai: Annotated[str, Query(max_length=32)] = "",
+    dari: Day = None,
+    sampai: Day = None,
     urutan: Literal["relevan", "terbaru"] = "relevan",
     halaman: PageNumber = 1,
 ) -> HTMLResponse:
     state = get_state(request)
     size = 10
-    since, until = parse_day(dari), parse_day(sampai)
+    since, until = dari, sampai
     result = None
     if q.strip():
         result = state.archive.search(
@@ -108,7 +108,13 @@ def search_page(
             )
         )
     page = Page(number=halaman, size=size, total=result.total if result else 0)
-    params = {"q": q, "media": media, "dari": dari, "sampai": sampai, "urutan": urutan}
+    params = {
+        "q": q,
+        "media": media,
+        "dari": since.isoformat() if since else "",
+        "sampai": until.isoformat() if until else "",
+        "urutan": urutan,
+    }
     base = {k: v for k, v in params.items() if v}
     feed_query = urlencode({k: v for k, v in base.items() if k != "urutan"})
     return render(
@@ -171,7 +177,7 @@ def stories_page(request: Request, halaman: PageNumber = 1) -> HTMLResponse:
 
 
 @router.get("/cerita/{story_id}", response_class=HTMLResponse)
-def story_page(request: Request, story_id: ArticleId) -> HTMLResponse:
+def story_page(request: Request, story_id: ItemId) -> HTMLResponse:
     state = get_state(request)
     story = sections.story(state.archive, story_id)
     if story is None:
@@ -191,7 +197,7 @@ def story_page(request: Request, story_id: ArticleId) -> HTMLResponse:
 
 
 @router.get("/entitas/{entity_id}", response_class=HTMLResponse)
-def entity_page(request: Request, entity_id: ArticleId, halaman: PageNumber = 1) -> HTMLResponse:
+def entity_page(request: Request, entity_id: ItemId, halaman: PageNumber = 1) -> HTMLResponse:
     state = get_state(request)
     size = state.options.page_size
     entity = sections.entity(state.archive, entity_id, limit=size, offset=(halaman - 1) * size)

@@ -17,8 +17,14 @@ class ErrorOut(BaseModel):
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
-    404: {"model": ErrorOut, "description": "Not found"},
+    400: {"model": ErrorOut, "description": "A date out of range (1900-01-01 to 2999-12-31)"},
+    404: {"model": ErrorOut, "description": "Not found (or an id out of range)"},
     422: {"model": ErrorOut, "description": "Bad parameters"},
+    503: {
+        "model": ErrorOut,
+        "description": "The archive is busy, read-only or unavailable; try again after Retry-After seconds",
+        "headers": {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}},
+    },
 }
 
 
@@ -138,3 +144,28 @@ class IngestOut(BaseModel):
     status: str
     headline: str | None
     portal_url: str
+
+
+# POST /api/ingest reads its body itself (three media types), so FastAPI cannot infer it;
+# declared here so the schema says what may be sent (and schemathesis sends it).
+INGEST_BODY: dict[str, Any] = {
+    "required": True,
+    "content": {
+        "text/plain": {"schema": {"type": "string", "description": "a flattened page"}},
+        "text/html": {"schema": {"type": "string", "description": "an HTML page"}},
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "description": "kabar's article form (headline with body or paragraphs), "
+                "or a page as {content, kind}",
+                "properties": {
+                    "headline": {"type": "string"},
+                    "body": {"type": "string"},
+                    "paragraphs": {"type": "array", "items": {"type": "string"}},
+                    "content": {"type": "string"},
+                    "kind": {"type": "string", "enum": ["text", "html"]},
+                },
+            }
+        },
+    },
+}

@@ -1,26 +1,22 @@
 """The portal's view of the linking and understanding stages: related news, stories, entities.
 
-Each function takes the archive, reads through the stage's own read API on one
-connection, and returns the small records the templates and the API render. A
+Each function takes the archive, reads through its typed stores (``archive.stories``,
+``archive.entities``) or the linking stage's API, and returns the small records the templates and the API render. A
 section with no data returns nothing, and the page leaves it out.
 """
 
 from __future__ import annotations
 
 import logging
-import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import text
-from sqlalchemy.engine import Connection
-from sqlalchemy.exc import OperationalError
-
 from kabar.archive.base import Archive
+from kabar.archive.stores import EntityQuery
 from kabar.link import related
+from kabar.link.story_view import get_story
 from kabar.model import Article
 from kabar.serve.cache import TtlCache
-from kabar.understand import store, stories
 
 log = logging.getLogger(__name__)
 
@@ -91,12 +87,6 @@ class EntityView:
     last_seen: datetime | None = None
 
 
-def _reading(archive: Archive) -> Connection:
-    """A connection these reads use: a deferred BEGIN on SQLite, so readers never queue
-    for the write lock (SqliteArchive's own reads do the same); other backends ignore it."""
-    return archive.connect().execution_options(kabar_read=True)
-
-
 def _entries(archive: Archive, ids: list[int]) -> list[TimelineEntry]:
     return [
         TimelineEntry(
@@ -123,13 +113,13 @@ def related_articles(
     if cached is not None:
         return archive.get_many(cached)
     try:
-        with _reading(archive) as conn:
-            hits = related.related(conn, article_id, related.RelatedOptions(mode="newest", limit=limit))
+        hits = related.related(archive, article_id, related.RelatedOptions(mode="newest", limit=limit))
     except related.RelatedError:
         return []
-    except (OperationalError, sqlite3.OperationalError):
+    except Exception:
         # A side box must not take the article down with it (e.g. an archive whose search
-        # tables predate the ranking): log it, and the page's own list stands in.
+        # tables predate the ranking, whatever the backend's error class): log it, and the
+        # page's own list stands in.
         log.exception("related news failed for article %s", article_id)
         return []
     ids = [h.id for h in hits]
@@ -140,23 +130,19 @@ def related_articles(
 
 def article_story(archive: Archive, article_id: int) -> StoryRef | None:
     """The story an article belongs to, when it holds more than this one article."""
-    with _reading(archive) as conn:
-        story_id = stories.article_story(conn, article_id)
-        if story_id is None:
-            return None
-        # get_story builds the whole timeline; the article page needs only the label and size.
-        row = conn.execute(
-            text("SELECT label, article_count FROM stories WHERE id = :s"), {"s": story_id}
-        ).first()
-    if row is None or int(row[1]) < 2:
+    story_id = archive.stories.article_story(article_id)
+    if story_id is None:
         return None
-    return StoryRef(id=story_id, title=str(row[0] or f"Cerita {story_id}"), size=int(row[1]))
+    # get_story builds the whole timeline; the article page needs only the label and size.
+    found = archive.stories.summary(story_id)
+    if found is None or found.article_count < 2:
+        return None
+    return StoryRef(id=story_id, title=found.label or f"Cerita {story_id}", size=found.article_count)
 
 
 def top_stories(archive: Archive, limit: int, offset: int = 0) -> list[StoryRef]:
     """Most recently updated stories with at least two articles."""
-    with _reading(archive) as conn:
-        found = stories.list_stories(conn, limit=limit, offset=offset)
+    found = archive.stories.list_stories(limit=limit, offset=offset)
     return [
         StoryRef(
             id=s.id,
@@ -171,13 +157,11 @@ def top_stories(archive: Archive, limit: int, offset: int = 0) -> list[StoryRef]
 
 def story_count(archive: Archive) -> int:
     """Stories with at least two articles (the ones :func:`top_stories` lists)."""
-    with _reading(archive) as conn:
-        return stories.count_stories(conn)
+    return archive.stories.count_stories()
 
 
 def story(archive: Archive, story_id: int) -> StoryView | None:
-    with _reading(archive) as conn:
-        found = stories.get_story(conn, story_id)
+    found = get_story(archive, story_id)
     if found is None:
         return None
     return StoryView(
@@ -198,24 +182,20 @@ def article_entity_ids(archive: Archive, article: Article) -> dict[tuple[str, st
     if article.id is None or not article.entities:
         return {}
     out: dict[tuple[str, str], int] = {}
-    try:
-        with _reading(archive) as conn:
-            linked = set(store.article_entity_ids(conn, article.id))
-            for entity in article.entities:
-                entity_id = store.find_entity_id(conn, entity.name, entity.type)
-                if entity_id is not None and entity_id in linked:
-                    out[(entity.name, entity.type)] = entity_id
-    except OperationalError:  # an archive made before the entity tables existed
-        return {}
+    entities = archive.entities
+    linked = set(entities.article_entity_ids(article.id))
+    for entity in article.entities:
+        entity_id = entities.find_entity_id(entity.name, entity.type)
+        if entity_id is not None and entity_id in linked:
+            out[(entity.name, entity.type)] = entity_id
     return out
 
 
 def entity(archive: Archive, entity_id: int, limit: int, offset: int) -> EntityView | None:
-    with _reading(archive) as conn:
-        record = store.get_entity(conn, entity_id)
-        if record is None:
-            return None
-        ids = store.entity_articles(conn, entity_id, limit=limit, offset=offset)
+    record = archive.entities.get_entity(entity_id)
+    if record is None:
+        return None
+    ids = archive.entities.entity_articles(entity_id, limit=limit, offset=offset)
     return EntityView(
         id=record.id,
         name=record.name,
@@ -230,6 +210,6 @@ def entity(archive: Archive, entity_id: int, limit: int, offset: int) -> EntityV
 
 
 def entities(archive: Archive, limit: int, offset: int, kind: str | None = None) -> list[EntityRef]:
-    with _reading(archive) as conn:
-        found = store.list_entities(conn, limit=limit, offset=offset, type=kind)  # type: ignore[arg-type]
+    query = EntityQuery(limit=limit, offset=offset, type=kind)  # type: ignore[arg-type]
+    found = archive.entities.list_entities(query)
     return [EntityRef(id=e.id, name=e.name, type=e.type, articles=e.article_count) for e in found]

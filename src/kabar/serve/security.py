@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from kabar.serve.errors import server_error
 
 # No inline script, no third-party anything: a hostile article that somehow got
 # markup into a page still cannot run code, load a resource, post a form or frame us.
@@ -98,7 +102,12 @@ def jsonld(data: dict[str, Any]) -> Markup:
 
 
 class SecurityHeadersMiddleware:
-    """Adds the security headers to every response (plain ASGI: no per-request task overhead)."""
+    """Adds the security headers to every response, the error answers included.
+
+    It also answers any exception no handler took: Starlette's own catch-all sits
+    outside every middleware, so a 500 it sends would go out without the headers.
+    Plain ASGI, so no per-request task overhead.
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -107,12 +116,25 @@ class SecurityHeadersMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        started = False
 
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
-                present = {name.lower() for name, _ in message.get("headers", [])}
-                extra = [(n, v) for n, v in SECURITY_HEADERS if n not in present]
-                message["headers"] = [*message.get("headers", []), *extra]
+                started = True
+                message["headers"] = with_security_headers(message.get("headers", []))
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception as exc:
+            response = server_error(Request(scope), exc)
+            if not started:  # once the head is out, all that is left is to end the connection
+                await response(scope, receive, send_with_headers)
+
+
+def with_security_headers(headers: Iterable[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """``headers`` with each security header the response does not set itself."""
+    out = list(headers)
+    present = {name.lower() for name, _ in out}
+    return [*out, *((n, v) for n, v in SECURITY_HEADERS if n not in present)]

@@ -7,12 +7,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fastapi import Request
 from jinja2 import Environment
 
 from kabar.archive.base import Archive, OutletCount
 from kabar.serve.cache import TtlCache
+
+if TYPE_CHECKING:
+    from kabar.ingest import Ingestor
 
 
 def _utc_now() -> datetime:
@@ -31,6 +35,8 @@ class ServeOptions:
     clock: Callable[[], datetime] = field(default=_utc_now)  # ages are computed at request time
     related_cache_seconds: float = 300.0  # 0 turns the related-news cache off
     warm_latest: int = 200  # rank related news for this many newest articles at start-up
+    public_url: str | None = None  # KABAR_PUBLIC_URL: absolute links are built on it, never on Host
+    allowed_hosts: tuple[str, ...] = ()  # KABAR_ALLOWED_HOSTS: other Host values get 400
 
 
 @dataclass(slots=True)
@@ -39,7 +45,9 @@ class ServeState:
     archive: Archive
     templates: Environment
     related_cache: TtlCache
+    base_url: str = ""  # the public URL without its trailing slash; "" gives relative links
     _outlets: tuple[float, list[OutletCount]] | None = None
+    ingestor: Ingestor | None = None  # POST /api/ingest's, made on first use (serve/ingest.py)
 
     def now(self) -> datetime:
         return self.options.clock()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import contextlib
 import email.utils
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -109,6 +110,30 @@ def _entry(entry: Any, feed_title: str | None) -> FeedEntry | None:
     return FeedEntry(url=url, hints=hints)
 
 
+_CHARREF = re.compile(rb"&#([xX][0-9a-fA-F]+|[0-9]+);?")
+
+
+def _safe_charrefs(content: bytes) -> bytes:
+    """Character references Unicode has no character for, made U+FFFD.
+
+    feedparser's loose parser (used for any feed that is not well-formed XML) turns ``&#NNN``
+    into ``chr(NNN).encode()`` unchecked: a surrogate (``&#xD800;``) or a number past U+10FFFF
+    raises from inside it and the whole feed is lost. Only ASCII-compatible bytes are seen here;
+    parse_feed turns what gets through in other encodings into a FeedError.
+    """
+
+    def fix(m: re.Match[bytes]) -> bytes:
+        ref = m.group(1)
+        digits = ref[1:].lstrip(b"0") if ref[:1] in b"xX" else ref.lstrip(b"0")
+        if len(digits) <= 8:
+            value = int(digits or b"0", 16 if ref[:1] in b"xX" else 10)
+            if value <= 0x10FFFF and not 0xD800 <= value <= 0xDFFF:
+                return m.group(0)
+        return b"&#xFFFD;"
+
+    return _CHARREF.sub(fix, content) if b"&#" in content else content
+
+
 def parse_feed(content: bytes, base_url: str | None = None) -> Feed:
     """Parse feed bytes; raise :class:`FeedError` for anything that is not a feed."""
     if not content or not content.strip():
@@ -116,9 +141,15 @@ def parse_feed(content: bytes, base_url: str | None = None) -> Feed:
     if len(content) > MAX_FEED_BYTES:
         raise FeedError(f"feed over {MAX_FEED_BYTES} bytes")
     headers = {"content-location": base_url} if base_url else {}
-    parsed = feedparser.parse(
-        content, response_headers=headers, sanitize_html=False, resolve_relative_uris=True
-    )
+    try:
+        parsed = feedparser.parse(
+            _safe_charrefs(content), response_headers=headers, sanitize_html=False, resolve_relative_uris=True
+        )
+    except (
+        ValueError,
+        OverflowError,
+    ) as exc:  # what chr() raises inside the loose parser (see _safe_charrefs)
+        raise FeedError(f"unreadable feed ({type(exc).__name__})") from None
     version = str(parsed.get("version") or "")
     warning = str(parsed.get("bozo_exception")) if parsed.get("bozo") else None
     if not version and not parsed.entries:

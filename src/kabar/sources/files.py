@@ -8,6 +8,7 @@ cp1252 — what web-crawl dumps actually contain.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import io
 import re
@@ -17,6 +18,8 @@ from pathlib import Path
 from typing import IO, Protocol
 
 from kabar.model import PageKind, RawPage
+from kabar.sources.decode import known_charset
+from kabar.sources.json_text import loads_text
 
 PAGE_SUFFIXES = (".txt", ".html", ".htm", ".xhtml", ".html.gz", ".htm.gz", ".txt.gz")
 RECORD_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson")
@@ -141,11 +144,10 @@ def decode(data: bytes, label: str = "input") -> str:
     except UnicodeDecodeError:
         pass
     match = _META_CHARSET.search(data[:4096])
-    if match:
-        try:
-            return _check_text(data.decode(match.group(1).decode("ascii"), errors="replace"), label)
-        except LookupError:
-            pass
+    declared = known_charset(match.group(1).decode("ascii")) if match else None
+    if declared:
+        with contextlib.suppress(UnicodeError):
+            return _check_text(data.decode(declared, errors="replace"), label)
     # cp1252 is what "Latin-1" pages really are; it never fails on a byte that matters here.
     return _check_text(data.decode("cp1252", errors="replace"), label)
 
@@ -231,9 +233,12 @@ def iter_records(path: Path, max_line_bytes: int = 16 * MB) -> Iterator[RecordLi
             if not raw.strip():
                 continue
             try:
-                obj = json.loads(raw.decode("utf-8", errors="replace"))
+                obj = loads_text(raw.decode("utf-8", errors="replace"))
             except json.JSONDecodeError as exc:
                 yield RecordLine(line_no, None, f"not JSON ({exc.msg} at column {exc.colno})")
+                continue
+            except RecursionError:  # CPython's json gives up on ~100,000 "[": not a record
+                yield RecordLine(line_no, None, "not JSON (nested too deep)")
                 continue
             if not isinstance(obj, dict):
                 yield RecordLine(line_no, None, f"not a JSON object (a {type(obj).__name__})")

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from functools import cache
 from urllib.parse import urlsplit
 
+from kabar.lang.dates import check_times, from_iso
 from kabar.model import Article, RawPage
 
 
@@ -83,17 +84,12 @@ def parse_when(value: object | None) -> datetime | None:
     if not isinstance(value, str) or not value.strip():
         return None
     text = value.strip()
-    try:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    parsed = from_iso(text)
+    if parsed is not None:
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-    except ValueError:
-        pass
-    from kabar.lang import time as idtime
+    from kabar.lang.time import parse_time
 
-    found = getattr(idtime, "parse_time", None)
-    if found is None:
-        return None
-    result = found(text)
+    result = parse_time(text)
     return result.value if result is not None else None
 
 
@@ -112,7 +108,10 @@ def _slug_headline(url: str | None, short: str) -> str:
     """IndoSum's ``title_from_slug`` is cut short; its URL slug holds the fuller lowercase title."""
     if not url:
         return short
-    slug = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
+    try:
+        slug = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
+    except ValueError:  # "Invalid IPv6 URL": no slug to read
+        return short
     slug = re.sub(r"\.(html?|php|aspx?)$", "", slug)
     slug = re.sub(r"^\d+-|-\d+$", "", slug)
     words = slug.replace("_", "-").split("-")
@@ -170,4 +169,4 @@ def map_record(record: dict[str, object], label: str) -> MappedRecord:
         extractor="record",
     )
     article.missing = [name for name in ("headline", "published") if getattr(article, name) is None]
-    return MappedRecord(article=article)
+    return MappedRecord(article=check_times(article))  # a placeholder published_utc (0001-01-01)

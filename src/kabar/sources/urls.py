@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from urllib.parse import urldefrag
+from urllib.parse import urldefrag, urljoin
 
 import courlan
 
@@ -28,8 +28,17 @@ def canonical_url(url: str) -> str | None:
         return None
 
 
+def join_url(base: str | None, href: str) -> str | None:
+    """``urljoin``, or None for an address urllib cannot read: a page's stray ``[`` in an href is
+    an "Invalid IPv6 URL" ValueError, which must cost the link, not the page."""
+    try:
+        return urljoin(base or "", href)
+    except ValueError:
+        return None
+
+
 def host_of(url: str) -> str:
     return courlan.get_hostinfo(url)[0] or ""
 
 
-__all__ = ["canonical_url", "host_of"]
+__all__ = ["canonical_url", "host_of", "join_url"]

@@ -14,7 +14,7 @@ Candidates come from an inverted index of entity and term keys over recently act
 so the work per article does not grow with the archive.
 
 Two stores run the same algorithm: :class:`MemoryStoryStore` (benchmarks, tests) and the
-SQL store of :mod:`kabar.understand.stories` (ingest). The algorithm talks to them through
+SQL store of :mod:`kabar.archive.story_store` (ingest). The algorithm talks to them through
 :class:`StoryStore`, so the archive's clustering and the measured clustering are one code path.
 """
 

@@ -17,7 +17,7 @@ from kabar.understand.story_events import EventSignature, event_signature
 
 # Capitalised runs ("Presiden Joko Widodo", "Persija Jakarta"): the stand-in for NER when an
 # article carries no entities yet. Connectors inside names ("Bank of", "bin") are allowed.
-_CAPS = re.compile(r"\b[A-Z][\w'-]*(?:[ \t]+(?:(?:bin|binti|van|de|of|al)[ \t]+)?[A-Z][\w'-]*)*")
+_CAPS = re.compile(r"\b[A-Z][\w'-]*+(?:[ \t]++(?:(?:bin|binti|van|de|of|al)[ \t]+)?[A-Z][\w'-]*+)*+")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:\"“”]\s*|\n\s*)$")
 _SLUG = re.compile(r"[-_/]+")
 
@@ -225,7 +225,7 @@ def _lead_days(article: Article, headline: str, options: FeatureOptions) -> list
     days: set[str] = set()
     for i, text in enumerate([headline, *article.paragraphs[: options.lead_paragraphs]]):
         for t in find_in_text(text[:2000], "headline" if i == 0 else f"body:{i - 1}", anchor):
-            for v in t.value if isinstance(t.value, list) else [t.value]:
+            for v in t.value if isinstance(t.value, list) else [t.value] if t.value else []:
                 try:
                     day = date.fromisoformat(v)
                 except ValueError:

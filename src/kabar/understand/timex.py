@@ -29,6 +29,7 @@ _CITATION = re.compile(
 @dataclass(slots=True, frozen=True)
 class TimexOptions:
     max_field_chars: int = 100_000  # longer fields are read only this far (bounded time)
+    max_article_chars: int = 300_000  # and the whole article this far (a multi-megabyte dump)
     max_expressions: int = 2_000
     future_days: int = 60  # how far after publication a year-less date may fall
 
@@ -144,8 +145,12 @@ def find_time_expressions(article: Article, options: TimexOptions | None = None)
     opts = options or TimexOptions()
     anchor = _anchor(article, opts)
     found: list[TimeExpression] = []
+    budget = opts.max_article_chars
     for field, text in _fields(article):
-        found.extend(find_in_text(text, field, anchor, opts))
+        if budget <= 0:
+            break
+        found.extend(find_in_text(text[:budget], field, anchor, opts))
+        budget -= min(len(text), opts.max_field_chars)
         if len(found) >= opts.max_expressions:
             return found[: opts.max_expressions]
     return found

@@ -4,7 +4,9 @@ Values: an ISO date (``2020-11-03``), a list of dates, an ISO week (``2020-W44``
 (``2020-10``), a year (``2020``), a decade (``199X``), or an ISO 8601 interval of two dates
 (``2020-09-27/2020-10-10``). A date whose year the text does not give takes the most recent
 such date not far after publication (up to ``future_days``): a November article's
-"22 Oktober" is last month, its "25 Desember" next month.
+"22 Oktober" is last month, its "25 Desember" next month. An expression whose value would fall
+off the calendar (a day before 1 January of year 1, a year after 9999, from a publication time at
+either end) is kept with the value None and a note, never dropped and never an error.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from kabar.lang.dates import make_date, month_start, shift
 from kabar.understand.timex_patterns import (
     AGE_WORDS,
     DAY_WORDS,
@@ -37,8 +40,31 @@ class Anchor:
 
 @dataclass(slots=True, frozen=True)
 class Resolved:
-    value: str | list[str]
+    value: str | list[str] | None  # None: the expression is a time, but its value leaves the calendar
     note: str | None = None
+
+
+OFF_CALENDAR = "the value falls outside the calendar (before year 1 or after 9999)"
+
+
+def _off_calendar() -> Resolved:
+    return Resolved(None, OFF_CALENDAR)
+
+
+def _day(d: date | None) -> Resolved:
+    return _off_calendar() if d is None else Resolved(d.isoformat())
+
+
+def _week(d: date | None) -> Resolved:
+    return _off_calendar() if d is None else Resolved(_iso_week(d))
+
+
+def _year(year: int) -> Resolved:
+    return Resolved(f"{year:04d}") if 1 <= year <= 9999 else _off_calendar()
+
+
+def _month_value(start: date | None) -> Resolved:
+    return _off_calendar() if start is None else Resolved(f"{start.year:04d}-{start.month:02d}")
 
 
 _DAY_TOKEN = re.compile(r"\d{1,2}")
@@ -63,15 +89,14 @@ def full_year(text: str, anchor: Anchor) -> int:
 def infer_year(month: int, day: int, anchor: Anchor) -> int | None:
     if anchor.today is None:
         return anchor.context_year
-    limit = anchor.today + timedelta(days=anchor.future_days)
+    # At the calendar's end the limit is the end itself: nothing lies beyond it.
+    limit = shift(anchor.today, timedelta(days=anchor.future_days)) or date.max
     for year in (anchor.today.year + 1, anchor.today.year, anchor.today.year - 1):
-        try:
-            candidate = date(year, month, day)
-        except ValueError:  # 29 Februari in a common year, or no such day at all: place the month
-            candidate = date(year, month, 1)
-        if candidate <= limit:
+        # 29 Februari in a common year, or no such day at all: place the month
+        candidate = make_date(year, month, day) or make_date(year, month, 1)
+        if candidate is not None and candidate <= limit:
             return year
-    return anchor.today.year - 1
+    return anchor.today.year - 1  # year 0 when the anchor is in year 1: _make_date says so
 
 
 @dataclass(slots=True, frozen=True)
@@ -91,10 +116,12 @@ def _make_date(ref: DayRef, anchor: Anchor) -> tuple[str | None, str | None]:
             f"XXXX-{ref.month:02d}-{ref.day:02d}",
             "the year is not given and the publication time is unknown",
         )
-    try:
-        return date(year, ref.month, ref.day).isoformat(), None
-    except ValueError:
+    if not 1 <= year <= 9999:
+        return None, OFF_CALENDAR
+    made = make_date(year, ref.month, ref.day)
+    if made is None:
         return None, f"{ref.day}/{ref.month}/{year} is not a date"
+    return made.isoformat(), None
 
 
 def _refs(text: str, anchor: Anchor) -> list[DayRef]:
@@ -136,7 +163,7 @@ def _weekday_note(value: str, weekday_text: str) -> str | None:
     said = v.weekdays.get(weekday_text.lower())
     if said is None or value.startswith("X"):
         return None
-    real = date.fromisoformat(value)
+    real = date.fromisoformat(value)  # made by _make_date: always a real date
     if real.isoweekday() == said:
         return None
     return (
@@ -154,7 +181,7 @@ def resolve_list(text: str, anchor: Anchor) -> Resolved | None:
         if note:
             notes.append(note)
     if not values:
-        return None
+        return _off_calendar() if OFF_CALENDAR in notes else None
     return Resolved(values if len(values) > 1 else values[0], "; ".join(notes) or None)
 
 
@@ -164,7 +191,7 @@ def resolve_range(text: str, anchor: Anchor) -> Resolved | None:
         return None
     (a, na), (b, nb) = _make_date(refs[0], anchor), _make_date(refs[1], anchor)
     if a is None or b is None:
-        return None
+        return _off_calendar() if OFF_CALENDAR in (na, nb) else None
     if not a.startswith("X") and not b.startswith("X") and a > b:
         return Resolved(f"{a}/{b}", "the range ends before it starts")
     return Resolved(f"{a}/{b}", na or nb)
@@ -178,9 +205,15 @@ def resolve_date(text: str, anchor: Anchor, weekday: str | None = None) -> Resol
     if iso is None:
         if refs[0].month is None:
             return None
+        if note == OFF_CALENDAR:
+            return _off_calendar()
         # 31 Februari: keep what is certain (the month) and say why
-        year = refs[0].year or infer_year(refs[0].month, 1, anchor)
-        return Resolved(f"{year:04d}-{refs[0].month:02d}" if year else f"XXXX-{refs[0].month:02d}", note)
+        year = refs[0].year if refs[0].year is not None else infer_year(refs[0].month, 1, anchor)
+        if year is None:
+            return Resolved(f"XXXX-{refs[0].month:02d}", note)
+        if not 1 <= year <= 9999:
+            return _off_calendar()
+        return Resolved(f"{year:04d}-{refs[0].month:02d}", note)
     if weekday:
         note = _weekday_note(iso, weekday) or note
     return Resolved(iso, note)
@@ -192,7 +225,7 @@ def resolve_numeric(
     year = full_year(year_text, anchor) if year_text else None
     iso, note = _make_date(DayRef(day, month, year), anchor)
     if iso is None:
-        return None
+        return _off_calendar() if note == OFF_CALENDAR else None
     if weekday:
         note = _weekday_note(iso, weekday) or note
     return Resolved(iso, note)
@@ -203,7 +236,9 @@ def resolve_month(mon: str, year_text: str | None, modifier: str | None, anchor:
     if month is None:
         return None
     year = int(year_text) if year_text else infer_year(month, 15, anchor)
-    value = f"{year:04d}-{month:02d}" if year else f"XXXX-{month:02d}"
+    if year is not None and not 1 <= year <= 9999:
+        return _off_calendar()
+    value = f"{year:04d}-{month:02d}" if year is not None else f"XXXX-{month:02d}"
     note = None
     if modifier:
         part = MODIFIERS.get(modifier.lower(), "")
@@ -230,12 +265,9 @@ def resolve_decade(
     start = century + int(two_digits)
     if start > base:
         start -= 100
-    return Resolved(f"{str(start)[:3]}X")
-
-
-def _shift_month(d: date, months: int) -> tuple[int, int]:
-    index = d.year * 12 + d.month - 1 + months
-    return index // 12, index % 12 + 1
+    if start < 0:
+        return _off_calendar()
+    return Resolved(f"{start:04d}"[:3] + "X")
 
 
 def _direction(word: str) -> int:
@@ -254,17 +286,20 @@ def resolve_period(unit: str, direction: str, modifier: str | None, anchor: Anch
     kind = UNITS.get(unit.lower(), "")
     note = None
     if kind == "week":
-        value = _iso_week(anchor.today + timedelta(weeks=step))
-        if modifier and modifier.lower() == "akhir":
+        week = _week(shift(anchor.today, timedelta(weeks=step)))
+        if week.value is not None and modifier and modifier.lower() == "akhir":
             note = "akhir pekan: the weekend of that week"
-        return Resolved(value, note)
+        return Resolved(week.value, note or week.note)
     if kind == "month":
-        y, m = _shift_month(anchor.today, step)
-        return Resolved(f"{y:04d}-{m:02d}", f"{modifier.lower()} of the month" if modifier else None)
+        month = _month_value(month_start(anchor.today.year, anchor.today.month, step))
+        if month.value is not None and modifier:
+            return Resolved(month.value, f"{modifier.lower()} of the month")
+        return month
     if kind == "year":
-        return Resolved(
-            f"{anchor.today.year + step:04d}", f"{modifier.lower()} of the year" if modifier else None
-        )
+        year = _year(anchor.today.year + step)
+        if year.value is not None and modifier:
+            return Resolved(year.value, f"{modifier.lower()} of the year")
+        return year
     return None
 
 
@@ -278,14 +313,13 @@ def resolve_count(number: str | None, unit: str, direction: str, anchor: Anchor)
     sign = 1 if d in ("lagi", "kemudian", "mendatang") else -1
     kind = UNITS.get(unit.lower(), "")
     if kind == "day":
-        return Resolved((anchor.today + timedelta(days=sign * n)).isoformat())
+        return _day(shift(anchor.today, timedelta(days=sign * n)))
     if kind == "week":
-        return Resolved(_iso_week(anchor.today + timedelta(weeks=sign * n)))
+        return _week(shift(anchor.today, timedelta(weeks=sign * n)))
     if kind == "month":
-        y, m = _shift_month(anchor.today, sign * n)
-        return Resolved(f"{y:04d}-{m:02d}")
+        return _month_value(month_start(anchor.today.year, anchor.today.month, sign * n))
     if kind == "year":
-        return Resolved(f"{anchor.today.year + sign * n:04d}")
+        return _year(anchor.today.year + sign * n)
     return None
 
 
@@ -296,7 +330,7 @@ def resolve_day_word(word: str, anchor: Anchor) -> Resolved | None:
     if offset is None:
         # last night: the evening before a morning article, the same evening for a late one
         offset = -1 if anchor.hour is None or anchor.hour < 20 else 0
-    return Resolved((anchor.today + timedelta(days=offset)).isoformat())
+    return _day(shift(anchor.today, timedelta(days=offset)))
 
 
 def resolve_weekday(weekday: str, direction: str | None, anchor: Anchor) -> Resolved | None:
@@ -310,7 +344,7 @@ def resolve_weekday(weekday: str, direction: str | None, anchor: Anchor) -> Reso
     d = (direction or "").lower()
     if d in ("depan", "mendatang"):
         forward = (target - anchor.today.isoweekday()) % 7 or 7
-        return Resolved((anchor.today + timedelta(days=forward)).isoformat())
+        return _day(shift(anchor.today, timedelta(days=forward)))
     if d in ("lalu", "kemarin") and back == 0:
         back = 7
-    return Resolved((anchor.today - timedelta(days=back)).isoformat())
+    return _day(shift(anchor.today, timedelta(days=-back)))

@@ -7,6 +7,8 @@ Revises:
 import sqlalchemy as sa
 from alembic import op
 
+from kabar.archive.migrations.coltypes import time_text
+
 revision = "0001_core"
 down_revision = None
 branch_labels = None
@@ -21,13 +23,13 @@ def upgrade() -> None:
         sa.Column("content_hash", sa.String(64), nullable=False, unique=True),
         sa.Column("headline", sa.Text),
         sa.Column("published", sa.Text),
-        sa.Column("published_utc", sa.Text),
+        sa.Column("published_utc", time_text()),
         sa.Column("outlet", sa.Text),
         sa.Column("url", sa.Text),
         sa.Column("language", sa.Text),
         sa.Column("description", sa.Text),
-        sa.Column("captured_at", sa.Text),
-        sa.Column("ingested_at", sa.Text, nullable=False),
+        sa.Column("captured_at", time_text()),
+        sa.Column("ingested_at", time_text(), nullable=False),
         sa.Column("data", sa.Text, nullable=False),
     )
     op.create_index("ix_articles_published_utc", "articles", ["published_utc"])

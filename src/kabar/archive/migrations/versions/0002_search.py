@@ -14,6 +14,11 @@ which keeps the archive small at a million articles. Beside it:
 - ``search_blocks``: the newest publication time per block of 1,024 ids, which lets a
   newest-first scan (in id order) stop as soon as no older block can hold a newer hit;
 - ``search_vocab``: fts5vocab, per-term document counts.
+
+On PostgreSQL (:mod:`kabar.archive.pg_search`) one table does all of that:
+``search_docs`` holds each article's time, outlet, its analysed terms as text and the
+same terms as a weighted ``tsvector`` (built in Python, never PostgreSQL's own
+Indonesian stemmer) under a GIN index.
 """
 
 from alembic import op
@@ -25,6 +30,9 @@ depends_on = None
 
 
 def upgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        _upgrade_postgresql()
+        return
     # tokenchars keeps hyphenated words (desa-desa, nagorno-karabakh, 1990-an) and
     # numbers (1.000, 3,5) as one token, exactly as kabar.lang.analysis produced them.
     op.execute(
@@ -36,6 +44,15 @@ def upgrade() -> None:
     op.execute("CREATE TABLE search_docs (id INTEGER PRIMARY KEY, published_utc TEXT, outlet TEXT)")
     op.execute("CREATE TABLE search_terms (id INTEGER PRIMARY KEY, terms BLOB NOT NULL)")
     op.execute("CREATE TABLE search_blocks (block INTEGER PRIMARY KEY, max_published TEXT NOT NULL)")
+
+
+def _upgrade_postgresql() -> None:
+    op.execute(
+        'CREATE TABLE search_docs (id INTEGER PRIMARY KEY, published_utc TEXT COLLATE "C", outlet TEXT, '
+        "terms TEXT NOT NULL, tsv TSVECTOR NOT NULL)"
+    )
+    op.execute("CREATE INDEX ix_search_docs_tsv ON search_docs USING GIN (tsv)")
+    op.execute("CREATE INDEX ix_search_docs_published ON search_docs (published_utc, id)")
 
 
 def downgrade() -> None:

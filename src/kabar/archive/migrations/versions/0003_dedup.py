@@ -7,6 +7,8 @@ Revises: 0002_search
 import sqlalchemy as sa
 from alembic import op
 
+from kabar.archive.migrations.coltypes import int64
+
 revision = "0003_dedup"
 down_revision = "0002_search"
 branch_labels = None
@@ -24,7 +26,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "dedup_bands",
-        sa.Column("key", sa.Integer, primary_key=True),
+        sa.Column("key", int64(), primary_key=True),  # a 64-bit hash of the band
         sa.Column("article_id", sa.Integer, primary_key=True),
         sqlite_with_rowid=False,
     )

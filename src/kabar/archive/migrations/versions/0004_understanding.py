@@ -3,7 +3,7 @@
 Revision ID: 0004_understanding
 Revises: 0003_dedup
 
-Tables (the modules that own them: ``kabar.understand.store`` and ``kabar.understand.stories``):
+Tables (the modules that own them: ``kabar.archive.entity_store`` and ``kabar.archive.story_store``):
 
 - ``entities``: one row per entity across the archive (one id), its display name, type and counts.
 - ``entity_names``: every surface name seen for an entity; ``norm`` resolves a name to its id.
@@ -17,6 +17,8 @@ Tables (the modules that own them: ``kabar.understand.store`` and ``kabar.unders
 
 import sqlalchemy as sa
 from alembic import op
+
+from kabar.archive.migrations.coltypes import time_text
 
 revision = "0004_understanding"
 down_revision = "0003_dedup"
@@ -32,8 +34,8 @@ def upgrade() -> None:
         sa.Column("type", sa.Text, nullable=False),
         sa.Column("article_count", sa.Integer, nullable=False, server_default="0"),
         sa.Column("mention_count", sa.Integer, nullable=False, server_default="0"),
-        sa.Column("first_seen", sa.Text),
-        sa.Column("last_seen", sa.Text),
+        sa.Column("first_seen", time_text()),
+        sa.Column("last_seen", time_text()),
     )
     op.create_index("ix_entities_type_count", "entities", ["type", "article_count"])
     op.create_table(
@@ -51,8 +53,8 @@ def upgrade() -> None:
         sa.Column("entity_id", sa.Integer, sa.ForeignKey("entities.id", ondelete="CASCADE"), nullable=False),
         sa.Column("role", sa.Text, nullable=False),
         sa.Column("count", sa.Integer, nullable=False, server_default="0"),
-        sa.Column("first_seen", sa.Text),
-        sa.Column("last_seen", sa.Text),
+        sa.Column("first_seen", time_text()),
+        sa.Column("last_seen", time_text()),
         sa.PrimaryKeyConstraint("entity_id", "role"),
     )
     op.create_table(
@@ -61,7 +63,7 @@ def upgrade() -> None:
         sa.Column("entity_id", sa.Integer, sa.ForeignKey("entities.id", ondelete="CASCADE"), nullable=False),
         sa.Column("mentions", sa.Integer, nullable=False, server_default="0"),
         sa.Column("role", sa.Text),
-        sa.Column("published_utc", sa.Text),
+        sa.Column("published_utc", time_text()),
         sa.PrimaryKeyConstraint("article_id", "entity_id"),
     )
     op.create_index("ix_article_entities_entity", "article_entities", ["entity_id", "published_utc"])
@@ -70,10 +72,10 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
         sa.Column("label", sa.Text),
         sa.Column("article_count", sa.Integer, nullable=False, server_default="0"),
-        sa.Column("first_published", sa.Text),
-        sa.Column("last_published", sa.Text),
+        sa.Column("first_published", time_text()),
+        sa.Column("last_published", time_text()),
         sa.Column("centroid", sa.Text, nullable=False, server_default="{}"),
-        sa.Column("updated_at", sa.Text),
+        sa.Column("updated_at", time_text()),
     )
     op.create_index("ix_stories_last_published", "stories", ["last_published"])
     op.create_index("ix_stories_count", "stories", ["article_count", "last_published"])
@@ -81,7 +83,7 @@ def upgrade() -> None:
         "story_articles",
         sa.Column("story_id", sa.Integer, sa.ForeignKey("stories.id", ondelete="CASCADE"), nullable=False),
         sa.Column("article_id", sa.Integer, sa.ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
-        sa.Column("published_utc", sa.Text),
+        sa.Column("published_utc", time_text()),
         sa.Column("score", sa.Float),
         sa.Column("features", sa.Text, nullable=False, server_default="{}"),
         sa.PrimaryKeyConstraint("article_id"),
@@ -91,7 +93,7 @@ def upgrade() -> None:
         "story_keys",
         sa.Column("key", sa.Text, nullable=False),
         sa.Column("story_id", sa.Integer, sa.ForeignKey("stories.id", ondelete="CASCADE"), nullable=False),
-        sa.Column("last_published", sa.Text),
+        sa.Column("last_published", time_text()),
         sa.PrimaryKeyConstraint("key", "story_id"),
     )
     op.create_index("ix_story_keys_story", "story_keys", ["story_id"])

@@ -7,6 +7,8 @@ Revises: 0004_understanding
 import sqlalchemy as sa
 from alembic import op
 
+from kabar.archive.migrations.coltypes import time_text
+
 revision = "0005_sources"
 down_revision = "0004_understanding"
 branch_labels = None
@@ -27,7 +29,7 @@ def upgrade() -> None:
         sa.Column("elapsed_ms", sa.Integer, nullable=False, server_default="0"),
         sa.Column("attempts", sa.Integer, nullable=False, server_default="1"),
         sa.Column("error", sa.Text),
-        sa.Column("fetched_at", sa.Text, nullable=False),
+        sa.Column("fetched_at", time_text(), nullable=False),
     )
     op.create_index("ix_source_fetches_fetched_at", "source_fetches", ["fetched_at"])
     op.create_index("ix_source_fetches_source", "source_fetches", ["source", "fetched_at"])
@@ -39,8 +41,8 @@ def upgrade() -> None:
         sa.Column("url", sa.Text, nullable=False),
         sa.Column("etag", sa.Text),
         sa.Column("last_modified", sa.Text),
-        sa.Column("last_fetch_at", sa.Text),
-        sa.Column("last_ok_at", sa.Text),
+        sa.Column("last_fetch_at", time_text()),
+        sa.Column("last_ok_at", time_text()),
         sa.Column("last_status", sa.Integer),
         sa.Column("last_outcome", sa.Text),
         sa.Column("last_error", sa.Text),
@@ -49,7 +51,7 @@ def upgrade() -> None:
         sa.Column("links_found", sa.Integer, nullable=False, server_default="0"),
         sa.Column("articles_added", sa.Integer, nullable=False, server_default="0"),
         sa.Column("pages_failed", sa.Integer, nullable=False, server_default="0"),
-        sa.Column("next_due_at", sa.Text),
+        sa.Column("next_due_at", time_text()),
     )
     # Every article link discovered, keyed by canonical URL: fetched once, resumable.
     op.create_table(
@@ -58,9 +60,9 @@ def upgrade() -> None:
         sa.Column("source", sa.Text),
         sa.Column("state", sa.Text, nullable=False, server_default="pending"),
         sa.Column("hints", sa.Text, nullable=False, server_default="{}"),
-        sa.Column("discovered_at", sa.Text, nullable=False),
+        sa.Column("discovered_at", time_text(), nullable=False),
         sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
-        sa.Column("last_attempt_at", sa.Text),
+        sa.Column("last_attempt_at", time_text()),
         sa.Column("outcome", sa.Text),
         sa.Column("article_id", sa.Integer),
     )

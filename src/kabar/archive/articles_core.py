@@ -1,0 +1,296 @@
+"""The ``articles`` table's rules, shared by every backend (SQLAlchemy Core only).
+
+What makes an article the same article (canonical URL, else content hash), what one
+row holds, and the all-or-nothing add with every indexer inside the article's own
+transaction are the same on SQLite and PostgreSQL; only how a backend opens its
+engine and begins a transaction differs (:mod:`kabar.archive.sqlite`,
+:mod:`kabar.archive.postgres`). Times stay ISO 8601 text on both backends (UTC text
+compares in time order), so one code path reads and filters them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Self
+
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
+
+from kabar.archive.base import (
+    AddResult,
+    ArticleSummary,
+    Indexer,
+    ListQuery,
+    OutletCount,
+    SearchQuery,
+    SearchResult,
+)
+from kabar.archive.schema import articles
+from kabar.archive.store_access import StoreAccess
+from kabar.model import Article
+from kabar.serialize import article_from_dict, article_to_dict
+from kabar.understand.store import utc_text as to_utc_text  # the one UTC text form of a time
+
+
+def parse_time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def clean_article(article: Article) -> Article:
+    """Text from JSON can hold lone surrogates (``"\\ud800"``) and NULs, which UTF-8 and
+    PostgreSQL's ``text`` refuse; a dirty article is rebuilt with them replaced.
+
+    Checked on the serialised form (one pass); a clean article is returned as it is.
+    """
+    text = json.dumps(article_to_dict(article), ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+        dirty = "\x00" in text
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "replace").decode("utf-8")
+        dirty = True
+    if not dirty:
+        return article
+    rebuilt = article_from_dict(json.loads(text.replace("\x00", "")))
+    rebuilt.id = article.id
+    return rebuilt
+
+
+def article_row(article: Article, digest: str) -> dict[str, Any]:
+    """The ``articles`` row for an article (public so bulk loaders write exactly what ``add`` writes)."""
+    return {
+        "canonical_url": article.canonical_url,
+        "content_hash": digest,
+        "headline": article.headline,
+        "published": article.published.isoformat() if article.published else None,
+        "published_utc": to_utc_text(article.published),
+        "outlet": article.outlet,
+        "url": article.url or article.canonical_url,
+        "language": article.language,
+        "description": article.description,
+        "captured_at": to_utc_text(article.captured_at),
+        "ingested_at": datetime.now(UTC).isoformat(),
+        "data": json.dumps(article_to_dict(article), ensure_ascii=False),
+    }
+
+
+def article_from_row(article_id: int, data: str) -> Article:
+    article = article_from_dict(json.loads(data))
+    article.id = article_id  # the stored JSON carries no id
+    return article
+
+
+@dataclass(slots=True, frozen=True)
+class StoredRow:
+    id: int
+    content_hash: str
+
+
+class CoreArchive(StoreAccess):
+    """An :class:`~kabar.archive.base.Archive` over any SQLAlchemy engine whose schema is migrated.
+
+    A backend subclass opens the engine (and migrates) and may override :meth:`_read`.
+    """
+
+    def __init__(self, engine: Engine, url: str, indexers: Sequence[Indexer] | None) -> None:
+        self.engine = engine
+        self.url = url
+        # Built once: constructing Core statements per article costs more than running them.
+        self._by_url = select(articles.c.id, articles.c.content_hash).where(
+            articles.c.canonical_url == bindparam("url")
+        )
+        self._by_hash = select(articles.c.id, articles.c.content_hash).where(
+            articles.c.content_hash == bindparam("digest")
+        )
+        self._insert = articles.insert().returning(articles.c.id)
+        # Which indexers run is the caller's choice (kabar.wiring.default_indexers() at the top):
+        # the archive cannot import them all without importing the layers above it.
+        self.indexers: list[Indexer] = list(indexers or ())
+
+    # -- writing ---------------------------------------------------------------
+    def add(self, article: Article) -> AddResult:
+        """Store an article once: same canonical URL, else same content hash, is the same article.
+
+        The row and every index entry are written in one transaction.
+        """
+        return self._store(article, None)
+
+    def add_keeping_id(self, article: Article, article_id: int) -> AddResult:
+        """:meth:`add`, but a new row takes ``article_id`` (copying an archive keeps its links).
+
+        The caller makes sure the id is free (``kabar migrate`` copies into an empty archive)
+        and calls :meth:`ids_taken` when done.
+        """
+        return self._store(article, article_id)
+
+    def ids_taken(self) -> None:
+        """After rows were stored with their own ids: new rows must number after them."""
+
+    def _store(self, article: Article, article_id: int | None) -> AddResult:
+        given = article
+        article = clean_article(article)
+        with self.engine.begin() as conn:
+            result = self._add(conn, article, article.content_hash, article_id)
+        if result.status != "unchanged":
+            given.id = result.id
+        return result
+
+    def _add(
+        self, conn: Connection, article: Article, digest: str, article_id: int | None = None
+    ) -> AddResult:
+        # Another writer (another process on PostgreSQL) can store the same URL or text
+        # between our look-up and our write: the unique index refuses ours, the savepoint
+        # undoes only that statement, and the second look-up sees the winner's row.
+        for _attempt in range(3):
+            existing = self._find(conn, article.canonical_url, digest)
+            try:
+                with conn.begin_nested():
+                    if existing is None:
+                        return self._insert_new(conn, article, digest, article_id)
+                    return self._update(conn, existing, article, digest)
+            except IntegrityError:
+                continue
+        raise RuntimeError("the article's row kept changing under concurrent writers")
+
+    def _insert_new(
+        self, conn: Connection, article: Article, digest: str, article_id: int | None
+    ) -> AddResult:
+        row = article_row(article, digest)
+        if article_id is not None:
+            row["id"] = article_id
+        new_id = int(conn.execute(self._insert, row).scalar_one())
+        article.id = new_id
+        stores = self.index_stores(conn)
+        for ix in self.indexers:
+            ix.index(stores, new_id, article)
+        return AddResult(id=new_id, status="added")
+
+    def _update(self, conn: Connection, existing: StoredRow, article: Article, digest: str) -> AddResult:
+        row_id = existing.id
+        if existing.content_hash == digest:
+            return AddResult(id=row_id, status="unchanged")
+        twin = conn.execute(self._by_hash, {"digest": digest}).first()
+        if twin is not None:
+            # The page at this URL now carries text another article already has
+            # (a reprint): that article is the one stored; nothing to change.
+            return AddResult(id=int(twin[0]), status="unchanged")
+        stores = self.index_stores(conn)
+        for ix in self.indexers:
+            ix.remove(stores, row_id)
+        article.id = row_id
+        conn.execute(articles.update().where(articles.c.id == row_id).values(**article_row(article, digest)))
+        for ix in self.indexers:
+            ix.index(stores, row_id, article)
+        return AddResult(id=row_id, status="updated")
+
+    def _find(self, conn: Connection, canonical_url: str | None, digest: str) -> StoredRow | None:
+        if canonical_url:
+            row = conn.execute(self._by_url, {"url": canonical_url}).first()
+            if row is not None:
+                return StoredRow(int(row[0]), str(row[1]))
+        row = conn.execute(self._by_hash, {"digest": digest}).first()
+        return StoredRow(int(row[0]), str(row[1])) if row is not None else None
+
+    # -- reading ---------------------------------------------------------------
+    def get(self, article_id: int) -> Article | None:
+        with self._read() as conn:
+            row = conn.execute(select(articles.c.data).where(articles.c.id == article_id)).first()
+        return None if row is None else article_from_row(article_id, row[0])
+
+    def get_many(self, ids: Sequence[int]) -> list[Article]:
+        """Articles in the order of ``ids`` (unknown ids are skipped)."""
+        if not ids:
+            return []
+        with self._read() as conn:
+            rows = conn.execute(select(articles.c.id, articles.c.data).where(articles.c.id.in_(list(ids))))
+            found = {int(r[0]): r[1] for r in rows}
+        return [article_from_row(i, found[i]) for i in ids if i in found]
+
+    def find_id(self, *, canonical_url: str | None = None, content_hash: str | None = None) -> int | None:
+        with self._read() as conn:
+            if canonical_url:
+                row = conn.execute(
+                    select(articles.c.id).where(articles.c.canonical_url == canonical_url)
+                ).first()
+                if row is not None:
+                    return int(row[0])
+            if content_hash:
+                row = conn.execute(
+                    select(articles.c.id).where(articles.c.content_hash == content_hash)
+                ).first()
+                if row is not None:
+                    return int(row[0])
+        return None
+
+    def list_articles(self, query: ListQuery) -> list[ArticleSummary]:
+        stmt = select(
+            articles.c.id,
+            articles.c.headline,
+            articles.c.published,
+            articles.c.outlet,
+            articles.c.url,
+            articles.c.description,
+        )
+        if query.outlet:
+            stmt = stmt.where(articles.c.outlet == query.outlet)
+        if query.since:
+            stmt = stmt.where(articles.c.published_utc >= to_utc_text(query.since))
+        if query.until:
+            stmt = stmt.where(articles.c.published_utc < to_utc_text(query.until))
+        stmt = (
+            stmt.order_by(articles.c.published_utc.desc().nulls_last(), articles.c.id.desc())
+            .limit(max(0, query.limit))
+            .offset(max(0, query.offset))
+        )
+        with self._read() as conn:
+            return [
+                ArticleSummary(
+                    id=int(r[0]),
+                    headline=r[1],
+                    published=parse_time(r[2]),
+                    outlet=r[3],
+                    url=r[4],
+                    description=r[5],
+                )
+                for r in conn.execute(stmt)
+            ]
+
+    def count(self) -> int:
+        with self._read() as conn:
+            return int(conn.execute(select(func.count()).select_from(articles)).scalar_one())
+
+    def outlets(self) -> list[OutletCount]:
+        stmt = (
+            select(articles.c.outlet, func.count())
+            .where(articles.c.outlet.is_not(None))
+            .group_by(articles.c.outlet)
+            .order_by(func.count().desc(), articles.c.outlet)
+        )
+        with self._read() as conn:
+            return [OutletCount(outlet=str(r[0]), articles=int(r[1])) for r in conn.execute(stmt)]
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        from kabar.archive import fts
+
+        with self._read() as conn:
+            return fts.search(conn, query)
+
+    def _read(self) -> Connection:
+        """A connection for reading only."""
+        return self.engine.connect()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+__all__ = ["CoreArchive", "article_from_row", "article_row", "clean_article", "parse_time", "to_utc_text"]

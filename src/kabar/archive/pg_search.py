@@ -1,0 +1,212 @@
+"""Full-text search on PostgreSQL: kabar's analysed terms in a weighted ``tsvector`` under GIN.
+
+The counterpart of :mod:`kabar.archive.fts` (SQLite FTS5) behind the same records
+(:mod:`kabar.archive.term_records`) and the same reader's search
+(:mod:`kabar.archive.search_flow`): the same query finds the same articles on both.
+One table, ``search_docs`` (migration ``0002_search``, PostgreSQL branch), holds per
+article its UTC time and outlet (filters, newest-first), its analysed terms as text
+(what related news reads back, never re-analysed) and the same terms as a ``tsvector``
+(:mod:`kabar.archive.pg_tsvector`: headline weight A, body weight B, positions kept for
+phrases). Ranking is ``ts_rank`` with the headline weighing four times the body, as
+FTS5's BM25 weights do, over the newest matches (see :class:`RankOptions` in fts).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
+
+from kabar.archive.articles_core import to_utc_text
+from kabar.archive.base import SearchQuery, SearchResult
+from kabar.archive.pg_tsvector import tsquery_text, tsvector_text
+from kabar.archive.search_flow import PhraseMatch, SearchOptions, run_search
+from kabar.archive.sql_source import BoundSource, ConnectionSource
+from kabar.archive.term_records import (
+    DocTerms,
+    FrequencyOptions,
+    IndexedDoc,
+    MatchOptions,
+    ScoredId,
+)
+from kabar.lang.analysis import Analyzer
+
+_SEP = "\x1f"  # between headline and body terms in search_docs.terms; never inside a term
+# ts_rank's weights for D, C, B, A: the headline (A) four times the body (B), as FTS5's bm25 has it.
+_RANK = "ts_rank(CAST('{0.1, 0.1, 0.25, 1.0}' AS float4[]), tsv, CAST(:q AS tsquery), 1)"
+_MAX_LIMIT = 2_000  # match_terms' bound, as in fts (10 x a page's MAX_LIMIT)
+
+
+def pack_terms(terms: DocTerms) -> str:
+    return " ".join(terms.headline) + _SEP + " ".join(terms.body)
+
+
+def unpack_terms(packed: str) -> DocTerms:
+    head, _, body = packed.partition(_SEP)
+    return DocTerms(headline=head.split(), body=body.split())
+
+
+@dataclass(slots=True)
+class _Where:
+    sql: str
+    params: dict[str, Any]
+
+
+def _where(match: PhraseMatch) -> _Where:
+    sql = "tsv @@ CAST(:q AS tsquery)"
+    params: dict[str, Any] = {"q": tsquery_text(match.phrases, match.operator)}
+    for clause, name, value in (
+        (" AND outlet = :outlet", "outlet", match.outlet),
+        (" AND published_utc >= :since", "since", match.since),
+        (" AND published_utc < :until", "until", match.until),
+    ):
+        if value is not None:
+            sql += clause
+            params[name] = value
+    return _Where(sql, params)
+
+
+class PgSearch:
+    """The search index on PostgreSQL: writes (:class:`~kabar.archive.stores.SearchIndex`),
+    statistics for related news (:class:`~kabar.archive.stores.TermStats`) and the three
+    questions a reader's search asks (:class:`~kabar.archive.search_flow.PhraseIndex`)."""
+
+    def __init__(self, source: ConnectionSource) -> None:
+        self.source = source
+
+    # -- writing -------------------------------------------------------------------
+    def add(self, docs: Sequence[IndexedDoc]) -> None:
+        if not docs:
+            return
+        rows = [
+            {
+                "id": d.id,
+                "published_utc": d.published_utc,
+                "outlet": d.outlet,
+                "terms": pack_terms(d.terms),
+                "tsv": tsvector_text(d.terms),
+            }
+            for d in docs
+        ]
+        with self.source.writing() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO search_docs (id, published_utc, outlet, terms, tsv) "
+                    "VALUES (:id, :published_utc, :outlet, :terms, CAST(:tsv AS tsvector)) "
+                    "ON CONFLICT (id) DO UPDATE SET published_utc = excluded.published_utc, "
+                    "outlet = excluded.outlet, terms = excluded.terms, tsv = excluded.tsv"
+                ),
+                rows,
+            )
+
+    def remove(self, article_id: int) -> None:
+        with self.source.writing() as conn:
+            conn.execute(text("DELETE FROM search_docs WHERE id = :id"), {"id": article_id})
+
+    # -- a reader's search ---------------------------------------------------------------
+    def rank(self, match: PhraseMatch, candidates: int) -> list[ScoredId]:
+        where = _where(match)
+        sql = (
+            f"WITH cand AS (SELECT id, tsv FROM search_docs WHERE {where.sql} ORDER BY id DESC LIMIT :cand) "
+            f"SELECT id, {_RANK} AS score FROM cand ORDER BY score DESC, id DESC"
+        )
+        with self.source.reading() as conn:
+            rows = conn.execute(text(sql), {**where.params, "cand": candidates})
+            return [ScoredId(int(r[0]), float(r[1])) for r in rows]
+
+    def newest(self, match: PhraseMatch, want: int) -> list[ScoredId]:
+        where = _where(match)
+        sql = (
+            f"SELECT id, {_RANK} FROM search_docs WHERE {where.sql} "
+            "ORDER BY published_utc DESC NULLS LAST, id DESC LIMIT :want"
+        )
+        with self.source.reading() as conn:
+            rows = conn.execute(text(sql), {**where.params, "want": want})
+            return [ScoredId(int(r[0]), float(r[1])) for r in rows]
+
+    def count(self, match: PhraseMatch) -> int:
+        where = _where(match)
+        with self.source.reading() as conn:
+            return int(
+                conn.execute(
+                    text(f"SELECT count(*) FROM search_docs WHERE {where.sql}"), where.params
+                ).scalar_one()
+            )
+
+    # -- statistics for related news -------------------------------------------------------
+    def collection_size(self) -> int:
+        """Roughly how many articles are indexed: the largest id (as fts has it)."""
+        with self.source.reading() as conn:
+            return int(conn.execute(text("SELECT max(id) FROM search_docs")).scalar_one() or 0)
+
+    def doc_frequencies(self, terms: Iterable[str], cap: int | None = None) -> dict[str, int]:
+        """Documents holding each term: exact below ``cap``, else estimated from the id span
+        its newest ``cap`` matches cover (the rule and its reasons: fts.doc_frequencies)."""
+        limit = FrequencyOptions().cap if cap is None else cap
+        wanted = list(dict.fromkeys(terms))
+        asked = [t for t in wanted if t]
+        out = dict.fromkeys(wanted, 0)
+        if not asked:
+            return out
+        # One round trip for every term (related news asks ~100 at once): each term's
+        # newest ``cap`` matches, counted beside it.
+        sql = text(
+            "SELECT t.term, s.found, s.oldest FROM unnest(CAST(:terms AS text[]), CAST(:queries AS text[])) "
+            "AS t(term, q) CROSS JOIN LATERAL (SELECT count(*) AS found, min(id) AS oldest FROM "
+            "(SELECT id FROM search_docs WHERE tsv @@ CAST(t.q AS tsquery) ORDER BY id DESC LIMIT :cap) m) s"
+        )
+        params = {"terms": asked, "queries": [tsquery_text([(t,)]) for t in asked], "cap": limit}
+        top = self.collection_size()
+        with self.source.reading() as conn:
+            for term, found, oldest in conn.execute(sql, params):
+                out[term] = estimated_frequency(int(found), oldest, top, limit)
+        return out
+
+    def indexed_terms(self, ids: Sequence[int]) -> dict[int, DocTerms]:
+        if not ids:
+            return {}
+        with self.source.reading() as conn:
+            rows = conn.execute(
+                text("SELECT id, terms FROM search_docs WHERE id = ANY(:ids)"), {"ids": list(ids)}
+            )
+            return {int(r[0]): unpack_terms(r[1]) for r in rows}
+
+    def match_terms(self, terms: Sequence[str], options: MatchOptions) -> list[ScoredId]:
+        """An OR-match of analysed terms, best first, ranked over the newest matches (as fts)."""
+        unique = tuple(dict.fromkeys(t for t in terms if t))
+        limit = max(0, min(options.limit, _MAX_LIMIT))
+        if not unique or limit == 0:
+            return []
+        match = PhraseMatch(
+            tuple((t,) for t in unique), "OR", None, to_utc_text(options.since), to_utc_text(options.until)
+        )
+        ranked = self.rank(match, max(limit + len(options.exclude_ids), options.max_candidates))
+        return [s for s in ranked if s.id not in options.exclude_ids][:limit]
+
+
+def estimated_frequency(found: int, oldest: int | None, top: int, cap: int) -> int:
+    """A term's document count from its newest ``cap`` matches: exact when fewer were found."""
+    if found < cap or not oldest:
+        return found
+    span = max(1, top - int(oldest) + 1)
+    return max(found, round(found * top / span))
+
+
+def search(conn: Connection, query: SearchQuery, analyzer: Analyzer | None = None) -> SearchResult:
+    """A reader's search on PostgreSQL (the rules: :func:`kabar.archive.search_flow.run_search`)."""
+    try:
+        return run_search(conn, PgSearch(BoundSource(conn)), query, analyzer, SearchOptions())
+    except DBAPIError as exc:
+        if exc.connection_invalidated:
+            raise  # the server went away: the caller's error, not an empty search
+        shown = str(exc.orig).splitlines()[0] if exc.orig is not None else type(exc).__name__
+        return SearchResult(
+            query=str(query.text)[:200], message=f"search is unavailable on this archive: {shown}"
+        )
+
+
+__all__ = ["PgSearch", "estimated_frequency", "pack_terms", "search", "unpack_terms"]

@@ -1,0 +1,167 @@
+"""A reader's search over any backend's index: the same query, the same rules, the same hits.
+
+Parsing (:mod:`kabar.archive.search_parse`), the fallback from all words to any word,
+the messages, paging, totals and snippets (:mod:`kabar.archive.snippets`) are decided
+here once; a backend answers only three questions over its own index
+(:class:`PhraseIndex`): the best of the newest matches, the newest matches, how many
+match. SQL over ``articles`` is SQLAlchemy Core, so it runs on every dialect.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal, Protocol
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from kabar.archive.articles_core import to_utc_text
+from kabar.archive.base import SearchHit, SearchQuery, SearchResult
+from kabar.archive.schema import articles
+from kabar.archive.search_parse import ParsedQuery, parse_query
+from kabar.archive.snippets import make_snippet
+from kabar.archive.term_records import ScoredId
+from kabar.lang.analysis import Analyzer, default_analyzer
+
+MAX_LIMIT = 200
+
+
+@dataclass(slots=True, frozen=True)
+class PhraseMatch:
+    """Analysed phrases joined by AND/OR, and the filters (times as UTC text)."""
+
+    phrases: tuple[tuple[str, ...], ...]
+    operator: Literal["AND", "OR"] = "AND"
+    outlet: str | None = None
+    since: str | None = None
+    until: str | None = None
+
+
+class PhraseIndex(Protocol):
+    def rank(self, match: PhraseMatch, candidates: int) -> list[ScoredId]:
+        """Best first, over the newest ``candidates`` matches by id (ties: newer id first)."""
+        ...
+
+    def newest(self, match: PhraseMatch, want: int) -> list[ScoredId]:
+        """The ``want`` newest matches by publication time (undated last; ties: newer id first)."""
+        ...
+
+    def count(self, match: PhraseMatch) -> int: ...
+
+
+@dataclass(slots=True, frozen=True)
+class SearchOptions:
+    # How many of the newest matches relevance ranks (see kabar.archive.fts.RankOptions).
+    candidates: int = 4_000
+
+
+@dataclass(slots=True, frozen=True)
+class Page:
+    hits: list[ScoredId]
+    total: int
+
+
+def _page(index: PhraseIndex, query: SearchQuery, match: PhraseMatch, opts: SearchOptions) -> Page:
+    limit = max(0, min(query.limit, MAX_LIMIT))
+    offset = max(0, query.offset)
+    if query.order == "newest":
+        total = index.count(match)
+        rows = index.newest(match, offset + limit) if total and limit else []
+        return Page(rows[offset : offset + limit], total)
+    wanted = max(opts.candidates, offset + limit)
+    rows = index.rank(match, wanted)
+    # Fewer candidates than the bound means every match was ranked: that is the count.
+    total = len(rows) if len(rows) < wanted else index.count(match)
+    return Page(rows[offset : offset + limit], total)
+
+
+def _hits(conn: Connection, rows: list[ScoredId], parsed: ParsedQuery, analyzer: Analyzer) -> list[SearchHit]:
+    if not rows:
+        return []
+    stmt = select(
+        articles.c.id,
+        articles.c.headline,
+        articles.c.published,
+        articles.c.outlet,
+        articles.c.url,
+        articles.c.data,
+    ).where(articles.c.id.in_([r.id for r in rows]))
+    found = {int(r[0]): r for r in conn.execute(stmt)}
+    hits = []
+    for scored in rows:
+        row = found.get(scored.id)
+        if row is None:
+            continue
+        data = json.loads(row[5])
+        hits.append(
+            SearchHit(
+                id=scored.id,
+                headline=row[1],
+                published=datetime.fromisoformat(row[2]) if row[2] else None,
+                outlet=row[3],
+                url=row[4],
+                score=round(scored.score, 4),
+                snippet=make_snippet(row[1], list(data.get("paragraphs") or []), parsed.terms, analyzer),
+            )
+        )
+    return hits
+
+
+def _why_nothing(conn: Connection, query: SearchQuery) -> str:
+    if query.outlet:
+        found = conn.execute(select(articles.c.id).where(articles.c.outlet == query.outlet).limit(1)).first()
+        if found is None:
+            return f"no articles from outlet {query.outlet[:80]!r} in this archive"
+    return "no articles match"
+
+
+def empty_message(parsed: ParsedQuery) -> str:
+    if parsed.had_words:
+        return (
+            "the query has only very common words (stopwords such as 'yang', 'dan'); add a more specific word"
+        )
+    return 'empty query: type one or more words, or a "quoted phrase"'
+
+
+def run_search(
+    conn: Connection,
+    index: PhraseIndex,
+    query: SearchQuery,
+    analyzer: Analyzer | None = None,
+    options: SearchOptions | None = None,
+) -> SearchResult:
+    """Ranked search with phrases, filters, snippets and a total count.
+
+    Words are all required; when no article has all of them, articles with any of them are
+    returned, and the message says so. Odd input never raises: it yields a message.
+    """
+    an = analyzer or default_analyzer()
+    opts = options or SearchOptions()
+    text = query.text if isinstance(query.text, str) else ""
+    shown = text.encode("utf-8", "replace").decode("utf-8")[:200]
+    parsed = parse_query(text, analyzer=an)
+    if not parsed.phrases:
+        return SearchResult(query=shown, message="; ".join([*parsed.notes, empty_message(parsed)]))
+    since, until = to_utc_text(query.since), to_utc_text(query.until)
+    if since is not None and until is not None and since >= until:
+        return SearchResult(query=shown, message="'since' is not before 'until': the time range is empty")
+    notes = list(parsed.notes)
+    match = PhraseMatch(tuple(parsed.phrases), "AND", query.outlet, since, until)
+    page = _page(index, query, match, opts)
+    if page.total == 0 and len(parsed.phrases) > 1:
+        page = _page(index, query, PhraseMatch(match.phrases, "OR", query.outlet, since, until), opts)
+        if page.total:
+            notes.append("no article has all the words; showing articles with any of them")
+    if page.total == 0:
+        notes.append(_why_nothing(conn, query))
+    return SearchResult(
+        query=shown,
+        hits=_hits(conn, page.hits, parsed, an),
+        total=page.total,
+        message="; ".join(notes) or None,
+    )
+
+
+__all__ = ["MAX_LIMIT", "Page", "PhraseIndex", "PhraseMatch", "SearchOptions", "empty_message", "run_search"]

@@ -1,0 +1,118 @@
+"""The stores an SQL archive offers, for reading and inside ingest (shared by every SQL backend).
+
+:class:`StoreAccess` is mixed into :class:`~kabar.archive.articles_core.CoreArchive`: each
+property is a store whose calls run in their own short transaction, and :meth:`index_stores`
+binds the same stores to the ingest transaction for the indexers. A backend supplies only its
+search (:meth:`search_stores`): FTS5 on SQLite, a ``tsvector`` on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection, Engine
+
+from kabar.archive.base import ArticleSummary
+from kabar.archive.duplicate_store import SqlDuplicateStore
+from kabar.archive.entity_store import SqlEntityStore
+from kabar.archive.fetch_log import SqlFetchLog
+from kabar.archive.frontier import SqlFrontier
+from kabar.archive.schema import articles
+from kabar.archive.sql_source import BoundSource, ConnectionSource, EngineSource
+from kabar.archive.stores import SearchIndex, TermStats
+from kabar.archive.story_store import SqlStoryStore
+
+
+class SearchStores(SearchIndex, TermStats, Protocol):
+    """A backend's search as the stores see it: the index ingest writes, the statistics related news reads."""
+
+
+@dataclass(slots=True, frozen=True)
+class SqlStores:
+    """:class:`kabar.archive.stores.IndexStores` over one connection source."""
+
+    stories: SqlStoryStore
+    entities: SqlEntityStore
+    duplicates: SqlDuplicateStore
+    term_stats: TermStats
+    search_index: SearchIndex
+
+
+def sql_stores(source: ConnectionSource, search: SearchStores) -> SqlStores:
+    return SqlStores(
+        stories=SqlStoryStore(source),
+        entities=SqlEntityStore(source),
+        duplicates=SqlDuplicateStore(source),
+        term_stats=search,
+        search_index=search,
+    )
+
+
+def _parse(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+class StoreAccess:
+    engine: Engine
+
+    def search_stores(self, source: ConnectionSource) -> SearchStores:
+        raise NotImplementedError(f"{type(self).__name__} has no search backend")
+
+    def index_stores(self, conn: Connection) -> SqlStores:
+        """The stores on the ingest transaction ``conn`` (for the indexers; never commits)."""
+        source = BoundSource(conn)
+        return sql_stores(source, self.search_stores(source))
+
+    @property
+    def stories(self) -> SqlStoryStore:
+        return SqlStoryStore(EngineSource(self.engine))
+
+    @property
+    def entities(self) -> SqlEntityStore:
+        return SqlEntityStore(EngineSource(self.engine))
+
+    @property
+    def duplicates(self) -> SqlDuplicateStore:
+        return SqlDuplicateStore(EngineSource(self.engine))
+
+    @property
+    def term_stats(self) -> TermStats:
+        return self.search_stores(EngineSource(self.engine))
+
+    @property
+    def fetch_log(self) -> SqlFetchLog:
+        return SqlFetchLog(EngineSource(self.engine))
+
+    @property
+    def frontier(self) -> SqlFrontier:
+        return SqlFrontier(EngineSource(self.engine))
+
+    def summaries(self, ids: Sequence[int]) -> list[ArticleSummary]:
+        """Light rows (no body) for these ids, in their order; unknown ids are skipped."""
+        if not ids:
+            return []
+        a = articles.c
+        found: dict[int, ArticleSummary] = {}
+        with EngineSource(self.engine).reading() as conn:
+            for i in range(0, len(ids), 500):
+                chunk = list(ids[i : i + 500])
+                stmt = select(a.id, a.headline, a.published, a.outlet, a.url, a.description).where(
+                    a.id.in_(chunk)
+                )
+                for r in conn.execute(stmt):
+                    found[int(r[0])] = ArticleSummary(
+                        id=int(r[0]),
+                        headline=r[1],
+                        published=_parse(r[2]),
+                        outlet=r[3],
+                        url=r[4],
+                        description=r[5],
+                    )
+        return [found[i] for i in ids if i in found]
+
+
+__all__ = ["SearchStores", "SqlStores", "StoreAccess", "sql_stores"]

@@ -1,0 +1,366 @@
+"""Stories in SQL: the clustering's state, membership and the reads (tables of migration 0004).
+
+- ``stories``: one row per story, with its running centroid (JSON) for incremental clustering;
+- ``story_articles``: each article belongs to at most one story (with the features that can
+  take it back out);
+- ``story_keys``: an inverted index (term/entity key → story) to find candidate stories fast;
+- ``story_df``: online document frequencies for the clustering's TF-IDF.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    Float,
+    Integer,
+    MetaData,
+    Select,
+    Table,
+    Text,
+    bindparam,
+    delete,
+    func,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.engine import Connection
+
+from kabar.archive.nul_text import NulSafeText, from_column, to_column
+from kabar.archive.sql_source import ConnectionSource
+from kabar.archive.stores import StoryMember, StorySummary
+from kabar.archive.upsert import dialect_insert
+from kabar.understand.store import utc_text
+from kabar.understand.stories import features_from_json, features_to_json
+from kabar.understand.story_cluster import DOCS_KEY, Centroid, ClusterOptions
+from kabar.understand.story_features import ArticleFeatures
+
+metadata = MetaData()
+
+stories = Table(
+    "stories",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("label", Text),
+    Column("article_count", Integer, nullable=False),
+    Column("first_published", Text),
+    Column("last_published", Text),
+    Column("centroid", Text, nullable=False),
+    Column("updated_at", Text),
+)
+
+story_articles = Table(
+    "story_articles",
+    metadata,
+    Column("story_id", Integer, nullable=False),
+    Column("article_id", Integer, primary_key=True),
+    Column("published_utc", Text),
+    Column("score", Float),
+    Column("features", Text, nullable=False),
+)
+
+story_keys = Table(
+    "story_keys",
+    metadata,
+    Column("key", NulSafeText, primary_key=True),
+    Column("story_id", Integer, primary_key=True),
+    Column("last_published", Text),
+)
+
+story_df = Table(
+    "story_df",
+    metadata,
+    Column("term", NulSafeText, primary_key=True),
+    Column("df", Integer, nullable=False),
+)
+
+_BATCH = 500  # bound parameters per IN (SQLite's limit is 999 on old builds)
+
+
+def _parse(value: object) -> datetime | None:
+    return datetime.fromisoformat(value) if isinstance(value, str) and value else None
+
+
+# Statements are built once per shape (lru_cache on pure functions): building Core constructs
+# per ingested article costs more than running them.
+
+
+def _placeholder(conn: Connection) -> str:
+    return "?" if conn.dialect.paramstyle == "qmark" else "%s"
+
+
+@lru_cache(maxsize=2)
+def _candidates(bounded: bool) -> Select[Any]:
+    hits = func.count().label("hits")
+    stmt = select(story_keys.c.story_id, hits).where(story_keys.c.key.in_(bindparam("k", expanding=True)))
+    if bounded:
+        stmt = stmt.where(
+            or_(story_keys.c.last_published.is_(None), story_keys.c.last_published >= bindparam("since"))
+        )
+    return (
+        stmt.group_by(story_keys.c.story_id)
+        .order_by(hits.desc(), story_keys.c.story_id.desc())
+        .limit(bindparam("n"))
+    )
+
+
+@lru_cache(maxsize=1)
+def _load() -> Select[Any]:
+    c = stories.c
+    return select(c.id, c.centroid, c.article_count, c.first_published, c.last_published).where(
+        c.id.in_(bindparam("i", expanding=True))
+    )
+
+
+@lru_cache(maxsize=1)
+def _save() -> Any:
+    c = stories.c
+    return (
+        update(stories)
+        .where(c.id == bindparam("i"))
+        .values(
+            label=bindparam("l"),
+            article_count=bindparam("n"),
+            first_published=bindparam("f"),
+            last_published=bindparam("p"),
+            centroid=bindparam("c"),
+            updated_at=bindparam("u"),
+        )
+    )
+
+
+@lru_cache(maxsize=1)
+def _drop_keys() -> Any:
+    return delete(story_keys).where(story_keys.c.story_id == bindparam("i"))
+
+
+@lru_cache(maxsize=4)
+def _add_keys(dialect: str) -> Any:
+    return dialect_insert(dialect, story_keys).on_conflict_do_nothing()
+
+
+@lru_cache(maxsize=4)
+def _member_upsert(dialect: str) -> Any:
+    ins = dialect_insert(dialect, story_articles)
+    return ins.on_conflict_do_update(
+        index_elements=["article_id"],
+        set_={k: ins.excluded[k] for k in ("story_id", "published_utc", "score", "features")},
+    )
+
+
+class SqlStoryStore:
+    """:class:`kabar.archive.stores.StoryStore` in SQL; also the clustering's store on ingest."""
+
+    def __init__(self, source: ConnectionSource) -> None:
+        self._db = source
+
+    # -- the clustering's state ------------------------------------------------------
+    # The two hottest statements of ingest (hundreds of terms per article) go to the driver
+    # through exec_driver_sql: SQLAlchemy's per-call expansion of an IN list and its per-row
+    # processing cost 4× the query. The SQL is plain SQL both dialects read; only the
+    # placeholder differs (the driver's paramstyle).
+    def document_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
+        wanted = list(dict.fromkeys(terms))
+        out: dict[str, int] = {}
+        with self._db.reading() as conn:
+            mark = _placeholder(conn)
+            for i in range(0, len(wanted), _BATCH):
+                chunk = [to_column(t, conn.dialect) for t in wanted[i : i + _BATCH]]
+                sql = f"SELECT term, df FROM story_df WHERE term IN ({', '.join([mark] * len(chunk))})"
+                rows = conn.exec_driver_sql(sql, tuple(chunk))
+                out.update((from_column(str(r[0]), conn.dialect), int(r[1])) for r in rows)
+        return out
+
+    def add_document(self, terms: Iterable[str], sign: int) -> None:
+        first = 1 if sign > 0 else 0
+        with self._db.writing() as conn:
+            m = _placeholder(conn)
+            # Clamped at zero by CASE, not MAX(a, b): that is SQLite's scalar max (PostgreSQL: GREATEST).
+            sql = (
+                f"INSERT INTO story_df (term, df) VALUES ({m}, {m}) ON CONFLICT (term) DO UPDATE SET "
+                f"df = CASE WHEN story_df.df + {m} > 0 THEN story_df.df + {m} ELSE 0 END"
+            )
+            rows = [
+                (to_column(t, conn.dialect), first, sign, sign) for t in dict.fromkeys([*terms, DOCS_KEY])
+            ]
+            conn.exec_driver_sql(sql, rows)
+
+    def candidates(self, keys: list[str], published: datetime | None, options: ClusterOptions) -> list[int]:
+        if not keys:
+            return []
+        since = utc_text(published - timedelta(days=options.max_gap_days)) if published else None
+        params: dict[str, object] = {"k": keys, "n": options.max_candidates}
+        if since is not None:
+            params["since"] = since
+        with self._db.reading() as conn:
+            return [int(r[0]) for r in conn.execute(_candidates(since is not None), params)]
+
+    def load(self, story_ids: list[int]) -> dict[int, Centroid]:
+        if not story_ids:
+            return {}
+        out: dict[int, Centroid] = {}
+        with self._db.reading() as conn:
+            for r in conn.execute(_load(), {"i": story_ids}):
+                out[int(r[0])] = Centroid.from_json(
+                    json.loads(r[1] or "{}"), int(r[2]), _parse(r[3]), _parse(r[4])
+                )
+        return out
+
+    def create(self, centroid: Centroid, keys: list[str]) -> int:
+        with self._db.writing() as conn:
+            result = conn.execute(stories.insert(), {"label": "", "article_count": 0, "centroid": "{}"})
+            pk = result.inserted_primary_key
+            assert pk is not None
+            sid = int(pk[0])
+        self.save(sid, centroid, keys)
+        return sid
+
+    def save(self, story_id: int, centroid: Centroid, keys: list[str]) -> None:
+        last = utc_text(centroid.last)
+        params = {
+            "i": story_id,
+            "l": centroid.label,
+            "n": centroid.count,
+            "f": utc_text(centroid.first),
+            "p": last,
+            "c": json.dumps(centroid.to_json(), ensure_ascii=False),
+            "u": datetime.now(UTC).isoformat(),
+        }
+        with self._db.writing() as conn:
+            conn.execute(_save(), params)
+            conn.execute(_drop_keys(), {"i": story_id})
+            if keys:
+                conn.execute(
+                    _add_keys(conn.dialect.name),
+                    [{"key": k, "story_id": story_id, "last_published": last} for k in keys],
+                )
+
+    # -- membership --------------------------------------------------------------------
+    def set_member(self, member: StoryMember) -> None:
+        row = {
+            "article_id": member.article_id,
+            "story_id": member.story_id,
+            "published_utc": utc_text(member.published),
+            "score": member.score,
+            "features": features_to_json(member.features),
+        }
+        with self._db.writing() as conn:
+            conn.execute(_member_upsert(conn.dialect.name), row)
+
+    def member(self, article_id: int) -> StoryMember | None:
+        stmt = select(
+            story_articles.c.story_id,
+            story_articles.c.published_utc,
+            story_articles.c.score,
+            story_articles.c.features,
+        ).where(story_articles.c.article_id == article_id)
+        with self._db.reading() as conn:
+            row = conn.execute(stmt).first()
+        if row is None:
+            return None
+        return StoryMember(
+            story_id=int(row[0]),
+            article_id=article_id,
+            published=_parse(row[1]),
+            score=float(row[2] or 0.0),
+            features=features_from_json(row[3]),
+        )
+
+    def remove_member(self, article_id: int) -> None:
+        with self._db.writing() as conn:
+            conn.execute(delete(story_articles).where(story_articles.c.article_id == article_id))
+
+    def settle(self, story_id: int) -> None:
+        members = (
+            select(func.count()).select_from(story_articles).where(story_articles.c.story_id == story_id)
+        )
+        with self._db.writing() as conn:
+            if not conn.execute(members).scalar_one():
+                conn.execute(delete(story_keys).where(story_keys.c.story_id == story_id))
+                conn.execute(delete(stories).where(stories.c.id == story_id))
+                return
+            # first/last published are recomputed from the members that remain
+            span = select(
+                func.min(story_articles.c.published_utc), func.max(story_articles.c.published_utc)
+            ).where(story_articles.c.story_id == story_id)
+            first, last = conn.execute(span).one()
+            conn.execute(
+                update(stories)
+                .where(stories.c.id == story_id)
+                .values(first_published=first, last_published=last)
+            )
+
+    # -- reading -----------------------------------------------------------------------
+    def list_stories(self, limit: int = 20, offset: int = 0, min_articles: int = 2) -> list[StorySummary]:
+        """Most recently updated first."""
+        stmt = (
+            _summary_columns()
+            .where(stories.c.article_count >= max(1, min_articles))
+            .order_by(stories.c.last_published.desc(), stories.c.id.desc())
+            .limit(max(0, min(limit, 1000)))
+            .offset(max(0, offset))
+        )
+        with self._db.reading() as conn:
+            return [_summary(r) for r in conn.execute(stmt)]
+
+    def count_stories(self, min_articles: int = 2) -> int:
+        stmt = (
+            select(func.count()).select_from(stories).where(stories.c.article_count >= max(1, min_articles))
+        )
+        with self._db.reading() as conn:
+            return int(conn.execute(stmt).scalar_one())
+
+    def summary(self, story_id: int) -> StorySummary | None:
+        with self._db.reading() as conn:
+            row = conn.execute(_summary_columns().where(stories.c.id == story_id)).first()
+        return _summary(row) if row is not None else None
+
+    def article_story(self, article_id: int) -> int | None:
+        stmt = select(story_articles.c.story_id).where(story_articles.c.article_id == article_id)
+        with self._db.reading() as conn:
+            row = conn.execute(stmt).first()
+        return int(row[0]) if row is not None else None
+
+    def story_article_ids(self, story_id: int) -> list[int]:
+        """Oldest first."""
+        stmt = (
+            select(story_articles.c.article_id)
+            .where(story_articles.c.story_id == story_id)
+            .order_by(story_articles.c.published_utc, story_articles.c.article_id)
+        )
+        with self._db.reading() as conn:
+            return [int(r[0]) for r in conn.execute(stmt)]
+
+    def member_features(self, story_id: int) -> list[ArticleFeatures]:
+        stmt = select(story_articles.c.features).where(story_articles.c.story_id == story_id)
+        with self._db.reading() as conn:
+            return [features_from_json(r[0]) for r in conn.execute(stmt)]
+
+
+def _summary_columns() -> Select[Any]:
+    return select(
+        stories.c.id,
+        stories.c.label,
+        stories.c.article_count,
+        stories.c.first_published,
+        stories.c.last_published,
+    )
+
+
+def _summary(row: Any) -> StorySummary:
+    return StorySummary(
+        id=int(row[0]),
+        label=str(row[1] or ""),
+        article_count=int(row[2]),
+        first_published=_parse(row[3]),
+        last_published=_parse(row[4]),
+    )
+
+
+__all__ = ["SqlStoryStore", "stories", "story_articles", "story_df", "story_keys"]
