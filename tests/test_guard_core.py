@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -86,3 +91,32 @@ def test_a_reject_is_one_line_and_short() -> None:
     assert "\n" not in flat and len(flat) <= 300 and flat.endswith("…")
     line = Reject("a.html", "extract", "ValueError", flat).line()
     assert line.startswith("a.html: extract: ValueError: SELECT * FROM articles WHERE")
+
+
+def test_a_killed_parent_leaves_no_orphan_worker(tmp_path: Path) -> None:
+    """kill -9 of a batch (a user's, or a test's) must not leave the forked worker waiting for ever."""
+    script = tmp_path / "parent.py"
+    script.write_text(
+        "import os, signal, sys\n"
+        f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+        "from guard_support import pid\n"
+        "from kabar.guard import Guard, GuardOptions\n"
+        "g = Guard(GuardOptions(max_cpu_seconds=5))\n"
+        "print(g.run(pid, None, source='a').value, flush=True)\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    worker = int(done.stdout.split()[0])
+    deadline = time.monotonic() + 30  # a bound on waiting, not a timing claim: the worker exits at EOF
+    while _alive(worker) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(worker), f"worker {worker} outlived its killed parent"
+
+
+def _alive(pid_: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid_}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"  # a zombie has exited; only its parent's reaping is left

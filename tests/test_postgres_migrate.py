@@ -38,6 +38,7 @@ class Answers:
     related: dict[int, list[int]]
     stories: list[tuple[str, int, list[int]]]
     entities: list[tuple[str, str, int]]
+    copies: list[tuple[int, str, str | None]]
 
 
 def _articles() -> list[Article]:
@@ -63,6 +64,7 @@ def _answers(archive: CoreArchive) -> Answers:
             (s.label, s.article_count, sorted(archive.stories.story_article_ids(s.id))) for s in stories
         ],
         entities=[(e.name, str(e.type), e.article_count) for e in archive.entities.list_entities()],
+        copies=sorted((c.article_id, c.url, c.outlet) for c in archive.copies.all_copies()),
     )
 
 
@@ -74,9 +76,12 @@ def _migrate(source: str, target: str) -> str:
 
 def test_a_round_trip_answers_the_same(pg_server: PgServer, tmp_path: Path) -> None:
     original = fill(tmp_path / "a.db", _articles())
+    reprint = "https://salinan.example/berita/6"  # the same text elsewhere: a copy, carried across
+    copied = original.add(make_article(6, outlet="Salinan", url=reprint, canonical_url=reprint))
+    assert copied.status == "copy"
     expected = _answers(original)
     original.close()
-    assert expected.count > 10 and expected.stories and expected.entities
+    assert expected.count > 10 and expected.stories and expected.entities and expected.copies
     with pg_server.database(template=False) as url:
         said = _migrate(str(tmp_path / "a.db"), url)
         assert f"{expected.count} articles copied" in said and "counts agree" in said

@@ -78,20 +78,23 @@ def test_three_writers_store_every_article_once(archive_url: str, tmp_path: Path
     outputs = [p.communicate(timeout=300) for p in procs]
     for proc, (out, err) in zip(procs, outputs, strict=True):
         assert proc.returncode == 0, out[-1500:] + err[-1500:]
-    added = unchanged = 0
+    added = unchanged = copies = 0
     for out, _err in outputs:
-        found = re.search(r"(\d+) added, (\d+) unchanged, (\d+) updated", out)
+        found = re.search(r"(\d+) added, (\d+) unchanged, (\d+) updated, .*; (\d+) copies recorded", out)
         assert found is not None, out
         added += int(found[1])
         unchanged += int(found[2])
+        copies += int(found[4])
         assert found[3] == "0"
     records = sum(len(p.read_text(encoding="utf-8").splitlines()) for p in inputs)
-    assert added == N and added + unchanged == records
+    # the reprints' six URLs are copies, each recorded once though two writers see 2 and 3
+    assert added == N and copies == 6 and added + unchanged + copies == records
     archive = open_test_archive(archive_url)
     assert archive.count() == N
     with archive.engine.connect() as conn:
         for table in ("search_docs", "dedup_signatures", "story_articles"):
             assert conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one() == N, table
+        assert conn.execute(text("SELECT count(*) FROM article_copies")).scalar_one() == 6
         urls = {r[0] for r in conn.execute(text("SELECT canonical_url FROM articles"))}
     # Each report once, under the URL of whichever copy a writer stored first (a reprint may win).
     numbers = sorted(int(u.rsplit("/", 1)[1]) for u in urls)

@@ -211,8 +211,16 @@ def _limit(kind: int, soft: int) -> None:
 
 
 def _worker_main(
-    conn: Connection, stage: Any, max_memory_bytes: int, warm: Callable[[], object] | None
+    conn: Connection,
+    parent_end: Connection,
+    stage: Any,
+    max_memory_bytes: int,
+    warm: Callable[[], object] | None,
 ) -> None:
+    # fork copied the parent's end of the pipe into this process too: while it stays open
+    # here, recv() never sees EOF, and a worker whose parent was killed (kill -9) would
+    # wait for ever as an orphan. Closed, the parent's death ends the worker.
+    parent_end.close()
     # Ctrl-C reaches the whole process group: the parent decides, the worker just ends with it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _limit(resource.RLIMIT_CORE, 0)  # SIGXCPU's default action dumps core
@@ -329,7 +337,7 @@ class Guard:
         stage = ctx.Array("c", _STAGE_BYTES, lock=False)
         process = ctx.Process(
             target=_worker_main,
-            args=(there, stage, self.options.max_memory_mb * MB, self.warm),
+            args=(there, here, stage, self.options.max_memory_mb * MB, self.warm),
             name="kabar-guard",
             daemon=True,
         )

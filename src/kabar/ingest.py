@@ -12,8 +12,9 @@
    (:func:`kabar.prepare.fill_gaps`).
 3. **Something readable is required**: an article with neither a headline nor any body
    text is rejected at ``extract``.
-4. **Text the archive already holds is "unchanged"** and skips understanding, the
-   costly part (``add`` would say "unchanged" whatever the URL).
+4. **Text the archive already holds skips understanding**, the costly part: under a URL
+   the archive has not seen for it, it is recorded as a *copy* of the stored article
+   (url, outlet, times; :mod:`kabar.archive.copy_store`); under a known URL it is "unchanged".
 5. **When understanding fails for one article (an exception or a budget), the article is
    rejected, not stored without entities.** Stored half-understood, a later run would
    find its text known and never understand it again; rejected, the same input run
@@ -46,7 +47,7 @@ from kabar.sources.files import InputItem, PageError, ReadOptions, iter_records
 if TYPE_CHECKING:
     from kabar.sources.warc import WarcStats
 
-OutcomeStatus = Literal["added", "unchanged", "updated", "rejected"]
+OutcomeStatus = Literal["added", "unchanged", "updated", "copy", "rejected"]
 
 
 @dataclass(slots=True, frozen=True)
@@ -76,6 +77,7 @@ class IngestSummary:
     added: int = 0
     unchanged: int = 0
     updated: int = 0
+    copies: int = 0  # known text under a new URL or outlet, recorded as a copy
     rejected: int = 0
     rejects: list[Reject] = field(default_factory=list)
 
@@ -87,12 +89,14 @@ class IngestSummary:
             self.added += 1
         elif outcome.status == "updated":
             self.updated += 1
+        elif outcome.status == "copy":
+            self.copies += 1
         else:
             self.unchanged += 1
 
     @property
     def stored(self) -> int:
-        return self.added + self.unchanged + self.updated
+        return self.added + self.unchanged + self.updated + self.copies
 
     @property
     def total(self) -> int:
@@ -150,10 +154,14 @@ class Ingestor:
         if limit is not None and size > limit:
             message = f"article text of {size} characters is over the limit of {limit}"
             return _rejected(Reject(job.source, "size", "TooLarge", message))
-        known = self.archive.find_id(content_hash=article.content_hash)
+        try:
+            known = self.archive.add_if_known(article)
+        except ArchiveError:
+            raise
+        except Exception as exc:
+            return _rejected(reject_of(job.source, "store", exc))
         if known is not None:
-            article.id = known
-            return IngestOutcome(job.source, "unchanged", id=known, headline=article.headline)
+            return IngestOutcome(job.source, known.status, id=known.id, headline=article.headline)
         if self.options.understand:
             understood = self.guard.run(understand, article, source=job.source, spent=prepared.cpu_seconds)
             if understood.reject is not None:

@@ -29,7 +29,9 @@ from kabar.archive.base import (
     SearchQuery,
     SearchResult,
 )
+from kabar.archive.copy_store import CopyRecord, SqlCopyStore
 from kabar.archive.schema import articles
+from kabar.archive.sql_source import BoundSource
 from kabar.archive.store_access import StoreAccess
 from kabar.model import Article
 from kabar.serialize import article_from_dict, article_to_dict
@@ -41,23 +43,36 @@ def parse_time(value: str | None) -> datetime | None:
 
 
 def clean_article(article: Article) -> Article:
-    """Text from JSON can hold lone surrogates (``"\\ud800"``) and NULs, which UTF-8 and
-    PostgreSQL's ``text`` refuse; a dirty article is rebuilt with them replaced.
+    """Text can hold lone surrogates (``"\\ud800"`` from JSON) and NULs, which UTF-8 and
+    PostgreSQL's ``text`` refuse; a dirty article is rebuilt with them replaced or removed.
 
-    Checked on the serialised form (one pass); a clean article is returned as it is.
+    Walks the article's plain form once (``json.dumps`` writes a NUL as the escape
+    ``\\u0000``, so a search of the serialised text would never see one); a clean article is
+    returned as it is.
     """
-    text = json.dumps(article_to_dict(article), ensure_ascii=False)
-    try:
-        text.encode("utf-8")
-        dirty = "\x00" in text
-    except UnicodeEncodeError:
-        text = text.encode("utf-8", "replace").decode("utf-8")
-        dirty = True
-    if not dirty:
+    data = article_to_dict(article)
+    cleaned = _scrub(data)
+    if cleaned == data:
         return article
-    rebuilt = article_from_dict(json.loads(text.replace("\x00", "")))
+    rebuilt = article_from_dict(cleaned)
     rebuilt.id = article.id
     return rebuilt
+
+
+def _scrub(value: Any) -> Any:
+    if isinstance(value, str):
+        if "\x00" in value:
+            value = value.replace("\x00", "")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            value = value.encode("utf-8", "replace").decode("utf-8")
+        return value
+    if isinstance(value, dict):
+        return {key: _scrub(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_scrub(item) for item in value]
+    return value
 
 
 def article_row(article: Article, digest: str) -> dict[str, Any]:
@@ -88,6 +103,12 @@ def article_from_row(article_id: int, data: str) -> Article:
 class StoredRow:
     id: int
     content_hash: str
+    canonical_url: str | None = None
+    url: str | None = None
+
+    @classmethod
+    def of(cls, row: Any) -> StoredRow:
+        return cls(int(row[0]), str(row[1]), row[2], row[3])
 
 
 class CoreArchive(StoreAccess):
@@ -100,12 +121,9 @@ class CoreArchive(StoreAccess):
         self.engine = engine
         self.url = url
         # Built once: constructing Core statements per article costs more than running them.
-        self._by_url = select(articles.c.id, articles.c.content_hash).where(
-            articles.c.canonical_url == bindparam("url")
-        )
-        self._by_hash = select(articles.c.id, articles.c.content_hash).where(
-            articles.c.content_hash == bindparam("digest")
-        )
+        stored = (articles.c.id, articles.c.content_hash, articles.c.canonical_url, articles.c.url)
+        self._by_url = select(*stored).where(articles.c.canonical_url == bindparam("url"))
+        self._by_hash = select(*stored).where(articles.c.content_hash == bindparam("digest"))
         self._insert = articles.insert().returning(articles.c.id)
         # Which indexers run is the caller's choice (kabar.wiring.default_indexers() at the top):
         # the archive cannot import them all without importing the layers above it.
@@ -127,6 +145,22 @@ class CoreArchive(StoreAccess):
         """
         return self._store(article, article_id)
 
+    def add_if_known(self, article: Article) -> AddResult | None:
+        """If the archive holds this text: the article is a copy of it (recorded once per URL)
+        or the same article again; else ``None``, nothing written."""
+        given = article
+        article = clean_article(article)
+        digest = article.content_hash
+        with self.engine.begin() as conn:
+            row = conn.execute(self._by_hash, {"digest": digest}).first()
+            if row is None:
+                return None
+            same = self._find(conn, article.canonical_url, digest)
+            stored = same if same is not None and same.content_hash == digest else StoredRow.of(row)
+            result = self._copy_or_unchanged(conn, stored, article)
+        given.id = result.id
+        return result
+
     def ids_taken(self) -> None:
         """After rows were stored with their own ids: new rows must number after them."""
 
@@ -136,7 +170,7 @@ class CoreArchive(StoreAccess):
         with self.engine.begin() as conn:
             result = self._add(conn, article, article.content_hash, article_id)
         if result.status != "unchanged":
-            given.id = result.id
+            given.id = result.id  # a copy: the stored article's id
         return result
 
     def _add(
@@ -172,12 +206,12 @@ class CoreArchive(StoreAccess):
     def _update(self, conn: Connection, existing: StoredRow, article: Article, digest: str) -> AddResult:
         row_id = existing.id
         if existing.content_hash == digest:
-            return AddResult(id=row_id, status="unchanged")
+            return self._copy_or_unchanged(conn, existing, article)
         twin = conn.execute(self._by_hash, {"digest": digest}).first()
         if twin is not None:
             # The page at this URL now carries text another article already has
-            # (a reprint): that article is the one stored; nothing to change.
-            return AddResult(id=int(twin[0]), status="unchanged")
+            # (a reprint): that article is the one stored, and this URL is its copy.
+            return self._copy_or_unchanged(conn, StoredRow.of(twin), article)
         stores = self.index_stores(conn)
         for ix in self.indexers:
             ix.remove(stores, row_id)
@@ -187,13 +221,29 @@ class CoreArchive(StoreAccess):
             ix.index(stores, row_id, article)
         return AddResult(id=row_id, status="updated")
 
+    def _copy_or_unchanged(self, conn: Connection, stored: StoredRow, article: Article) -> AddResult:
+        """The stored text again: under the stored article's own URL (or none) it is unchanged;
+        under another URL it is a copy, recorded once per URL."""
+        url = article.canonical_url or article.url
+        if not url or url in (stored.canonical_url, stored.url):
+            return AddResult(id=stored.id, status="unchanged")
+        copy = CopyRecord(
+            article_id=stored.id,
+            url=url,
+            outlet=article.outlet,
+            published=article.published,
+            first_seen=article.captured_at or datetime.now(UTC),
+        )
+        recorded = SqlCopyStore(BoundSource(conn)).record(copy)
+        return AddResult(id=stored.id, status="copy" if recorded else "unchanged")
+
     def _find(self, conn: Connection, canonical_url: str | None, digest: str) -> StoredRow | None:
         if canonical_url:
             row = conn.execute(self._by_url, {"url": canonical_url}).first()
             if row is not None:
-                return StoredRow(int(row[0]), str(row[1]))
+                return StoredRow.of(row)
         row = conn.execute(self._by_hash, {"digest": digest}).first()
-        return StoredRow(int(row[0]), str(row[1])) if row is not None else None
+        return StoredRow.of(row) if row is not None else None
 
     # -- reading ---------------------------------------------------------------
     def get(self, article_id: int) -> Article | None:

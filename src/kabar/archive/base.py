@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Literal, Protocol, runtime_checkable
 
 from kabar.archive.stores import (
+    CopyStore,
     DuplicateStore,
     EntityStore,
     FetchLogStore,
@@ -25,7 +26,9 @@ from kabar.archive.stores import (
 )
 from kabar.model import Article
 
-AddStatus = Literal["added", "unchanged", "updated"]
+# "copy": the text was stored already and this new URL or outlet was recorded as its copy
+# (kabar.archive.copy_store); the same URL again is "unchanged".
+AddStatus = Literal["added", "unchanged", "updated", "copy"]
 
 
 @dataclass(slots=True, frozen=True)
@@ -113,6 +116,12 @@ class Archive(Protocol):
 
     def add(self, article: Article) -> AddResult: ...
 
+    def add_if_known(self, article: Article) -> AddResult | None:
+        """If the archive holds this text: record the article as a copy (or nothing, for a URL
+        seen before) and say so; else ``None`` and nothing is written. Lets ingest skip
+        understanding for known text without losing the URL it came under."""
+        ...
+
     def get(self, article_id: int) -> Article | None: ...
 
     def get_many(self, ids: Sequence[int]) -> list[Article]: ...
@@ -143,6 +152,9 @@ class Archive(Protocol):
 
     @property
     def term_stats(self) -> TermStats: ...
+
+    @property
+    def copies(self) -> CopyStore: ...
 
     @property
     def fetch_log(self) -> FetchLogStore: ...

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
 from kabar.archive.base import ArticleSummary
+from kabar.archive.copy_store import SqlCopyStore
 from kabar.archive.duplicate_store import SqlDuplicateStore
 from kabar.archive.entity_store import SqlEntityStore
 from kabar.archive.fetch_log import SqlFetchLog
@@ -82,6 +83,10 @@ class StoreAccess:
     @property
     def term_stats(self) -> TermStats:
         return self.search_stores(EngineSource(self.engine))
+
+    @property
+    def copies(self) -> SqlCopyStore:
+        return SqlCopyStore(EngineSource(self.engine))
 
     @property
     def fetch_log(self) -> SqlFetchLog:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from kabar.archive.copy_store import CopyRecord
 from kabar.archive.term_records import DocTerms, IndexedDoc, MatchOptions, ScoredId
 from kabar.model import EntityType
 from kabar.sources.crawler import FetchResult
@@ -217,6 +218,27 @@ class DuplicateStore(Protocol):
         ...
 
 
+# -- copies ------------------------------------------------------------------------
+
+
+class CopyStore(Protocol):
+    """Every other URL and outlet a stored text appeared under (kabar.archive.copy_store)."""
+
+    def record(self, copy: CopyRecord) -> bool:
+        """Keep a copy; False if its URL was recorded already."""
+        ...
+
+    def copies_of(self, article_id: int) -> list[CopyRecord]:
+        """The article's copies, earliest first (publication time, else first seen)."""
+        ...
+
+    def copies_of_many(self, ids: Sequence[int]) -> dict[int, list[CopyRecord]]: ...
+
+    def count(self) -> int: ...
+
+    def all_copies(self) -> list[CopyRecord]: ...
+
+
 # -- the search index and its statistics (backend-specific: kabar.archive.fts) ------
 
 
@@ -304,6 +326,7 @@ class IndexStores(Protocol):
 
 
 __all__ = [
+    "CopyStore",
     "DuplicateGroup",
     "DuplicateMember",
     "DuplicateStore",

@@ -39,10 +39,12 @@ class CopyReport:
     copied: int = 0  # stored by this run
     already_there: int = 0  # stored by an earlier, interrupted run
     target_articles: int = 0
+    source_copies: int = 0  # other URLs the texts appeared under (kabar.archive.copy_store)
+    target_copies: int = 0
 
     @property
     def verified(self) -> bool:
-        return self.source_articles == self.target_articles
+        return self.source_articles == self.target_articles and self.source_copies == self.target_copies
 
 
 @dataclass(slots=True, frozen=True)
@@ -116,6 +118,13 @@ def copy_archive(
                 progress(len(batch))
     finally:
         target.ids_taken()
+    # Copies after their articles (each names one by id); recording one twice records nothing.
+    copies = source.copies.all_copies()
+    report.source_copies = len(copies)
+    target_copies = target.copies
+    for copy in copies:
+        target_copies.record(copy)
+    report.target_copies = target_copies.count()
     report.target_articles = _count(target)
     return report
 

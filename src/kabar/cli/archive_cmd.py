@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from kabar.archive.copy_store import article_chain, copies_json
 from kabar.cli.batch import (
     EXIT_HELP,
     RejectReport,
@@ -106,7 +107,7 @@ def _ingest(run: IngestRun) -> None:
     out = Console(highlight=False)
     out.print(
         f"{summary.added} added, {summary.unchanged} unchanged, {summary.updated} updated, "
-        f"{summary.rejected} rejected — archive {run.db}"
+        f"{summary.rejected} rejected; {summary.copies} copies recorded — archive {run.db}"
         + (" (stopped at the first rejected record: --strict)" if report.stop else "")
     )
     for stats in warc_stats:
@@ -198,12 +199,17 @@ def register(app: typer.Typer) -> None:
         if not article_id.isdigit() or len(article_id) > 18:
             fail(f"article id must be a whole number, not {article_id[:40]!r}")
         archive = open_existing(db)
-        article = archive.get(int(article_id))
-        archive.close()
+        try:
+            article = archive.get(int(article_id))
+            copies = archive.copies.copies_of(int(article_id)) if article is not None else []
+        finally:
+            archive.close()
         if article is None:
             fail(f"no article {article_id} in {db}")
+        chain = article_chain(article, copies)
         if format is ShowFormat.json:
-            typer.echo(json.dumps(article_to_dict(article), ensure_ascii=False, indent=2))
+            answer = {**article_to_dict(article), **copies_json(chain)}
+            typer.echo(json.dumps(answer, ensure_ascii=False, indent=2))
             return
         if format is ShowFormat.jsonld:
             typer.echo(json.dumps(article_to_jsonld(article), ensure_ascii=False, indent=2))
@@ -213,3 +219,10 @@ def register(app: typer.Typer) -> None:
         console = Console(highlight=False)
         console.print(f"[dim]#{article.id}[/]", markup=True)
         console.print(_as_text(article), markup=False)
+        if copies:
+            console.print("\nJuga dimuat di:", markup=False)
+            for a in chain:
+                mark = " (pertama)" if a.first else ""
+                own = " [asli]" if a.original else ""
+                line = f"  {_when(a.published or a.first_seen)}  {a.outlet or '-'}  {a.url or ''}{own}{mark}"
+                console.print(line, markup=False)

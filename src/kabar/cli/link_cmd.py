@@ -11,7 +11,8 @@ from rich.console import Console
 from rich.markup import escape
 from typer.core import TyperCommand
 
-from kabar.archive.stores import GroupQuery
+from kabar.archive.copy_store import Appearance, CopyRecord, appearance_dict, reprint_chain
+from kabar.archive.stores import DuplicateGroup, GroupQuery
 from kabar.cli.common import DbOption, fail, open_existing
 from kabar.link.related import RelatedError, RelatedOptions, related
 
@@ -92,13 +93,33 @@ def _related_text(article_id: int, headline: str | None, mode: str, hits: list[A
         console.print(f"    [dim]{escape(meta)} · {escape(h.reason)}[/]")
 
 
-def _groups_text(groups: list[Any]) -> None:
+def _group_chain(group: DuplicateGroup, copies: dict[int, list[CopyRecord]]) -> list[Appearance]:
+    """A group's reprint chain: its articles and every copy of them, earliest first."""
+    members = [
+        Appearance(m.url, m.outlet, m.published, None, original=True, article_id=m.id) for m in group.members
+    ]
+    return reprint_chain(members, [c for m in group.members for c in copies.get(m.id, [])])
+
+
+def _chain_text(console: Console, chain: list[Appearance]) -> None:
+    first = next((a for a in chain if a.first), None)
+    copies = [a for a in chain if not a.original]
+    if copies:
+        console.print(
+            f"  [dim]{len(copies)} copies:[/] " + escape(", ".join(a.outlet or a.url or "?" for a in copies))
+        )
+    if first is not None and (copies or len(chain) > 1):
+        what = f"article {first.article_id}" if first.original else f"copy of {first.article_id}"
+        console.print(f"  [dim]first:[/] {escape(first.outlet or '?')} {escape(first.url or '')} ({what})")
+
+
+def _groups_text(groups: list[Any], chains: list[list[Appearance]]) -> None:
     console = Console(highlight=False)
     if not groups:
         console.print("no near-duplicate groups")
         return
     console.print(f"[bold]{len(groups)}[/] near-duplicate group(s)")
-    for g in groups:
+    for g, chain in zip(groups, chains, strict=True):
         console.print(f"\n[bold]group {g.group_id}[/] ({len(g.members)} articles)")
         for m in g.members:
             when = m.published.strftime("%Y-%m-%d %H:%M") if m.published else "undated"
@@ -106,6 +127,7 @@ def _groups_text(groups: list[Any]) -> None:
             console.print(
                 f"  [cyan]{m.id}[/]  {escape(m.headline or '(no headline)')}  [dim]{escape(meta)}[/]"
             )
+        _chain_text(console, chain)
 
 
 def register(app: typer.Typer) -> None:
@@ -162,8 +184,11 @@ def register(app: typer.Typer) -> None:
         archive = open_existing(db)
         try:
             groups = archive.duplicates.list_groups(GroupQuery(limit=limit))
+            copies = archive.copies.copies_of_many([m.id for g in groups for m in g.members])
         finally:
             archive.close()
+        # who published first: the near-duplicate group and the copies of its articles together
+        chains = [_group_chain(g, copies) for g in groups]
         if format is LinkFormat.json:
             payload = {
                 "groups": [
@@ -180,13 +205,14 @@ def register(app: typer.Typer) -> None:
                             }
                             for m in g.members
                         ],
+                        "chain": [appearance_dict(a) for a in chain],
                     }
-                    for g in groups
+                    for g, chain in zip(groups, chains, strict=True)
                 ]
             }
             typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         else:
-            _groups_text(groups)
+            _groups_text(groups, chains)
 
 
 __all__ = ["parse_id", "register"]

@@ -10,6 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from kabar.archive.base import ArticleSummary, ListQuery, SearchQuery
+from kabar.archive.copy_store import article_chain, copies_json
 from kabar.serialize import article_to_dict
 from kabar.serve import sections
 from kabar.serve.article_view import related_views
@@ -84,10 +85,16 @@ def list_articles(
 
 @router.get("/articles/{article_id}", responses=ERRORS, summary="One article in kabar's JSON form")
 def get_article(request: Request, article_id: ItemId) -> dict[str, Any]:
-    article = get_state(request).archive.get(article_id)
+    archive = get_state(request).archive
+    article = archive.get(article_id)
     if article is None:
         raise HTTPException(404, f"article {article_id} not found")
-    return {**article_to_dict(article), "portal_url": article_href(article_id, article.headline)}
+    chain = article_chain(article, archive.copies.copies_of(article_id))
+    return {
+        **article_to_dict(article),
+        **copies_json(chain),
+        "portal_url": article_href(article_id, article.headline),
+    }
 
 
 @router.get(

@@ -8,6 +8,7 @@ from typing import Literal
 from urllib.parse import quote_plus
 
 from kabar.archive.base import Archive
+from kabar.archive.copy_store import Appearance, article_chain
 from kabar.model import Article, Image, RelatedItem
 from kabar.serve import sections
 from kabar.serve.cache import TtlCache
@@ -43,6 +44,17 @@ class SourceView:
 
 
 @dataclass(slots=True)
+class CopyView:
+    """One copy of the text elsewhere ("Juga dimuat di …")."""
+
+    outlet: str | None
+    url_text: str  # shortened for display; the whole URL stays in the archive and the API
+    href: str | None  # only an absolute http(s) URL becomes a link
+    time_text: str
+    first: bool  # it appeared before the article and every other copy
+
+
+@dataclass(slots=True)
 class EntityView:
     name: str
     type: str
@@ -63,6 +75,8 @@ class ArticleView:
     canonical_path: str
     related_from: RelatedSource = "none"
     tags: list[str] = field(default_factory=list)
+    copies: list[CopyView] = field(default_factory=list)
+    original_first: bool = False  # the article itself is the earliest appearance known (and has copies)
 
 
 def body_blocks(paragraphs: list[str], images: list[Image]) -> list[Block]:
@@ -128,6 +142,28 @@ def archive_related(
     ]
 
 
+_URL_SHOWN = 120  # characters of a copy's URL shown on the page
+
+
+def copy_views(chain: list[Appearance]) -> list[CopyView]:
+    views = []
+    for a in chain:
+        if a.original:
+            continue
+        href = safe_url(a.url)
+        url = a.url or ""
+        views.append(
+            CopyView(
+                outlet=a.outlet,
+                url_text=url if len(url) <= _URL_SHOWN else url[:_URL_SHOWN] + "…",
+                href=href if href is not None and href.lower().startswith(("http://", "https://")) else None,
+                time_text=format_time(a.published or a.first_seen) or "",
+                first=a.first,
+            )
+        )
+    return views
+
+
 def entity_views(archive: Archive, article: Article) -> list[EntityView]:
     ids = sections.article_entity_ids(archive, article)
     views = []
@@ -167,6 +203,8 @@ def build_article_view(
 ) -> ArticleView:
     assert article.id is not None
     related = related_views(archive, article, now, related_limit, cache)
+    chain = article_chain(article, archive.copies.copies_of(article.id))
+    copies = copy_views(chain)
     return ArticleView(
         article=article,
         time_text=format_time(article.published) or (article.published_text or ""),
@@ -179,4 +217,6 @@ def build_article_view(
         canonical_path=article_href(article.id, article.headline),
         related_from=related.source,
         tags=list(article.tags),
+        copies=copies,
+        original_first=bool(copies) and chain[0].original and chain[0].first,
     )
