@@ -23,7 +23,7 @@ from functools import lru_cache
 
 from kabar.model import Article, Entity, EntityType, Mention
 from kabar.understand.ner.aliases import load_aliases
-from kabar.understand.ner.credits import credit_ranges, overlaps
+from kabar.understand.ner.credits import RangeIndex, credit_ranges
 from kabar.understand.ner.gazetteer import DATA as NER_DATA
 from kabar.understand.ner.gazetteer import load_gazetteer, read_list
 from kabar.understand.ner.roles import role_after, role_before, split_leading_title
@@ -80,6 +80,10 @@ class _Field:
     text: str
     masks: list[tuple[int, int]] = field(default_factory=list)
     shouting: bool = False  # all capitals: matched case-insensitively, tagged title-cased
+    mask_index: RangeIndex = field(init=False)  # ``masks``, for lookups
+
+    def __post_init__(self) -> None:
+        self.mask_index = RangeIndex(self.masks)
 
 
 def find_entities(article: Article, options: EntityOptions | None = None) -> list[Entity]:
@@ -171,7 +175,7 @@ def _tag_fields(fields: list[_Field], opts: EntityOptions) -> list[_Found]:
             if kind == "PER":
                 a = split_leading_title(words, a, b)
             start, end = sent[a].start, sent[b - 1].end
-            if overlaps(start, end, fld.masks):
+            if fld.mask_index.overlaps(start, end):
                 continue
             role = _role(fld.text, sent, words, tags, a, b) if kind == "PER" else None
             out.append(_Found(fld.name, fld.order, start, end, fld.text[start:end], kind, role))
@@ -323,6 +327,11 @@ def _second_pass(fields: list[_Field], found: list[_Found]) -> list[_Found]:
     taken: dict[str, list[tuple[int, int]]] = {}
     for f in found:
         taken.setdefault(f.field, []).append((f.start, f.end))
+    # The first known name with a given lower case, for a case-blind match (a dict, not a scan of
+    # ``known`` per match: that was quadratic on a page of names).
+    lowered: dict[str, str] = {}
+    for k in known:
+        lowered.setdefault(k.lower(), k)
     alternation = r"(?<!\w)(?:" + "|".join(map(re.escape, names)) + r")(?![\w-])"
     # Compiling the article's alternation is a large share of this pass: the case-blind one only
     # when a field is all capitals.
@@ -330,19 +339,16 @@ def _second_pass(fields: list[_Field], found: list[_Found]) -> list[_Found]:
     anycase = re.compile(alternation, re.IGNORECASE) if any(f.shouting for f in fields) else exact
     for fld in fields:
         pattern = anycase if fld.shouting else exact
-        spans_here = taken.setdefault(fld.name, [])
+        # The model's spans and the credits. The matches kept here need not join them: finditer's
+        # matches never overlap one another, so none can block a later one.
+        blocked = RangeIndex([*taken.get(fld.name, ()), *fld.masks])
         for m in pattern.finditer(fld.text):
-            if overlaps(m.start(), m.end(), spans_here) or overlaps(m.start(), m.end(), fld.masks):
+            if blocked.overlaps(m.start(), m.end()):
                 continue
-            name = (
-                m.group()
-                if m.group() in known
-                else next((k for k in known if k.lower() == m.group().lower()), None)
-            )
+            name = m.group() if m.group() in known else lowered.get(m.group().lower())
             if name is None:  # re's case-blind match is looser than str.lower(): 'ſ' for 's', 'İ' for 'I'
                 continue
             out.append(_Found(fld.name, fld.order, m.start(), m.end(), m.group(), known[name], known_as=name))
-            spans_here.append((m.start(), m.end()))
     return out
 
 
@@ -350,32 +356,83 @@ def _canonical(found: list[_Found]) -> list[tuple[str, EntityType | None]]:
     aliases = load_aliases()
     long_people = {f.text for f in found if f.kind == "PER" and len(f.text.split()) > 1}
     cued_places = {f.text for f in found if f.kind == "LOC" and f.text.split()[0].lower() in _PLACE_PREFIXES}
+    # Indexes instead of a scan of every name per mention, which was quadratic on a page of names.
+    by_surname: dict[str, list[str]] = {}
+    for n in long_people:
+        by_surname.setdefault(n.split()[-1], []).append(n)
+    by_tail: dict[tuple[str, ...], str] = {}
+    for p in cued_places:  # the set's own order: the first place with a tail wins, as a scan found it
+        by_tail.setdefault(tuple(p.split()[1:]), p)
+    people = _People(long_people)
     out: list[tuple[str, EntityType | None]] = []
     for f in found:
         text = " ".join((f.known_as or f.text).split())
         if text in aliases:
             out.append((aliases[text].full, aliases[text].type))
             continue
-        surname_of = [n for n in long_people if n.split()[-1] == text]
+        surname_of = by_surname.get(text, [])
         if f.kind != "PER" and len(surname_of) == 1:
             # "dengan Pashinyan dan Aliyev": the model typed a lone surname as an organisation, but the
             # article has already named the person whose surname it is.
             out.append((surname_of[0], None))
             continue
         if f.kind == "PER":
-            words = text.split()
-            longer = [n for n in long_people if n != text and _contains(n.split(), words)]
-            # "Budi" beside both "Budi Santoso" and "Budi Gunawan" stays unresolved rather than guessed.
-            widest = [
-                n for n in longer if not any(n != m and _contains(m.split(), n.split()) for m in longer)
-            ]
-            if len(widest) == 1:
-                text = widest[0]
+            text = people.widest(text) or text
         elif f.kind == "LOC":
             # "Bandung" and "Kota Bandung" are one place: the name with its prefix is the full one.
-            text = next((p for p in cued_places if p.split()[1:] == text.split()), text)
+            text = by_tail.get(tuple(text.split()), text)
         out.append((text, None))
     return out
+
+
+class _People:
+    """The article's longer person names, asked which one a shorter form stands for."""
+
+    def __init__(self, names: set[str]) -> None:
+        self._words = {n: n.split() for n in names}
+        self._with_word: dict[str, list[str]] = {}  # word → the names that have it
+        for n, words in self._words.items():
+            for w in dict.fromkeys(words):
+                self._with_word.setdefault(w, []).append(n)
+        self._memo: dict[str, str | None] = {}
+
+    def widest(self, text: str) -> str | None:
+        """The one longer name containing ``text`` that no other such name contains, if exactly one.
+
+        "Budi" beside both "Budi Santoso" and "Budi Gunawan" stays unresolved rather than guessed.
+        """
+        if text not in self._memo:
+            self._memo[text] = self._find(text)
+        return self._memo[text]
+
+    def _find(self, text: str) -> str | None:
+        words = text.split()
+        if not words:
+            return None
+        # Only names having the rarest of the words can contain them all.
+        rarest = min((self._with_word.get(w, []) for w in words), key=len)
+        longer = [n for n in rarest if n != text and _contains(self._words[n], words)]
+        if not longer:
+            return None
+        shapes = Counter(tuple(self._words[n]) for n in longer)
+        if max(shapes.values()) > 1:
+            # Two spellings of one name ("Budi  Santoso", "Budi Santoso") contain each other: rare,
+            # and the plain pairwise rule says what that means.
+            widest = [
+                n
+                for n in longer
+                if not any(n != m and _contains(self._words[m], self._words[n]) for m in longer)
+            ]
+            return widest[0] if len(widest) == 1 else None
+        # Distinct word sequences: a sole widest name contains every other, so it is the one with
+        # the most words and there is no tie for that.
+        most = max(len(self._words[n]) for n in longer)
+        top = [n for n in longer if len(self._words[n]) == most]
+        if len(top) != 1:
+            return None
+        if all(_contains(self._words[top[0]], self._words[n]) for n in longer):
+            return top[0]
+        return None
 
 
 def _contains(haystack: list[str], needle: list[str]) -> bool:

@@ -9,7 +9,9 @@ reader that could not split it off), so both the known credit strings and that s
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
+from itertools import accumulate
 
 # Linear wherever it runs: a name is at most 12 words and a credit at most 9 names (real ones have
 # 1-4 words and 2-3 names), names never give words back (atomic groups: what follows a name must be
@@ -42,3 +44,23 @@ def credit_ranges(text: str, credits: Iterable[str] = ()) -> list[tuple[int, int
 
 def overlaps(start: int, end: int, ranges: Iterable[tuple[int, int]]) -> bool:
     return any(start < r_end and r_start < end for r_start, r_end in ranges)
+
+
+class RangeIndex:
+    """Fixed ranges, asked many times whether a span overlaps one of them: O(log n) a question.
+
+    Scanning the list per span (:func:`overlaps`) made a page of thousands of names and credits
+    quadratic. Ranges sorted by start with a running maximum of their ends answer the same question:
+    a range starting before ``end`` overlaps iff the furthest end among them passes ``start``.
+    """
+
+    __slots__ = ("_reach", "_starts")
+
+    def __init__(self, ranges: Iterable[tuple[int, int]]) -> None:
+        ordered = sorted(ranges)
+        self._starts = [r_start for r_start, _ in ordered]
+        self._reach = list(accumulate((r_end for _, r_end in ordered), max))
+
+    def overlaps(self, start: int, end: int) -> bool:
+        before = bisect_left(self._starts, end)  # ranges with r_start < end
+        return before > 0 and self._reach[before - 1] > start
