@@ -16,13 +16,10 @@ from typing import Literal, Protocol, runtime_checkable
 
 from kabar.archive.stores import (
     CopyStore,
-    DuplicateStore,
-    EntityStore,
+    DerivedStores,
     FetchLogStore,
     FrontierStore,
     IndexStores,
-    StoryStore,
-    TermStats,
 )
 from kabar.model import Article
 
@@ -109,7 +106,7 @@ class Indexer(Protocol):
     def remove(self, stores: IndexStores, article_id: int) -> None: ...
 
 
-class Archive(Protocol):
+class Archive(DerivedStores, Protocol):
     """What every backend offers. Implementations: :mod:`kabar.archive.sqlite`, :mod:`kabar.archive.postgres`."""
 
     url: str
@@ -140,19 +137,8 @@ class Archive(Protocol):
         """Light rows (no body) for these ids, in their order; unknown ids are skipped."""
         ...
 
-    # The typed stores (kabar.archive.stores); each call is its own short transaction.
-    @property
-    def stories(self) -> StoryStore: ...
-
-    @property
-    def entities(self) -> EntityStore: ...
-
-    @property
-    def duplicates(self) -> DuplicateStore: ...
-
-    @property
-    def term_stats(self) -> TermStats: ...
-
+    # The typed stores (kabar.archive.stores; the derived ones come with DerivedStores); each
+    # call is its own short transaction.
     @property
     def copies(self) -> CopyStore: ...
 

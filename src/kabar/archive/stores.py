@@ -306,8 +306,8 @@ class FrontierStore(Protocol):
 # -- what an indexer is handed ---------------------------------------------------------
 
 
-class IndexStores(Protocol):
-    """The stores an indexer writes through, all on the article's one transaction."""
+class DerivedStores(Protocol):
+    """The derived indexes both an archive and an indexer's transaction offer."""
 
     @property
     def stories(self) -> StoryStore: ...
@@ -320,6 +320,10 @@ class IndexStores(Protocol):
 
     @property
     def term_stats(self) -> TermStats: ...
+
+
+class IndexStores(DerivedStores, Protocol):
+    """The stores an indexer writes through, all on the article's one transaction."""
 
     @property
     def search_index(self) -> SearchIndex: ...
