@@ -6,29 +6,43 @@ DB ?= kabar.db
 HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
+# INSTALL=0 runs with the venv as it is, installing nothing (a test reusing an installed one:
+# `make run VENV=/path/to/.venv INSTALL=0`).
+INSTALL ?= 1
 
 .PHONY: run test install lint typecheck pytest bench clean lock
 
+# pip upgraded first: a current pip installs the engine's packages in less CPU than Python 3.11's
+# bundled pip 23.2 (measured: 1.6 s for the upgrade + 10.2 s, against 15.8 s).
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
+# `make run` needs the engine only: not the test, lint and browser tools of [dev]. --no-compile
+# skips byte-compiling every installed module up front; Python compiles what it imports.
+$(RUN_STAMP): $(BIN)/python pyproject.toml requirements.lock
+	$(BIN)/pip install -q --no-compile -c requirements.lock -e .
+	touch $(RUN_STAMP)
+
 $(STAMP): $(BIN)/python pyproject.toml requirements.lock
-	$(BIN)/pip install -q -c requirements.lock -e '.[dev]'
-	touch $(STAMP)
+	$(BIN)/pip install -q -c requirements.lock -e '.[dev,ray]'
+	touch $(STAMP) $(RUN_STAMP)
 
 install: $(STAMP)
 
-# The main job: the example page and the IndoSum sample (300 articles, CC BY-SA 4.0: see
-# examples/LICENSE-indosum-CC-BY-SA-4.0.txt) go into the archive (idempotent, so the portal has
-# stories, outlets and entities to show offline), then `kabar run` polls the configured feeds and
-# serves the portal at http://$(HOST):$(PORT)/ until stopped (Ctrl-C). Named files, not the folder:
-# the licence beside the sample is a .txt that must not become an article.
+# The main job: `kabar run` serves the portal at http://$(HOST):$(PORT)/ at once and polls the
+# configured feeds until stopped (Ctrl-C), while the example page and the IndoSum sample (300
+# articles, CC BY-SA 4.0: see examples/LICENSE-indosum-CC-BY-SA-4.0.txt and /tentang) go into the
+# archive in the background (idempotent: a second run stores nothing twice), so the portal has
+# stories, outlets and entities to show offline. Named files, not the folder: the licence beside
+# the sample is a .txt that must not become an article.
 EXAMPLES := examples/tempo-putin-armenia-azerbaijan.txt examples/indosum-sample.jsonl
-run: $(STAMP)
-	$(BIN)/kabar ingest $(EXAMPLES) --db $(DB) -q
-	@echo "kabar: the portal will be at http://$(HOST):$(PORT)/ (status at /status)"
-	$(BIN)/kabar run --db $(DB) --host $(HOST) --port $(PORT)
+# More options for kabar run, e.g. RUN_ARGS="--config my.toml".
+RUN_ARGS ?=
+run: $(if $(filter 0,$(INSTALL)),,$(RUN_STAMP))
+	@echo "kabar: open http://$(HOST):$(PORT)/ (the sample loads in the background; status at /status)"
+	$(BIN)/kabar run --db $(DB) --host $(HOST) --port $(PORT) $(addprefix --ingest ,$(EXAMPLES)) $(RUN_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -13,8 +13,8 @@ machine's load varies; SQLite is the anchor of each PostgreSQL figure.
 
     .venv/bin/python -m benchmarks.backends [--articles 600] [--queries 200] [--pg URL]
 
-Not measured here: the 1M-article figures of issue 12 (benchmarks/synth.py builds a
-SQLite archive only; a PostgreSQL one at that size is not built by this run).
+Not measured here: the figures at 1M articles of issue 12 (benchmarks/scale.py builds a
+synthetic archive of that size on either backend and measures search and related on it).
 """
 
 from __future__ import annotations

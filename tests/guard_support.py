@@ -9,7 +9,9 @@ call that no signal handler can interrupt, ``swell`` allocates without end.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import time
 from collections.abc import Callable
 
 from kabar.guard import StageMark
@@ -41,6 +43,14 @@ def misbehave(label: str) -> None:
         # minutes of CPU inside one C call that never returns to the interpreter, so no
         # Python signal handler can run (the regex engine, by contrast, checks for signals)
         hashlib.pbkdf2_hmac("sha256", b"kabar", b"garam", 10**9)
+    if "hold" in label:
+        release = os.environ.get("KABAR_TEST_HOLD", "")
+        if release:
+            with open(f"{release}.started.{os.getpid()}", "w"):
+                pass
+            deadline = time.monotonic() + 60  # a test that never releases still ends
+            while not os.path.exists(release) and time.monotonic() < deadline:
+                time.sleep(0.01)
     if "swell" in label:
         hoard = []
         while True:

@@ -89,5 +89,5 @@ def test_the_real_benchmarks_are_found_with_their_quick_arguments(capsys: pytest
     assert {"serve", "search", "ingest", "extraction"} <= set(benches)
     assert not set(TOOLS) & set(benches) and not any(n.startswith("_") for n in benches)
     assert "story_eval" not in benches  # a helper module: no __main__ block
-    assert benches["serve"].quick_args[:2] == ["--db", "/tmp/kabar-serve-10k.db"]
+    assert benches["serve"].quick_args[:2] == ["--seconds", "3"]
     assert main(["--list"]) == 0 and "serve" in capsys.readouterr().out

@@ -96,9 +96,7 @@ def test_feed_hints_fill_gaps_and_never_overwrite(archive: SqliteArchive) -> Non
 def _app(archive: SqliteArchive) -> object:
     from serve_support import make_app
 
-    app = make_app(archive, token=TOKEN)
-    app.state.kabar.ingestor = Ingestor(archive, IngestOptions(guard=FAST))
-    return app
+    return make_app(archive, token=TOKEN, guard=FAST)
 
 
 def test_api_slow_page_does_not_stall_other_clients(injected: None, archive: SqliteArchive) -> None:

@@ -27,6 +27,8 @@ MODULE_LAYER = {
     "kabar.prepare": "ingest",
     "kabar.guard": "ingest",
     "kabar.wiring": "ingest",  # which indexers run: above link, whose near-duplicate indexer it names
+    "kabar.export": "serve",  # datasets out (kabar export): reads the archive, like the portal
+    "kabar.backfill": "serve",  # WARC → shards → archive: uses ingest's steps and the export's schema
     "kabar.cli": "top",
     "kabar.engine": "top",
     "kabar": "top",  # the package's public names

@@ -62,3 +62,13 @@ def test_odd_values_do_not_crash() -> None:
     assert a is not None and a.headline == "12" and a.published is None and a.paragraphs == ["a"]
     assert a.tags == ["x", "y"] and "published" in a.missing
     assert map_record({"title": "t", "body": "b", "published": 10**30}, "x").article is not None
+
+
+def test_indosum_short_title_kept_when_the_slug_differs_starts_with_a_capital() -> None:
+    rec = {
+        "title_from_slug": "terkait novel baswedan jokowi saya kejar terus pol",
+        "url": "http://poskotanews.com/2018/02/20/kasus-penyerangan-novel-baswedan-jokowi-saya-kejar-terus-polri/",
+        "body": "Paragraf satu.",
+    }
+    a = map_record(rec, "f:1").article
+    assert a is not None and a.headline == "Terkait novel baswedan jokowi saya kejar terus pol"

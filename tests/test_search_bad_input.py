@@ -145,7 +145,7 @@ def test_cli_hostile_queries_json(db: Path, text: str, _note: str | None) -> Non
     code, out = _cli("--db", str(db), "--format", "json", "--", text)
     assert code == 0
     payload = json.loads(out)
-    assert set(payload) == {"query", "total", "message", "hits"}
+    assert set(payload) == {"query", "total", "total_exact", "message", "hits"}
 
 
 @pytest.mark.parametrize("text", ["", "yang dan", "x" * 10_000, '"unbalanced', "«banjir» [bold]x[/]"])

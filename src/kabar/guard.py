@@ -54,6 +54,13 @@ R = TypeVar("R")
 
 MB = 1024 * 1024
 _STAGE_BYTES = 40
+
+# The budgets every setting accepts (CLI options, the engine's TOML, the server's options):
+# below them not even a small page gets through; above them a record may hold a batch for an hour.
+CPU_SECONDS_MIN = 0.01
+CPU_SECONDS_MAX = 3600.0
+MEMORY_MB_MIN = 64  # the worker's own interpreter and models are outside the budget; a page needs tens of MB
+MEMORY_MB_MAX = 1024 * 1024
 _MESSAGE_CHARS = 300
 
 
@@ -71,6 +78,18 @@ class GuardOptions:
     max_memory_mb: int = 1024  # address space a record may add to the worker's
     isolate: bool = True  # False: in-process (no memory budget, CPU timer on the main thread only)
     wall_seconds: float | None = None  # None: max(60 s, 6 × the CPU budget)
+
+    def __post_init__(self) -> None:
+        if not CPU_SECONDS_MIN <= self.max_cpu_seconds <= CPU_SECONDS_MAX:
+            raise ValueError(
+                f"the CPU budget per record must be {CPU_SECONDS_MIN:g} to {CPU_SECONDS_MAX:g} seconds, "
+                f"not {self.max_cpu_seconds:g}"
+            )
+        if not MEMORY_MB_MIN <= self.max_memory_mb <= MEMORY_MB_MAX:
+            raise ValueError(
+                f"the memory budget per record must be {MEMORY_MB_MIN} to {MEMORY_MB_MAX} MB, "
+                f"not {self.max_memory_mb}"
+            )
 
     def deadline(self, cpu_budget: float) -> float:
         if self.wall_seconds is not None:
@@ -425,6 +444,10 @@ class Guard:
 
 
 __all__ = [
+    "CPU_SECONDS_MAX",
+    "CPU_SECONDS_MIN",
+    "MEMORY_MB_MAX",
+    "MEMORY_MB_MIN",
     "CpuBudgetExceeded",
     "Guard",
     "GuardOptions",

@@ -11,10 +11,10 @@ compares in time order), so one code path reads and filters them.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Connection, Engine
@@ -36,6 +36,9 @@ from kabar.archive.store_access import StoreAccess
 from kabar.model import Article
 from kabar.serialize import article_from_dict, article_to_dict
 from kabar.understand.store import utc_text as to_utc_text  # the one UTC text form of a time
+
+if TYPE_CHECKING:  # the stream module reads through this one
+    from kabar.archive.article_stream import ArticlePage, StreamQuery
 
 
 def parse_time(value: str | None) -> datetime | None:
@@ -308,6 +311,16 @@ class CoreArchive(StoreAccess):
                 )
                 for r in conn.execute(stmt)
             ]
+
+    def stream_articles(self, query: StreamQuery) -> Iterator[ArticlePage]:
+        from kabar.archive.article_stream import stream_pages
+
+        return stream_pages(self._read, query)
+
+    def count_matching(self, query: StreamQuery) -> int:
+        from kabar.archive.article_stream import count_matching
+
+        return count_matching(self._read, query)
 
     def count(self) -> int:
         with self._read() as conn:

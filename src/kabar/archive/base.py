@@ -9,10 +9,10 @@ updates every index incrementally inside the article's own transaction.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
 
 from kabar.archive.stores import (
     CopyStore,
@@ -22,6 +22,9 @@ from kabar.archive.stores import (
     IndexStores,
 )
 from kabar.model import Article
+
+if TYPE_CHECKING:  # the stream's records import this module's neighbours
+    from kabar.archive.article_stream import ArticlePage, StreamQuery
 
 # "copy": the text was stored already and this new URL or outlet was recorded as its copy
 # (kabar.archive.copy_store); the same URL again is "unchanged".
@@ -82,6 +85,9 @@ class SearchResult:
     query: str
     hits: list[SearchHit] = field(default_factory=list)
     total: int = 0
+    # False: more than ``total`` articles match (a reader's search counts up to a bound,
+    # kabar.archive.search_flow); the hits are the same either way.
+    total_exact: bool = True
     message: str | None = None  # a clear word for an empty/stopword-only/odd query
 
 
@@ -135,6 +141,15 @@ class Archive(DerivedStores, Protocol):
 
     def summaries(self, ids: Sequence[int]) -> list[ArticleSummary]:
         """Light rows (no body) for these ids, in their order; unknown ids are skipped."""
+        ...
+
+    def stream_articles(self, query: StreamQuery) -> Iterator[ArticlePage]:
+        """Every matching article, a page at a time in id order, memory one page
+        (:mod:`kabar.archive.article_stream`; ``kabar export`` reads through it)."""
+        ...
+
+    def count_matching(self, query: StreamQuery) -> int:
+        """How many articles :meth:`stream_articles` yields for ``query``."""
         ...
 
     # The typed stores (kabar.archive.stores; the derived ones come with DerivedStores); each

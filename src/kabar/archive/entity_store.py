@@ -30,7 +30,7 @@ from sqlalchemy import (
 )
 
 from kabar.archive.sql_source import ConnectionSource
-from kabar.archive.stores import EntityCount, EntityLink, EntityQuery
+from kabar.archive.stores import EntityCount, EntityLink, EntityName, EntityQuery
 from kabar.archive.upsert import dialect_insert
 from kabar.model import EntityType
 from kabar.understand.store import ENTITY_TYPES, EntityRecord, EntityRole, normalise_name, utc_text
@@ -313,6 +313,31 @@ class SqlEntityStore:
         with self._db.reading() as conn:
             row = conn.execute(stmt).first()
         return int(row[0]) if row is not None else None
+
+    def find_entity_ids(self, names: Sequence[EntityName]) -> dict[EntityName, int]:
+        """:meth:`find_entity_id` for many names in one query (an article page names a dozen)."""
+        # Types and names both in the condition, so the look-up walks the primary key (type,
+        # norm); a name without a type is asked under every type, and the rows are sorted out below.
+        norms = sorted({normalise_name(n.name) for n in names})
+        types = sorted({t for n in names for t in ((n.type,) if n.type else ENTITY_TYPES)})
+        if not norms:
+            return {}
+        stmt = (
+            select(
+                entity_names.c.entity_id, entity_names.c.norm, entity_names.c.type, entities.c.article_count
+            )
+            .join(entities, entities.c.id == entity_names.c.entity_id)
+            .where(entity_names.c.type.in_(types), entity_names.c.norm.in_(norms))
+        )
+        with self._db.reading() as conn:
+            rows = [(int(r[0]), str(r[1]), str(r[2]), int(r[3] or 0)) for r in conn.execute(stmt)]
+        out: dict[EntityName, int] = {}
+        for key in names:
+            norm = normalise_name(key.name)
+            found = [r for r in rows if r[1] == norm and (key.type is None or r[2] == key.type)]
+            if found:  # the most-named entity, as find_entity_id's ORDER BY takes it
+                out[key] = max(found, key=lambda r: (r[3], -r[0]))[0]
+        return out
 
     def top_in_articles(self, article_ids: Sequence[int], limit: int = 30) -> list[EntityCount]:
         """The entities most of these articles name."""

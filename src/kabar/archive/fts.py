@@ -379,6 +379,28 @@ class _Fts5Phrases:
     def count(self, match: PhraseMatch) -> int:
         return _count(self.raw, _filter(match))
 
+    def count_upto(self, match: PhraseMatch, bound: int) -> int:
+        flt = _filter(match)
+        where, params = flt.where()
+        # The LIMIT stops the scan after ``bound`` matches: a common word costs no more.
+        sql = f"SELECT count(*) FROM (SELECT 1 FROM search_fts{flt.join} WHERE {where} LIMIT ?)"
+        return int(self.raw.execute(sql, [*params, max(0, bound)]).fetchone()[0])
+
+    def ids_after(self, match: PhraseMatch, after: int, limit: int) -> list[int]:
+        """Matching ids above ``after``, in id order (keyset paging: an export's next page)."""
+        flt = _filter(match)
+        where, params = flt.where()
+        sql = (
+            f"SELECT search_fts.rowid FROM search_fts{flt.join} WHERE {where} "
+            "AND search_fts.rowid > ? ORDER BY search_fts.rowid LIMIT ?"
+        )
+        return [int(r[0]) for r in self.raw.execute(sql, [*params, after, limit])]
+
+
+def fts5_phrases(conn: Connection) -> _Fts5Phrases:
+    """The questions about matches, on FTS5, over ``conn`` (an export pages through them)."""
+    return _Fts5Phrases(_raw(conn))
+
 
 def _filter(match: PhraseMatch) -> _Filter:
     return _Filter(
@@ -416,6 +438,7 @@ __all__ = [
     "article_terms",
     "collection_size",
     "doc_frequencies",
+    "fts5_phrases",
     "indexed_terms",
     "match_terms",
     "search",

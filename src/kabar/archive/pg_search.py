@@ -9,6 +9,8 @@ article its UTC time and outlet (filters, newest-first), its analysed terms as t
 (:mod:`kabar.archive.pg_tsvector`: headline weight A, body weight B, positions kept for
 phrases). Ranking is ``ts_rank`` with the headline weighing four times the body, as
 FTS5's BM25 weights do, over the newest matches (see :class:`RankOptions` in fts).
+Related news' statistics and its BM25 — FTS5's own formula, to the bit — are
+:mod:`kabar.archive.pg_related`, kept in the same transaction as each row here.
 """
 
 from __future__ import annotations
@@ -21,24 +23,17 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
-from kabar.archive.articles_core import to_utc_text
 from kabar.archive.base import SearchQuery, SearchResult
+from kabar.archive.pg_related import PgRelatedStats, estimated_frequency
 from kabar.archive.pg_tsvector import tsquery_text, tsvector_text
 from kabar.archive.search_flow import PhraseMatch, SearchOptions, run_search
 from kabar.archive.sql_source import BoundSource, ConnectionSource
-from kabar.archive.term_records import (
-    DocTerms,
-    FrequencyOptions,
-    IndexedDoc,
-    MatchOptions,
-    ScoredId,
-)
+from kabar.archive.term_records import DocTerms, IndexedDoc, MatchOptions, ScoredId
 from kabar.lang.analysis import Analyzer
 
 _SEP = "\x1f"  # between headline and body terms in search_docs.terms; never inside a term
 # ts_rank's weights for D, C, B, A: the headline (A) four times the body (B), as FTS5's bm25 has it.
 _RANK = "ts_rank(CAST('{0.1, 0.1, 0.25, 1.0}' AS float4[]), tsv, CAST(:q AS tsquery), 1)"
-_MAX_LIMIT = 2_000  # match_terms' bound, as in fts (10 x a page's MAX_LIMIT)
 
 
 def pack_terms(terms: DocTerms) -> str:
@@ -77,6 +72,7 @@ class PgSearch:
 
     def __init__(self, source: ConnectionSource) -> None:
         self.source = source
+        self.related = PgRelatedStats(source)
 
     # -- writing -------------------------------------------------------------------
     def add(self, docs: Sequence[IndexedDoc]) -> None:
@@ -93,6 +89,12 @@ class PgSearch:
             for d in docs
         ]
         with self.source.writing() as conn:
+            # An article indexed again without a remove first: its old terms are counted out.
+            held = conn.execute(
+                text("SELECT id, terms FROM search_docs WHERE id = ANY(:ids) FOR UPDATE"),
+                {"ids": [d.id for d in docs]},
+            )
+            self.related.remove([IndexedDoc(int(r[0]), unpack_terms(r[1])) for r in held])
             conn.execute(
                 text(
                     "INSERT INTO search_docs (id, published_utc, outlet, terms, tsv) "
@@ -102,10 +104,15 @@ class PgSearch:
                 ),
                 rows,
             )
+            self.related.add(docs)
 
     def remove(self, article_id: int) -> None:
         with self.source.writing() as conn:
-            conn.execute(text("DELETE FROM search_docs WHERE id = :id"), {"id": article_id})
+            gone = conn.execute(
+                text("DELETE FROM search_docs WHERE id = :id RETURNING terms"), {"id": article_id}
+            ).first()
+            if gone is not None:
+                self.related.remove([IndexedDoc(article_id, unpack_terms(gone[0]))])
 
     # -- a reader's search ---------------------------------------------------------------
     def rank(self, match: PhraseMatch, candidates: int) -> list[ScoredId]:
@@ -137,6 +144,32 @@ class PgSearch:
                 ).scalar_one()
             )
 
+    def count_upto(self, match: PhraseMatch, bound: int) -> int:
+        where = _where(match)
+        # The LIMIT stops after ``bound`` matches: an exact count of a word in most articles
+        # reads them all (seconds at a million articles). For such a word the planner picks
+        # a sequential scan, which it thinks stops early, but that scan reads each row's
+        # tsvector out of TOAST to test it (260 ms for 10,001 of 17k matches at 100k
+        # articles); the GIN index's bitmap needs no tsvector at all (47 ms). The planner
+        # does not price TOAST reads, so the sequential scan is ruled out for this one
+        # statement and the transaction's setting put back after it.
+        sql = f"SELECT count(*) FROM (SELECT 1 FROM search_docs WHERE {where.sql} LIMIT :bound) m"
+        with self.source.reading() as conn:
+            was = conn.execute(
+                text("SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true)")
+            ).scalar_one()
+            found = int(conn.execute(text(sql), {**where.params, "bound": max(0, bound)}).scalar_one())
+            conn.execute(text("SELECT set_config('enable_seqscan', :was, true)"), {"was": was})
+            return found
+
+    def ids_after(self, match: PhraseMatch, after: int, limit: int) -> list[int]:
+        """Matching ids above ``after``, in id order (keyset paging: an export's next page)."""
+        where = _where(match)
+        sql = f"SELECT id FROM search_docs WHERE {where.sql} AND id > :after ORDER BY id LIMIT :limit"
+        with self.source.reading() as conn:
+            rows = conn.execute(text(sql), {**where.params, "after": after, "limit": limit})
+            return [int(r[0]) for r in rows]
+
     # -- statistics for related news -------------------------------------------------------
     def collection_size(self) -> int:
         """Roughly how many articles are indexed: the largest id (as fts has it)."""
@@ -146,25 +179,7 @@ class PgSearch:
     def doc_frequencies(self, terms: Iterable[str], cap: int | None = None) -> dict[str, int]:
         """Documents holding each term: exact below ``cap``, else estimated from the id span
         its newest ``cap`` matches cover (the rule and its reasons: fts.doc_frequencies)."""
-        limit = FrequencyOptions().cap if cap is None else cap
-        wanted = list(dict.fromkeys(terms))
-        asked = [t for t in wanted if t]
-        out = dict.fromkeys(wanted, 0)
-        if not asked:
-            return out
-        # One round trip for every term (related news asks ~100 at once): each term's
-        # newest ``cap`` matches, counted beside it.
-        sql = text(
-            "SELECT t.term, s.found, s.oldest FROM unnest(CAST(:terms AS text[]), CAST(:queries AS text[])) "
-            "AS t(term, q) CROSS JOIN LATERAL (SELECT count(*) AS found, min(id) AS oldest FROM "
-            "(SELECT id FROM search_docs WHERE tsv @@ CAST(t.q AS tsquery) ORDER BY id DESC LIMIT :cap) m) s"
-        )
-        params = {"terms": asked, "queries": [tsquery_text([(t,)]) for t in asked], "cap": limit}
-        top = self.collection_size()
-        with self.source.reading() as conn:
-            for term, found, oldest in conn.execute(sql, params):
-                out[term] = estimated_frequency(int(found), oldest, top, limit)
-        return out
+        return self.related.doc_frequencies(terms, cap)
 
     def indexed_terms(self, ids: Sequence[int]) -> dict[int, DocTerms]:
         if not ids:
@@ -176,24 +191,9 @@ class PgSearch:
             return {int(r[0]): unpack_terms(r[1]) for r in rows}
 
     def match_terms(self, terms: Sequence[str], options: MatchOptions) -> list[ScoredId]:
-        """An OR-match of analysed terms, best first, ranked over the newest matches (as fts)."""
-        unique = tuple(dict.fromkeys(t for t in terms if t))
-        limit = max(0, min(options.limit, _MAX_LIMIT))
-        if not unique or limit == 0:
-            return []
-        match = PhraseMatch(
-            tuple((t,) for t in unique), "OR", None, to_utc_text(options.since), to_utc_text(options.until)
-        )
-        ranked = self.rank(match, max(limit + len(options.exclude_ids), options.max_candidates))
-        return [s for s in ranked if s.id not in options.exclude_ids][:limit]
-
-
-def estimated_frequency(found: int, oldest: int | None, top: int, cap: int) -> int:
-    """A term's document count from its newest ``cap`` matches: exact when fewer were found."""
-    if found < cap or not oldest:
-        return found
-    span = max(1, top - int(oldest) + 1)
-    return max(found, round(found * top / span))
+        """BM25 OR-match of analysed terms over the newest matches, best first: FTS5's
+        score and order (:mod:`kabar.archive.pg_related`), in one statement."""
+        return self.related.match_terms(terms, options)
 
 
 def search(conn: Connection, query: SearchQuery, analyzer: Analyzer | None = None) -> SearchResult:

@@ -28,6 +28,7 @@ from kabar.archive.articles_core import CoreArchive
 from kabar.archive.base import AddResult, Indexer, SearchQuery, SearchResult
 from kabar.archive.busy_timeout import busy_timeout
 from kabar.archive.errors import ArchiveBusy, ArchiveSettingError, ArchiveUnavailable
+from kabar.archive.pg_related_rebuild import RelatedIndexCounts, rebuild
 from kabar.archive.pg_search import PgSearch
 from kabar.archive.schema_check import SchemaCheck, check_schema, refusal
 from kabar.archive.sql_source import ConnectionSource
@@ -155,6 +156,21 @@ class PostgresArchive(CoreArchive):
                     "SELECT setval(pg_get_serial_sequence('articles', 'id'), (SELECT max(id) FROM articles))"
                 )
             )
+
+    def rebuild_related_index(self) -> RelatedIndexCounts:
+        """Recompute related news' BM25 statistics from the stored terms, in one pass.
+
+        Ingest keeps them current; this is for an archive filled some other way (a bulk
+        load that writes the search index alone) or to check them. One transaction: related news
+        and writers wait for it (:func:`kabar.archive.pg_related_rebuild.rebuild`). A VACUUM after
+        it gives the planner its statistics and lets the postings be read from their index
+        alone (the visibility map), as autovacuum would in time.
+        """
+        with self.engine.begin() as conn:
+            counts = rebuild(conn)
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM (ANALYZE) related_postings, related_df, related_stats"))
+        return counts
 
     def search_stores(self, source: ConnectionSource) -> PgSearch:
         """The search index and term statistics (:mod:`kabar.archive.pg_search`) on ``source``."""

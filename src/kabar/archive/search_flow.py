@@ -5,6 +5,11 @@ the messages, paging, totals and snippets (:mod:`kabar.archive.snippets`) are de
 here once; a backend answers only three questions over its own index
 (:class:`PhraseIndex`): the best of the newest matches, the newest matches, how many
 match. SQL over ``articles`` is SQLAlchemy Core, so it runs on every dialect.
+
+Totals are exact up to :attr:`SearchOptions.exact_total_up_to` matches and a lower bound
+beyond it (``SearchResult.total_exact`` false: "more than 10,000"). An exact count of a
+word in most articles reads every one of them — seconds at a million articles on
+PostgreSQL — while counting up to the bound stops after it, on both backends alike.
 """
 
 from __future__ import annotations
@@ -48,33 +53,57 @@ class PhraseIndex(Protocol):
         """The ``want`` newest matches by publication time (undated last; ties: newer id first)."""
         ...
 
-    def count(self, match: PhraseMatch) -> int: ...
+    def count(self, match: PhraseMatch) -> int:
+        """Every match, counted (an export's total; a reader's search counts up to a bound)."""
+        ...
+
+    def count_upto(self, match: PhraseMatch, bound: int) -> int:
+        """How many match, counting no further than ``bound`` (so at most ``bound``)."""
+        ...
 
 
 @dataclass(slots=True, frozen=True)
 class SearchOptions:
     # How many of the newest matches relevance ranks (see kabar.archive.fts.RankOptions).
     candidates: int = 4_000
+    # Totals are counted up to this many matches and exact up to it; more is "more than".
+    exact_total_up_to: int = 10_000
 
 
 @dataclass(slots=True, frozen=True)
 class Page:
     hits: list[ScoredId]
     total: int
+    total_exact: bool = True
+
+
+@dataclass(slots=True, frozen=True)
+class _Total:
+    count: int
+    exact: bool
+
+
+def _bounded_total(index: PhraseIndex, match: PhraseMatch, bound: int) -> _Total:
+    # One past the bound tells "exactly bound" from "more than bound".
+    found = index.count_upto(match, bound + 1)
+    return _Total(min(found, bound), found <= bound)
 
 
 def _page(index: PhraseIndex, query: SearchQuery, match: PhraseMatch, opts: SearchOptions) -> Page:
     limit = max(0, min(query.limit, MAX_LIMIT))
     offset = max(0, query.offset)
+    bound = max(1, opts.exact_total_up_to)
     if query.order == "newest":
-        total = index.count(match)
-        rows = index.newest(match, offset + limit) if total and limit else []
-        return Page(rows[offset : offset + limit], total)
+        total = _bounded_total(index, match, bound)
+        rows = index.newest(match, offset + limit) if total.count and limit else []
+        return Page(rows[offset : offset + limit], total.count, total.exact)
     wanted = max(opts.candidates, offset + limit)
     rows = index.rank(match, wanted)
-    # Fewer candidates than the bound means every match was ranked: that is the count.
-    total = len(rows) if len(rows) < wanted else index.count(match)
-    return Page(rows[offset : offset + limit], total)
+    # Fewer candidates than asked for means every match was ranked: that is the count.
+    total = _Total(len(rows), True) if len(rows) < wanted else _bounded_total(index, match, bound)
+    if total.count < len(rows):  # a bound below the candidates: say no less than was ranked
+        total = _Total(len(rows), len(rows) < wanted)
+    return Page(rows[offset : offset + limit], total.count, total.exact)
 
 
 def _hits(conn: Connection, rows: list[ScoredId], parsed: ParsedQuery, analyzer: Analyzer) -> list[SearchHit]:
@@ -160,6 +189,7 @@ def run_search(
         query=shown,
         hits=_hits(conn, page.hits, parsed, an),
         total=page.total,
+        total_exact=page.total_exact,
         message="; ".join(notes) or None,
     )
 

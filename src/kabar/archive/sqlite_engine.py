@@ -15,6 +15,7 @@ opened — in WAL mode SQLite goes on writing into a deleted file without a word
 from __future__ import annotations
 
 import os
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -147,9 +148,21 @@ def _require_writable(path: Path, context: FaultContext) -> None:
         raise faults.read_only(context)
 
 
+# The file watch of each engine on a file, for those that must notice a deleted or replaced
+# archive without a query (the portal's change stamp answers from cache otherwise).
+_WATCHES: weakref.WeakKeyDictionary[Engine, FileWatch] = weakref.WeakKeyDictionary()
+
+
+def file_watch(engine: Engine) -> FileWatch | None:
+    """The watch on the file behind ``engine`` (None for ``:memory:`` or another backend)."""
+    return _WATCHES.get(engine)
+
+
 def _build(url: URL, context: FaultContext, *, read_only: bool, watch: FileWatch | None) -> Engine:
     engine = create_engine(url, connect_args={"timeout": context.busy_timeout})
     if watch is not None:
+        _WATCHES[engine] = watch
+
         # First: whatever a driver error says (cannot open, I/O error), a file that is no
         # longer the one opened is the cause to report.
         @event.listens_for(engine, "handle_error")
@@ -187,4 +200,4 @@ def _build(url: URL, context: FaultContext, *, read_only: bool, watch: FileWatch
     return engine
 
 
-__all__ = ["MEMORY", "FileWatch", "SqliteOpen", "open_engine"]
+__all__ = ["MEMORY", "FileWatch", "SqliteOpen", "file_watch", "open_engine"]

@@ -108,6 +108,14 @@ class EntityQuery:
     name: str | None = None  # a case-insensitive substring of any name seen
 
 
+@dataclass(slots=True, frozen=True)
+class EntityName:
+    """A name as an article gives it, with its type when known (a key for :meth:`EntityStore.find_entity_ids`)."""
+
+    name: str
+    type: EntityType | None = None
+
+
 class EntityStore(Protocol):
     def find(self, type: str, norms: Sequence[str]) -> int | None:
         """The entity the first resolvable normalised name belongs to (most-named wins)."""
@@ -132,6 +140,10 @@ class EntityStore(Protocol):
     def article_entity_ids(self, article_id: int) -> list[int]: ...
 
     def find_entity_id(self, name: str, type: EntityType | None = None) -> int | None: ...
+
+    def find_entity_ids(self, names: Sequence[EntityName]) -> dict[EntityName, int]:
+        """:meth:`find_entity_id` for many names at once (the names not found are left out)."""
+        ...
 
     def top_in_articles(self, article_ids: Sequence[int], limit: int = 30) -> list[EntityCount]: ...
 

@@ -151,15 +151,16 @@ def register(app: typer.Typer) -> None:
     @app.command("list")
     def list_command(
         db: str = DbOption,
-        limit: int = typer.Option(20, "--limit", "-n", min=1, max=10_000),
+        limit: int = typer.Option(20, "--limit", "-n", min=1, max=10_000, help="Articles per page."),
+        offset: int = typer.Option(0, "--offset", min=0, help="Skip this many (paging: the next page)."),
         outlet: str | None = typer.Option(None, "--outlet"),
         format: ListFormat = typer.Option(ListFormat.text, "--format", "-f"),
     ) -> None:
-        """The newest articles in the archive."""
+        """The newest articles in the archive, a page at a time (a whole archive: `kabar export`)."""
         from kabar.archive.base import ListQuery
 
         archive = open_existing(db)
-        rows = archive.list_articles(ListQuery(limit=limit, outlet=outlet))
+        rows = archive.list_articles(ListQuery(limit=limit, offset=offset, outlet=outlet))
         total = archive.count()
         archive.close()
         if format is ListFormat.json:
@@ -188,6 +189,12 @@ def register(app: typer.Typer) -> None:
         for r in rows:
             table.add_row(str(r.id), _when(r.published), r.outlet or "", r.headline or "")
         Console().print(table)
+        if offset + len(rows) < total and len(rows) == limit:
+            # The next page, said where a person reads it (a filtered list may end sooner).
+            Console(stderr=True, highlight=False).print(
+                f"{offset + 1:,}–{offset + len(rows):,} shown; next page: --offset {offset + len(rows)}",
+                markup=False,
+            )
 
     @app.command("show")
     def show_command(

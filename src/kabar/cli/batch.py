@@ -20,7 +20,14 @@ from rich.console import Console
 from rich.markup import escape
 
 from kabar.cli.common import fail
-from kabar.guard import GuardOptions, Reject
+from kabar.guard import (
+    CPU_SECONDS_MAX,
+    CPU_SECONDS_MIN,
+    MEMORY_MB_MAX,
+    MEMORY_MB_MIN,
+    GuardOptions,
+    Reject,
+)
 
 EXIT_OK = 0
 EXIT_NOTHING_DONE = 1
@@ -46,20 +53,24 @@ def strict_option() -> Any:
     return typer.Option(False, "--strict", help="Stop at the first rejected record (exit status 3).")
 
 
-def max_cpu_option() -> Any:
+def max_cpu_option(envvar: str | None = None) -> Any:
     return typer.Option(
         10.0,
         "--max-cpu-seconds",
-        min=0.01,
+        min=CPU_SECONDS_MIN,
+        max=CPU_SECONDS_MAX,
+        envvar=envvar,
         help="CPU time one record may take (reading, extraction, understanding) before it is rejected.",
     )
 
 
-def max_memory_option() -> Any:
+def max_memory_option(envvar: str | None = None) -> Any:
     return typer.Option(
         1024,
         "--max-memory-mb",
-        min=64,
+        min=MEMORY_MB_MIN,
+        max=MEMORY_MB_MAX,
+        envvar=envvar,
         help="Memory (address space, MB) one record may add before it is rejected.",
     )
 

@@ -6,6 +6,8 @@ import typer
 
 from kabar.cli import (
     archive_cmd,
+    backfill_cmd,
+    export_cmd,
     extract_cmd,
     link_cmd,
     migrate_cmd,
@@ -40,6 +42,8 @@ for _module in (
     extract_cmd,
     archive_cmd,
     search_cmd,
+    export_cmd,
+    backfill_cmd,
     link_cmd,
     tag_cmd,
     stories_cmd,

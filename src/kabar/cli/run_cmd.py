@@ -38,6 +38,12 @@ def run(
     check_config: bool = typer.Option(
         False, "--check-config", help="Validate the configuration, say what is wrong, and exit (0: valid)."
     ),
+    ingest: list[Path] = typer.Option(
+        [],
+        "--ingest",
+        help="A file or folder to ingest in the background while the portal serves (repeatable; "
+        "idempotent: what is already stored is not stored again). With --once: ingested before the round.",
+    ),
 ) -> None:
     """Poll the configured sources on a schedule, ingest new articles and serve the portal with /status."""
     from kabar.engine.config import ConfigError, load_config
@@ -62,11 +68,14 @@ def run(
             f"{origin}: valid; {len(cfg.sources)} sources, archive {cfg.db}, portal on http://{cfg.host}:{cfg.port}/"
         )
         raise typer.Exit(0)
+    for path in ingest:  # said now, not after the portal has started
+        if not path.exists():
+            fail(escape(f"{path}: no such file or folder (--ingest)"))
     from kabar.engine.run import RunOptions, run_engine  # after the config: --check-config needs no engine
 
     _setup_logging()
     try:
-        result = run_engine(RunOptions(config=cfg, once=once))
+        result = run_engine(RunOptions(config=cfg, once=once, ingest=tuple(ingest)))
     except KeyboardInterrupt:
         raise typer.Exit(130) from None
     if once:

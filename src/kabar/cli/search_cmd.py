@@ -57,6 +57,7 @@ def result_to_dict(result: SearchResult) -> dict[str, Any]:
     return {
         "query": result.query,
         "total": result.total,
+        "total_exact": result.total_exact,
         "message": result.message,
         "hits": [hit_to_dict(h) for h in result.hits],
     }
@@ -73,7 +74,8 @@ def _marked(snippet: str) -> str:
 
 def print_text(result: SearchResult, console: Console) -> None:
     shown = escape(result.query[:80])
-    console.print(f"[bold]{result.total:,}[/] article(s) for [italic]{shown}[/]")
+    more = "" if result.total_exact else "more than "
+    console.print(f"{more}[bold]{result.total:,}[/] article(s) for [italic]{shown}[/]")
     if result.message:
         console.print(f"[yellow]{escape(result.message)}[/]")
     for hit in result.hits:

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import os
+import socket
 import sys
+from typing import TYPE_CHECKING
 
 import typer
 
+from kabar.cli.batch import max_cpu_option, max_memory_option
 from kabar.cli.common import DbOption, archive_exists, fail, open_existing, open_for_writing
 from kabar.serve.limits import ENV_NAMES, ServerLimits
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+    from kabar.archive.base import Archive
 
 _DEFAULTS = ServerLimits()
 
@@ -52,6 +60,13 @@ def serve(
         envvar=ENV_NAMES["request_seconds"],
         help="Seconds a client has to send a whole request (head and body).",
     ),
+    handler_timeout: float = typer.Option(
+        _DEFAULTS.handler_seconds,
+        "--handler-timeout",
+        min=0.1,
+        envvar=ENV_NAMES["handler_seconds"],
+        help="Seconds the server may take to begin an answer; past them the client gets 503.",
+    ),
     max_connections: int = typer.Option(
         _DEFAULTS.max_connections,
         "--max-connections",
@@ -66,10 +81,39 @@ def serve(
         envvar=ENV_NAMES["max_head_bytes"],
         help="Largest request line and headers, in bytes.",
     ),
+    max_cpu_seconds: float = max_cpu_option(envvar="KABAR_MAX_CPU_SECONDS"),
+    max_memory_mb: int = max_memory_option(envvar="KABAR_MAX_MEMORY_MB"),
+    ingest_workers: int = typer.Option(
+        0,
+        "--ingest-workers",
+        min=0,
+        max=64,
+        envvar="KABAR_INGEST_WORKERS",
+        help="POST /api/ingest requests worked on at once, each in its own worker process (more "
+        "wait their turn; reads never wait on them). 0: one per CPU core, at most 4.",
+    ),
+    workers: int = typer.Option(
+        0,
+        "--workers",
+        min=0,
+        max=64,
+        envvar="KABAR_WORKERS",
+        help="Processes answering requests over the one archive, each on its own core. "
+        "0: one per CPU core. Behind a reverse proxy: listen on 127.0.0.1 and set --public-url.",
+    ),
+    cache_entries: int = typer.Option(
+        2048,
+        "--cache-entries",
+        min=0,
+        envvar="KABAR_CACHE_ENTRIES",
+        help="Rendered pages and API answers each worker keeps until the archive changes; 0: none.",
+    ),
 ) -> None:
     """Serve the Indonesian portal, the feeds and the JSON API (ingest needs KABAR_TOKEN)."""
     import uvicorn
 
+    from kabar.guard import GuardOptions
+    from kabar.serve import prefork
     from kabar.serve.app import create_app
     from kabar.serve.server import uvicorn_config
     from kabar.serve.site import split_hosts
@@ -78,6 +122,7 @@ def serve(
     limits = ServerLimits(
         keep_alive_seconds=keep_alive,
         request_seconds=request_timeout,
+        handler_seconds=handler_timeout,
         max_connections=max_connections,
         max_head_bytes=max_head_bytes,
     )
@@ -87,8 +132,9 @@ def serve(
     archive = (
         open_for_writing(db) if create and not archive_exists(db) else open_existing(db, write=bool(token))
     )
-    try:
-        app = create_app(
+
+    def make_app(archive: Archive) -> FastAPI:
+        return create_app(
             ServeOptions(
                 db=db,
                 token=token,
@@ -96,21 +142,56 @@ def serve(
                 warm_latest=warm_latest,
                 public_url=public_url,
                 allowed_hosts=hosts,
+                guard=GuardOptions(max_cpu_seconds=max_cpu_seconds, max_memory_mb=max_memory_mb),
+                ingest_workers=ingest_workers,
+                handler_seconds=limits.handler_seconds,
+                response_cache_entries=cache_entries,
             )
         )
+
+    def run(app: FastAPI, sock: socket.socket) -> None:
+        uvicorn.Server(uvicorn_config(app, host, port, limits, access_log=access_log)).run(sockets=[sock])
+
+    def run_worker(sock: socket.socket) -> None:
+        """A forked worker: its own archive (connections never cross a fork), its own app."""
+        own = open_existing(db, write=bool(token))
+        try:
+            run(make_app(own), sock)
+        finally:
+            own.close()
+
+    try:
+        app = make_app(archive)  # made here as well, so a bad setting fails before anything forks
     except Exception as exc:
         archive.close()
         fail(f"cannot serve {db}: {exc}")
+    count = workers or prefork.default_workers()
+    try:
+        sock = prefork.listen(host, port, limits.backlog)
+    except OSError as exc:
+        archive.close()
+        fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
     shown = f"[{host}]" if ":" in host else host
-    typer.echo(f"kabar: serving {archive.count()} articles from {db} at http://{shown}:{port}/")
+    typer.echo(
+        f"kabar: serving {archive.count()} articles from {db} at http://{shown}:{sock.getsockname()[1]}/ "
+        f"({count} worker{'s' if count > 1 else ''})"
+    )
     typer.echo(
         "kabar: API at /api (OpenAPI at /openapi.json); ingest "
         + ("on (KABAR_TOKEN set)" if token else "off (set KABAR_TOKEN to enable)")
     )
     sys.stdout.flush()  # the address must show before the server blocks, even into a file or pipe
+    forked = prefork.Workers(grace_seconds=limits.shutdown_seconds + 5)
+    prefork.exit_on_sigterm()
     try:
-        uvicorn.Server(uvicorn_config(app, host, port, limits, access_log=access_log)).run()
+        if count > 1:
+            # This process serves as the first worker; the others are forked before it starts
+            # any thread, and each opens its own archive (nothing of this one is used there).
+            forked.start(count - 1, sock, run_worker)
+        run(app, sock)
     finally:
+        forked.stop()
+        sock.close()
         archive.close()
 
 

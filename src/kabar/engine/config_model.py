@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator
 
+from kabar.guard import CPU_SECONDS_MAX, CPU_SECONDS_MIN, MEMORY_MB_MAX, MEMORY_MB_MIN, GuardOptions
 from kabar.sources.crawler import DEFAULT_USER_AGENT, FetchOptions
 from kabar.sources.safety import SafetyOptions
 
@@ -109,6 +110,20 @@ class EngineSection(_Table):
     allow_private: bool = Field(
         default=False, description="Fetch loopback and private addresses (only for a local test site)."
     )
+    max_cpu_seconds: float = Field(
+        default=10.0,
+        ge=CPU_SECONDS_MIN,
+        le=CPU_SECONDS_MAX,
+        description="CPU time one page may take (extraction and understanding together) before it is "
+        "rejected and the engine goes on with the others.",
+    )
+    max_memory_mb: Whole = Field(
+        default=1024,
+        ge=MEMORY_MB_MIN,
+        le=MEMORY_MB_MAX,
+        description="Memory (address space, MB) one page may add while it is read and understood "
+        "before it is rejected.",
+    )
 
 
 class EngineConfig(EngineSection):
@@ -127,6 +142,10 @@ class EngineConfig(EngineSection):
             obey_robots=self.obey_robots,
             safety=SafetyOptions(allow_private=self.allow_private),
         )
+
+    def guard_options(self) -> GuardOptions:
+        """The per-page budgets, for the engine's pages and the portal's ingest alike."""
+        return GuardOptions(max_cpu_seconds=self.max_cpu_seconds, max_memory_mb=self.max_memory_mb)
 
 
 class ConfigFile(_Table):

@@ -13,20 +13,25 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 from fastapi import FastAPI
 
 from kabar.archive import open_archive
 from kabar.archive.base import Archive
+from kabar.archive.errors import ArchiveError, ArchiveFull
+from kabar.engine.background_ingest import BackgroundIngest
 from kabar.engine.config import EngineConfig, SourceConfig
 from kabar.engine.pipeline import page_from_fetch
 from kabar.engine.poll import PollResult, poll_source
 from kabar.engine.scheduler import interval_of, plan
 from kabar.engine.status import EngineStatus, StatusOptions, status_router
-from kabar.ingest import Ingestor
-from kabar.serve.limits import limits_from_env
+from kabar.guard import one_line
+from kabar.ingest import IngestOptions, Ingestor
+from kabar.serve.limits import ServerLimits, limits_from_env
 from kabar.serve.site import SiteSettings, site_from_env
 from kabar.sources.crawler import Fetcher, FetchResult
 from kabar.sources.fetchlog import PendingLink, due_after
@@ -51,6 +56,7 @@ class RunOptions:
     once: bool = False  # one round of polling and ingest, then exit (no server)
     serve: bool = True
     batch: int = 20  # article pages in flight at once (per-host limits still apply)
+    ingest: tuple[Path, ...] = ()  # files ingested in the background while the portal serves (--ingest)
 
 
 @dataclass(slots=True)
@@ -70,6 +76,17 @@ class RunResult:
     articles: int = 0
 
 
+def stops_engine(fault: ArchiveError) -> bool:
+    """Whether ``kabar run`` stops on this archive fault rather than trying again later.
+
+    A busy or unreachable archive (``retryable``) and a full disk pass without restarting
+    kabar: the engine waits ``retry_after`` and goes on, the portal serving meanwhile. A
+    read-only, deleted, replaced or damaged archive does not: the engine stops with the
+    fault's one line and exit status 4, nothing lost, and starts again where it stopped.
+    """
+    return not (fault.retryable or isinstance(fault, ArchiveFull))
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -83,8 +100,12 @@ class Engine:
         self.status = EngineStatus(started_at=_now())
         self.batch = batch
         self._store_lock = asyncio.Lock()
-        self.ingestor = Ingestor(archive)  # the one ingest path, each page under the guard
+        # the one ingest path, each page under the guard with the configured budgets
+        self.ingestor = Ingestor(archive, IngestOptions(guard=config.guard_options()))
         self._prior_errors: dict[str, str | None] = {}
+        # The first archive fault of a round (busy, full, read-only, gone): once set, no further
+        # page is taken, and the round ends by raising it (see run_round).
+        self._fault: ArchiveError | None = None
         for source in config.sources:
             self.log.ensure_source(source.name, source.kind, source.url)
 
@@ -111,6 +132,25 @@ class Engine:
 
     # -- article pages ---------------------------------------------------------------
     async def _ingest(self, fetcher: Fetcher, link: PendingLink, outcome: RoundResult) -> None:
+        if self._fault is not None:
+            return  # the archive failed earlier in this round: the link stays pending for the next
+        try:
+            await self._ingest_link(fetcher, link, outcome)
+        except ArchiveError as exc:
+            # The archive's fault, not the page's: the link is left pending as it was (its
+            # article stored whole or not at all), so a later round takes it up again.
+            self._fault = self._fault or exc
+        except Exception as exc:  # a bug met on this page: the others go on, this one is tried later
+            outcome.failed += 1
+            log.warning("page %s: not stored: %s: %s", link.url, type(exc).__name__, one_line(str(exc), 200))
+            try:
+                self.frontier.finish(
+                    link.url, outcome=f"error: {type(exc).__name__}"[:80], article_id=None, retry=True
+                )
+            except ArchiveError as fault:
+                self._fault = self._fault or fault
+
+    async def _ingest_link(self, fetcher: Fetcher, link: PendingLink, outcome: RoundResult) -> None:
         known = self.archive.find_id(canonical_url=link.url)
         if known is not None:  # stored before (another source, an earlier run): not fetched again
             self.frontier.finish(link.url, outcome="already_stored", article_id=known, retry=False)
@@ -130,21 +170,10 @@ class Engine:
             self.frontier.finish(link.url, outcome="not_html", article_id=None, retry=False)
             return
         outlet = self._outlet_for(link.source)
-        try:
-            async with self._store_lock:
-                stored = await asyncio.to_thread(
-                    self.ingestor.ingest_page, page, outlet=outlet, source=link.url
-                )
-        except Exception as exc:  # the archive's fault (locked, full): the page is not to blame
-            outcome.failed += 1
-            # retried on later rounds (bounded by the frontier's attempts): the cause
-            # may be passing (a locked or migrating archive) as well as the page itself
-            self.frontier.finish(
-                link.url, outcome=f"error: {type(exc).__name__}"[:80], article_id=None, retry=True
-            )
-            self.log.count_article(link.source, added=False, failed=True)
-            log.warning("page %s: not stored: %s: %s", link.url, type(exc).__name__, str(exc)[:200])
-            return
+        async with self._store_lock:
+            if self._fault is not None:
+                return  # another page met an archive fault while this one waited its turn
+            stored = await asyncio.to_thread(self.ingestor.ingest_page, page, outlet=outlet, source=link.url)
         if stored.reject is not None or stored.id is None:
             # the page itself is at fault (unreadable, no article, over budget): not retried
             outcome.failed += 1
@@ -169,7 +198,7 @@ class Engine:
     async def _drain(self, fetcher: Fetcher, outcome: RoundResult) -> None:
         """Fetch pending links until none is left (or only ones that keep failing)."""
         tried: set[str] = set()
-        while True:
+        while self._fault is None:
             batch = [p for p in self.frontier.pending(self.batch + len(tried)) if p.url not in tried][
                 : self.batch
             ]
@@ -180,10 +209,28 @@ class Engine:
 
     # -- one round -----------------------------------------------------------------------
     async def run_round(self, fetcher: Fetcher, *, all_sources: bool = False) -> RoundResult:
+        """Poll, then fetch and store what is pending.
+
+        A fault of the archive (:class:`~kabar.archive.errors.ArchiveError`) ends the round
+        early and is raised once every page in flight has finished: what was stored stays
+        stored, what was not is still pending, so the next round (or run) resumes there.
+        """
+        self._fault = None
+        try:
+            return await self._round(fetcher, all_sources=all_sources)
+        finally:
+            self._fault = None
+
+    async def _round(self, fetcher: Fetcher, *, all_sources: bool) -> RoundResult:
         outcome = RoundResult()
         schedule = plan(self.config, self.log.sources())
         sources = self.config.sources if all_sources else schedule.due
-        polls = await asyncio.gather(*(self._poll(fetcher, s) for s in sources))
+        # Every poll finishes before a failed one's error is raised: none is left running.
+        results = await asyncio.gather(*(self._poll(fetcher, s) for s in sources), return_exceptions=True)
+        for failed in results:
+            if isinstance(failed, BaseException):
+                raise failed
+        polls = [r for r in results if isinstance(r, PollResult)]
         for poll in polls:
             outcome.polled += 1
             outcome.poll_errors += poll.error is not None
@@ -196,6 +243,8 @@ class Engine:
         outcome.offline = self.status.offline
         if not unreachable:
             await self._drain(fetcher, outcome)
+        if self._fault is not None:
+            raise self._fault
         self.status.rounds += 1
         self.status.last_round_at = _now()
         self.log.prune()
@@ -232,19 +281,36 @@ class Engine:
             log.warning("network reachable again")
 
     async def loop(self, fetcher: Fetcher, stop: asyncio.Event) -> None:
+        """Rounds until ``stop``; raises an archive fault that waiting will not mend (see :func:`stops_engine`)."""
         while not stop.is_set():
+            wait: float | None = None
             try:
                 await self.run_round(fetcher)
-            except Exception:  # one bad round must not stop the engine or the portal
+            except ArchiveError as exc:
+                if stops_engine(exc):
+                    raise
+                # Busy, unreachable or full: it may pass without anyone restarting kabar.
+                wait = float(exc.retry_after)
+                self.status.message = f"archive: {exc.summary}; trying again in {exc.retry_after} s"
+                log.warning("round stopped: %s (trying again in %d s)", exc, exc.retry_after)
+            except Exception:  # a bug in one round must not stop the engine or the portal
                 log.exception("round failed")
-            schedule = plan(self.config, self.log.sources())
-            wait = 60.0
-            if schedule.next_wake is not None:
-                wait = max(1.0, (schedule.next_wake - datetime.now(UTC)).total_seconds())
-            if schedule.due:
-                wait = 1.0
+            else:
+                if self.status.message is not None and self.status.message.startswith("archive: "):
+                    self.status.message = None
+                    log.warning("archive usable again")
+            if wait is None:
+                wait = self._next_wait()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=wait)
+
+    def _next_wait(self) -> float:
+        schedule = plan(self.config, self.log.sources())
+        if schedule.due:
+            return 1.0
+        if schedule.next_wake is not None:
+            return max(1.0, (schedule.next_wake - datetime.now(UTC)).total_seconds())
+        return 60.0
 
     def status_options(self) -> StatusOptions:
         return StatusOptions(
@@ -252,8 +318,14 @@ class Engine:
         )
 
 
-def build_app(engine: Engine, site: SiteSettings | None = None) -> FastAPI:
-    """The portal over the engine's archive, with ``/status`` mounted on it."""
+def build_app(
+    engine: Engine,
+    site: SiteSettings | None = None,
+    limits: ServerLimits | None = None,
+    notice: Callable[[], str | None] | None = None,
+) -> FastAPI:
+    """The portal over the engine's archive, with ``/status`` mounted on it (``notice``: a line
+    every page shows while it says something, e.g. how far the background ingest has got)."""
     from kabar.serve.app import create_app
     from kabar.serve.state import ServeOptions
 
@@ -263,6 +335,9 @@ def build_app(engine: Engine, site: SiteSettings | None = None) -> FastAPI:
         archive=engine.archive,
         public_url=site.public_url,
         allowed_hosts=site.allowed_hosts,
+        guard=engine.config.guard_options(),  # the engine's per-page budgets, should ingest be on
+        handler_seconds=(limits or ServerLimits()).handler_seconds,
+        notice=notice,
     )
     app = create_app(options)
     router = status_router(engine.status_options())
@@ -270,7 +345,7 @@ def build_app(engine: Engine, site: SiteSettings | None = None) -> FastAPI:
     return app
 
 
-async def _serve(engine: Engine, fetcher: Fetcher) -> None:
+async def _serve(engine: Engine, fetcher: Fetcher, loader: BackgroundIngest | None = None) -> None:
     import uvicorn
 
     from kabar.serve.server import uvicorn_config
@@ -279,23 +354,35 @@ async def _serve(engine: Engine, fetcher: Fetcher) -> None:
         limits, site = limits_from_env(), site_from_env()
     except ValueError as exc:
         raise SystemExit(f"kabar run: {exc}") from None
-    app = build_app(engine, site)
+    app = build_app(engine, site, limits, notice=loader.notice if loader is not None else None)
     config = uvicorn_config(app, engine.config.host, engine.config.port, limits, lifespan="on")
     server = uvicorn.Server(config)
     stop = asyncio.Event()
     worker = asyncio.create_task(engine.loop(fetcher, stop))
+
+    def _engine_ended(task: asyncio.Task[None]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            server.should_exit = True  # the portal stops with the engine; the fault is raised below
+
+    worker.add_done_callback(_engine_ended)
     log.warning(
         "kabar run: portal on http://%s:%d/ (status at /status)", engine.config.host, engine.config.port
     )
+    if loader is not None:  # the portal answers at once and fills as the files land
+        loader.start()
     try:
         await server.serve()
     finally:
+        if loader is not None:
+            loader.close()
         # Stop now, mid-round if need be: a page being stored finishes in its thread
         # (asyncio.run waits for it) and anything unfinished is still pending next time.
         stop.set()
-        worker.cancel()
+        failed = worker.done() and not worker.cancelled() and worker.exception() is not None
+        if not failed:
+            worker.cancel()
         with contextlib.suppress(asyncio.CancelledError):
-            await worker
+            await worker  # an archive fault that stopped the engine is raised here, for the CLI's one line
 
 
 async def _run(options: RunOptions) -> RunResult:
@@ -305,11 +392,17 @@ async def _run(options: RunOptions) -> RunResult:
     engine: Engine | None = None
     try:
         engine = Engine(config, archive, batch=options.batch)
+        loader = None
+        if options.ingest:
+            ingest_options = IngestOptions(guard=config.guard_options())
+            loader = BackgroundIngest(archive, options.ingest, ingest_options)
         async with Fetcher(config.fetch_options(), on_record=engine._record) as fetcher:
             if options.once or not options.serve:
+                if loader is not None:  # no portal to serve meanwhile: the files first, then the round
+                    await asyncio.to_thread(loader.run)
                 out.rounds.append(await engine.run_round(fetcher, all_sources=True))
             else:
-                await _serve(engine, fetcher)
+                await _serve(engine, fetcher, loader)
         out.articles = archive.count()
     finally:
         if engine is not None:
@@ -322,4 +415,4 @@ def run_engine(options: RunOptions) -> RunResult:
     return asyncio.run(_run(options))
 
 
-__all__ = ["Engine", "RoundResult", "RunOptions", "RunResult", "build_app", "run_engine"]
+__all__ = ["Engine", "RoundResult", "RunOptions", "RunResult", "build_app", "run_engine", "stops_engine"]

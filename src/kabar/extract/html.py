@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from kabar.extract import ExtractError
-from kabar.extract.html_authors import find_authors
+from kabar.extract.html_authors import AGENCY_NOTE, closing_name, find_authors
 from kabar.extract.html_body import Body, generic_body, lead_figures, profile_body
 from kabar.extract.html_fields import (
     cited_sources,
@@ -194,7 +194,8 @@ def extract_html(page: RawPage, options: HtmlOptions | None = None) -> Article:
     site_names |= {s.lower() for s in (profile.title_suffixes if profile else ())}
     headline = find_headline(tree, meta, profile, site_names)
     found_time = find_time(tree, meta, profile)
-    authors = find_authors(tree, meta, profile, site_names)
+    found_authors = find_authors(tree, meta, profile, site_names)
+    authors = found_authors.writers
 
     _apply_drops(tree, profile)
     body = profile_body(tree, profile.body, url) if profile and profile.body else None
@@ -210,6 +211,9 @@ def extract_html(page: RawPage, options: HtmlOptions | None = None) -> Article:
         paragraphs.pop()
         if not authors and signature.lower() not in _AGENCIES:
             authors = [signature]
+    elif not authors and (name := closing_name(paragraphs, site_names)) is not None:
+        paragraphs.pop()  # "Lê Phương" closing the story: the writer's signature, not body text
+        authors = [name]
     dateline = split_dateline(paragraphs[0]) if paragraphs else None
     if dateline and dateline.text and paragraphs:
         paragraphs[0] = dateline.rest
@@ -242,6 +246,8 @@ def extract_html(page: RawPage, options: HtmlOptions | None = None) -> Article:
             tree, profile.related if profile else (), url, exclude, page.captured_at
         )
     article.missing = _missing(article, parsed.truncated)
+    # A wire agency or desk named where a writer would be: the source, not a writer.
+    article.notes.extend(AGENCY_NOTE + a for a in found_authors.agencies)
     return article
 
 

@@ -1,19 +1,57 @@
-"""Authors from bylines, JSON-LD and meta tags, without site names.
+"""Authors from bylines, JSON-LD and meta tags, in any language, without site names.
 
 trafilatura reports ``<meta name="author">`` as the author, which Indonesian
 portals fill with the company ("Kompas Cyber Media", "PT VIVA MEDIA BARU",
-"Web Design; Development"); the visible byline is the reliable source.
+"Web Design; Development"); a name is a writer only when it looks like a person.
+
+Evidence is read in this order, and the first source that names a writer wins:
+
+1. the portal profile's author XPaths (Indonesian portals, ``profiles/*.toml``);
+2. labelled byline lines in the visible page ("Penulis: Ani", "Reporter : A | Editor : B", "By Ani"),
+   outside teaser cards, comment forms, related boxes and photo credits;
+3. the article's JSON-LD ``author`` (``@graph`` included): each ``Person`` (``name``, or
+   ``givenName`` + ``familyName``; ``@id`` references resolved), never an ``Organization``;
+   where it declares a wire agency and no person, the article is a wire story and nobody
+   further down is taken for its writer;
+4. meta tags (``author``, ``article:author``, ``parsely-author``, ``sailthru.author``, … listed
+   in ``data/bylines.json``), links and handles removed;
+5. a byline element from just before the headline onwards (class, id or ``itemprop`` holding
+   "author" or "byline"; :mod:`kabar.extract.byline_elements`), with its opener in any language
+   ("Von", "Par", "Por", "Di", "Av", "Door", "Oleh", "Af", "Autor", "Od" …);
+6. a short line just under the headline that opens with such a word ("von Dr. Max Kolter");
+7. ``rel=author`` links;
+8. the editors of step 2, where nobody else is named.
+A name standing alone as the story's last paragraph ("Lê Phương") is read by :func:`closing_name`
+once the body is known, where none of the above named a writer.
+
+Every name goes through :func:`kabar.extract.person_names.read_people`: "X und Y" split, roles and
+titles stripped, capitals made title case; wire agencies, desks and the outlet's own name are kept
+apart as ``AuthorsFound.agencies`` (the source), never as writers.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Set
+from dataclasses import dataclass, field
+from typing import Any
 
 from lxml import etree
 
-from kabar.extract.html_meta import PageMeta, ld_names
+from kabar.extract.byline_elements import element_people, in_furniture, in_teaser, opener_people, rel_people
+from kabar.extract.html_meta import MAX_LD_DEPTH, PageMeta
 from kabar.extract.html_text import byline
+from kabar.extract.person_names import (
+    People,
+    is_agency,
+    is_organisation,
+    is_site,
+    normalise_case,
+    read_people,
+)
 from kabar.extract.profiles import Profile
+from kabar.extract.tables import load_table
 
 _NOT_A_PERSON = re.compile(
     r"\b(?:media|cyber|pt|tbk|web|design|development|redaksi|news|network|group|com|co\.id|online|tim|team"
@@ -77,7 +115,7 @@ def _visible_bylines(tree: etree._Element) -> tuple[list[str], list[str]]:
             if len(own) > 80:
                 continue
             found = _byline_around(start)
-            if found is None:
+            if found is None or in_teaser(start) or in_furniture(start):
                 continue
             label, names = found
             target = writers if label in _WRITER_LABELS else editors if label in _EDITOR_LABELS else None
@@ -114,34 +152,163 @@ def _xpath_texts(tree: etree._Element, xpaths: tuple[str, ...]) -> list[str]:
     return out
 
 
+# How Article.notes records an agency or desk named where a writer would be (kabar.extract.html).
+AGENCY_NOTE = "byline names an agency or desk, not a writer: "
+
+
+@dataclass(slots=True)
+class AuthorsFound:
+    writers: list[str] = field(default_factory=list)
+    agencies: list[str] = field(default_factory=list)  # wire services and desks named instead of writers
+    source: str | None = None  # which evidence named the writers ("json-ld", "byline element", …)
+
+
+_PERSON_TYPES = {"person"}
+_MIN_PARAGRAPHS_FOR_SIGNATURE = 3
+
+
+@functools.cache
+def _people_table() -> dict[str, Any]:
+    table: dict[str, Any] = load_table("bylines")["people"]
+    return table
+
+
+def _types(obj: dict[str, Any]) -> set[str]:
+    kinds = obj.get("@type")
+    return {str(t).lower() for t in (kinds if isinstance(kinds, list) else [kinds]) if t}
+
+
+def _ld_person_name(obj: dict[str, Any]) -> str | None:
+    name = obj.get("name")
+    if isinstance(name, str) and name.strip():
+        return name
+    given, family = obj.get("givenName"), obj.get("familyName")
+    if isinstance(given, str) and isinstance(family, str) and (given.strip() or family.strip()):
+        return f"{given.strip()} {family.strip()}".strip()
+    return None
+
+
+def _ld_people(meta: PageMeta, site_names: Set[str]) -> People:
+    """Persons of the article's JSON-LD ``author`` (or ``creator``); organisations as agencies."""
+    found = People()
+    ld = meta.article_ld()
+    if ld is None:
+        return found
+    by_id = {str(o["@id"]): o for o in meta.jsonld if isinstance(o.get("@id"), str)}
+    stack: list[tuple[Any, int]] = [(ld.get("author") or ld.get("creator"), 0)]
+    items: list[Any] = []
+    while stack:  # flattened in order; lists nest in some CMS output
+        value, depth = stack.pop(0)
+        if isinstance(value, list) and depth < MAX_LD_DEPTH:
+            stack[0:0] = [(v, depth + 1) for v in value]
+        elif value is not None:
+            items.append(value)
+    for item in items[:20]:
+        if isinstance(item, str):
+            found.add(read_people(item, site_names))
+            continue
+        if not isinstance(item, dict):
+            continue
+        if set(item) <= {"@id", "@type"} and str(item.get("@id")) in by_id:
+            item = by_id[str(item["@id"])]  # {"@id": "#/schema/person/…"}: the Person in the @graph
+        name = _ld_person_name(item)
+        if name is None:
+            continue
+        kinds = _types(item)
+        if kinds and not kinds & _PERSON_TYPES:  # Organization, NewsMediaOrganization, …
+            org = " ".join(name.split())
+            if not is_site(org, site_names) and org not in found.agencies:
+                found.agencies.append(org)
+            continue
+        found.add(read_people(name, site_names))
+    return found
+
+
+def _family_first(value: str) -> str:
+    """``Brazil, Rachel`` → ``Rachel Brazil`` (library order in ``dc.creator``/``citation_author``)."""
+    family, sep, given = value.partition(",")
+    if sep and given.strip() and "," not in given and len(family.split()) <= 3 and len(given.split()) <= 3:
+        return f"{given.strip()} {family.strip()}"
+    return value
+
+
+def _meta_people(meta: PageMeta, site_names: Set[str]) -> People:
+    found = People()
+    family_first = set(_people_table()["family_first_keys"])
+    for key in _people_table()["meta_keys"]:
+        for raw in meta.all(key):
+            found.add(read_people(_family_first(raw) if key in family_first else raw, site_names))
+        if found.writers:
+            break
+    return found
+
+
+def closing_name(paragraphs: list[str], site_names: Set[str]) -> str | None:
+    """A writer's name standing alone as the last paragraph ("Lê Phương"), in any case.
+
+    Only a short line that is one person's name and nothing else: two to four words, no sentence
+    punctuation, read whole by :func:`read_people`."""
+    if len(paragraphs) < _MIN_PARAGRAPHS_FOR_SIGNATURE:
+        return None
+    last = " ".join(paragraphs[-1].split())
+    words = last.split()
+    if not 2 <= len(words) <= 4 or len(last) > 40 or any(c in last for c in '.!?:;,"“”()'):
+        return None
+    people = read_people(last, site_names)
+    if len(people.writers) == 1 and people.writers[0].casefold() == last.casefold():
+        return people.writers[0]
+    return None
+
+
 def find_authors(
     tree: etree._Element, meta: PageMeta, profile: Profile | None, site_names: set[str]
-) -> list[str]:
-    """Writers first; editors only where no writer is named."""
+) -> AuthorsFound:
+    """Writers first; editors only where no writer is named (the order in the module's docstring)."""
+
+    agencies: list[str] = []
 
     def keep(names: list[str]) -> list[str]:
         out: list[str] = []
-        for n in names:
-            if n.lower() not in site_names and n not in out:
+        for n in map(normalise_case, names):
+            if n.lower() in site_names or is_site(n, site_names):
+                continue
+            if is_organisation(n):  # "JERUSALEM POST STAFF", "REUTERS" on a labelled line
+                if n not in agencies:
+                    agencies.append(n)
+            elif n not in out:
                 out.append(n)
         return out
+
+    def done(writers: list[str], source: str) -> AuthorsFound:
+        return AuthorsFound(writers=writers, agencies=agencies, source=source)
 
     if profile and profile.authors:
         names = keep([n for t in _xpath_texts(tree, profile.authors) for n in person_names(_strip_label(t))])
         if names:
-            return names
+            return done(names, "profile")
     writers, editors = _visible_bylines(tree)
+    ld = _ld_people(meta, site_names)
+    agencies.extend(ld.agencies)
     if writers := keep(writers):
-        return writers
-    ld = meta.article_ld()
-    if ld is not None and (
-        names := keep([n for raw in ld_names(ld.get("author")) for n in person_names(raw)])
-    ):
-        return names
-    for raw in meta.all("author", "article:author", "dc.creator", "byl", "content_author"):
-        if names := keep(person_names(raw)):
-            return names
-    return keep(editors)
+        return done(writers, "byline line")
+    if names := keep(ld.writers):
+        return done(names, "json-ld")
+    if any(is_agency(a) for a in ld.agencies):
+        # The article declares a wire agency as its author: a wire story, whoever else the page
+        # names in its teasers.
+        return done([], "json-ld agency")
+    readers = (
+        ("meta", lambda: _meta_people(meta, site_names)),
+        ("byline element", lambda: element_people(tree, site_names)),
+        ("opener line", lambda: opener_people(tree, site_names)),
+        ("rel=author", lambda: rel_people(tree, site_names)),
+    )
+    for source, read in readers:
+        people = read()
+        agencies.extend(a for a in people.agencies if a not in agencies)
+        if names := keep(people.writers):
+            return done(names, source)
+    return done(keep(editors), "editor")
 
 
 def _strip_label(text: str) -> str:

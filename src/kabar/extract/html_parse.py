@@ -7,6 +7,7 @@ nothing. This module is the one place that guards the HTML reader's input.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -29,6 +30,19 @@ _BINARY = re.compile(r"[\x00-\x08\x0e-\x1f]")
 # Possessive quantifiers: an unclosed giant tag is not rescanned from each position.
 _MAX_TAG_CHARS = 16_384
 _OVERSIZED_TAG = re.compile(rf"<([a-zA-Z][\w:-]*+)[^<>]{{{_MAX_TAG_CHARS},}}+>")
+# libxml2 checks each attribute of a tag against all the others before it: 40,000 attributes took
+# 1.6 s and 100,000 (a 1.2 MB page, the tag left unterminated by nested markup, so the rule above
+# missed it) 16 s here and 28 s more in trafilatura's own parse. A tag with this many attributes,
+# whether closed or not and whatever its quoted values hold, keeps only its name. Possessive
+# quantifiers: one scan per tag, nothing rescanned.
+_MAX_ATTRIBUTES = 1_000
+_ATTRIBUTE_FLOOD = re.compile(
+    r"""<([a-zA-Z][\w:-]*+)"""
+    r"""(?:\s++[^\s=<>"'/]++(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s<>"']++))?+)"""
+    rf"""{{{_MAX_ATTRIBUTES},}}+[^<>]*+>?"""
+)
+# In script and style bodies '<' starts no tag (and words there read like attributes).
+_RAW_TEXT_EDGE = re.compile(r"<(/?)(?:script|style)\b", re.IGNORECASE)
 
 
 class HtmlInputError(ExtractError):
@@ -55,7 +69,25 @@ def clean_text(content: str) -> tuple[str, bool]:
         content = content.replace("\x00", "")
     if len(content) > _MAX_TAG_CHARS:
         content = _OVERSIZED_TAG.sub(r"<\1>", content)
+    content = _cut_attribute_floods(content)
     return content.lstrip("\ufeff"), truncated
+
+
+def _cut_attribute_floods(content: str) -> str:
+    """A start tag with more than ``_MAX_ATTRIBUTES`` attributes keeps only its name (see above)."""
+    giants = list(_ATTRIBUTE_FLOOD.finditer(content))
+    if not giants:
+        return content
+    edges = [(m.start(), not m.group(1)) for m in _RAW_TEXT_EDGE.finditer(content)]  # (at, opens)
+    out: list[str] = []
+    last = 0
+    for giant in giants:
+        at = bisect.bisect_left(edges, (giant.start(),))
+        if at and edges[at - 1][1]:
+            continue  # inside a script or style body
+        out += [content[last : giant.start()], f"<{giant.group(1)}>"]
+        last = giant.end()
+    return "".join([*out, content[last:]])
 
 
 def parse_html(content: str) -> ParsedHtml:

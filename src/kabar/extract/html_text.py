@@ -30,8 +30,11 @@ _REPRINT = re.compile(
     re.IGNORECASE,
 )
 _COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b|hak\s+cipta\b)|all\s+rights\s+reserved", re.IGNORECASE)
+# Page links ("1 2 3 Selanjutnya"): a digit, then at least one more, among digits and spaces. Written
+# without nested repeats: "(?:\d+\s*){2,}" tried every split of a run of digits, so a paragraph of
+# 24 digits and a letter took 5 s and one of 250,000 digits (a garbage date repeated) never ended.
 _PAGING = re.compile(
-    r"^(?:halaman\s*:?\s*)?(?:\d+\s*){2,}(?:selanjutnya|berikutnya|next|»|›)?$|^halaman\s+\d+$", re.I
+    r"^(?:halaman\s*:?\s*)?\d\s*+\d[\d\s]*+(?:selanjutnya|berikutnya|next|»|›)?$|^halaman\s+\d+$", re.I
 )
 # "(ant/ndr)", "(fyk/ash)", "(mdk/fik)": editor initials closing a story.
 _EDITOR_CODE = re.compile(r"^\(\s*[a-z]{1,6}(?:\s*/\s*[a-z]{1,6}){1,3}\s*\)$", re.IGNORECASE)

@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from kabar.archive.base import ArticleSummary, ListQuery, SearchQuery
@@ -16,7 +15,8 @@ from kabar.serve import sections
 from kabar.serve.article_view import related_views
 from kabar.serve.display import article_href
 from kabar.serve.filters import WIB
-from kabar.serve.ingest import check_token, ingest, ingestor_of, parse_request, read_body
+from kabar.serve.ingest import check_token, parse_request, read_body
+from kabar.serve.ingest_pool import ingest_pool_of
 from kabar.serve.params import ItemId, Moment
 from kabar.serve.schemas import (
     ERRORS,
@@ -175,7 +175,13 @@ def search(
         )
         for h in result.hits
     ]
-    return SearchOut(query=result.query, total=result.total, hits=hits, message=result.message)
+    return SearchOut(
+        query=result.query,
+        total=result.total,
+        total_exact=result.total_exact,
+        hits=hits,
+        message=result.message,
+    )
 
 
 def _timeline(entries: list[sections.TimelineEntry]) -> list[TimelineOut]:
@@ -273,9 +279,10 @@ async def ingest_page(
     parsed = parse_request(request.headers.get("content-type", ""), raw, url)
     if parsed.page is not None:
         parsed.page.captured_at = _zoned(captured_at)
-    # Off the event loop: the thread waits on the guard's worker process, so a page that takes
-    # seconds of CPU (or a regex stuck in C) cannot stall the other clients.
-    outcome = await run_in_threadpool(ingest, ingestor_of(state), parsed)
+    # Off the event loop, on the ingest pool's own threads, each waiting on its own guard worker
+    # process: a page that takes seconds of CPU (or a regex stuck in C) stalls neither the
+    # readers nor the other ingests.
+    outcome = await ingest_pool_of(state).run(parsed)
     assert outcome.id is not None
     body = IngestOut(
         id=outcome.id,

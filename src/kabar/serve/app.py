@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -12,17 +11,19 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from kabar.archive import open_archive
-from kabar.serve import api, errors, feeds, portal
+from kabar.archive.change_stamp import watch_changes
+from kabar.serve import about, api, errors, feeds, portal
 from kabar.serve.cache import TtlCache
+from kabar.serve.deadline import DeadlineMiddleware
 from kabar.serve.display import article_href, format_age, format_period, format_span, format_time
 from kabar.serve.head import HeadAsGetMiddleware
+from kabar.serve.response_cache import ResponseCacheMiddleware
 from kabar.serve.security import SecurityHeadersMiddleware, highlight, jsonld, safe_url
 from kabar.serve.site import allowed_hosts, public_base
 from kabar.serve.state import ServeOptions, ServeState
+from kabar.serve.static_files import STATIC_DIR, static_url
 from kabar.serve.warm import Warmer
 from kabar.wiring import default_indexers
-
-STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
 def make_templates() -> Environment:
@@ -43,7 +44,7 @@ def make_templates() -> Environment:
         highlight=highlight,
         jsonld=jsonld,
     )
-    env.globals.update(article_href=article_href)
+    env.globals.update(article_href=article_href, static_url=static_url)
     return env
 
 
@@ -52,6 +53,7 @@ def create_app(options: ServeOptions) -> FastAPI:
     hosts = allowed_hosts(base_url, options.allowed_hosts)
     archive = options.archive if options.archive is not None else open_archive(options.db, default_indexers())
     owns_archive = options.archive is None
+    changes = watch_changes(archive)  # this process's own look at the archive's change counter
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -59,8 +61,9 @@ def create_app(options: ServeOptions) -> FastAPI:
         warmer.start()
         yield
         warmer.close()
-        if app.state.kabar.ingestor is not None:  # ends the ingest guard's worker process
-            app.state.kabar.ingestor.close()
+        if app.state.kabar.ingest_pool is not None:  # ends the ingest guards' worker processes
+            app.state.kabar.ingest_pool.close()
+        changes.close()
         if owns_archive:
             archive.close()
 
@@ -84,15 +87,27 @@ def create_app(options: ServeOptions) -> FastAPI:
         templates=make_templates(),
         related_cache=cache,
         base_url=base_url,
+        changes=changes,
     )
     # Added innermost first: the security headers wrap everything, host refusals included.
+    # The response cache sits inside the host check: a refused Host never reaches it, and it
+    # keys on the path and query alone.
+    app.add_middleware(
+        ResponseCacheMiddleware,
+        watch=changes,
+        clock=options.clock,
+        max_entries=options.response_cache_entries,
+    )
     if hosts:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts, www_redirect=False)
     app.add_middleware(HeadAsGetMiddleware)
+    if options.handler_seconds is not None:
+        app.add_middleware(DeadlineMiddleware, seconds=options.handler_seconds)
     app.add_middleware(SecurityHeadersMiddleware)
     errors.install(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(api.router)
     app.include_router(feeds.router)
     app.include_router(portal.router)
+    app.include_router(about.router)
     return app

@@ -11,8 +11,9 @@ from kabar.archive.base import Archive
 from kabar.archive.copy_store import Appearance, article_chain
 from kabar.model import Article, Image, RelatedItem
 from kabar.serve import sections
+from kabar.serve.ages import age_marker
 from kabar.serve.cache import TtlCache
-from kabar.serve.display import age_seconds, article_href, format_age, format_time
+from kabar.serve.display import article_href, format_time
 from kabar.serve.security import safe_url
 
 RelatedSource = Literal["archive", "page", "archive+page", "none"]
@@ -31,10 +32,13 @@ class Block:
 @dataclass(slots=True)
 class RelatedView:
     headline: str
+    # An age marker (serve/ages.py: the age is written when the answer is sent, so a cached
+    # page stays right), else the page's own words ("9 jam lalu" at capture), else None.
     age: str | None
     description: str | None
     href: str | None  # inside the portal when the archive holds it, else the item's own URL
     internal: bool = False
+    published: datetime | None = None  # the moment the age counts from, when known
 
 
 @dataclass(slots=True)
@@ -96,15 +100,19 @@ def body_blocks(paragraphs: list[str], images: list[Image]) -> list[Block]:
     return blocks
 
 
-def _page_item_age(item: RelatedItem, captured_at: datetime | None, now: datetime) -> str | None:
-    """The item's age now: from its absolute time, else from its age at capture, else the page's words."""
-    published = item.published
-    if published is None and item.age_seconds is not None and captured_at is not None:
-        published = captured_at - timedelta(seconds=item.age_seconds)
-    seconds = age_seconds(published, now)
-    if seconds is not None:
-        return format_age(seconds)
-    return item.age_text
+def _page_item_time(item: RelatedItem, captured_at: datetime | None) -> datetime | None:
+    """When the item appeared: its absolute time, else its age at capture counted back."""
+    if item.published is not None:
+        return item.published
+    if item.age_seconds is not None and captured_at is not None:
+        return captured_at - timedelta(seconds=item.age_seconds)
+    return None
+
+
+def _page_item_age(item: RelatedItem, captured_at: datetime | None) -> str | None:
+    """The item's age when the answer is sent (a marker), else the page's own words."""
+    moment = _page_item_time(item, captured_at)
+    return age_marker(moment) if moment is not None else item.age_text
 
 
 def page_related(archive: Archive, article: Article, now: datetime) -> list[RelatedView]:
@@ -117,10 +125,11 @@ def page_related(archive: Archive, article: Article, now: datetime) -> list[Rela
         views.append(
             RelatedView(
                 headline=item.headline,
-                age=_page_item_age(item, article.captured_at, now),
+                age=_page_item_age(item, article.captured_at),
                 description=item.description,
                 href=href,
                 internal=internal_id is not None,
+                published=_page_item_time(item, article.captured_at),
             )
         )
     return views
@@ -133,10 +142,11 @@ def archive_related(
     return [
         RelatedView(
             headline=a.headline or "(tanpa judul)",
-            age=format_age(age_seconds(a.published, now)) if a.published else None,
+            age=age_marker(a.published) if a.published else None,
             description=a.description or (a.paragraphs[0] if a.paragraphs else None),
             href=article_href(a.id, a.headline) if a.id is not None else None,
             internal=True,
+            published=a.published,
         )
         for a in found
     ]

@@ -10,11 +10,10 @@ from typing import Any
 from fastapi import HTTPException, Request
 
 from kabar.guard import Reject
-from kabar.ingest import IngestOptions, Ingestor, IngestOutcome
+from kabar.ingest import Ingestor, IngestOutcome
 from kabar.model import Article, RawPage
 from kabar.serialize import article_from_dict
 from kabar.serve.security import safe_url
-from kabar.serve.state import ServeState
 
 
 def check_token(request: Request, token: str | None) -> None:
@@ -119,17 +118,6 @@ def parse_request(content_type: str, raw: bytes, url: str | None) -> IngestReque
     )
 
 
-def ingestor_of(state: ServeState) -> Ingestor:
-    """The app's one ingestor (made on the first ingest; its guard's worker serves every request).
-
-    Called on the event loop, so two first requests cannot both make one.
-    """
-    if state.ingestor is None:
-        options = IngestOptions(max_article_chars=state.options.max_article_chars)
-        state.ingestor = Ingestor(state.archive, options)
-    return state.ingestor
-
-
 def _http_error(reject: Reject) -> HTTPException:
     """A reject in the client's terms: what went wrong with its page, not which class raised."""
     if reject.stage == "size":
@@ -142,8 +130,9 @@ def _http_error(reject: Reject) -> HTTPException:
 def ingest(ingestor: Ingestor, request: IngestRequest) -> IngestOutcome:
     """Through the one ingest path (:class:`~kabar.ingest.Ingestor`), as the CLI and the engine.
 
-    Blocking: the route runs it in a thread, and the work itself runs in the guard's worker
-    process, so a slow page neither stalls the event loop nor holds the GIL other requests need.
+    Blocking: the route runs it on a thread of the ingest pool (:mod:`kabar.serve.ingest_pool`),
+    and the work itself runs in that ingestor's guard worker process, so a slow page neither
+    stalls the event loop nor holds the GIL other requests need, nor other ingests.
     Extraction and understanding run under the guard's budgets; an article longer than any real
     one (``max_article_chars``) is refused before understanding.
     """

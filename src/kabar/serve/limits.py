@@ -15,14 +15,18 @@ from dataclasses import dataclass
 class ServerLimits:
     keep_alive_seconds: int = 5  # an idle keep-alive connection is closed after this
     request_seconds: float = 30.0  # a request's head and body must arrive within this
+    # A handler that has not begun its answer by then gets 503 (serve/deadline.py); above the
+    # ingest guard's default budget of 10 s CPU, so a slow but legitimate page on a busy
+    # machine still gets its real answer.
+    handler_seconds: float = 60.0
     max_connections: int = 1000  # connections past this are answered 503 and closed
     max_head_bytes: int = 64 * 1024  # request line and headers (h11's incomplete-event limit)
     shutdown_seconds: int = 5  # in-flight requests get this long on shutdown
     backlog: int = 2048
 
     def __post_init__(self) -> None:
-        if self.keep_alive_seconds < 1 or self.request_seconds <= 0:
-            raise ValueError("keep-alive and request timeouts must be positive")
+        if self.keep_alive_seconds < 1 or self.request_seconds <= 0 or self.handler_seconds <= 0:
+            raise ValueError("keep-alive, request and handler timeouts must be positive")
         if self.max_connections < 1 or self.max_head_bytes < 1024:
             raise ValueError("the connection limit must be at least 1 and the head limit at least 1024 bytes")
 
@@ -31,6 +35,7 @@ class ServerLimits:
 ENV_NAMES = {
     "keep_alive_seconds": "KABAR_KEEP_ALIVE",
     "request_seconds": "KABAR_REQUEST_TIMEOUT",
+    "handler_seconds": "KABAR_HANDLER_TIMEOUT",
     "max_connections": "KABAR_MAX_CONNECTIONS",
     "max_head_bytes": "KABAR_MAX_HEAD_BYTES",
 }
@@ -51,6 +56,7 @@ def limits_from_env(env: Mapping[str, str] | None = None, base: ServerLimits | N
     return ServerLimits(
         keep_alive_seconds=int(values.get("keep_alive_seconds", out.keep_alive_seconds)),
         request_seconds=values.get("request_seconds", out.request_seconds),
+        handler_seconds=values.get("handler_seconds", out.handler_seconds),
         max_connections=int(values.get("max_connections", out.max_connections)),
         max_head_bytes=int(values.get("max_head_bytes", out.max_head_bytes)),
         shutdown_seconds=out.shutdown_seconds,

@@ -28,6 +28,7 @@ def render(request: Request, name: str, status: int = 200, **context: Any) -> HT
     context.setdefault("feeds", [])
     context.setdefault("og_type", "website")
     context.setdefault("description", "Berita berbahasa Indonesia dari arsip kabar.")
+    context.setdefault("notice", state.options.notice() if state.options.notice is not None else None)
     return HTMLResponse(state.templates.get_template(name).render(**context), status_code=status)
 
 

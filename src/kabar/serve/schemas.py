@@ -64,6 +64,8 @@ class HitOut(BaseModel):
 class SearchOut(BaseModel):
     query: str
     total: int
+    # False: more than ``total`` articles match (totals are counted up to a bound).
+    total_exact: bool = True
     hits: list[HitOut]
     message: str | None
 

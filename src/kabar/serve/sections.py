@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from kabar.archive.base import Archive
-from kabar.archive.stores import EntityQuery
+from kabar.archive.stores import EntityName, EntityQuery
 from kabar.link import related
 from kabar.link.story_view import get_story
 from kabar.model import Article
@@ -184,8 +184,10 @@ def article_entity_ids(archive: Archive, article: Article) -> dict[tuple[str, st
     out: dict[tuple[str, str], int] = {}
     entities = archive.entities
     linked = set(entities.article_entity_ids(article.id))
+    # One query for all the names: one each was half an uncached article page's time.
+    found = entities.find_entity_ids([EntityName(e.name, e.type) for e in article.entities])
     for entity in article.entities:
-        entity_id = entities.find_entity_id(entity.name, entity.type)
+        entity_id = found.get(EntityName(entity.name, entity.type))
         if entity_id is not None and entity_id in linked:
             out[(entity.name, entity.type)] = entity_id
     return out

@@ -13,10 +13,12 @@ from fastapi import Request
 from jinja2 import Environment
 
 from kabar.archive.base import Archive, OutletCount
+from kabar.archive.change_stamp import ChangeWatch
+from kabar.guard import GuardOptions
 from kabar.serve.cache import TtlCache
 
 if TYPE_CHECKING:
-    from kabar.ingest import Ingestor
+    from kabar.serve.ingest_pool import IngestPool
 
 
 def _utc_now() -> datetime:
@@ -37,6 +39,11 @@ class ServeOptions:
     warm_latest: int = 200  # rank related news for this many newest articles at start-up
     public_url: str | None = None  # KABAR_PUBLIC_URL: absolute links are built on it, never on Host
     allowed_hosts: tuple[str, ...] = ()  # KABAR_ALLOWED_HOSTS: other Host values get 400
+    guard: GuardOptions = field(default_factory=GuardOptions)  # each ingested page's CPU and memory budget
+    ingest_workers: int = 0  # ingests worked on at once (one guard worker each); 0: the cores, at most 4
+    handler_seconds: float | None = 60.0  # no answer begun by then: 503 (deadline.py); None: no limit
+    notice: Callable[[], str | None] | None = None  # a line every page shows while it returns text
+    response_cache_entries: int = 2048  # rendered answers kept per process until the archive changes; 0: off
 
 
 @dataclass(slots=True)
@@ -47,17 +54,23 @@ class ServeState:
     related_cache: TtlCache
     base_url: str = ""  # the public URL without its trailing slash; "" gives relative links
     _outlets: tuple[float, list[OutletCount]] | None = None
-    ingestor: Ingestor | None = None  # POST /api/ingest's, made on first use (serve/ingest.py)
+    changes: ChangeWatch | None = None  # the archive's change stamp (archive/change_stamp.py)
+    _outlets_stamp: str | None = None
+    ingest_pool: IngestPool | None = None  # POST /api/ingest's workers, made on first use
 
     def now(self) -> datetime:
         return self.options.clock()
 
     def outlets(self, max_age: float = 60.0) -> list[OutletCount]:
-        """The outlets and their counts, remembered for a minute: a GROUP BY over the whole
-        archive that the home, search and outlet pages would otherwise run on every view."""
+        """The outlets and their counts: a GROUP BY over the whole archive that the home, search
+        and outlet pages would otherwise run on every view. Remembered until the archive
+        changes when its change stamp is known, else for ``max_age`` seconds."""
         stamp = time.monotonic()
-        if self._outlets is None or stamp - self._outlets[0] > max_age:
+        version = self.changes.stamp() if self.changes is not None else None
+        fresh = version == self._outlets_stamp if version is not None else None
+        if self._outlets is None or fresh is False or (fresh is None and stamp - self._outlets[0] > max_age):
             self._outlets = (stamp, self.archive.outlets())
+            self._outlets_stamp = version
         return self._outlets[1]
 
 

@@ -12,6 +12,7 @@ import threading
 from dataclasses import dataclass, field
 
 from kabar.archive.base import ListQuery
+from kabar.archive.errors import ArchiveError
 from kabar.serve import sections
 from kabar.serve.state import ServeState
 
@@ -45,6 +46,8 @@ class Warmer:
                 rows = self.state.archive.list_articles(ListQuery(limit=self.latest))
                 done = self.warm([r.id for r in rows])
                 log.info("related news warmed for the %d newest articles", done)
+            except ArchiveError as exc:  # busy, gone, full: the archive's fault, said in one line
+                log.warning("warming related news skipped: %s", exc)
             except Exception:  # a warm-up must never take the server down
                 log.exception("warming related news failed")
             self.stop.wait(period)

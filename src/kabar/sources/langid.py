@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 _ID_FUNCTION_WORDS = frozenset(
@@ -95,6 +96,7 @@ _MALAY_MARKERS = frozenset(["kerana", "iaitu", "bahawa", "sahaja", "pelbagai"])
 _INDONESIAN_MARKERS = frozenset(["karena", "yaitu", "bahwa", "saja", "berbagai"])
 _WORD = re.compile(r"[a-zA-Z]+")
 _INERT = ("script", "style", "noscript")
+_INERT_INITIALS = frozenset("sSnN")
 
 
 @dataclass(slots=True, frozen=True)
@@ -128,13 +130,24 @@ def judge_text(text: str, options: LangOptions | None = None) -> LangVerdict:
     return LangVerdict(True, ratio, len(words), "indonesian")
 
 
-def visible_text(html: str, limit: int = 400_000, min_words: int = 8) -> str:
+def visible_text(html: str, limit: int = 400_000, min_words: int = 8, enough: int | None = None) -> str:
     """The prose of an HTML page, cheaply: runs of text between tags with at least
     ``min_words`` words. Menus and link lists are short runs; dropping them keeps a
     navigation-heavy Indonesian page from looking foreign. A regex, not a parse:
-    only words are counted."""
-    runs = _text_runs(html[:limit])
-    prose = [r for r in runs if r and r.count(" ") + 1 >= min_words and len(_WORD.findall(r)) >= min_words]
+    only words are counted.
+
+    ``enough``: stop once the prose holds this many characters (its start is then the same
+    as without it): the language check reads only a sample, and most of a WARC's pages are
+    long foreign ones it needs only the start of.
+    """
+    prose: list[str] = []
+    size = 0
+    for r in _iter_runs(html[:limit]):
+        if r and r.count(" ") + 1 >= min_words and len(_WORD.findall(r)) >= min_words:
+            prose.append(r)
+            size += len(r) + 1
+            if enough is not None and size >= enough:
+                break
     return "\n".join(prose)
 
 
@@ -146,44 +159,53 @@ def _text_runs(html: str) -> list[str]:
     ``<!--`` or ``<`` that is never closed (50,000 of them took minutes). Here each closing
     string's positions are found once and looked up by bisection.
     """
+    return list(_iter_runs(html))
+
+
+def _iter_runs(html: str) -> Iterator[str]:
     finder = _Finder(html)
-    runs: list[str] = []
     start = cursor = 0
     while (lt := html.find("<", cursor)) >= 0:
         end = _markup_end(html, finder, lt)
         if end is None:  # a bare '<' is text
             cursor = lt + 1
             continue
-        runs.append(html[start:lt])
+        yield html[start:lt]
         start = cursor = end
-    runs.append(html[start:])
-    return runs
+    yield html[start:]
 
 
 class _Finder:
     """``str.find`` for a few fixed strings, case-insensitive for ASCII, in O(log n) a call."""
 
     def __init__(self, html: str) -> None:
-        # ASCII-only lowering keeps offsets aligned ("İ".lower() is two characters).
-        self.lower = html.translate(_ASCII_LOWER)
+        self.html = html
         self._at: dict[str, list[int]] = {}
 
     def find(self, needle: str, start: int) -> int:
         positions = self._at.get(needle)
         if positions is None:
-            positions = self._at[needle] = [m.start() for m in re.finditer(re.escape(needle), self.lower)]
+            # re.ASCII: only A-Z fold to a-z, so offsets stay the page's own ("İ".lower() is
+            # two characters); no lowered copy of the page is made (str.translate on a page
+            # with any non-ASCII character is a per-character Python loop).
+            pattern = re.compile(re.escape(needle), re.IGNORECASE | re.ASCII)
+            positions = self._at[needle] = [m.start() for m in pattern.finditer(self.html)]
         i = bisect.bisect_left(positions, start)
         return positions[i] if i < len(positions) else -1
 
-
-_ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
+    def starts_with(self, name: str, at: int) -> bool:
+        """Whether the lowercase ASCII ``name`` is at ``at``, ASCII letters in any case."""
+        piece = self.html[at : at + len(name)]
+        return piece.isascii() and piece.lower() == name
 
 
 def _markup_end(html: str, finder: _Finder, lt: int) -> int | None:
     """Where the element, comment or tag starting at ``lt`` ends (None: not markup)."""
-    for name in _INERT:
+    # Most tags are no inert element: one character rules them out (a million tags a WARC).
+    inert = _INERT if html[lt + 1 : lt + 2] in _INERT_INITIALS else ()
+    for name in inert:
         after = lt + 1 + len(name)
-        if finder.lower.startswith(name, lt + 1) and not (
+        if finder.starts_with(name, lt + 1) and not (
             after < len(html) and (html[after].isalnum() or html[after] == "_")
         ):
             close = finder.find("</" + name, after)
@@ -207,7 +229,8 @@ def _markup_end(html: str, finder: _Finder, lt: int) -> int | None:
 
 
 def judge_html(html: str, options: LangOptions | None = None) -> LangVerdict:
-    return judge_text(visible_text(html), options)
+    opts = options or LangOptions()
+    return judge_text(visible_text(html, enough=opts.sample_chars), opts)
 
 
 __all__ = ["LangOptions", "LangVerdict", "judge_html", "judge_text", "visible_text"]

@@ -105,7 +105,9 @@ def _paragraphs(value: object | None) -> list[str]:
 
 
 def _slug_headline(url: str | None, short: str) -> str:
-    """IndoSum's ``title_from_slug`` is cut short; its URL slug holds the fuller lowercase title."""
+    """IndoSum's ``title_from_slug`` is cut short; its URL slug holds the fuller lowercase title.
+    Either way the headline starts with a capital, as every other headline on a page does."""
+    short = short[:1].upper() + short[1:]
     if not url:
         return short
     try:

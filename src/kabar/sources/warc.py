@@ -9,8 +9,9 @@ which the caller prints afterwards.
 
 from __future__ import annotations
 
+import zlib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,15 @@ from kabar.sources.decode import decode_html
 from kabar.sources.langid import LangOptions, judge_html
 
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
-DROP_REASONS = ("not_response", "http_error", "not_html", "too_large", "not_indonesian", "unreadable")
+DROP_REASONS = (
+    "not_response",
+    "http_error",
+    "not_html",
+    "too_large",
+    "not_news_host",
+    "not_indonesian",
+    "unreadable",
+)
 
 
 class WarcError(ValueError):
@@ -49,6 +58,9 @@ class WarcStats:
 class WarcOptions:
     max_record_bytes: int = 5_000_000  # an HTML payload over this is not a news page
     language: LangOptions | None = field(default_factory=LangOptions)  # None: keep every language
+    # A check on the target URL before the payload is read (a backfill's host list): a
+    # CC-NEWS file is mostly other countries' news, and skipping it unread is the cheap part.
+    keep_url: Callable[[str], bool] | None = None
     stats: WarcStats = field(default_factory=WarcStats)
 
 
@@ -71,7 +83,7 @@ def _sniff_html(head: bytes) -> bool:
     return start.startswith((b"<!doctype html", b"<html")) or b"<html" in start
 
 
-def _drop_reason_before_payload(record: Any, limit: int) -> str | None:
+def _drop_reason_before_payload(record: Any, options: WarcOptions) -> str | None:
     if record.record_type != WarcRecordType.response:
         return "not_response"
     http = record.http_headers
@@ -85,8 +97,10 @@ def _drop_reason_before_payload(record: Any, limit: int) -> str | None:
     ctype = (record.http_content_type or "").lower()
     if ctype and ctype not in _HTML_TYPES:
         return "not_html"
-    if record.content_length > limit:
+    if record.content_length > options.max_record_bytes:
         return "too_large"
+    if options.keep_url is not None and not options.keep_url(record.headers.get("WARC-Target-URI") or ""):
+        return "not_news_host"
     return None
 
 
@@ -117,27 +131,85 @@ def _page(record: Any, path: Path, options: WarcOptions) -> RawPage | str:
     )
 
 
+def _tail(fh: Any, start: int) -> str:
+    """How the file ends after the gzip member at ``start`` (its last record): ``whole``, ``cut``
+    (the member ends before its end marker) or ``trailing`` (bytes after it that fastwarc
+    did not count as a record: the start of one cut off early).
+
+    fastwarc hands over a record cut off by the end of the file as if it were whole (a
+    shorter payload, no error): a download that broke off would yield half an article.
+    """
+    fh.seek(start)
+    chunk = fh.read(1 << 20)
+    if not chunk.startswith(b"\x1f\x8b"):
+        # No member starts there: a file gzipped as one stream, whose record positions are
+        # fastwarc's read-ahead, not member starts. Cannot tell; say nothing.
+        return "whole"
+    inflate = zlib.decompressobj(wbits=31)
+    try:
+        while chunk:
+            inflate.decompress(chunk)  # the output is not needed, only whether the member ends
+            if inflate.eof:
+                return "trailing" if inflate.unused_data or fh.read(1) else "whole"
+            chunk = fh.read(1 << 20)
+    except zlib.error:  # not a gzip member after all: cannot tell
+        return "whole"
+    return "whole" if inflate.eof else "cut"
+
+
 def read_warc(path: Path, options: WarcOptions) -> Iterator[RawPage]:
-    """Yield the Indonesian HTML responses of a WARC file; count everything in ``options.stats``."""
+    """Yield the Indonesian HTML responses of a WARC file; count everything in ``options.stats``.
+
+    Each page is handed over once the next record has begun (or, for the last one, once the
+    file is known to end where its last gzip member ends): a record cut off by a truncated
+    download is counted unreadable, not passed on as a shorter page.
+    """
     path = Path(path)
     _check_head(path)
     stats = options.stats
+    held: RawPage | None = None
+    last_pos = 0
+    last_drop: str | None = None  # why the last record was dropped, if it was
     with path.open("rb") as fh:
+        gzipped = fh.read(2) == b"\x1f\x8b"
+        fh.seek(0)
         records = ArchiveIterator(fh, parse_http=True, auto_decode="all", stream_detect=True)
         try:
             for record in records:
+                if held is not None:
+                    yield held
+                    held = None
                 stats.read += 1
-                reason = _drop_reason_before_payload(record, options.max_record_bytes)
+                last_pos = record.stream_pos
+                reason = _drop_reason_before_payload(record, options)
                 page = reason if reason is not None else _page(record, path, options)
                 if isinstance(page, str):
                     stats.dropped[page] += 1
+                    last_drop = page
                     continue
                 stats.kept += 1
-                yield page
+                last_drop = None
+                held = page
         except (OSError, ValueError) as exc:
             # A truncated or corrupt tail: what was read stays read; say where it broke.
             stats.dropped["unreadable"] += 1
             stats.error = f"{type(exc).__name__}: {exc}"[:300]
+        tail = _tail(fh, last_pos) if gzipped and stats.read and stats.error is None else "whole"
+        if tail != "whole":
+            stats.error = "the file ends inside a record (a truncated download?)"
+        if tail == "trailing":  # a record fastwarc did not count
+            stats.dropped["unreadable"] += 1
+        elif tail == "cut":  # the last record is cut short: unreadable, whatever it looked like
+            if held is not None:
+                held = None
+                stats.kept -= 1
+                stats.dropped["unreadable"] += 1
+            elif last_drop is not None and last_drop != "unreadable":
+                stats.dropped[last_drop] -= 1
+                stats.dropped += Counter()  # drops the reason if its count is now 0
+                stats.dropped["unreadable"] += 1
+    if held is not None:
+        yield held
     if stats.read == 0 and stats.error is None:
         stats.error = "no WARC records found"
 

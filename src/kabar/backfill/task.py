@@ -1,0 +1,136 @@
+"""One backfill task: one WARC → its shard and done marker. The unit every engine runs.
+
+:func:`run_task` is a module-level function of one picklable :class:`TaskSpec` returning
+a :class:`TaskResult`, so a process pool and Ray run it alike. Each candidate record
+(:mod:`kabar.backfill.prefilter`) is extracted and understood by ``kabar ingest``'s own
+steps (:func:`kabar.prepare.prepare`, :func:`kabar.prepare.understand`) under the
+per-record guard (:mod:`kabar.guard`): a record that raises, spins or swells is a reject,
+counted and named in the result, and the shard goes on. A task never raises for its
+WARC: a file that is not a WARC or cannot be written is a ``failed`` result with the
+reason, and nothing is left under the shard's name.
+"""
+
+from __future__ import annotations
+
+import resource
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from kabar.backfill.prefilter import PrefilterOptions, candidate_pages, warc_options
+from kabar.backfill.shard import Marker, ShardPaths, ShardRow, ShardWriter, is_done, write_marker
+from kabar.guard import Guard, GuardOptions, Reject, one_line
+from kabar.prepare import PageJob, prepare, readable, understand, warm_up
+from kabar.sources.warc import WarcError, WarcOptions
+
+TaskStatus = Literal["done", "skipped", "failed"]
+_REJECT_LINES = 20  # named in the result; the rest are counted
+
+
+@dataclass(slots=True, frozen=True)
+class TaskSpec:
+    warc: Path
+    out_dir: Path
+    prefilter: PrefilterOptions = field(default_factory=PrefilterOptions)
+    guard: GuardOptions = field(default_factory=GuardOptions)
+    understand: bool = True
+    force: bool = False  # redo even a finished shard
+
+
+@dataclass(slots=True)
+class TaskResult:
+    warc: str
+    status: TaskStatus
+    shard: str | None = None
+    articles: int = 0
+    records_read: int = 0
+    records_kept: int = 0  # passed the pre-filter
+    rejected: int = 0
+    rejects: list[str] = field(default_factory=list)  # the first few, one line each
+    error: str | None = None  # why the task failed
+    stopped_early: str | None = None  # the WARC broke off (truncated): the shard holds what came before
+    cpu_seconds: float = 0.0  # this process and its guard worker
+    attempts: int = 1
+
+
+def _cpu() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)  # the guard's worker, once it is joined
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def _rows(spec: TaskSpec, options: WarcOptions, guard: Guard, result: TaskResult) -> Iterator[ShardRow]:
+    def reject(r: Reject) -> None:
+        result.rejected += 1
+        if len(result.rejects) < _REJECT_LINES:
+            result.rejects.append(r.line())
+
+    for page in candidate_pages(spec.warc, options):
+        source = page.source or str(spec.warc)
+        prepared = guard.run(prepare, PageJob(source=source, page=page), source=source)
+        if prepared.reject is not None:
+            reject(prepared.reject)
+            continue
+        article = prepared.value
+        assert article is not None
+        why = readable(article)
+        if why is not None:
+            reject(Reject(source, "extract", "NoArticle", why))
+            continue
+        if spec.understand:
+            understood = guard.run(understand, article, source=source, spent=prepared.cpu_seconds)
+            if understood.reject is not None:
+                reject(understood.reject)
+                continue
+            assert understood.value is not None
+            article = understood.value
+        yield ShardRow(article=article, warc_record=source)
+
+
+def run_task(spec: TaskSpec) -> TaskResult:
+    """The WARC's shard, unless a finished one is there already (``skipped``)."""
+    start = _cpu()
+    paths = ShardPaths.of(spec.warc, spec.out_dir)
+    result = TaskResult(warc=str(spec.warc), status="done", shard=str(paths.shard))
+    if not spec.force and is_done(spec.warc, paths):
+        result.status = "skipped"
+        return result
+    try:
+        st = spec.warc.stat()  # before reading: a WARC changed later is done again
+        spec.out_dir.mkdir(parents=True, exist_ok=True)  # on a Ray node, the first task there makes it
+        options = warc_options(spec.prefilter)
+        with (
+            Guard(spec.guard, warm=warm_up if spec.understand else None) as guard,
+            ShardWriter(paths) as writer,
+        ):
+            for row in _rows(spec, options, guard, result):
+                writer.add(row)
+        stats = options.stats
+        marker = Marker(
+            warc=str(spec.warc.resolve()),
+            warc_size=st.st_size,
+            warc_mtime_ns=st.st_mtime_ns,
+            rows=writer.rows,
+            records_read=stats.read,
+            records_kept=stats.kept,
+            dropped=dict(stats.dropped),
+            rejected=result.rejected,
+            stopped_early=stats.error,
+        )
+        write_marker(paths, marker)
+    except (WarcError, OSError) as exc:
+        result.status = "failed"
+        result.shard = None
+        result.error = one_line(str(exc) if isinstance(exc, WarcError) else f"{type(exc).__name__}: {exc}")
+        result.cpu_seconds = _cpu() - start
+        return result
+    result.articles = writer.rows
+    result.records_read = stats.read
+    result.records_kept = stats.kept
+    result.stopped_early = stats.error
+    result.cpu_seconds = _cpu() - start
+    return result
+
+
+__all__ = ["TaskResult", "TaskSpec", "TaskStatus", "run_task"]

@@ -1,0 +1,281 @@
+"""Writers' names from a byline, a meta tag or a JSON-LD value, in any language.
+
+``"Von: Anna Martel und Lea Wagner"`` → writers ``Anna Martel``, ``Lea Wagner``;
+``"Reuters"`` → an agency, not a writer; ``"JANE DOE, Political Correspondent"`` → ``Jane Doe``.
+The words (byline openers, conjunctions, roles, titles, agencies, desk words) are data:
+``data/bylines.json`` under ``people``, each with where it was seen.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Set
+from dataclasses import dataclass, field
+
+from kabar.extract.tables import load_table
+
+__all__ = ["People", "is_agency", "is_organisation", "is_site", "normalise_case", "read_people", "strip_lead"]
+
+_MAX_TEXT = 400
+_MAX_NAME_CHARS = 60
+_MAX_NAME_WORDS = 6
+# Links, addresses and handles are never part of a name ("Ani (@ani_l)", "ani@portal.id").
+# Patterns here and below are entered only where no space (or digit) precedes, so that they stay
+# linear along long runs (tests/test_regex_linear.py).
+_URL = re.compile(r"\b(?:https?://|www\.)\S*+|(?<!\S)[^\s@]*+@\S++|(?<!\w)@\w++")
+# A date, a time or a long number ends the names ("Sweidah 05.01.2025, 15:23").
+_TAIL = re.compile(r"(?<!\s)\s*+\d.*+$")
+# A dash with spaces round it starts what is not a name ("Ani - detikNews"); "Wunderlich-Pfeiffer" stays.
+_DASH_TAIL = re.compile(r"(?<!\s)\s++[-–—|](?:\s.*+)?+$")
+
+
+@dataclass(slots=True)
+class People:
+    writers: list[str] = field(default_factory=list)
+    agencies: list[str] = field(default_factory=list)  # wire services, desks, the outlet: sources
+
+    def add(self, other: People) -> None:
+        self.writers.extend(n for n in other.writers if n not in self.writers)
+        self.agencies.extend(n for n in other.agencies if n not in self.agencies)
+
+
+def _words(key: str) -> list[str]:
+    table: dict[str, str] = load_table("bylines")["people"][key]
+    return sorted(table, key=len, reverse=True)
+
+
+def _alternation(key: str) -> str:
+    return "|".join(re.escape(w) for w in _words(key))
+
+
+@functools.cache
+def _lead_re() -> re.Pattern[str]:
+    # "Von: Ani", "By Ani", "bySauli Giliard" (a span glued to the name), "この記事の筆者 松岡大地"
+    # "By, Ani" is "By" and "Ani" in two elements joined with a comma (html_authors._text_with_breaks)
+    return re.compile(
+        rf"^(?:{_alternation('lead_words')})(?P<colon>\s*+[:,])?+(?P<space>\s*+)", re.IGNORECASE
+    )
+
+
+@functools.cache
+def _split_re() -> re.Pattern[str]:
+    words = "|".join(re.escape(w) for w in _words("conjunctions") if w.isalpha())
+    return re.compile(rf"(?<!\s)\s*+[,;&/+•·]\s*+|(?<!\s)\s++(?:{words})\s++", re.IGNORECASE)
+
+
+@functools.cache
+def _role_re() -> re.Pattern[str]:
+    roles = _alternation("roles")
+    # "Reporter: Ani", "Ani, Korrespondentin", "Ani (Reporter)": the role word beside the name, not in it
+    return re.compile(rf"^(?:{roles})\b\s*+:?\s*+|(?<!\s)\s*+\(?\b(?:{roles})\)?$", re.IGNORECASE)
+
+
+@functools.cache
+def _title_re() -> re.Pattern[str]:
+    titles = "|".join(re.escape(t.rstrip(".")) + r"\.?" for t in _words("titles"))
+    return re.compile(rf"^(?:(?:{titles})\s++)+", re.IGNORECASE)
+
+
+@functools.cache
+def _date_re() -> re.Pattern[str]:
+    table = load_table("bylines")["people"]["date_words"]
+    anywhere = "|".join(re.escape(w) for w in sorted(table["anywhere"], key=len, reverse=True))
+    months = "|".join(re.escape(w) for w in sorted(table["before_number"], key=len, reverse=True))
+    return re.compile(
+        rf"(?<![^\W_])(?:(?:{anywhere})(?![^\W_])|(?:{months})\.?\s*+\d|(?<!\d)\d++\.?\s*+(?:{months})(?![^\W_])).*+$",
+        re.IGNORECASE,
+    )
+
+
+@functools.cache
+def _not_names() -> frozenset[str]:
+    return frozenset(load_table("bylines")["people"]["not_names"])
+
+
+@functools.cache
+def _particles() -> frozenset[str]:
+    return frozenset(load_table("bylines")["people"]["name_particles"])
+
+
+@functools.cache
+def _agencies() -> frozenset[str]:
+    return frozenset(_words("agencies"))
+
+
+@functools.cache
+def _desk_re() -> re.Pattern[str]:
+    words = _words("desk_words")
+    latin = "|".join(re.escape(w) for w in words if w.isascii())
+    other = "|".join(re.escape(w) for w in words if not w.isascii())
+    # Whole words for Latin scripts ("n-tv NACHRICHTEN", "BR24 Redaktion"); scripts without spaces match inside.
+    return re.compile(rf"(?<![^\W_])(?:{latin})(?![^\W_])|{other}", re.IGNORECASE)
+
+
+def normalise_case(name: str) -> str:
+    """``JAMES KAMALA`` → ``James Kamala``; mixed case (``JD Barker``) and one word in capitals
+    (``PMJS``, more often initials than a name) are left alone."""
+    letters = [c for c in name if c.isalpha()]
+    if (
+        " " in name
+        and letters
+        and all(c.isupper() for c in letters if c.isupper() or c.islower())
+        and any(c.isupper() for c in letters)
+    ):
+        return " ".join(_title_word(w) for w in name.split())
+    return name
+
+
+def _title_word(word: str) -> str:
+    # "NEUBERG-VURAL" → "Neuberg-Vural", "O'NEIL" → "O'Neil"
+    return re.sub(r"[^\W\d_]++", lambda m: m.group(0)[:1] + m.group(0)[1:].lower(), word)
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"[\W_]++", "", text.casefold())
+
+
+def _site_forms(site: str) -> set[str]:
+    """A site name as bylines print it: "vnexpress.net" → "vnexpress"; "Legal Tribune Online" → "lto"."""
+    forms = {_squeeze(site)}
+    host = re.sub(r"^(?:https?://)?(?:www\.)?", "", site.casefold())
+    if "." in host and " " not in host:
+        forms.add(_squeeze(host.split(".")[0]))
+    words = re.findall(r"[^\W\d_]++", site)
+    if len(words) >= 2:
+        forms.add("".join(w[0] for w in words).casefold())
+    return {f for f in forms if f}
+
+
+def is_site(name: str, site_names: Set[str]) -> bool:
+    """The outlet's own name, domain or initials ("LTO" for "Legal Tribune Online")."""
+    squeezed = _squeeze(name)
+    if not squeezed:
+        return False
+    for site in site_names:
+        forms = _site_forms(site)
+        if squeezed in forms or any(len(f) > 3 and squeezed.startswith(f) for f in forms):
+            return True
+    return False
+
+
+def is_agency(name: str) -> bool:
+    """A wire service ("Reuters", "dpa", "Anadolu Ajansı")."""
+    return " ".join(name.casefold().split()) in _agencies()
+
+
+def is_organisation(name: str, site_names: Set[str] = frozenset()) -> bool:
+    """A wire agency, a desk or team, a company, or the outlet itself."""
+    low = " ".join(name.casefold().split())
+    return low in _agencies() or _desk_re().search(name) is not None or is_site(name, site_names)
+
+
+def _looks_like_name(name: str) -> bool:
+    if len(name) < 2 or len(name) > _MAX_NAME_CHARS or len(name.split()) > _MAX_NAME_WORDS:
+        return False
+    if not name[0].isalpha() or any(c.isdigit() for c in name):
+        return False
+    # Latin-script names start with a capital ("Ani Lestari", "María R. Sahuquillo", "de Vries" after one);
+    # scripts without case (Japanese, Arabic, Thai…) pass on letters alone.
+    words = name.split()
+    if name.casefold() in _not_names() or words[0].casefold() in _not_names():
+        return False
+    cased = [w for w in words if w[0].isupper() or w[0].islower()]
+    # Every cased word capitalised but the particles ("Ludwig van Beethoven"): "Dallas Robinson is" is prose.
+    if any(w[0].islower() and w.casefold() not in _particles() for w in cased) or (
+        cased and cased[0][0].islower()
+    ):
+        return False
+    if len(words) == 1 and cased and len(name) < 3:
+        return False  # "MS", "RD": credentials after a comma, not a name
+    return all(re.fullmatch(r"[^\W\d_][\w'’.-]*+\.?", w) for w in words)
+
+
+def _clean_part(part: str) -> str:
+    part = " ".join(part.split()).strip(" ,.:;-–—|()[]\"'“”")
+    for _ in range(2):  # "Reporter: Dr. Ani", "Ani, Editor"
+        part = _role_re().sub("", part).strip(" ,.:;-–—|()")
+        part = _title_re().sub("", part).strip(" ,.:;-–—|()")
+    words = part.split()
+    while len(words) > 1 and words[-1].islower() and len(words[-1]) <= 3 and words[-1] not in _particles():
+        words.pop()  # "Louis Jacobson on" (Monday, cut as a date word)
+    return " ".join(words)
+
+
+def _agency_suffix(name: str) -> tuple[str, str] | None:
+    """("Errin Haines", "Associated Press") from "ERRIN HAINES Associated Press": an agency glued on."""
+    low = name.casefold()
+    for agency in _agencies():
+        if low.endswith(" " + agency) and len(low) > len(agency) + 1:
+            return name[: len(name) - len(agency)].strip(), name[len(name) - len(agency) :]
+    return None
+
+
+def _describes(part: str) -> bool:
+    """A short phrase ending in a role word ("Political Correspondent", "Senior Editor")."""
+    words = part.split()
+    return (
+        0 < len(words) <= 4
+        and _role_re().search(" ".join(words[-2:])) is not None
+        and bool(_role_re().sub("", part).strip() != part.strip())
+    )
+
+
+def strip_lead(text: str) -> str | None:
+    """The names after a byline opener ("Von: Ani" → "Ani"); None when the text opens with none.
+
+    Without a colon the opener must stand before a capitalised word or a script without case
+    ("By Ani", "bySauli Giliard"), so that "by the way" or "di Jakarta" in running text is not taken."""
+    m = _lead_re().match(text)
+    if m is None:
+        return None
+    rest = text[m.end() :]
+    if not rest:
+        return None
+    if m.group("colon") is None:
+        uncased = rest[0].isalpha() and not rest[0].isupper() and not rest[0].islower()
+        # "By Ani", "bySauli Giliard"; a script without case needs a space after the opener
+        # ("この記事の筆者 松岡大地"), so that a word merely starting with one ("記者タイムライン") is not taken.
+        if not (rest[0].isupper() or (uncased and m.group("space"))):
+            return None
+    return rest
+
+
+def read_people(text: str, site_names: Set[str] = frozenset(), *, strict: bool = False) -> People:
+    """The writers a byline text names, and the agencies or desks it names instead of writers.
+
+    ``strict`` (for visible text, not declared values): every part must be a name, an agency or a
+    role, or nothing is taken: "Di Jakarta, hujan turun sejak pagi" is a sentence, not a byline."""
+    found = People()
+    text = unicodedata.normalize("NFC", " ".join(text.split()))[:_MAX_TEXT]
+    text = _URL.sub(" ", text)
+    if (rest := strip_lead(text)) is not None:
+        text = rest
+    text = _DASH_TAIL.sub("", _TAIL.sub("", _date_re().sub("", text)))
+    for index, raw in enumerate(_split_re().split(text)):
+        if index and _describes(raw):
+            continue  # "Jane Doe, Political Correspondent": the words after the comma describe her
+        if index and raw.strip().isupper() and len(raw.strip()) <= 4 and " " not in raw.strip():
+            continue  # "Ilana Muhlstein, MS, RDN": credentials after the name
+        name = _clean_part(raw)
+        if not name:
+            continue
+        if (glued := _agency_suffix(name)) is not None:
+            name, agency = glued
+            if agency not in found.agencies:
+                found.agencies.append(agency)
+        if is_site(name, site_names):
+            continue  # the outlet itself: Article.outlet already says so
+        if is_organisation(name):
+            if name not in found.agencies:
+                found.agencies.append(name)
+            continue
+        name = normalise_case(name)
+        if not _looks_like_name(name):
+            if strict:
+                return People(agencies=found.agencies)
+            continue
+        if name not in found.writers:
+            found.writers.append(name)
+    return found

@@ -1,0 +1,164 @@
+r"""The over-budget classes the mutation fuzzer found, each rebuilt here from its structure.
+
+* **Attribute floods**: libxml2 checks each attribute of a tag against all those before it, so a
+  tag of 100,000 attributes, left unterminated by the nested markup after it (the fuzzer's
+  huge_attribute + deep_nesting, 1.2 MB), took 16 s in ``parse_html`` and 28 s more in
+  trafilatura's parse. Such a tag keeps only its name, closed or not, whatever its values hold.
+* **Tagger batches**: the entity tagger decoded a caller's 256 sentences at once with ~13 KB a
+  token of arrays, so a page whose title ran on over 94 kB of markup (tag soup) took +75 MB for
+  0.09 MB of input. Batches are now cut by tokens and the score sums kept per slot.
+* **Page-link pattern**: ``(?:\d+\s*){2,}`` tried every split of a run of digits, so a paragraph
+  of 250,000 digits (a garbage date repeated, then a letter) never finished; 24 digits took 5 s.
+* **trafilatura's string caches**: its link-density test trims the text of every nested <div>,
+  and ``trim`` is cached by whole text: on unclosed divs (tag soup) the cache held depth × page
+  (a 1 MB page: +205 MB, 160 MB of it kept after the page). Long texts bypass the cache now.
+"""
+
+from __future__ import annotations
+
+import time
+import tracemalloc
+from collections.abc import Callable
+
+from kabar.extract import extract
+from kabar.extract.html_parse import _MAX_ATTRIBUTES, clean_text, parse_html
+from kabar.extract.html_text import is_furniture_text
+from kabar.model import Article, RawPage
+from kabar.understand.entities import find_entities
+from kabar.understand.ner.tagger import MAX_BATCH_TOKENS, load_tagger
+
+_PARAGRAPHS = [
+    "Presiden Joko Widodo meresmikan Bendungan Sadawarna di Subang, Jawa Barat, pada Senin pagi.",
+    "Menteri Pekerjaan Umum dan Perumahan Rakyat Basuki Hadimuljono mengatakan bendungan itu "
+    "mengairi 4.000 hektare sawah di tiga kabupaten.",
+]
+
+
+def _flood(attributes: int, value: str = '"x"') -> str:
+    return " ".join(f"a{i}={value}" for i in range(attributes))
+
+
+def _page_with_flood(attributes: int, value: str = '"x"', closed: bool = False) -> str:
+    """An article page whose one tag carries ``attributes`` attributes; unless ``closed``, the tag
+    runs straight into deeply nested markup (no '>' of its own), as the fuzzer's mutant did."""
+    after = ">" if closed else ""
+    body = "".join(f"<p>{p}</p>" for p in _PARAGRAPHS)
+    return (
+        "<html><head><title>Bendungan Sadawarna diresmikan</title></head><body><article>"
+        f"{body}<div {_flood(attributes, value)}{after}{'<b>' * 2000}catatan{'</b>' * 2000}</div>"
+        "</article></body></html>"
+    )
+
+
+def _attributes_in_tree(html: str) -> int:
+    return max(len(el.attrib) for el in parse_html(html).tree.iter())
+
+
+def _best_of(runs: int, work: Callable[[], object]) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        start = time.process_time()
+        work()
+        best = min(best, time.process_time() - start)
+    return best
+
+
+def test_an_unterminated_attribute_flood_keeps_only_its_tag_name() -> None:
+    for value in ('"x"', '">"', "'<'", "x"):
+        html = _page_with_flood(20_000, value)
+        assert _attributes_in_tree(html) <= _MAX_ATTRIBUTES, value
+        assert "catatan" in parse_html(html).text  # only the tag's attributes go; what follows stays
+
+
+def test_a_closed_flood_with_quoted_brackets_keeps_only_its_tag_name() -> None:
+    # Quoted '>' split the tag into short runs, which the 16 KB tag-length rule never saw.
+    assert _attributes_in_tree(_page_with_flood(20_000, '">"', closed=True)) <= _MAX_ATTRIBUTES
+
+
+def test_ordinary_tags_and_script_bodies_are_left_alone() -> None:
+    page = _page_with_flood(_MAX_ATTRIBUTES - 1, closed=True)
+    assert _attributes_in_tree(page) == _MAX_ATTRIBUTES - 1
+    # In a script body '<' opens no tag, and a thousand words there read like attributes.
+    script = "<script>for (i = 0; i <n " + " ".join(f"w{i} = {i};" for i in range(3000)) + "</script>"
+    html = f"<html><head>{script}</head><body><p>teks</p></body></html>"
+    assert clean_text(html)[0] == html
+
+
+def test_a_flooded_page_reads_its_article_in_linear_time() -> None:
+    small, large = _page_with_flood(10_000), _page_with_flood(100_000)
+    article = extract(RawPage(content=large, kind="html", source="flood.html"))
+    assert any("Sadawarna" in p for p in article.paragraphs)
+    ratio = _best_of(3, lambda: parse_html(large)) / max(_best_of(3, lambda: parse_html(small)), 1e-4)
+    assert ratio < 40, f"parse time grew {ratio:.0f}× for 10× the attributes"  # linear: ~10×
+
+
+def _run_on_sentences(count: int) -> list[list[str]]:
+    """A title that ran on over a page of markup: many sentences of ~100 tokens (under a window)."""
+    words = ["Kompas.com", "meta", "name", "=", '"', "viewport", '"', "Jakarta", "Presiden", "Joko"]
+    return [[*(words[(k + i) % len(words)] for i in range(99)), "."] for k in range(count)]
+
+
+def _traced_peak(work: Callable[[], object]) -> int:
+    tracemalloc.start()
+    try:
+        work()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_tagging_memory_is_flat_in_the_batch_size() -> None:
+    tagger = load_tagger("idner")
+    conventions = ("nerui", "idner")
+    one_group = _run_on_sentences(MAX_BATCH_TOKENS // 100)
+    many = _run_on_sentences(12 * len(one_group))
+    tagger.tag_batch(one_group, conventions)  # caches filled outside the measurement
+    tagger.tag_batch(many, conventions)
+    small = _traced_peak(lambda: tagger.tag_batch(one_group, conventions))
+    large = _traced_peak(lambda: tagger.tag_batch(many, conventions))
+    tokens = sum(map(len, one_group))
+    assert small / tokens < 8 * 1024, f"{small / tokens:.0f} bytes a token"
+    assert large < 2 * small, f"peak {large >> 20} MB for 12× the sentences vs {small >> 20} MB"
+    # Cut into groups or not, each sentence gets the tags it gets alone.
+    assert tagger.tag_batch(many[:3], conventions) == [
+        tagger.tag_conventions(s, conventions) for s in many[:3]
+    ]
+
+
+def test_a_run_on_title_is_understood_within_100_times_its_size() -> None:
+    title = " ".join(" ".join(s) for s in _run_on_sentences(300))  # ~30,000 tokens, ~170 kB
+    article = Article(headline=title, paragraphs=list(_PARAGRAPHS))
+    find_entities(article)  # the tagger's caches filled outside the measurement
+    peak = _traced_peak(lambda: find_entities(article))
+    size = len(title.encode()) + sum(len(p) for p in _PARAGRAPHS)
+    assert peak < 100 * size, f"peak {peak >> 20} MB for {size >> 10} kB"
+
+
+def test_a_run_of_digits_is_checked_for_page_links_in_linear_time() -> None:
+    short, long = "9" * 2_000 + " x", "9" * 20_000 + " x"
+    assert is_furniture_text("1 2 3 Selanjutnya") and is_furniture_text("12") and not is_furniture_text("1")
+    ratio = _best_of(3, lambda: is_furniture_text(long)) / max(
+        _best_of(3, lambda: is_furniture_text(short)), 1e-5
+    )
+    assert ratio < 40, f"{ratio:.0f}× for 10× the digits"  # linear: ~10×
+
+
+def _unclosed_divs(depth: int, words: int) -> str:
+    """Tag soup: every <div> left open, so each holds the rest of the page, and each has a link."""
+    text = "Presiden Joko Widodo meresmikan bendungan di Subang pada Senin pagi . " * words
+    divs = "".join(f"<div class='c{i}'><p><a href='/b{i}'>Baca juga {i}</a> {text}" for i in range(depth))
+    return f"<html><head><title>Bendungan</title></head><body>{divs}</body></html>"
+
+
+def test_unclosed_divs_are_read_without_holding_depth_times_the_page() -> None:
+    html = _unclosed_divs(50, 400)  # 1.7 MB
+    extract(RawPage(content=_unclosed_divs(3, 5), kind="html", source="warm.html"))
+    tracemalloc.start()
+    try:
+        extract(RawPage(content=html, kind="html", source="soup.html"))
+        kept, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    size = len(html)
+    assert kept < 2 * size, f"{kept >> 20} MB still held after a {size >> 10} kB page"
+    assert peak < 30 * size, f"peak {peak >> 20} MB for {size >> 10} kB"
