@@ -3,7 +3,9 @@ r"""The over-budget classes the mutation fuzzer found, each rebuilt here from it
 * **Attribute floods**: libxml2 checks each attribute of a tag against all those before it, so a
   tag of 100,000 attributes, left unterminated by the nested markup after it (the fuzzer's
   huge_attribute + deep_nesting, 1.2 MB), took 16 s in ``parse_html`` and 28 s more in
-  trafilatura's parse. Such a tag keeps only its name, closed or not, whatever its values hold.
+  trafilatura's parse. Such a tag keeps only its name, closed or not, whatever its values hold;
+  so does any start tag whose run to the next '>' passes 16 KB (a flood with flipped bytes in it,
+  which no longer reads as attributes: 17 s in each parse).
 * **Tagger batches**: the entity tagger decoded a caller's 256 sentences at once with ~13 KB a
   token of arrays, so a page whose title ran on over 94 kB of markup (tag soup) took +75 MB for
   0.09 MB of input. Batches are now cut by tokens and the score sums kept per slot.
@@ -86,6 +88,27 @@ def test_ordinary_tags_and_script_bodies_are_left_alone() -> None:
 
 def test_a_flooded_page_reads_its_article_in_linear_time() -> None:
     small, large = _page_with_flood(10_000), _page_with_flood(100_000)
+    article = extract(RawPage(content=large, kind="html", source="flood.html"))
+    assert any("Sadawarna" in p for p in article.paragraphs)
+    ratio = _best_of(3, lambda: parse_html(large)) / max(_best_of(3, lambda: parse_html(small)), 1e-4)
+    assert ratio < 40, f"parse time grew {ratio:.0f}× for 10× the attributes"  # linear: ~10×
+
+
+def _mangled_flood(attributes: int) -> str:
+    """A flood whose early attributes took flipped bytes (a stray quote, '<'), so that it no longer
+    reads as a run of attributes, ended by a '>' far down the run, as the fuzzer's mutant had it."""
+    head = " ".join(f"a{i}=<'x" if i % 7 == 3 else f'a{i}="x"' for i in range(30))
+    return (
+        "<html><body><article>"
+        + "".join(f"<p>{p}</p>" for p in _PARAGRAPHS)
+        + f"<span {head} {_flood(attributes)}>catatan</span></article></body></html>"
+    )
+
+
+def test_a_mangled_flood_is_cut_by_its_length_and_parses_in_linear_time() -> None:
+    small, large = _mangled_flood(10_000), _mangled_flood(100_000)
+    assert _attributes_in_tree(large) <= _MAX_ATTRIBUTES
+    assert "catatan" in parse_html(large).text
     article = extract(RawPage(content=large, kind="html", source="flood.html"))
     assert any("Sadawarna" in p for p in article.paragraphs)
     ratio = _best_of(3, lambda: parse_html(large)) / max(_best_of(3, lambda: parse_html(small)), 1e-4)

@@ -28,8 +28,12 @@ _BINARY = re.compile(r"[\x00-\x08\x0e-\x1f]")
 # attributes), and libxml2 checks every attribute against the others: 100,000 of them took
 # minutes, in each of the parses the fallback readers make. Such a tag keeps only its name.
 # Possessive quantifiers: an unclosed giant tag is not rescanned from each position.
+# The run is measured to the next '>' (a '<' inside does not end it: in a 100,000-attribute tag a
+# few flipped bytes put '<' and stray quotes inside, libxml2 still read it as one tag, and it took
+# 17 s in each parse); a run with no '>' after it is cut to the end. No complete tag lies inside
+# such a run, so no markup is lost, only what libxml2 would have read as attribute garbage.
 _MAX_TAG_CHARS = 16_384
-_OVERSIZED_TAG = re.compile(rf"<([a-zA-Z][\w:-]*+)[^<>]{{{_MAX_TAG_CHARS},}}+>")
+_OVERSIZED_TAG = re.compile(rf"<([a-zA-Z][\w:-]*+)[^>]{{{_MAX_TAG_CHARS},}}+>?")
 # libxml2 checks each attribute of a tag against all the others before it: 40,000 attributes took
 # 1.6 s and 100,000 (a 1.2 MB page, the tag left unterminated by nested markup, so the rule above
 # missed it) 16 s here and 28 s more in trafilatura's own parse. A tag with this many attributes,
@@ -68,14 +72,14 @@ def clean_text(content: str) -> tuple[str, bool]:
     if "\x00" in content:
         content = content.replace("\x00", "")
     if len(content) > _MAX_TAG_CHARS:
-        content = _OVERSIZED_TAG.sub(r"<\1>", content)
-    content = _cut_attribute_floods(content)
+        content = _keep_tag_names(_OVERSIZED_TAG, content)
+    content = _keep_tag_names(_ATTRIBUTE_FLOOD, content)
     return content.lstrip("\ufeff"), truncated
 
 
-def _cut_attribute_floods(content: str) -> str:
-    """A start tag with more than ``_MAX_ATTRIBUTES`` attributes keeps only its name (see above)."""
-    giants = list(_ATTRIBUTE_FLOOD.finditer(content))
+def _keep_tag_names(giant_tag: re.Pattern[str], content: str) -> str:
+    """Each start tag ``giant_tag`` matches (oversized, or an attribute flood) keeps only its name."""
+    giants = list(giant_tag.finditer(content))
     if not giants:
         return content
     edges = [(m.start(), not m.group(1)) for m in _RAW_TEXT_EDGE.finditer(content)]  # (at, opens)
