@@ -20,6 +20,7 @@ class HttpError(Exception):
 class Answer:
     status: int
     body: bytes
+    cache: str = ""  # the server's x-kabar-cache header: "hit", "miss" or absent
 
 
 class Connection:
@@ -67,7 +68,7 @@ class Connection:
             self.close()
         if fields.get(b"connection", b"").lower() == b"close":
             self.close()
-        return Answer(status, body)
+        return Answer(status, body, fields.get(b"x-kabar-cache", b"").decode("latin-1"))
 
     async def _chunks(self) -> bytes:
         assert self._reader is not None

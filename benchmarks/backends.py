@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import resource
 import subprocess
@@ -36,9 +35,9 @@ from functools import partial
 from pathlib import Path
 
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
 from benchmarks._common import percentile, result
+from benchmarks._pg_scratch import add_server_option, scratch_database
 from benchmarks.link_corpus import load_corpus
 from kabar.archive import open_archive
 from kabar.archive.articles_core import CoreArchive
@@ -50,7 +49,6 @@ from kabar.wiring import default_indexers
 
 QUICK_ARGS = ["--articles", "200", "--queries", "60"]
 TIMEOUT_SECONDS = 3600
-DEFAULT_PG = os.environ.get("KABAR_TEST_PG_URL") or "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
 @dataclass(slots=True)
@@ -82,21 +80,6 @@ def _open(url: str, indexers: bool) -> CoreArchive:
 @contextmanager
 def _sqlite_place(folder: Path) -> Iterator[str]:
     yield str(folder / f"{uuid.uuid4().hex[:8]}.db")
-
-
-@contextmanager
-def _pg_place(server: str) -> Iterator[str]:
-    import psycopg
-
-    name = f"kabar_bench_{uuid.uuid4().hex[:10]}"
-    admin = make_url(server).set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield make_url(server).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _size(url: str) -> int:
@@ -256,7 +239,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--articles", type=int, default=600)
     parser.add_argument("--queries", type=int, default=200)
-    parser.add_argument("--pg", default=DEFAULT_PG, help="a PostgreSQL URL whose user may create databases")
+    add_server_option(parser)
     parser.add_argument("--child", nargs=4, metavar=("URL", "START", "STEP", "N"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -266,7 +249,7 @@ def main(argv: list[str] | None = None) -> None:
     articles = _articles(args.articles)
     with tempfile.TemporaryDirectory(prefix="kabar-backends-") as tmp:
         sq = measure("sqlite", lambda: _sqlite_place(Path(tmp)), articles, args.queries)
-        pg = measure("postgresql", lambda: _pg_place(args.pg), articles, args.queries)
+        pg = measure("postgresql", lambda: scratch_database(args.pg), articles, args.queries)
     _report(sq, pg, len(articles))
     usage = resource.getrusage(resource.RUSAGE_SELF)
     print(f"\nthis process: {usage.ru_utime + usage.ru_stime:.1f} s CPU")

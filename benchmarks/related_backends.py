@@ -23,19 +23,15 @@ import os
 import random
 import tempfile
 import time
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-import psycopg
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
-
 from benchmarks._common import percentile, result
+from benchmarks._pg_scratch import add_server_option, scratch_database
 from benchmarks.link_corpus import load_corpus
+from benchmarks.scale import _server_ticks as server_ticks
 from kabar.archive import open_archive
 from kabar.archive.articles_core import CoreArchive
 from kabar.archive.fts import FtsIndexer
@@ -47,7 +43,6 @@ from kabar.model import Article
 
 QUICK_ARGS = ["--articles", "300", "--lookups", "60"]
 TIMEOUT_SECONDS = 3600
-DEFAULT_PG = os.environ.get("KABAR_TEST_PG_URL") or "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
 @dataclass(slots=True)
@@ -80,38 +75,6 @@ class Side:
     server_ticks: int = 0  # PostgreSQL backends' CPU over the timed calls
 
 
-@contextmanager
-def _pg_database(server: str) -> Iterator[str]:
-    name = f"kabar_bench_{uuid.uuid4().hex[:10]}"
-    admin = make_url(server).set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield make_url(server).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _server_ticks(archive: CoreArchive) -> int:
-    """CPU ticks of every server process serving this database (0 on SQLite or another machine)."""
-    if archive.engine.dialect.name != "postgresql":
-        return 0
-    with archive.engine.connect() as conn:
-        pids = [
-            int(r[0])
-            for r in conn.execute(text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()"))
-        ]
-    ticks = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            return 0
-        ticks += int(fields[11]) + int(fields[12])  # utime, stime
-    return ticks
-
-
 def _ingest(side: Side, articles: list[Article]) -> None:
     wall, cpu = time.perf_counter(), time.process_time()
     for article in articles:
@@ -132,7 +95,7 @@ def _measure(sides: list[Side], ids: list[int]) -> int:
         for i in ids[:10]:
             related(side.archive, i, options)
     differ = 0
-    before = [_server_ticks(s.archive) for s in sides]
+    before = [server_ticks(s.archive) for s in sides]
     for n, article_id in enumerate(ids):
         order = sides if n % 2 == 0 else sides[::-1]
         lists = {}
@@ -141,9 +104,10 @@ def _measure(sides: list[Side], ids: list[int]) -> int:
             assert isinstance(hits, list)
             lists[side.name] = [(h.id, h.score) for h in hits]
         differ += len({tuple(v) for v in lists.values()}) > 1
-    after = [_server_ticks(s.archive) for s in sides]
+    after = [server_ticks(s.archive) for s in sides]
     for side, b, a in zip(sides, before, after, strict=True):
-        side.server_ticks = a - b
+        # None: SQLite, or a server on another machine whose CPU is not ours to read
+        side.server_ticks = a - b if a is not None and b is not None else 0
     calls = {s.name: [_bm25_call(s.archive, i) for i in ids] for s in sides}
     for n in range(len(ids)):
         for side in sides if n % 2 == 0 else sides[::-1]:
@@ -195,11 +159,11 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--lookups", type=int, default=200)
-    parser.add_argument("--pg", default=DEFAULT_PG, help="a PostgreSQL URL whose user may create databases")
+    add_server_option(parser)
     args = parser.parse_args(argv)
     articles = [c.article for c in load_corpus(limit=args.articles)]
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    with tempfile.TemporaryDirectory(prefix="kabar-related-") as tmp, _pg_database(args.pg) as pg_url:
+    with tempfile.TemporaryDirectory(prefix="kabar-related-") as tmp, scratch_database(args.pg) as pg_url:
         sides = []
         for name, url in (("sqlite", str(Path(tmp) / "kabar.db")), ("postgresql", pg_url)):
             archive = open_archive(url, [FtsIndexer(), DedupIndexer()])

@@ -1,6 +1,7 @@
 """The portal under load: 50 clients against `kabar serve --workers 2` over the example archive.
 
     .venv/bin/python -m benchmarks.serve [--workers 2] [--clients 50] [--seconds 8] [--db PATH]
+                                         [--ingest-only] [--rounds 1]
 
 The archive is what `make run` ingests (examples/indosum-sample.jsonl and the Tempo.co
 page), built once into a temporary file unless ``--db`` names one. ``kabar serve`` runs
@@ -13,6 +14,13 @@ search (a few queries), story pages, feeds, an API answer, and article pages whi
 the sample does not hold) in another process. Each scenario runs after one pass that
 visits its addresses once (a reader arriving at a page someone has seen since the last
 change); the ingest scenario is the cold case, every landed article invalidating the caches.
+
+The ingest scenario runs once per cache invalidation mode, each on its own copy of the
+archive and its own server, the same articles offered to the same ingest: ``stamp`` (every
+commit drops every kept answer: the behaviour before the change log, the anchor) and
+``targeted`` (only the answers the change log says were touched; serve/invalidation.py).
+``--rounds N`` alternates them N times (anchor first); ``--ingest-only`` skips the other
+scenarios. The share of answers served from a worker's cache (``x-kabar-cache``) is printed.
 
 Anchor, in the same run and through the same server: the static stylesheet (the HTTP
 stack's ceiling, no archive work). The server's own CPU time per request (user+system of
@@ -30,7 +38,9 @@ import json
 import os
 import random
 import re
+import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -69,6 +79,7 @@ class Figure:
     client_cpu_ms: float  # the load generator's own CPU per request (it shares the cores)
     load: str  # the 1-minute load average before → after
     note: str = ""
+    hits: float = 0.0  # share of answers the server took from a worker's cache
 
 
 def _kabar(*args: str) -> subprocess.CompletedProcess[str]:
@@ -118,7 +129,9 @@ def sample_urls() -> set[str]:
         return {json.loads(line).get("url") for line in fh}
 
 
-def start_server(db: Path, workers: int, log: Path, extra: list[str]) -> tuple[subprocess.Popen[str], str]:
+def start_server(
+    db: Path, workers: int, log: Path, extra: list[str], invalidation: str = "targeted"
+) -> tuple[subprocess.Popen[str], str]:
     with log.open("w") as out:  # a file, not a pipe: a pipe nobody reads would stall the server
         proc = subprocess.Popen(
             [
@@ -137,7 +150,7 @@ def start_server(db: Path, workers: int, log: Path, extra: list[str]) -> tuple[s
             stdout=out,
             stderr=subprocess.STDOUT,
             text=True,
-            env={**os.environ, "KABAR_TOKEN": ""},
+            env={**os.environ, "KABAR_TOKEN": "", "KABAR_CACHE_INVALIDATION": invalidation},
         )
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
@@ -208,11 +221,12 @@ async def run_load(base: str, path_for: PathFor, clients: int, seconds: float, s
     """``clients`` connections, each sending its next GET as soon as the last is answered."""
     latencies: list[float] = []
     errors = 0
+    hits = 0
     host, _, port = base.removeprefix("http://").partition(":")
     deadline = time.perf_counter() + seconds
 
     async def worker(rng: random.Random) -> None:
-        nonlocal errors
+        nonlocal errors, hits
         # gzip, as browsers ask; the body is read whole and kept as sent
         connection = Connection(host, int(port), {"Accept-Encoding": "gzip"})
         try:
@@ -227,6 +241,7 @@ async def run_load(base: str, path_for: PathFor, clients: int, seconds: float, s
                         print(f"    transport error: {exc}", flush=True)
                     continue
                 latencies.append((time.perf_counter() - started) * 1000)
+                hits += answer.cache == "hit"
                 if answer.status != 200:
                     errors += 1
                     if errors <= 3:
@@ -238,7 +253,7 @@ async def run_load(base: str, path_for: PathFor, clients: int, seconds: float, s
     await asyncio.gather(*(worker(random.Random(seed + i)) for i in range(clients)))
     elapsed = time.perf_counter() - began
     return Figure("", len(latencies) + errors, errors, median(latencies), percentile(latencies, 95),
-                  len(latencies) / elapsed, 0.0, 0.0, "")  # fmt: skip
+                  len(latencies) / elapsed, 0.0, 0.0, "", hits=hits / max(1, len(latencies)))  # fmt: skip
 
 
 async def visit_once(base: str, paths: list[str], clients: int = 8) -> None:
@@ -272,10 +287,76 @@ def measure(name: str, pid: int, base: str, path_for: PathFor, args: argparse.Na
     print(
         f"  {name:34s} {fig.rps:7.0f} req/s  p50 {fig.p50_ms:7.1f} ms  p95 {fig.p95_ms:7.1f} ms  "
         f"errors {fig.errors}  CPU/req server {fig.server_cpu_ms:5.2f} ms, client {fig.client_cpu_ms:4.2f} ms  "
-        f"load {fig.load}",
+        f"cache hits {fig.hits:4.0%}  load {fig.load}",
         flush=True,
     )
     return fig
+
+
+def copy_archive(db: Path, to: Path) -> Path:
+    """A consistent copy of a SQLite archive (its WAL included), through SQLite's backup."""
+    src, dst = sqlite3.connect(db), sqlite3.connect(to)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+    return to
+
+
+def stop(proc: subprocess.Popen[str], log: Path) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    tail = log.read_text()[-2000:]
+    if "Traceback" in tail or "Error" in tail:
+        print(f"server log ({log}) tail:\n{tail}")
+
+
+def batch_args(batch: int) -> list[str]:
+    """``--batch N`` where this kabar's ingest stores in batches (one commit per batch); else none."""
+    help_text = _kabar("ingest", "--help").stdout
+    return ["--batch", str(batch)] if "--batch" in help_text else []
+
+
+def ingest_scenario(
+    db: Path, mode: str, extra: Path, n: int, args: argparse.Namespace, folder: Path, round_no: int
+) -> Figure:
+    """Article pages while `kabar ingest` adds articles, on a server in cache mode ``mode``."""
+    log = folder / f"serve-{mode}-{round_no}.log"
+    proc, base = start_server(db, args.workers, log, args.serve_arg, invalidation=mode)
+    try:
+        print(f"  [{mode}] kabar serve --workers {args.workers} at {base}; idle after "
+              f"{wait_idle(proc.pid):.0f} s", flush=True)  # fmt: skip
+        paths = [f"/artikel/{i}" for i in range(1, n + 1)]
+        asyncio.run(visit_once(base, paths * 3 * args.workers))
+        ingest_log = folder / f"ingest-{mode}-{round_no}.log"
+        with ingest_log.open("w") as out:
+            ingest = subprocess.Popen(
+                [sys.executable, "-c", CLI, "ingest", str(extra), "--db", str(db), *batch_args(args.ingest_batch)],
+                stdout=out, stderr=subprocess.STDOUT, text=True, cwd=ROOT,
+            )  # fmt: skip
+        before = count_articles(db)
+        deadline = time.monotonic() + 120
+        while count_articles(db) == before and time.monotonic() < deadline and ingest.poll() is None:
+            time.sleep(0.5)  # until it stores (its start-up loads the language models)
+        before = count_articles(db)
+        fig = measure(f"article pages, ingest running ({mode})", proc.pid, base, lambda r: r.choice(paths),
+                      args, 99 + round_no)  # fmt: skip
+        landed = count_articles(db) - before
+        ingest.send_signal(signal.SIGINT)
+        try:
+            ingest.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            ingest.kill()
+        fig.note = (f"{landed} articles landed during the {args.seconds:.0f} s ({landed / args.seconds:.1f}/s), "
+                    f"ingest --batch {args.ingest_batch}")  # fmt: skip
+        print(f"    ({fig.note})", flush=True)
+        return fig
+    finally:
+        stop(proc, log)
 
 
 def main() -> None:
@@ -286,6 +367,18 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=8.0, help="seconds of load per scenario")
     ap.add_argument("--ingest-articles", type=int, default=400, help="articles the ingest scenario offers")
     ap.add_argument("--serve-arg", action="append", default=[], help="passed on to kabar serve (repeatable)")
+    ap.add_argument(
+        "--ingest-only", action="store_true", help="only the ingest scenario, in both cache modes"
+    )
+    ap.add_argument(
+        "--rounds", type=int, default=1, help="times the two cache modes alternate while ingesting"
+    )
+    ap.add_argument(
+        "--ingest-batch",
+        type=int,
+        default=1,
+        help="articles per commit of the ingest (1: as the engine and POST /api/ingest store them)",
+    )
     args = ap.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="kabar-bench-serve-"))
@@ -297,6 +390,26 @@ def main() -> None:
     finally:
         archive.close()
     print(f"archive: {n} articles, {len(story_ids)} stories; {db}")
+    # The ingest scenarios each start from this state (the other scenarios write nothing).
+    pristine = copy_archive(db, folder / "pristine.db")
+    figures: list[tuple[str, Figure]] = []
+    if not args.ingest_only:
+        figures += serve_scenarios(db, n, story_ids, args, folder)
+    extra = extra_articles(folder, sample_urls(), args.ingest_articles)
+    if extra is None:
+        print(f"  (no {SHARED}/corpus/indosum-dev.jsonl: the ingest scenario is left out)")
+    else:
+        for round_no in range(args.rounds):
+            for mode in ("stamp", "targeted"):  # the anchor first in each round
+                copy = copy_archive(pristine, folder / f"ingest-{mode}-{round_no}.db")
+                figures.append(("ingest", ingest_scenario(copy, mode, extra, n, args, folder, round_no)))
+    report(figures, n, args)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def serve_scenarios(
+    db: Path, n: int, story_ids: list[int], args: argparse.Namespace, folder: Path
+) -> list[tuple[str, Figure]]:
     log = folder / "serve.log"
     proc, base = start_server(db, args.workers, log, args.serve_arg)
     print(f"kabar serve --workers {args.workers} at {base} (pid {proc.pid}); {os.cpu_count()} cores here")
@@ -313,7 +426,6 @@ def main() -> None:
         ("API /api/articles/{id}", "api", [f"/api/articles/{i}" for i in range(1, n + 1)]),
     ]
     figures: list[tuple[str, Figure]] = []
-    ingest_note = ""
     try:
         for index, (name, kind, paths) in enumerate(scenarios):
             # Every worker keeps its own cache and a connection lands on either: three visits
@@ -321,67 +433,52 @@ def main() -> None:
             asyncio.run(visit_once(base, paths * 3 * args.workers))
             fig = measure(name, proc.pid, base, lambda r, p=paths: r.choice(p), args, 1000 * index)  # type: ignore[misc]
             figures.append((kind, fig))
-        extra = extra_articles(folder, sample_urls(), args.ingest_articles)
-        if extra is None:
-            print(f"  (no {SHARED}/corpus/indosum-dev.jsonl: the ingest scenario is left out)")
-        else:
-            ingest_log = folder / "ingest.log"
-            with ingest_log.open("w") as out:
-                ingest = subprocess.Popen(
-                    [sys.executable, "-c", CLI, "ingest", str(extra), "--db", str(db)],
-                    stdout=out, stderr=subprocess.STDOUT, text=True, cwd=ROOT,
-                )  # fmt: skip
-            before = count_articles(db)
-            deadline = time.monotonic() + 120
-            while count_articles(db) == before and time.monotonic() < deadline and ingest.poll() is None:
-                time.sleep(0.5)  # until it stores (its start-up loads the language models)
-            before = count_articles(db)
-            paths = [f"/artikel/{i}" for i in range(1, n + 1)]
-            fig = measure(
-                "article pages, ingest running", proc.pid, base, lambda r: r.choice(paths), args, 99
-            )
-            landed = count_articles(db) - before
-            ingest.send_signal(signal.SIGINT)
-            try:
-                ingest.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                ingest.kill()
-            ingest_note = f"{landed} articles landed during the {args.seconds:.0f} s"
-            fig.note = ingest_note
-            print(f"    ({ingest_note}: each one moved the change stamp)")
-            figures.append(("ingest", fig))
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        tail = log.read_text()[-2000:]
-        if "Traceback" in tail or "Error" in tail:
-            print(f"server log ({log}) tail:\n{tail}")
+        stop(proc, log)
+    return figures
 
+
+def report(figures: list[tuple[str, Figure]], n: int, args: argparse.Namespace) -> None:
     print(f"\nkabar serve --workers {args.workers}, {args.clients} clients, {args.seconds:.0f} s per scenario, "
           f"{n} articles, {os.cpu_count()} cores shared with the load generator")  # fmt: skip
     print(
-        f"{'scenario':34s} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'errors':>6} {'server CPU ms/req':>17} "
-        f"{'client CPU ms/req':>17} {'load':>9}"
+        f"{'scenario':44s} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'errors':>6} {'server CPU ms/req':>17} "
+        f"{'client CPU ms/req':>17} {'hits':>5} {'load':>9}"
     )
     for _, f in figures:
-        print(f"{f.scenario:34s} {f.rps:>7.0f} {f.p50_ms:>8.1f} {f.p95_ms:>8.1f} {f.errors:>6} "
-              f"{f.server_cpu_ms:>17.2f} {f.client_cpu_ms:>17.2f} {f.load:>9}")  # fmt: skip
-    anchor = figures[0][1]
-    for kind, f in figures[1:]:
+        print(f"{f.scenario:44s} {f.rps:>7.0f} {f.p50_ms:>8.1f} {f.p95_ms:>8.1f} {f.errors:>6} "
+              f"{f.server_cpu_ms:>17.2f} {f.client_cpu_ms:>17.2f} {f.hits:>5.0%} {f.load:>9}")  # fmt: skip
+    anchors = {"": figures[0][1]} if figures and figures[0][0] == "anchor" else {}
+    stamp_runs = [f for kind, f in figures if kind == "ingest" and "(stamp)" in f.scenario]
+    for kind, f in figures:
+        if kind == "anchor":
+            continue
         goal_rps, goal_p95 = GOALS.get(kind, (None, 250.0))
         met = f.errors == 0 and f.p95_ms <= goal_p95 and (goal_rps is None or f.rps >= goal_rps)
         goal = f"p95 ≤ {goal_p95:.0f} ms" + (f", ≥ {goal_rps:.0f} req/s" if goal_rps else "") + ", 0 errors"
-        print(f"  {f.scenario:34s} goal {goal}: {'met' if met else 'MISSED'}")
-        note = f"{f.errors} errors, server CPU {f.server_cpu_ms:.2f} ms/request, load {f.load}"
+        print(f"  {f.scenario:44s} goal {goal}: {'met' if met else 'MISSED'}")
+        note = (f"{f.errors} errors, server CPU {f.server_cpu_ms:.2f} ms/request, cache hits {f.hits:.0%}, "
+                f"load {f.load}")  # fmt: skip
         if f.note:
             note += f"; {f.note}"
-        result(f"{f.scenario}, {args.clients} clients, p95", f.p95_ms, "ms", anchor="static CSS, same server",
-               anchor_value=anchor.p95_ms, note=note)  # fmt: skip
+        if kind == "ingest" and stamp_runs:
+            # the anchor of the ingest scenario: the same ingest against a server that drops
+            # every kept answer on each commit (the median of the stamp runs of this invocation)
+            anchor_name = "same ingest, stamp invalidation (every commit drops every answer)"
+            anchor_p95 = median([a.p95_ms for a in stamp_runs])
+            anchor_rps = median([a.rps for a in stamp_runs])
+        elif "" in anchors:
+            anchor_name, anchor_p95, anchor_rps = (
+                "static CSS, same server",
+                anchors[""].p95_ms,
+                anchors[""].rps,
+            )
+        else:
+            continue
+        result(f"{f.scenario}, {args.clients} clients, p95", f.p95_ms, "ms", anchor=anchor_name,
+               anchor_value=anchor_p95, note=note)  # fmt: skip
         result(f"{f.scenario}, {args.clients} clients, throughput", f.rps, "requests/s",
-               anchor="static CSS, same server", anchor_value=anchor.rps)  # fmt: skip
+               anchor=anchor_name, anchor_value=anchor_rps)  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -13,12 +13,11 @@ Function API (reused by the related-news benchmarks)::
     for article in synth_articles(corpus, SynthOptions(count=1000)): ...
     build_archive(BuildOptions(path=Path("/tmp/x.db"), synth=SynthOptions(count=1000)))
 
-The build is the fastest honest path: rows go into the very same schema
-(``articles`` via :func:`kabar.archive.sqlite.article_row`, ``search_fts``/``search_docs`` via
-:meth:`FtsIndexer.index_many`) in batches of one transaction each, and the index terms
-are :func:`kabar.lang.analysis.analyze` output. Because a synthetic body is a
-concatenation of corpus paragraphs, and tokens never span paragraphs, analysed terms are
-memoised per paragraph; a sample of articles is checked against a full ``analyze`` of
+The build is the fastest honest path: the archive's own bulk loader
+(:mod:`kabar.archive.bulk_load`: the rows ``add`` writes and the FTS5 index) takes batches
+of one transaction each, and the index terms are :func:`kabar.lang.analysis.analyze`
+output. Because a synthetic body is a concatenation of corpus paragraphs, and tokens never
+span paragraphs, analysed terms are memoised per paragraph; a sample of articles is checked against a full ``analyze`` of
 headline and body so the shortcut cannot drift from the real path.
 """
 
@@ -27,11 +26,11 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from itertools import islice
 from pathlib import Path
 
 from rich.progress import (
@@ -42,14 +41,11 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
-from sqlalchemy.engine import Connection
 
 from benchmarks._common import SHARED
-from kabar.archive.base import Indexer
-from kabar.archive.fts import DocTerms, FtsIndexer, FtsSearch, IndexedDoc, article_terms
-from kabar.archive.sql_source import BoundSource
-from kabar.archive.sqlite import ArchiveOptions, SqliteArchive, article_row
-from kabar.archive.store_access import sql_stores
+from kabar.archive.bulk_load import BulkArticle, open_bulk_load
+from kabar.archive.sqlite import ArchiveOptions, SqliteArchive
+from kabar.archive.term_records import DocTerms, article_terms
 from kabar.lang.analysis import Analyzer, default_analyzer
 from kabar.model import Article
 from kabar.sources.records import map_record
@@ -150,8 +146,7 @@ class BuildOptions:
     path: Path
     synth: SynthOptions = field(default_factory=SynthOptions)
     batch: int = 2_000
-    optimize: bool = True  # merge FTS5 segments at the end, as a maintenance run would
-    extra_indexers: Sequence[Indexer] = ()  # e.g. DedupIndexer(): run per article, slower
+    optimize: bool = True  # the loader's finish: merge FTS5 segments, as a maintenance run would
     progress: bool = True
     verify_every: int = 5_000
 
@@ -169,62 +164,44 @@ class BuildResult:
         return self.articles / self.seconds if self.seconds else float("nan")
 
 
-def _insert_sql() -> str:
-    cols = [
-        "id",
-        "canonical_url",
-        "content_hash",
-        "headline",
-        "published",
-        "published_utc",
-        "outlet",
-        "url",
-        "language",
-        "description",
-        "captured_at",
-        "ingested_at",
-        "data",
-    ]
-    return f"INSERT INTO articles({', '.join(cols)}) VALUES ({', '.join(':' + c for c in cols)})"
-
-
 def build_archive(options: BuildOptions, corpus: Sequence[Article] | None = None) -> BuildResult:
     if options.path.exists():
         raise SystemExit(f"{options.path} exists; remove it first (the builder never appends)")
     corpus = corpus if corpus is not None else load_corpus()
     archive = SqliteArchive(ArchiveOptions(path=options.path, indexers=[]))  # runs the migrations
-    fts = FtsIndexer()
+    loader = open_bulk_load(archive)
     memo = _MemoAnalyzer(default_analyzer())
-    sql = _insert_sql()
     started = time.perf_counter()
     made = 0
-    with archive.engine.connect() as conn:
-        raw = conn.connection.driver_connection
-        assert isinstance(raw, sqlite3.Connection)
-        raw.execute("PRAGMA cache_size=-262144")  # 256 MB page cache for the bulk load
-        batch: list[Article] = []
-        with _progress(options) as bar:
-            task = bar.add_task("building", total=options.synth.count)
-            for article in synth_articles(corpus, options.synth):
-                batch.append(article)
-                if len(batch) >= options.batch:
-                    _write_batch(conn, raw, sql, batch, made, fts, memo, options)
-                    made += len(batch)
-                    bar.update(task, completed=made)
-                    batch = []
-            if batch:
-                _write_batch(conn, raw, sql, batch, made, fts, memo, options)
-                made += len(batch)
-                bar.update(task, completed=made)
-        build_s = time.perf_counter() - started
-        opt_started = time.perf_counter()
-        if options.optimize:
-            raw.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
-        raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        opt_s = time.perf_counter() - opt_started
+    with _progress(options) as bar:
+        task = bar.add_task("building", total=options.synth.count)
+        for batch in _batches(_bulk_articles(corpus, memo, options), options.batch):
+            loader.add(batch)
+            made += len(batch)
+            bar.update(task, completed=made)
+    build_s = time.perf_counter() - started
+    # Without the finish the FTS5 segments stay unmerged; closing the archive checkpoints the WAL.
+    opt_s = loader.finish().index_seconds if options.optimize else 0.0
     archive.close()
     size = sum(p.stat().st_size for p in options.path.parent.glob(options.path.name + "*"))
     return BuildResult(options.path, made, build_s, opt_s, size)
+
+
+def _bulk_articles(
+    corpus: Sequence[Article], memo: _MemoAnalyzer, options: BuildOptions
+) -> Iterator[BulkArticle]:
+    for article_id, article in enumerate(synth_articles(corpus, options.synth), start=1):
+        article.id = article_id  # stored in the article's JSON too, as ingest stores it
+        terms = memo.terms(article)
+        if options.verify_every and article_id % options.verify_every == 1:
+            assert terms == article_terms(article), f"paragraph memo drifted from analyze() at {article_id}"
+        yield BulkArticle(article_id, article, terms)
+
+
+def _batches(items: Iterable[BulkArticle], size: int) -> Iterator[list[BulkArticle]]:
+    rest = iter(items)
+    while batch := list(islice(rest, max(1, size))):
+        yield batch
 
 
 def _progress(options: BuildOptions) -> Progress:
@@ -236,38 +213,6 @@ def _progress(options: BuildOptions) -> Progress:
         TimeRemainingColumn(),
         disable=not options.progress,
     )
-
-
-def _write_batch(
-    conn: Connection,
-    raw: sqlite3.Connection,
-    sql: str,
-    batch: list[Article],
-    offset: int,
-    fts: FtsIndexer,
-    memo: _MemoAnalyzer,
-    options: BuildOptions,
-) -> None:
-    rows = []
-    docs = []
-    for i, article in enumerate(batch):
-        article.id = offset + i + 1
-        row = article_row(article, article.content_hash)
-        row["id"] = article.id
-        rows.append(row)
-        terms = memo.terms(article)
-        if options.verify_every and article.id % options.verify_every == 1:
-            assert terms == article_terms(article), f"paragraph memo drifted from analyze() at {article.id}"
-        docs.append(IndexedDoc(article.id, terms, row["published_utc"], article.outlet))
-    # conn.begin() issues the archive's BEGIN IMMEDIATE; one batch is one transaction.
-    with conn.begin():
-        raw.executemany(sql, rows)
-        stores = sql_stores(BoundSource(conn), FtsSearch(BoundSource(conn)))
-        fts.index_many(stores, docs)
-        for ix in options.extra_indexers:
-            for article in batch:
-                assert article.id is not None
-                ix.index(stores, article.id, article)
 
 
 def main() -> None:

@@ -41,7 +41,8 @@ from serve_support import Client, make_app, make_article
 
 
 def _ingest_args(pages: Path, db: Path) -> list[str]:
-    return ["ingest", str(pages), "--db", str(db), "--no-understand", "-q"]
+    # Small batches: a fault falls after some batches committed, and those must stay whole.
+    return ["ingest", str(pages), "--db", str(db), "--no-understand", "-q", "--batch", "4"]
 
 
 def _assert_whole_and_once(db: Path, expected: int) -> None:

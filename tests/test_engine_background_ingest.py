@@ -97,15 +97,19 @@ def test_kabar_run_refuses_a_missing_file_before_starting(tmp_path: Path) -> Non
     assert not (tmp_path / "x.db").exists()
 
 
-def test_the_commit_at_the_end_of_loading_clears_a_kept_notice(archive: SqliteArchive, part: Path) -> None:
-    """A page rendered between the last article's commit and the end of loading keeps the notice
-    until the archive changes again: the loader's last step is such a change (the fetch log's
-    pruning). Simulated here: the notice goes without a commit, then that last step runs."""
+def test_a_kept_page_loses_the_notice_when_loading_ends_without_a_commit(
+    archive: SqliteArchive, part: Path
+) -> None:
+    """A page rendered between the last article's commit and the end of loading must not keep
+    the notice. The response cache compares the notice on every request (serve/response_cache.py),
+    so no commit is needed to clear it — and the fetch log's pruning, the loader's last step, is
+    no logged change and drops no page on its own (it must not bring the notice back either)."""
     BackgroundIngest(archive, [part]).run()
     shown: list[str | None] = ["Arsip sedang diisi"]
     client = Client(make_app(archive, notice=lambda: shown[0]))
     assert NOTICE in client.get("/").text
+    assert NOTICE in client.get("/").text  # kept while the notice stands
     shown[0] = None
-    assert NOTICE in client.get("/").text  # the premise: the page is kept while nothing commits
+    assert NOTICE not in client.get("/").text  # gone at once, nothing committed
     archive.fetch_log.prune()
     assert NOTICE not in client.get("/").text

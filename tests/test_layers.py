@@ -24,6 +24,7 @@ BASE = ("kabar.model", "kabar.serialize", "kabar.lang")
 # Top-level modules by layer; packages are their own layer (kabar.cli and kabar.engine are "top").
 MODULE_LAYER = {
     "kabar.ingest": "ingest",  # the one ingest path: the CLI, the engine and the API's ingest use it
+    "kabar.ingest_batch": "ingest",  # bulk ingest: the same path, N workers, one writer in batches
     "kabar.prepare": "ingest",
     "kabar.guard": "ingest",
     "kabar.wiring": "ingest",  # which indexers run: above link, whose near-duplicate indexer it names

@@ -1,4 +1,8 @@
-"""The one ingest path: record → prepare → (known?) → understand → archive, one article per transaction.
+"""The one ingest path: record → prepare → (known?) → understand → archive.
+
+One record at a time (:meth:`Ingestor.ingest`: one article per transaction; the engine and the
+API), or many (:mod:`kabar.ingest_batch`: ``kabar ingest``'s workers run :meth:`Ingestor.ready`
+and one writer stores their articles in batches, a savepoint each); the rules are the same.
 
 :class:`Ingestor` stores pages and articles for the CLI (``kabar ingest``), the engine
 (``kabar run``/``kabar fetch``) and the API (``POST /api/ingest``) alike. The rules:
@@ -31,7 +35,9 @@ and ``start`` (the record could not be handed to the guard's worker).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -138,6 +144,50 @@ class Ingestor:
     def ingest(self, job: PageJob) -> IngestOutcome:
         """Prepare, understand and store one record; a failure is an outcome, never raised
         (except an :class:`~kabar.archive.errors.ArchiveError`, the archive's own fault)."""
+        step = self._prepared(job)
+        if isinstance(step, IngestOutcome):
+            return step
+        article, spent = step
+        try:
+            known = self.archive.add_if_known(article)
+        except ArchiveError:
+            raise
+        except Exception as exc:
+            return _rejected(reject_of(job.source, "store", exc))
+        if known is not None:
+            return IngestOutcome(job.source, known.status, id=known.id, headline=article.headline)
+        understood = self._understood(article, job.source, spent)
+        if isinstance(understood, IngestOutcome):
+            return understood
+        return self._add(understood, job.source)
+
+    def ready(self, job: PageJob) -> Article | IngestOutcome:
+        """Every step of :meth:`ingest` but storing: the article to store, or the reject.
+
+        For batches (:mod:`kabar.ingest_batch`), which store many articles in one transaction.
+        Known text is looked up without writing: the article then goes to the batch not
+        understood, and ``add`` records it as a copy (or "unchanged") exactly as
+        ``add_if_known`` would have. Text stored by an earlier article of the same batch is
+        not committed yet, so it is understood for nothing and then stored as that copy too.
+        """
+        step = self._prepared(job)
+        if isinstance(step, IngestOutcome):
+            return step
+        article, spent = step
+        try:
+            # The raw article's hash: only text with NULs or lone surrogates (which storing
+            # cleans) hashes differently, and then it is understood for nothing, never lost.
+            known = self.archive.find_id(content_hash=article.content_hash) is not None
+        except ArchiveError:
+            raise
+        except Exception as exc:
+            return _rejected(reject_of(job.source, "store", exc))
+        if known:
+            return article
+        return self._understood(article, job.source, spent)
+
+    def _prepared(self, job: PageJob) -> tuple[Article, float] | IngestOutcome:
+        """Rules 1–3: the extracted article (with the CPU it took), or the reject."""
         if job.captured_at is None and self.options.captured_at is not None:
             job.captured_at = self.options.captured_at
         job.read = self.options.read
@@ -154,21 +204,17 @@ class Ingestor:
         if limit is not None and size > limit:
             message = f"article text of {size} characters is over the limit of {limit}"
             return _rejected(Reject(job.source, "size", "TooLarge", message))
-        try:
-            known = self.archive.add_if_known(article)
-        except ArchiveError:
-            raise
-        except Exception as exc:
-            return _rejected(reject_of(job.source, "store", exc))
-        if known is not None:
-            return IngestOutcome(job.source, known.status, id=known.id, headline=article.headline)
-        if self.options.understand:
-            understood = self.guard.run(understand, article, source=job.source, spent=prepared.cpu_seconds)
-            if understood.reject is not None:
-                return _rejected(understood.reject)
-            assert understood.value is not None
-            article = understood.value
-        return self._add(article, job.source)
+        return article, prepared.cpu_seconds
+
+    def _understood(self, article: Article, source: str, spent: float) -> Article | IngestOutcome:
+        """Rule 5: the article with entities and times, or the reject (never half-understood)."""
+        if not self.options.understand:
+            return article
+        understood = self.guard.run(understand, article, source=source, spent=spent)
+        if understood.reject is not None:
+            return _rejected(understood.reject)
+        assert understood.value is not None
+        return understood.value
 
     def _add(self, article: Article, source: str) -> IngestOutcome:
         try:
@@ -192,34 +238,115 @@ class Ingestor:
 
     # -- what the command line names ------------------------------------------------------------
     def ingest_item(self, item: InputItem) -> Iterator[IngestOutcome]:
-        if item.kind == "records":
-            yield from self._ingest_records(item.path)
-        elif item.kind == "warc":
-            yield from self._ingest_warc(item.path)
-        else:
-            yield self.ingest(PageJob(source=str(item.path), path=item.path))
+        for entry in item_jobs(item, self.options.read, self.warc_stats):
+            yield entry if isinstance(entry, IngestOutcome) else self.ingest(entry)
 
-    def _ingest_records(self, path: Path) -> Iterator[IngestOutcome]:
+
+def item_jobs(
+    item: InputItem, read: ReadOptions, warc_stats: list[WarcStats] | None = None
+) -> Iterator[PageJob | IngestOutcome]:
+    """The records a command-line input holds, as jobs; what cannot be read is already its reject.
+
+    ``warc_stats`` collects the WARC reader's counts, for the summary.
+    """
+    if item.kind == "records":
+        yield from _record_jobs(item.path, read.max_bytes)
+    elif item.kind == "warc":
+        yield from _warc_jobs(item.path, warc_stats if warc_stats is not None else [])
+    else:
+        yield PageJob(source=str(item.path), path=item.path)
+
+
+def _record_jobs(path: Path, max_bytes: int) -> Iterator[PageJob | IngestOutcome]:
+    try:
+        for line in iter_records(path, max_bytes):
+            label = f"{path}:{line.line_no}"
+            if line.record is None:
+                yield _rejected(Reject(label, "read", "RecordError", line.error or "unreadable line"))
+                continue
+            yield PageJob(source=label, record=line.record)
+    except PageError as exc:
+        yield _rejected(reject_of(str(path), "read", exc))
+
+
+def _warc_jobs(path: Path, warc_stats: list[WarcStats]) -> Iterator[PageJob | IngestOutcome]:
+    from kabar.sources.warc import WarcError, WarcOptions, read_warc  # fastwarc: only for WARC input
+
+    options = WarcOptions()
+    warc_stats.append(options.stats)
+    try:
+        for page in read_warc(path, options):
+            yield PageJob(source=page.source or page.url or "page", page=page)
+    except (WarcError, OSError) as exc:
+        yield _rejected(reject_of(str(path), "read", exc))
+
+
+class IngestorPool:
+    """Up to ``size`` ingestors, each with its own guard worker process, each used by one thread
+    at a time: ``size`` records are read and understood in parallel.
+
+    The API's ingests (:mod:`kabar.serve.ingest_pool`) and batch ingest's workers
+    (:mod:`kabar.ingest_batch`) both draw from one of these.
+    """
+
+    def __init__(self, archive: Archive, options: IngestOptions, size: int) -> None:
+        if size < 1:
+            raise ValueError("the ingest pool needs at least one worker")
+        self.size = size
+        self._archive = archive
+        self._options = options
+        self._lock = threading.Lock()
+        # Last in, first out: the worker used last (warm, models loaded) goes first, so under
+        # light load only one worker process is ever started.
+        self._idle: list[Ingestor] = []
+        self._all: list[Ingestor] = []
+        self._closed = False
+
+    def take(self) -> Ingestor:
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the ingest pool is closed")
+            if self._idle:
+                return self._idle.pop()
+            if len(self._all) >= self.size:
+                raise RuntimeError(f"more than {self.size} ingestors taken at once")
+            ingestor = Ingestor(self._archive, self._options)
+            self._all.append(ingestor)
+            return ingestor
+
+    def give(self, ingestor: Ingestor) -> None:
+        with self._lock:
+            self._idle.append(ingestor)
+
+    @contextmanager
+    def lease(self) -> Iterator[Ingestor]:
+        ingestor = self.take()
         try:
-            for line in iter_records(path, self.options.read.max_bytes):
-                label = f"{path}:{line.line_no}"
-                if line.record is None:
-                    yield _rejected(Reject(label, "read", "RecordError", line.error or "unreadable line"))
-                    continue
-                yield self.ingest(PageJob(source=label, record=line.record))
-        except PageError as exc:
-            yield _rejected(reject_of(str(path), "read", exc))
+            yield ingestor
+        finally:
+            self.give(ingestor)
 
-    def _ingest_warc(self, path: Path) -> Iterator[IngestOutcome]:
-        from kabar.sources.warc import WarcError, WarcOptions, read_warc  # fastwarc: only for WARC input
+    @property
+    def started(self) -> int:
+        """Ingestors made so far (each starts its worker process on its first record)."""
+        with self._lock:
+            return len(self._all)
 
-        options = WarcOptions()
-        self.warc_stats.append(options.stats)
-        try:
-            for page in read_warc(path, options):
-                yield self.ingest_page(page)
-        except (WarcError, OSError) as exc:
-            yield _rejected(reject_of(str(path), "read", exc))
+    def close(self) -> None:
+        """End every worker process (the caller has let running jobs finish)."""
+        with self._lock:
+            self._closed = True
+            ingestors, self._all, self._idle = self._all, [], []
+        for ingestor in ingestors:
+            ingestor.close()
 
 
-__all__ = ["IngestOptions", "IngestOutcome", "IngestSummary", "Ingestor", "OutcomeStatus"]
+__all__ = [
+    "IngestOptions",
+    "IngestOutcome",
+    "IngestSummary",
+    "Ingestor",
+    "IngestorPool",
+    "OutcomeStatus",
+    "item_jobs",
+]

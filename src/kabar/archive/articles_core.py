@@ -20,6 +20,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
+from kabar.archive import change_log
 from kabar.archive.base import (
     AddResult,
     ArticleSummary,
@@ -161,6 +162,7 @@ class CoreArchive(StoreAccess):
             same = self._find(conn, article.canonical_url, digest)
             stored = same if same is not None and same.content_hash == digest else StoredRow.of(row)
             result = self._copy_or_unchanged(conn, stored, article)
+            change_log.record(conn, result, article)
         given.id = result.id
         return result
 
@@ -187,8 +189,11 @@ class CoreArchive(StoreAccess):
             try:
                 with conn.begin_nested():
                     if existing is None:
-                        return self._insert_new(conn, article, digest, article_id)
-                    return self._update(conn, existing, article, digest)
+                        result = self._insert_new(conn, article, digest, article_id)
+                    else:
+                        result = self._update(conn, existing, article, digest)
+                    change_log.record(conn, result, article)  # what the portal's cache reads
+                    return result
             except IntegrityError:
                 continue
         raise RuntimeError("the article's row kept changing under concurrent writers")

@@ -38,6 +38,15 @@ class AddResult:
 
 
 @dataclass(slots=True, frozen=True)
+class BatchAdd:
+    """One article of ``add_batch``: stored (``result``), or refused alone (``error``: it raised
+    inside its own savepoint, nothing of it stored, the batch's other articles unaffected)."""
+
+    result: AddResult | None = None
+    error: Exception | None = None
+
+
+@dataclass(slots=True, frozen=True)
 class ListQuery:
     limit: int = 20
     offset: int = 0
@@ -118,6 +127,11 @@ class Archive(DerivedStores, Protocol):
     url: str
 
     def add(self, article: Article) -> AddResult: ...
+
+    def add_batch(self, articles: Sequence[Article]) -> list[BatchAdd]:
+        """``add`` for many articles in one transaction, each in a savepoint of its own
+        (:mod:`kabar.archive.batch_write`): one result per article, in order."""
+        ...
 
     def add_if_known(self, article: Article) -> AddResult | None:
         """If the archive holds this text: record the article as a copy (or nothing, for a URL

@@ -17,18 +17,18 @@ analysing each article whole). One batch is one transaction.
   row), then the id sequence is moved past the loaded ids and the tables analysed.
 
 On PostgreSQL related news' BM25 statistics (:mod:`kabar.archive.pg_related`), which ingest
-keeps beside the search index, are loaded too: the postings copied with each batch, their
-key and the counters built by :meth:`BulkLoad.finish` — the values
-:func:`kabar.archive.pg_related.rebuild` would compute from the stored terms (the tests
-compare related news on a bulk-loaded and an ingested archive). SQLite's live inside FTS5. Near-duplicates,
-entities and stories are not built: they need their indexers, article by article.
+keeps beside the search index, are loaded too, by the rebuild's own pieces
+(:mod:`kabar.archive.pg_related_rebuild`: postings counted by ingest's rule and copied with
+each batch, their key and the counters built by :meth:`BulkLoad.finish`) — the values a
+rebuild computes from the stored terms (the tests compare related news on a bulk-loaded and
+an ingested archive). SQLite's live inside FTS5. Near-duplicates, entities and stories are
+not built: they need their indexers, article by article.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import time
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -36,7 +36,7 @@ from typing import Protocol
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import Connection
 
-from kabar.archive import pg_related
+from kabar.archive import pg_related_rebuild as related_rebuild
 from kabar.archive.articles_core import CoreArchive, article_row, clean_article
 from kabar.archive.errors import ArchiveError
 from kabar.archive.fts import FtsIndex
@@ -180,48 +180,13 @@ def _sqlite(conn: Connection) -> sqlite3.Connection:
     return raw
 
 
-# Related news' statistics (pg_related, migration 0007): postings are written during the load
-# with the rows, the key built once at the end, and the counters summed from the postings —
-# the values pg_related.rebuild computes from the stored terms, without re-parsing them in SQL.
-_POSTINGS_KEY = (
-    "ALTER TABLE related_postings ADD CONSTRAINT related_postings_pkey "
-    "PRIMARY KEY (term, doc_id) INCLUDE (head, body, doc_length)"
-)
-_COUNTERS = f"""
-WITH g AS (
-    SELECT term, doc_id % {pg_related.SLOTS} AS slot, count(*) AS df, sum(head + body) AS tokens
-    FROM related_postings GROUP BY 1, 2
-), df AS (
-    INSERT INTO related_df (term, slot, df) SELECT term, slot, df FROM g
-)
-INSERT INTO related_stats (slot, docs, tokens)
-SELECT d.slot, d.docs, coalesce(t.tokens, 0)
-FROM (SELECT id % {pg_related.SLOTS} AS slot, count(*) AS docs FROM search_docs GROUP BY 1) d
-LEFT JOIN (SELECT slot, sum(tokens) AS tokens FROM g GROUP BY 1) t USING (slot)
-"""
-_COPY_TEXT = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def postings_text(doc: IndexedDoc) -> str:
-    """The article's ``related_postings`` rows in COPY text form: per term (sorted) its
-    headline and body occurrences and the article's length in terms (as pg_related counts)."""
-    head = Counter(t for t in doc.terms.headline if t)
-    body = Counter(t for t in doc.terms.body if t)
-    length = sum(head.values()) + sum(body.values())
-    tail = f"\t{length}\n"
-    return "".join(
-        f"{term.translate(_COPY_TEXT)}\t{doc.id}\t{head[term]}\t{body[term]}{tail}"
-        for term in sorted(head.keys() | body.keys())
-    )
-
-
 class _PgBulkLoad:
     def __init__(self, archive: CoreArchive, resume: bool) -> None:
         self.archive = archive
         # Indexes built whole at the end are many times cheaper than grown row by row.
         with archive.engine.begin() as conn:
             conn.execute(text("DROP INDEX IF EXISTS ix_search_docs_tsv"))
-            conn.execute(text("ALTER TABLE related_postings DROP CONSTRAINT IF EXISTS related_postings_pkey"))
+            related_rebuild.drop_postings_key(conn)
             if not resume:
                 conn.execute(text("TRUNCATE related_postings, related_df, related_stats"))
 
@@ -240,9 +205,7 @@ class _PgBulkLoad:
                     copy.write_row(
                         (d.id, d.published_utc, d.outlet, pg_pack_terms(d.terms), tsvector_text(d.terms))
                     )
-            with cur.copy("COPY related_postings (term, doc_id, head, body, doc_length) FROM STDIN") as copy:
-                for d in docs:
-                    copy.write(postings_text(d))
+            related_rebuild.copy_postings(conn, docs)
 
     def finish(self) -> BulkFinish:
         started = time.perf_counter()
@@ -253,10 +216,8 @@ class _PgBulkLoad:
         self._analyze("articles", "search_docs")
         indexed = time.perf_counter()
         with self.archive.engine.begin() as conn:
-            conn.execute(text("SET LOCAL maintenance_work_mem = '1GB'"))
-            conn.execute(text(_POSTINGS_KEY))
-            conn.execute(text("TRUNCATE related_df, related_stats"))  # a resumed load's earlier finish
-            conn.execute(text(_COUNTERS))
+            related_rebuild.add_postings_key(conn)
+            related_rebuild.count_from_postings(conn)  # a resumed load's earlier counts replaced
         self._analyze("related_postings", "related_df", "related_stats")
         return BulkFinish(indexed - started, time.perf_counter() - indexed)
 
@@ -283,4 +244,4 @@ def open_bulk_load(archive: CoreArchive, *, resume: bool = False) -> BulkLoad:
     return _SqliteBulkLoad(archive)
 
 
-__all__ = ["BulkArticle", "BulkFinish", "BulkLoad", "BulkLoadRefused", "open_bulk_load", "postings_text"]
+__all__ = ["BulkArticle", "BulkFinish", "BulkLoad", "BulkLoadRefused", "open_bulk_load"]

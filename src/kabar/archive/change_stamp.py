@@ -8,12 +8,16 @@ beside the server.
 - SQLite file: ``PRAGMA data_version`` on a connection of its own that never writes. It
   changes when any other connection, in any process, commits; it is read from the WAL
   index in shared memory, without a query plan or a read transaction.
-- PostgreSQL: the server's WAL position (``pg_current_wal_lsn``, or the replayed position
-  on a standby). It moves on any write in the cluster, so it over-counts, never under-counts.
-- Always, as well: the commits made through this archive's own engine (SQLAlchemy's
-  ``commit`` event), which covers an in-memory SQLite database that no second connection sees.
+- PostgreSQL: the change log's position and the highest article id
+  (:mod:`kabar.archive.change_log`; two index look-ups). It used to be the server's WAL
+  position, which moves on any write anywhere in the cluster — another database, autovacuum,
+  a checkpoint, even a reader pruning a page — so every one of those emptied the portal's
+  cache. An archive without the log (not migrated, opened read-only) still uses the WAL position.
+- SQLite, as well: the commits made through this archive's own engine (SQLAlchemy's
+  ``commit`` event), which covers an in-memory database that no second connection sees.
 
 The stamp is opaque: equal stamps mean nothing was committed in between, nothing more.
+What a change was is the change log's to say: :meth:`ChangeWatch.read_changes`.
 """
 
 from __future__ import annotations
@@ -24,10 +28,12 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Engine
 
+from kabar.archive import change_log
 from kabar.archive.base import Archive
+from kabar.archive.change_log import ChangeBatch, LogPosition
 from kabar.archive.sqlite_engine import FileWatch, file_watch
 
 log = logging.getLogger(__name__)
@@ -43,10 +49,12 @@ class ChangeWatch:
         self._sqlite: sqlite3.Connection | None = None
         self._file: FileWatch | None = None
         self._postgres = False
+        self.logged = False  # the archive keeps a change log (migration 0008_change_log)
         if engine is None:
             return
-        event.listen(engine, "commit", self._committed)
+        self.logged = inspect(engine).has_table(change_log.change_log.name)
         if engine.dialect.name == "sqlite":
+            event.listen(engine, "commit", self._committed)
             self._sqlite = _watch_connection(engine)
             self._file = file_watch(engine)
         elif engine.dialect.name == "postgresql":
@@ -67,10 +75,27 @@ class ChangeWatch:
                 row = self._sqlite.execute("PRAGMA data_version").fetchone()
                 return f"{local}.{row[0]}"
         if self._postgres and self._engine is not None:
+            if self.logged:
+                where = self.position()
+                return f"{where.seq}.{where.articles_max}"
             with self._engine.connect() as conn:
-                lsn = conn.execute(_PG_POSITION).scalar_one()
-            return f"{local}.{lsn}"
+                return str(conn.execute(_PG_POSITION).scalar_one())
         return str(local)
+
+    def position(self) -> LogPosition:
+        """Where the change log stands (zeros for an archive without one)."""
+        if self._engine is None or not self.logged:
+            return LogPosition(0, 0)
+        with self._engine.connect().execution_options(kabar_read=True) as conn:
+            return change_log.position(conn)
+
+    def read_changes(self, since: int, articles_max: int) -> ChangeBatch:
+        """What was committed after log position ``since`` (``articles_max``: the highest article
+        id known then). Without a log every batch is incomplete: everything may have changed."""
+        if self._engine is None or not self.logged:
+            return ChangeBatch(since, since, articles_max, (), complete=False)
+        with self._engine.connect().execution_options(kabar_read=True) as conn:
+            return change_log.changes_since(conn, since, articles_max)
 
     def close(self) -> None:
         if self._engine is not None and event.contains(self._engine, "commit", self._committed):
@@ -126,4 +151,4 @@ def watch_changes(archive: Archive) -> ChangeWatch:
     return ChangeWatch(engine if isinstance(engine, Engine) else None)
 
 
-__all__ = ["ChangeWatch", "watch_changes"]
+__all__ = ["ChangeBatch", "ChangeWatch", "LogPosition", "watch_changes"]

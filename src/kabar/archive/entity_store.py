@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -30,6 +29,7 @@ from sqlalchemy import (
 )
 
 from kabar.archive.sql_source import ConnectionSource
+from kabar.archive.statements import insert_new, once, page, parse_time, read_id, read_ids
 from kabar.archive.stores import EntityCount, EntityLink, EntityName, EntityQuery
 from kabar.archive.upsert import dialect_insert
 from kabar.model import EntityType
@@ -80,10 +80,6 @@ article_entities = Table(
 )
 
 
-def _parse(value: object) -> datetime | None:
-    return datetime.fromisoformat(value) if isinstance(value, str) and value else None
-
-
 def _earliest(column: Any, when: Any) -> ColumnElement[Any]:
     return case((column.is_(None) | (column > when), when), else_=column)
 
@@ -97,12 +93,10 @@ def _minus(column: Any, amount: int) -> ColumnElement[Any]:
     return case((column > amount, column - amount), else_=0)
 
 
-# Ingest runs these a dozen times per entity per article: each is built once (lru_cache on a
-# pure function) and bound with parameters, since building a Core construct per call costs
-# several times what running it does.
+# Ingest runs these a dozen times per entity per article: each is built once (statements.once).
 
 
-@lru_cache(maxsize=1)
+@once
 def _find() -> Any:
     return (
         select(entity_names.c.entity_id)
@@ -113,12 +107,7 @@ def _find() -> Any:
     )
 
 
-@lru_cache(maxsize=4)
-def _link_insert(dialect: str) -> Any:
-    return dialect_insert(dialect, article_entities).on_conflict_do_nothing()
-
-
-@lru_cache(maxsize=1)
+@once
 def _add_mentions() -> Any:
     ae = article_entities.c
     return (
@@ -128,7 +117,7 @@ def _add_mentions() -> Any:
     )
 
 
-@lru_cache(maxsize=2)
+@once
 def _bump(dated: bool) -> Any:
     values: dict[str, Any] = {
         "article_count": entities.c.article_count + bindparam("n"),
@@ -140,14 +129,14 @@ def _bump(dated: bool) -> Any:
     return update(entities).where(entities.c.id == bindparam("e")).values(**values)
 
 
-@lru_cache(maxsize=4)
+@once
 def _name_upsert(dialect: str) -> Any:
     return dialect_insert(dialect, entity_names).on_conflict_do_update(
         index_elements=["type", "norm", "entity_id"], set_={"count": entity_names.c.count + 1}
     )
 
 
-@lru_cache(maxsize=8)
+@once
 def _role_upsert(dialect: str, dated: bool) -> Any:
     updates: dict[str, Any] = {"count": entity_roles.c.count + 1}
     if dated:
@@ -205,7 +194,7 @@ class SqlEntityStore:
             "published_utc": when,
         }
         with self._db.writing() as conn:
-            inserted = conn.execute(_link_insert(conn.dialect.name), row).rowcount
+            inserted = conn.execute(insert_new(conn.dialect.name, article_entities), row).rowcount
             if not inserted:  # two names of one article resolved to the same entity
                 conn.execute(_add_mentions(), {"a": link.article_id, "e": link.entity_id, "m": link.mentions})
             params: dict[str, Any] = {"e": link.entity_id, "n": 1 if inserted else 0, "m": link.mentions}
@@ -271,11 +260,7 @@ class SqlEntityStore:
                 entity_names.c.norm.like(f"%{escaped}%", escape="\\")
             )
             stmt = stmt.where(entities.c.id.in_(named))
-        stmt = (
-            stmt.order_by(entities.c.article_count.desc(), entities.c.id)
-            .limit(max(0, min(q.limit, 1000)))
-            .offset(max(0, q.offset))
-        )
+        stmt = page(stmt.order_by(entities.c.article_count.desc(), entities.c.id), q.limit, q.offset)
         with self._db.reading() as conn:
             return [self._record(conn, tuple(r)) for r in conn.execute(stmt).all()]
 
@@ -285,11 +270,8 @@ class SqlEntityStore:
             select(article_entities.c.article_id)
             .where(article_entities.c.entity_id == entity_id)
             .order_by(article_entities.c.published_utc.desc(), article_entities.c.article_id.desc())
-            .limit(max(0, min(limit, 1000)))
-            .offset(max(0, offset))
         )
-        with self._db.reading() as conn:
-            return [int(r[0]) for r in conn.execute(stmt)]
+        return read_ids(self._db, page(stmt, limit, offset))
 
     def article_entity_ids(self, article_id: int) -> list[int]:
         stmt = (
@@ -297,8 +279,7 @@ class SqlEntityStore:
             .where(article_entities.c.article_id == article_id)
             .order_by(article_entities.c.mentions.desc(), article_entities.c.entity_id)
         )
-        with self._db.reading() as conn:
-            return [int(r[0]) for r in conn.execute(stmt)]
+        return read_ids(self._db, stmt)
 
     def find_entity_id(self, name: str, type: EntityType | None = None) -> int | None:
         stmt = (
@@ -310,9 +291,7 @@ class SqlEntityStore:
         )
         if type is not None:
             stmt = stmt.where(entity_names.c.type == type)
-        with self._db.reading() as conn:
-            row = conn.execute(stmt).first()
-        return int(row[0]) if row is not None else None
+        return read_id(self._db, stmt)
 
     def find_entity_ids(self, names: Sequence[EntityName]) -> dict[EntityName, int]:
         """:meth:`find_entity_id` for many names in one query (an article page names a dozen)."""
@@ -370,7 +349,9 @@ class SqlEntityStore:
             )
         ]
         roles = [
-            EntityRole(role=str(r[0]), count=int(r[1]), first_seen=_parse(r[2]), last_seen=_parse(r[3]))
+            EntityRole(
+                role=str(r[0]), count=int(r[1]), first_seen=parse_time(r[2]), last_seen=parse_time(r[3])
+            )
             for r in conn.execute(
                 select(
                     entity_roles.c.role,
@@ -392,8 +373,8 @@ class SqlEntityStore:
             roles=roles,
             article_count=int(row[3]),
             mention_count=int(row[4]),
-            first_seen=_parse(row[5]),
-            last_seen=_parse(row[6]),
+            first_seen=parse_time(row[5]),
+            last_seen=parse_time(row[6]),
         )
 
 

@@ -18,6 +18,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 
 from sqlalchemy import event
@@ -50,79 +51,97 @@ class FaultContext:
     path: Path | None = None  # the SQLite file (None: in memory, or a server database)
 
 
-# -- the messages (one per kind; backends and pre-checks share them) ---------------------
+# -- the messages: one row per fault (backends and pre-checks share them) -----------------
 
 
-def busy(context: FaultContext) -> ArchiveBusy:
-    return ArchiveBusy(
-        context.where,
-        f"another process held the archive's write lock past the {context.busy_timeout:g} s busy "
-        "timeout (another kabar writer, or a program with the database open); this step stored "
-        "nothing. Run the command again when the other writer is done, or wait longer with "
+class Fault(Enum):
+    """A storage fault: the error it raises and its message.
+
+    The message is a ``str.format`` template over ``where`` (the archive as the user names
+    it), ``busy_timeout``, ``recover`` (how to save a damaged SQLite file's readable part,
+    empty elsewhere) and ``detail`` (the first line of the server's own error).
+    """
+
+    BUSY = (
+        ArchiveBusy,
+        "another process held the archive's write lock past the {busy_timeout:g} s busy timeout "
+        "(another kabar writer, or a program with the database open); this step stored nothing. "
+        "Run the command again when the other writer is done, or wait longer with "
         "KABAR_BUSY_TIMEOUT=SECONDS.",
     )
-
-
-def read_only(context: FaultContext) -> ArchiveReadOnly:
-    return ArchiveReadOnly(
-        context.where,
+    READ_ONLY = (
+        ArchiveReadOnly,
         "the archive is read-only (a read-only file, folder or mount): kabar can read it but not "
         "store into it. To add to it, copy it somewhere writable and pass that path with --db.",
     )
-
-
-def full(context: FaultContext) -> ArchiveFull:
-    return ArchiveFull(
-        context.where,
+    FULL = (
+        ArchiveFull,
         "the disk is full (or the file reached its size limit); the article being stored was not "
         "kept, the ones before it are. Free some space and run the same command again: what is "
         "already stored is skipped.",
     )
-
-
-def gone(context: FaultContext) -> ArchiveGone:
-    return ArchiveGone(
-        context.where,
+    GONE = (
+        ArchiveGone,
         "the archive's file was deleted or replaced while kabar had it open; nothing written after "
         "that was kept. Run the command again (restart a server) to use the file now at this path.",
     )
-
-
-def missing(context: FaultContext) -> ArchiveMissing:
-    return ArchiveMissing(
-        context.where, f"no archive there (create one with `kabar ingest PATH --db {context.where}`)."
+    MISSING = (ArchiveMissing, "no archive there (create one with `kabar ingest PATH --db {where}`).")
+    NO_DATABASE = (
+        ArchiveMissing,
+        "the database does not exist; create it (createdb NAME) or correct the URL.",
     )
-
-
-def not_a_database(context: FaultContext) -> NotAnArchive:
-    return NotAnArchive(
-        context.where,
+    NOT_A_DATABASE = (
+        NotAnArchive,
         "not a database, so not a kabar archive; kabar leaves it untouched. Point --db at a kabar "
         "archive, or at a new file to start one.",
     )
-
-
-def corrupt(context: FaultContext) -> ArchiveCorrupt:
-    return ArchiveCorrupt(
-        context.where,
-        "the archive is damaged (the database reports corruption); restore it from a backup"
-        + (f", or save what is readable with `sqlite3 {context.where} .recover`." if context.path else "."),
+    CORRUPT = (
+        ArchiveCorrupt,
+        "the archive is damaged (the database reports corruption); restore it from a backup{recover}.",
     )
-
-
-def io_error(context: FaultContext) -> ArchiveUnavailable:
-    return ArchiveUnavailable(
-        context.where,
+    IO_ERROR = (
+        ArchiveUnavailable,
         "the disk reported an I/O error while reading or writing the archive; check the disk or "
         "mount and run the command again (each article is stored whole or not at all).",
     )
-
-
-def cannot_open(context: FaultContext) -> ArchiveUnavailable:
-    return ArchiveUnavailable(
-        context.where,
+    CANNOT_OPEN = (
+        ArchiveUnavailable,
         "cannot open the archive's file; check that its folder exists and that you may read and write there.",
     )
+    LOGIN_REFUSED = (
+        ArchiveUnavailable,
+        "the server refused the login ({detail}); check the user and password in the URL.",
+    )
+    UNREACHABLE = (
+        ArchiveUnavailable,
+        "cannot reach the database server ({detail}); check that it is running and the URL, "
+        "then run the command again (each article is stored whole or not at all).",
+    )
+
+    def __init__(self, kind: type[ArchiveError], message: str) -> None:
+        self.kind = kind
+        self.message = message
+
+    def error(self, context: FaultContext, detail: str = "") -> ArchiveError:
+        recover = (
+            f", or save what is readable with `sqlite3 {context.where} .recover`" if context.path else ""
+        )
+        text = self.message.format(
+            where=context.where, busy_timeout=context.busy_timeout, recover=recover, detail=detail
+        )
+        return self.kind(context.where, text)
+
+
+# What the backends and pre-checks call (``faults.busy(context)``, …).
+busy = Fault.BUSY.error
+read_only = Fault.READ_ONLY.error
+full = Fault.FULL.error
+gone = Fault.GONE.error
+missing = Fault.MISSING.error
+not_a_database = Fault.NOT_A_DATABASE.error
+corrupt = Fault.CORRUPT.error
+io_error = Fault.IO_ERROR.error
+cannot_open = Fault.CANNOT_OPEN.error
 
 
 # -- translation ------------------------------------------------------------------------
@@ -166,46 +185,36 @@ def install(engine: Engine, context: FaultContext) -> None:
             raise error from ctx.original_exception
 
 
-# SQLite primary result codes (https://sqlite.org/rescode.html); the extended code's low byte.
-_SQLITE_PERM = 3
-_SQLITE_BUSY = 5
-_SQLITE_LOCKED = 6
+# SQLite result codes (https://sqlite.org/rescode.html): an extended code is looked up whole,
+# then by its primary code (its low byte).
 _SQLITE_READONLY = 8
-_SQLITE_IOERR = 10
-_SQLITE_CORRUPT = 11
-_SQLITE_FULL = 13
-_SQLITE_CANTOPEN = 14
-_SQLITE_PROTOCOL = 15
-_SQLITE_NOTADB = 26
-_SQLITE_READONLY_DBMOVED = _SQLITE_READONLY | (4 << 8)
+_SQLITE_FAULTS = {
+    3: Fault.READ_ONLY,  # SQLITE_PERM
+    5: Fault.BUSY,  # SQLITE_BUSY
+    6: Fault.BUSY,  # SQLITE_LOCKED
+    _SQLITE_READONLY: Fault.READ_ONLY,
+    _SQLITE_READONLY | (4 << 8): Fault.GONE,  # SQLITE_READONLY_DBMOVED
+    10: Fault.IO_ERROR,  # SQLITE_IOERR
+    11: Fault.CORRUPT,  # SQLITE_CORRUPT
+    13: Fault.FULL,  # SQLITE_FULL
+    14: Fault.CANNOT_OPEN,  # SQLITE_CANTOPEN
+    15: Fault.BUSY,  # SQLITE_PROTOCOL
+    26: Fault.NOT_A_DATABASE,  # SQLITE_NOTADB
+}
 
 
 def _from_sqlite(orig: sqlite3.Error, context: FaultContext) -> ArchiveError | None:
     code = getattr(orig, "sqlite_errorcode", None)
     if not isinstance(code, int):
         return None
-    primary = code & 0xFF
-    if primary in (_SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_PROTOCOL):
-        return busy(context)
-    if code == _SQLITE_READONLY_DBMOVED:
-        return gone(context)
-    if primary == _SQLITE_READONLY:
-        return read_only(context)
-    if primary == _SQLITE_FULL:
-        return full(context)
-    if primary == _SQLITE_IOERR:
-        return full(context) if _out_of_room(context.path) else io_error(context)
-    if primary == _SQLITE_CORRUPT:
-        return corrupt(context)
-    if primary == _SQLITE_NOTADB:
-        return not_a_database(context)
-    if primary == _SQLITE_CANTOPEN:
-        if context.path is not None and not context.path.exists():
-            return missing(context)
-        return cannot_open(context)
-    if primary == _SQLITE_PERM:
-        return read_only(context)
-    return None
+    fault = _SQLITE_FAULTS.get(code) or _SQLITE_FAULTS.get(code & 0xFF)
+    # Two codes say less than the file does: an I/O error for want of room is a full disk,
+    # and a file that cannot be opened because it is not there is a missing archive.
+    if fault is Fault.IO_ERROR and _out_of_room(context.path):
+        fault = Fault.FULL
+    elif fault is Fault.CANNOT_OPEN and context.path is not None and not context.path.exists():
+        fault = Fault.MISSING
+    return fault.error(context) if fault is not None else None
 
 
 def _out_of_room(path: Path | None) -> bool:
@@ -225,47 +234,44 @@ def _out_of_room(path: Path | None) -> bool:
     return largest + _NEARLY_FULL >= limit
 
 
-# PostgreSQL SQLSTATE codes (https://www.postgresql.org/docs/current/errcodes-appendix.html).
-_PG_BUSY = {"55P03", "40P01", "40001", "57014"}  # lock not available, deadlock, serialization, timeout
-_PG_READ_ONLY = {"25006", "42501"}  # read-only transaction, insufficient privilege
-_PG_CORRUPT = {"XX001", "XX002"}
-_PG_UNAVAILABLE = {"57P01", "57P02", "57P03", "53300"}  # shutting down, starting up, too many clients
+# PostgreSQL SQLSTATE codes (https://www.postgresql.org/docs/current/errcodes-appendix.html),
+# looked up whole, then by their class (the first two characters).
+_PG_FAULTS = {
+    "55P03": Fault.BUSY,  # lock not available
+    "40P01": Fault.BUSY,  # deadlock
+    "40001": Fault.BUSY,  # serialization failure
+    "57014": Fault.BUSY,  # statement timeout
+    "53100": Fault.FULL,  # disk full
+    "25006": Fault.READ_ONLY,  # read-only transaction
+    "42501": Fault.READ_ONLY,  # insufficient privilege
+    "XX001": Fault.CORRUPT,
+    "XX002": Fault.CORRUPT,
+    "3D000": Fault.NO_DATABASE,
+    "58030": Fault.IO_ERROR,
+    "57P01": Fault.UNREACHABLE,  # shutting down
+    "57P02": Fault.UNREACHABLE,
+    "57P03": Fault.UNREACHABLE,  # starting up
+    "53300": Fault.UNREACHABLE,  # too many clients
+}
+_PG_CLASSES = {"28": Fault.LOGIN_REFUSED, "08": Fault.UNREACHABLE}  # authorization, connection
 
 
 def _from_postgres(orig: BaseException, context: FaultContext) -> ArchiveError | None:
     state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
-    first_line = (str(orig).strip().splitlines() or [""])[0][:200]
-    if state in _PG_BUSY:
-        return busy(context)
-    if state == "53100":
-        return full(context)
-    if state in _PG_READ_ONLY:
-        return read_only(context)
-    if state in _PG_CORRUPT:
-        return corrupt(context)
-    if state == "3D000":
-        return ArchiveMissing(
-            context.where, "the database does not exist; create it (createdb NAME) or correct the URL."
-        )
-    if state is not None and state.startswith("28"):
-        return ArchiveUnavailable(
-            context.where,
-            f"the server refused the login ({first_line}); check the user and password in the URL.",
-        )
-    if state == "58030":
-        return io_error(context)
-    # No SQLSTATE: the connection itself failed (refused, reset, server gone mid-transaction).
-    unreachable = state is None and type(orig).__name__ in ("OperationalError", "InterfaceError")
-    if unreachable or (state is not None and (state.startswith("08") or state in _PG_UNAVAILABLE)):
-        return ArchiveUnavailable(
-            context.where,
-            f"cannot reach the database server ({first_line}); check that it is running and the URL, "
-            "then run the command again (each article is stored whole or not at all).",
-        )
-    return None
+    if state is not None:
+        fault = _PG_FAULTS.get(state) or _PG_CLASSES.get(state[:2])
+    elif type(orig).__name__ in ("OperationalError", "InterfaceError"):
+        # No SQLSTATE: the connection itself failed (refused, reset, server gone mid-transaction).
+        fault = Fault.UNREACHABLE
+    else:
+        fault = None
+    if fault is None:
+        return None
+    return fault.error(context, detail=(str(orig).strip().splitlines() or [""])[0][:200])
 
 
 __all__ = [
+    "Fault",
     "FaultContext",
     "busy",
     "cannot_open",

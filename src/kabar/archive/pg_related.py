@@ -80,6 +80,20 @@ def doc_postings(doc: IndexedDoc) -> DocPostings:
     )
 
 
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def postings_copy_text(doc: IndexedDoc) -> str:
+    """The article's ``related_postings`` rows as COPY text (term, doc_id, head, body,
+    doc_length), counted by :func:`doc_postings`: what a bulk load or a rebuild copies in."""
+    got = doc_postings(doc)
+    tail = f"\t{got.length}\n"
+    return "".join(
+        f"{term.translate(_COPY_ESCAPES)}\t{doc.id}\t{head}\t{body}{tail}"
+        for term, head, body in zip(got.terms, got.head, got.body, strict=True)
+    )
+
+
 @dataclass(slots=True)
 class _Changes:
     """One batch of articles going in (sign 1) or out (sign -1), as rows for the three tables."""
@@ -162,11 +176,12 @@ def _write(conn: Connection, changes: _Changes) -> None:
 
 # -- reading ------------------------------------------------------------------------------
 
-# One statement: the query terms' statistics, each term's newest matches (the candidate
-# window is the newest :cand ids matching any term, and those lie within each term's own
-# newest :cand), and FTS5's formula over them. Every value is float8, as FTS5's doubles.
-_MATCH = """
-WITH q AS (
+# FTS5's formula in SQL, shared by related news (:data:`_MATCH`) and search's ranking
+# (:data:`_RANK_WINDOW`): the query terms in order (``q``), the collection's totals, each
+# term's idf, and per scored (article, term) row the term's BM25 part. Every value is
+# float8, as FTS5's doubles, and the parts are summed in query-term order as FTS5 does.
+_WEIGHTS = """
+q AS (
     SELECT term, ord FROM unnest(CAST(:terms AS text[])) WITH ORDINALITY AS q(term, ord)
 ), totals AS (
     SELECT CAST(coalesce(sum(docs), 0) AS float8) AS n, CAST(coalesce(sum(tokens), 0) AS float8) AS tokens
@@ -179,20 +194,15 @@ WITH q AS (
         SELECT CAST(coalesce(sum(f.df), 0) AS float8) AS n_hit FROM related_df f WHERE f.term = q.term
     ) h
     CROSS JOIN LATERAL (SELECT (totals.n - h.n_hit + 0.5) / (h.n_hit + 0.5) AS ratio) r
-), hits AS (
-    SELECT w.ord, w.idf, p.doc_id, p.head, p.body, p.doc_length
-    FROM weights w CROSS JOIN LATERAL (
-        SELECT p.doc_id, p.head, p.body, p.doc_length FROM related_postings p{join}
-        WHERE p.term = w.term{filters} ORDER BY p.doc_id DESC LIMIT :cand
-    ) p
-), window_ids AS (
-    SELECT DISTINCT doc_id FROM hits ORDER BY doc_id DESC LIMIT :cand
-), freq AS (
+)"""
+_FREQ = """
+freq AS (
     SELECT h.doc_id, h.ord, h.idf, CAST(h.doc_length AS float8) AS dl,
            CAST(h.head AS float8) * CAST(:head_weight AS float8)
            + CAST(h.body AS float8) * CAST(:body_weight AS float8) AS f
-    FROM hits h JOIN window_ids USING (doc_id)
-)
+    FROM hits h{window}
+)"""
+_BM25_SUM = """
 SELECT freq.doc_id, sum(
     freq.idf * ((freq.f * (CAST(:k1 AS float8) + 1.0))
     / (freq.f + CAST(:k1 AS float8) * ((1 - CAST(:b AS float8)) + CAST(:b AS float8) * freq.dl
@@ -200,10 +210,100 @@ SELECT freq.doc_id, sum(
     ORDER BY freq.ord) AS score
 FROM freq CROSS JOIN totals
 WHERE totals.n > 0
-GROUP BY freq.doc_id
+GROUP BY freq.doc_id"""
+
+# One statement: the query terms' statistics, each term's newest matches (the candidate
+# window is the newest :cand ids matching any term, and those lie within each term's own
+# newest :cand), and FTS5's formula over them.
+_MATCH = (
+    "WITH"
+    + _WEIGHTS
+    + """, hits AS (
+    SELECT w.ord, w.idf, p.doc_id, p.head, p.body, p.doc_length
+    FROM weights w CROSS JOIN LATERAL (
+        SELECT p.doc_id, p.head, p.body, p.doc_length FROM related_postings p{join}
+        WHERE p.term = w.term{filters} ORDER BY p.doc_id DESC LIMIT :cand
+    ) p
+), window_ids AS (
+    SELECT DISTINCT doc_id FROM hits ORDER BY doc_id DESC LIMIT :cand
+),"""
+    + _FREQ.replace("{window}", " JOIN window_ids USING (doc_id)")
+    + _BM25_SUM
+    + """
 ORDER BY score DESC, freq.doc_id DESC
 LIMIT :limit
 """
+)
+
+# The same score for a window of articles search chose (:data:`_ALL_CLAUSES`,
+# :data:`_ANY_TERM` or given ids), best first, in one statement: per window article and
+# query term one probe of the postings' key (index-only). An article holding none of the
+# terms scores 0.
+_RANK_WINDOW = (
+    "WITH win AS MATERIALIZED ({window}),"
+    + _WEIGHTS
+    + """, hits AS (
+    -- The posting the window read already (its driving term's), then one probe per other term.
+    SELECT w.ord, w.idf, win.doc_id, win.head, win.body, win.doc_length
+    FROM win JOIN weights w ON w.term = win.term
+    UNION ALL
+    SELECT w.ord, w.idf, win.doc_id, p.head, p.body, p.doc_length
+    FROM win CROSS JOIN weights w CROSS JOIN LATERAL (
+        -- LIMIT 1 (the key is unique anyway) keeps this a probe per article: flattened into
+        -- a join, the planner read a common term's every posting (65k at 100k articles).
+        SELECT p.head, p.body, p.doc_length FROM related_postings p
+        WHERE p.term = w.term AND p.doc_id = win.doc_id LIMIT 1
+    ) p
+    WHERE w.term IS DISTINCT FROM win.term
+),"""
+    + _FREQ.replace("{window}", "")
+    + ", scores AS ("
+    + _BM25_SUM
+    + """
+)
+SELECT win.doc_id, coalesce(scores.score, CAST(0 AS float8)) AS score FROM win LEFT JOIN scores USING (doc_id)
+ORDER BY score DESC, win.doc_id DESC"""
+)
+# A window is (doc_id, and the posting it was found by: term, head, body, doc_length — or nulls).
+_NO_POSTING = (
+    "CAST(NULL AS text) AS term, CAST(NULL AS int) AS head, CAST(NULL AS int) AS body, "
+    "CAST(NULL AS int) AS doc_length"
+)
+_IDS = f"SELECT d.doc_id, {_NO_POSTING} FROM (SELECT DISTINCT unnest(CAST(:ids AS int[])) AS doc_id) d"
+
+# The newest articles matching every clause (a clause: any one of its terms), stopping at
+# :limit. The clause with the fewest articles drives: per term of it, its postings newest
+# first (a backward scan of the key), each probed for the other clauses (one index probe per
+# term) and skipped when an earlier term of the clause gave it already, stopping at :limit;
+# the branches merged. The cost follows the matches found, not the archive's size, and no
+# tsvector is read.
+_ALL_CLAUSES = (
+    "SELECT w.doc_id, w.term, w.head, w.body, w.doc_length FROM ({branches}) w "
+    "ORDER BY w.doc_id DESC LIMIT :limit"
+)
+_BRANCH = (
+    "(SELECT p.doc_id, p.term, p.head, p.body, p.doc_length FROM related_postings p "
+    "WHERE p.term = :d{j}{seen}{probes} "
+    "ORDER BY p.doc_id DESC LIMIT :limit)"
+)
+# Probes as scalar subqueries, evaluated per posting: as EXISTS the planner turned them into
+# a join that read a common term's every posting (55k at 100k articles) to hash and sort them.
+_SEEN = (
+    " AND (SELECT 1 FROM related_postings e WHERE e.term = ANY(CAST(:seen{j} AS text[])) "
+    "AND e.doc_id = p.doc_id LIMIT 1) IS NULL"
+)
+_PROBE = (
+    " AND (SELECT 1 FROM related_postings e WHERE e.term = ANY(CAST(:c{i} AS text[])) "
+    "AND e.doc_id = p.doc_id LIMIT 1) IS NOT NULL"
+)
+# The newest :limit articles holding any of the terms: each term's own newest :limit, merged.
+_ANY_TERM = (
+    f"SELECT d.doc_id, {_NO_POSTING} FROM (SELECT DISTINCT x.doc_id FROM unnest(CAST(:any_terms AS text[])) "
+    "AS t(term) CROSS JOIN LATERAL (SELECT p.doc_id FROM related_postings p WHERE p.term = t.term "
+    "ORDER BY p.doc_id DESC LIMIT :limit) x ORDER BY x.doc_id DESC LIMIT :limit) d"
+)
+_DF = "SELECT term, sum(df) FROM related_df WHERE term = ANY(CAST(:terms AS text[])) GROUP BY term"
+_ANY_COUNT = "SELECT count(DISTINCT doc_id) FROM related_postings WHERE term = ANY(CAST(:terms AS text[]))"
 
 # fts.doc_frequencies' figures — how many of each term's newest :cap matches there are, and
 # the oldest of them — without reading those matches: their number is min(df, :cap), df
@@ -218,6 +318,40 @@ _FREQUENCIES = (
     "LEFT JOIN LATERAL (SELECT p.doc_id AS oldest FROM related_postings p "
     "WHERE d.df >= :cap AND p.term = t.term ORDER BY p.doc_id DESC OFFSET :cap - 1 LIMIT 1) o ON true"
 )
+
+
+_CONSTANTS: dict[str, Any] = {
+    "head_weight": HEADLINE_WEIGHT,
+    "body_weight": BODY_WEIGHT,
+    "k1": BM25_K1,
+    "b": BM25_B,
+}
+
+
+def _all_clauses(clauses: list[list[str]], counts: dict[str, int]) -> tuple[str, dict[str, Any]]:
+    """:data:`_ALL_CLAUSES` for these clauses (their terms all held by some article), the
+    clause with the fewest articles (its terms' counts summed) driving the scan."""
+    order = sorted(clauses, key=lambda c: (sum(counts[t] for t in c), len(c), c))
+    driver, probes = order[0], order[1:]
+    probing = "".join(_PROBE.format(i=i) for i in range(len(probes)))
+    branches = [
+        _BRANCH.format(j=j, seen=_SEEN.format(j=j) if j else "", probes=probing) for j in range(len(driver))
+    ]
+    params: dict[str, Any] = {f"d{j}": t for j, t in enumerate(driver)}
+    params |= {f"seen{j}": driver[:j] for j in range(1, len(driver))}
+    params |= {f"c{i}": clause for i, clause in enumerate(probes)}
+    return _ALL_CLAUSES.format(branches=" UNION ALL ".join(branches)), params
+
+
+def _held(clauses: Sequence[Sequence[str]], counts: dict[str, int]) -> list[list[str]] | None:
+    """The clauses without terms no article holds; None when a clause is left empty (no match)."""
+    out = []
+    for clause in clauses:
+        kept = [t for t in dict.fromkeys(clause) if counts.get(t, 0) > 0]
+        if not kept:
+            return None
+        out.append(kept)
+    return out or None
 
 
 def estimated_frequency(found: int, oldest: int | None, top: int, cap: int) -> int:
@@ -270,6 +404,81 @@ class PgRelatedStats:
                 out[term] = estimated_frequency(int(found), oldest, int(top or 0), limit)
         return out
 
+    def document_counts(self, terms: Sequence[str]) -> dict[str, int]:
+        """Exact articles per term (related_df's slots summed): 0 for a term no article holds."""
+        wanted = list(dict.fromkeys(terms))
+        out = dict.fromkeys(wanted, 0)
+        if wanted:
+            with self.source.reading() as conn:
+                for term, df in conn.execute(text(_DF), {"terms": wanted}):
+                    out[str(term)] = int(df)
+        return out
+
+    def rank_with_all(
+        self, clauses: Sequence[Sequence[str]], scored: Sequence[str], limit: int
+    ) -> list[ScoredId]:
+        """The newest ``limit`` articles matching every clause (any one of its terms), best
+        first by the BM25 of ``scored`` (ties: newer first)."""
+        counts = self.document_counts([t for c in clauses for t in c])
+        held = _held(clauses, counts)
+        if held is None or limit <= 0:
+            return []
+        window, params = _all_clauses(held, counts)
+        return self._rank(window, {**params, "limit": limit}, scored)
+
+    def rank_with_any(self, terms: Sequence[str], scored: Sequence[str], limit: int) -> list[ScoredId]:
+        """The newest ``limit`` articles holding at least one of ``terms``, best first."""
+        wanted = list(dict.fromkeys(terms))
+        if not wanted or limit <= 0:
+            return []
+        return self._rank(_ANY_TERM, {"any_terms": wanted, "limit": limit}, scored)
+
+    def rank_ids(self, ids: Sequence[int], scored: Sequence[str]) -> list[ScoredId]:
+        """These articles (a window chosen elsewhere), best first by the BM25 of ``scored``."""
+        if not ids:
+            return []
+        return self._rank(_IDS, {"ids": list(ids)}, scored)
+
+    def _rank(self, window: str, params: dict[str, Any], scored: Sequence[str]) -> list[ScoredId]:
+        terms = list(dict.fromkeys(t for t in scored if _usable(t)))
+        sql = text(_RANK_WINDOW.format(window=window))
+        with self.source.reading() as conn:
+            # Row by row, not .all(): 4,000 rows held at once outlived the young GC generation
+            # and set off full collections (~60 ms over the analyser's caches) in a third of
+            # the searches.
+            rows = conn.execute(sql, {**params, **_CONSTANTS, "terms": terms})
+            return [ScoredId(int(r[0]), float(r[1])) for r in rows]
+
+    def count_with_all_upto(self, clauses: Sequence[Sequence[str]], bound: int) -> int:
+        """How many articles match every clause, counting no further than ``bound``."""
+        counts = self.document_counts([t for c in clauses for t in c])
+        held = _held(clauses, counts)
+        if held is None or bound <= 0:
+            return 0
+        if len(held) == 1 and (len(held[0]) == 1 or max(counts[t] for t in held[0]) >= bound):
+            # one word: its document count, exact; one term alone reaching the bound: the bound
+            return min(max(counts[t] for t in held[0]), bound)
+        window, params = _all_clauses(held, counts)
+        with self.source.reading() as conn:
+            found = conn.execute(text(f"SELECT count(*) FROM ({window}) m"), {**params, "limit": bound})
+            return int(found.scalar_one())
+
+    def count_with_any_upto(self, terms: Sequence[str], bound: int) -> int:
+        """How many articles hold at least one term, counting no further than ``bound``."""
+        counts = self.document_counts(terms)
+        if not counts or bound <= 0:
+            return 0
+        if max(counts.values()) >= bound:  # one term alone reaches the bound
+            return bound
+        with self.source.reading() as conn:  # fewer than len(terms) x bound postings to read
+            found = int(conn.execute(text(_ANY_COUNT), {"terms": list(counts)}).scalar_one())
+        return min(found, bound)
+
+    def score_ids(self, terms: Sequence[str], ids: Sequence[int]) -> dict[int, float]:
+        """FTS5's BM25 of these articles for ``terms`` (an OR of them): what SQLite's search
+        ranks by (``bm25(search_fts, 4.0, 1.0)``, sign turned), 0.0 for an article holding none."""
+        return {s.id: s.score for s in self.rank_ids(ids, terms)}
+
     def match_terms(self, terms: Sequence[str], options: MatchOptions) -> list[ScoredId]:
         """BM25 OR-match of analysed terms over the newest matches, best first (as fts.match_terms)."""
         unique = list(dict.fromkeys(t for t in terms if _usable(t)))
@@ -280,10 +489,7 @@ class PgRelatedStats:
             "terms": unique,
             "cand": max(limit + len(options.exclude_ids), options.max_candidates),
             "limit": limit + len(options.exclude_ids),
-            "head_weight": HEADLINE_WEIGHT,
-            "body_weight": BODY_WEIGHT,
-            "k1": BM25_K1,
-            "b": BM25_B,
+            **_CONSTANTS,
         }
         filters = ""
         for clause, name, value in (
@@ -309,4 +515,5 @@ __all__ = [
     "PgRelatedStats",
     "doc_postings",
     "estimated_frequency",
+    "postings_copy_text",
 ]

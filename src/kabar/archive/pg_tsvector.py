@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal
 
+from kabar.archive.query_expansion import MARKERS, decode
 from kabar.archive.term_records import DocTerms
 
 # PostgreSQL keeps positions up to 16,383 and at most 256 of them per lexeme; past
@@ -51,15 +52,38 @@ def tsvector_text(terms: DocTerms) -> str:
 def tsquery_text(phrases: Sequence[Sequence[str]], operator: Literal["AND", "OR"] = "AND") -> str:
     """Each phrase's terms joined by ``<->`` (adjacent), phrases joined by ``&`` or ``|``.
 
-    Only quoted lexemes and operators: the user's input never reaches tsquery syntax.
+    A group of alternatives (:mod:`kabar.archive.query_expansion`, the encoding FTS5's
+    :func:`~kabar.archive.search_parse.fts_expression` renders too) becomes
+    ``(('a') | ((('b') & ('c')) & !('a')) | (('d' <-> 'e') & !('a')))``. Only quoted lexemes and operators: the
+    user's input never reaches tsquery syntax.
     """
     joiner = " & " if operator == "AND" else " | "
     parts = []
     for phrase in phrases:
-        lexemes = [quote_lexeme(t) for t in phrase if t]
-        if lexemes:
-            parts.append("(" + " <-> ".join(lexemes) + ")")
+        rendered = _group(phrase) if MARKERS.intersection(phrase) else _phrase(phrase)
+        if rendered:
+            parts.append(rendered)
     return joiner.join(parts)
+
+
+def _phrase(phrase: Sequence[str]) -> str:
+    lexemes = [quote_lexeme(t) for t in phrase if t]
+    return "(" + " <-> ".join(lexemes) + ")" if lexemes else ""
+
+
+def _group(encoded: Sequence[str]) -> str:
+    alts = []
+    for alt in decode(encoded):
+        phrases = [p for p in (_phrase(ph) for ph in alt) if p]
+        if phrases:
+            alts.append(phrases[0] if len(phrases) == 1 else "(" + " & ".join(phrases) + ")")
+    if len(alts) <= 1:
+        return alts[0] if alts else ""
+    if len(decode(encoded)[0]) > 1:  # the typed form is several words: scores add up
+        return "(" + " | ".join(alts) + ")"
+    # The same expression FTS5 is given (see search_parse.fts_expression): b & !a matches as b does.
+    first = alts[0]
+    return "(" + " | ".join([first, *(f"({alt} & !{first})" for alt in alts[1:])]) + ")"
 
 
 __all__ = ["BODY_WEIGHT", "HEADLINE_WEIGHT", "quote_lexeme", "tsquery_text", "tsvector_text"]

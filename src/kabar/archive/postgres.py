@@ -24,8 +24,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 
 from kabar.archive import faults, migrate
-from kabar.archive.articles_core import CoreArchive
 from kabar.archive.base import AddResult, Indexer, SearchQuery, SearchResult
+from kabar.archive.batch_write import RETRIED_STATES, BatchArchive
 from kabar.archive.busy_timeout import busy_timeout
 from kabar.archive.errors import ArchiveBusy, ArchiveSettingError, ArchiveUnavailable
 from kabar.archive.pg_related_rebuild import RelatedIndexCounts, rebuild
@@ -34,7 +34,7 @@ from kabar.archive.schema_check import SchemaCheck, check_schema, refusal
 from kabar.archive.sql_source import ConnectionSource
 from kabar.model import Article
 
-_RETRIED_STATES = frozenset({"40P01", "40001"})  # deadlock, serialization failure: safe to run again
+_RETRIED_STATES = RETRIED_STATES  # deadlock, serialization failure: safe to run again
 
 
 @dataclass(slots=True)
@@ -112,7 +112,7 @@ def _first_look(engine: Engine, url: str, where: str) -> SchemaCheck:
         ) from exc.__cause__
 
 
-class PostgresArchive(CoreArchive):
+class PostgresArchive(BatchArchive):
     """An :class:`~kabar.archive.base.Archive` in one PostgreSQL database."""
 
     def __init__(self, url: str | PostgresOptions, indexers: Sequence[Indexer] | None = None) -> None:

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from sqlalchemy.engine import Connection
 
-from kabar.archive.articles_core import CoreArchive, article_row
+from kabar.archive.articles_core import article_row
 from kabar.archive.base import Indexer
+from kabar.archive.batch_write import BatchArchive
 from kabar.archive.fts import FtsSearch
 from kabar.archive.sql_source import ConnectionSource
 from kabar.archive.sqlite_engine import SqliteOpen, open_engine
@@ -27,7 +28,7 @@ class ArchiveOptions:
     busy_timeout: float | None = None  # seconds a writer waits for a lock; None: $KABAR_BUSY_TIMEOUT or 10
 
 
-class SqliteArchive(CoreArchive):
+class SqliteArchive(BatchArchive):
     """An :class:`~kabar.archive.base.Archive` over one SQLite file (the rules: :mod:`articles_core`)."""
 
     def __init__(self, options: ArchiveOptions | None = None) -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -34,6 +33,7 @@ from sqlalchemy.engine import Connection
 
 from kabar.archive.nul_text import NulSafeText, from_column, to_column
 from kabar.archive.sql_source import ConnectionSource
+from kabar.archive.statements import insert_new, once, page, parse_time, read_id, read_ids
 from kabar.archive.stores import StoryMember, StorySummary
 from kabar.archive.upsert import dialect_insert
 from kabar.understand.store import utc_text
@@ -83,19 +83,14 @@ story_df = Table(
 _BATCH = 500  # bound parameters per IN (SQLite's limit is 999 on old builds)
 
 
-def _parse(value: object) -> datetime | None:
-    return datetime.fromisoformat(value) if isinstance(value, str) and value else None
-
-
-# Statements are built once per shape (lru_cache on pure functions): building Core constructs
-# per ingested article costs more than running them.
-
-
 def _placeholder(conn: Connection) -> str:
     return "?" if conn.dialect.paramstyle == "qmark" else "%s"
 
 
-@lru_cache(maxsize=2)
+# Built once per shape (statements.once): ingest runs these for every article.
+
+
+@once
 def _candidates(bounded: bool) -> Select[Any]:
     hits = func.count().label("hits")
     stmt = select(story_keys.c.story_id, hits).where(story_keys.c.key.in_(bindparam("k", expanding=True)))
@@ -110,7 +105,7 @@ def _candidates(bounded: bool) -> Select[Any]:
     )
 
 
-@lru_cache(maxsize=1)
+@once
 def _load() -> Select[Any]:
     c = stories.c
     return select(c.id, c.centroid, c.article_count, c.first_published, c.last_published).where(
@@ -118,7 +113,7 @@ def _load() -> Select[Any]:
     )
 
 
-@lru_cache(maxsize=1)
+@once
 def _save() -> Any:
     c = stories.c
     return (
@@ -135,17 +130,12 @@ def _save() -> Any:
     )
 
 
-@lru_cache(maxsize=1)
+@once
 def _drop_keys() -> Any:
     return delete(story_keys).where(story_keys.c.story_id == bindparam("i"))
 
 
-@lru_cache(maxsize=4)
-def _add_keys(dialect: str) -> Any:
-    return dialect_insert(dialect, story_keys).on_conflict_do_nothing()
-
-
-@lru_cache(maxsize=4)
+@once
 def _member_upsert(dialect: str) -> Any:
     ins = dialect_insert(dialect, story_articles)
     return ins.on_conflict_do_update(
@@ -208,7 +198,7 @@ class SqlStoryStore:
         with self._db.reading() as conn:
             for r in conn.execute(_load(), {"i": story_ids}):
                 out[int(r[0])] = Centroid.from_json(
-                    json.loads(r[1] or "{}"), int(r[2]), _parse(r[3]), _parse(r[4])
+                    json.loads(r[1] or "{}"), int(r[2]), parse_time(r[3]), parse_time(r[4])
                 )
         return out
 
@@ -237,7 +227,7 @@ class SqlStoryStore:
             conn.execute(_drop_keys(), {"i": story_id})
             if keys:
                 conn.execute(
-                    _add_keys(conn.dialect.name),
+                    insert_new(conn.dialect.name, story_keys),
                     [{"key": k, "story_id": story_id, "last_published": last} for k in keys],
                 )
 
@@ -267,7 +257,7 @@ class SqlStoryStore:
         return StoryMember(
             story_id=int(row[0]),
             article_id=article_id,
-            published=_parse(row[1]),
+            published=parse_time(row[1]),
             score=float(row[2] or 0.0),
             features=features_from_json(row[3]),
         )
@@ -299,15 +289,13 @@ class SqlStoryStore:
     # -- reading -----------------------------------------------------------------------
     def list_stories(self, limit: int = 20, offset: int = 0, min_articles: int = 2) -> list[StorySummary]:
         """Most recently updated first."""
-        stmt = (
+        newest = (
             _summary_columns()
             .where(stories.c.article_count >= max(1, min_articles))
             .order_by(stories.c.last_published.desc(), stories.c.id.desc())
-            .limit(max(0, min(limit, 1000)))
-            .offset(max(0, offset))
         )
         with self._db.reading() as conn:
-            return [_summary(r) for r in conn.execute(stmt)]
+            return [_summary(r) for r in conn.execute(page(newest, limit, offset))]
 
     def count_stories(self, min_articles: int = 2) -> int:
         stmt = (
@@ -322,10 +310,9 @@ class SqlStoryStore:
         return _summary(row) if row is not None else None
 
     def article_story(self, article_id: int) -> int | None:
-        stmt = select(story_articles.c.story_id).where(story_articles.c.article_id == article_id)
-        with self._db.reading() as conn:
-            row = conn.execute(stmt).first()
-        return int(row[0]) if row is not None else None
+        return read_id(
+            self._db, select(story_articles.c.story_id).where(story_articles.c.article_id == article_id)
+        )
 
     def story_article_ids(self, story_id: int) -> list[int]:
         """Oldest first."""
@@ -334,8 +321,7 @@ class SqlStoryStore:
             .where(story_articles.c.story_id == story_id)
             .order_by(story_articles.c.published_utc, story_articles.c.article_id)
         )
-        with self._db.reading() as conn:
-            return [int(r[0]) for r in conn.execute(stmt)]
+        return read_ids(self._db, stmt)
 
     def member_features(self, story_id: int) -> list[ArticleFeatures]:
         stmt = select(story_articles.c.features).where(story_articles.c.story_id == story_id)
@@ -358,8 +344,8 @@ def _summary(row: Any) -> StorySummary:
         id=int(row[0]),
         label=str(row[1] or ""),
         article_count=int(row[2]),
-        first_published=_parse(row[3]),
-        last_published=_parse(row[4]),
+        first_published=parse_time(row[3]),
+        last_published=parse_time(row[4]),
     )
 
 

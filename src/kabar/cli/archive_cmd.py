@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -16,7 +18,9 @@ from rich.table import Table
 
 from kabar.archive.copy_store import article_chain, copies_json
 from kabar.cli.batch import (
+    BATCH_MAX,
     EXIT_HELP,
+    WORKERS_MAX,
     RejectReport,
     guard_options,
     max_cpu_option,
@@ -28,6 +32,9 @@ from kabar.cli.common import DbOption, fail, open_existing, open_for_writing
 from kabar.guard import GuardOptions
 from kabar.serialize import article_to_dict, article_to_jsonld
 from kabar.sources.files import expand_paths
+
+if TYPE_CHECKING:  # fastwarc loads only for WARC input
+    from kabar.sources.warc import WarcStats
 
 
 class ListFormat(StrEnum):
@@ -58,10 +65,14 @@ class IngestRun:
     rejects: Path | None = None
     strict: bool = False
     guard: GuardOptions = field(default_factory=GuardOptions)
+    workers: int = 1
+    batch_size: int = 64
 
 
 def _ingest(run: IngestRun) -> None:
-    from kabar.ingest import IngestOptions, Ingestor, IngestSummary
+    from kabar.ingest import IngestOptions, IngestOutcome, IngestSummary, item_jobs
+    from kabar.ingest_batch import BatchIngest, BatchOptions
+    from kabar.prepare import PageJob
 
     missing = [p for p in run.paths if not p.exists()]
     for p in missing:
@@ -76,10 +87,11 @@ def _ingest(run: IngestRun) -> None:
     summary = IngestSummary()
     console = Console(stderr=True, highlight=False)
     options = IngestOptions(understand=run.understand, guard=run.guard)
+    warc_stats: list[WarcStats] = []
     with (
         contextlib.closing(archive),  # also when the archive itself fails (ArchiveError): one line, above
         RejectReport(run.rejects, strict=run.strict, console=console) as report,
-        Ingestor(archive, options) as ingestor,
+        BatchIngest(archive, options, BatchOptions(batch_size=run.batch_size, workers=run.workers)) as bulk,
         Progress(
             TextColumn("[bold]ingest[/]"),
             BarColumn(),
@@ -92,18 +104,20 @@ def _ingest(run: IngestRun) -> None:
         ) as progress,
     ):
         task = progress.add_task("ingest", total=len(items), articles=0, rejected=0)
-        for item in items:
-            for outcome in ingestor.ingest_item(item):
-                summary.record(outcome)
-                if outcome.reject is not None:
-                    report.add(outcome.reject)
-                progress.update(task, articles=summary.stored, rejected=summary.rejected)
-                if report.stop:
-                    break
-            progress.advance(task)
+
+        def entries() -> Iterator[PageJob | IngestOutcome]:
+            # Files are counted as they are read: the workers are a little ahead of the writer.
+            for item in items:
+                yield from item_jobs(item, options.read, warc_stats)
+                progress.advance(task)
+
+        for outcome in bulk.run(entries()):
+            summary.record(outcome)
+            if outcome.reject is not None:
+                report.add(outcome.reject)
+            progress.update(task, articles=summary.stored, rejected=summary.rejected)
             if report.stop:
                 break
-        warc_stats = list(ingestor.warc_stats)
     out = Console(highlight=False)
     out.print(
         f"{summary.added} added, {summary.unchanged} unchanged, {summary.updated} updated, "
@@ -130,11 +144,28 @@ def register(app: typer.Typer) -> None:
         strict: bool = strict_option(),
         max_cpu_seconds: float = max_cpu_option(),
         max_memory_mb: int = max_memory_option(),
+        workers: int = typer.Option(
+            1,
+            "--workers",
+            "-w",
+            min=1,
+            max=WORKERS_MAX,
+            help="Processes reading and understanding records at once (one writer stores them, in order).",
+        ),
+        batch_size: int = typer.Option(
+            64,
+            "--batch",
+            min=1,
+            max=BATCH_MAX,
+            help="Articles stored per transaction (each one still all or nothing).",
+        ),
     ) -> None:
         """Extract and store pages and records; the same page twice is one article.
 
         Each record runs under a CPU and memory budget: a record that fails or goes over is
-        rejected (one line on stderr, nothing of it stored) and the others go on.
+        rejected (one line on stderr, nothing of it stored) and the others go on. Articles are
+        stored in batches (--batch) in input order, whatever the number of --workers; a batch
+        interrupted is stored whole or not at all, and the same command run again resumes.
         """
         _ingest(
             IngestRun(
@@ -145,6 +176,8 @@ def register(app: typer.Typer) -> None:
                 rejects=rejects,
                 strict=strict,
                 guard=guard_options(max_cpu_seconds, max_memory_mb),
+                workers=workers,
+                batch_size=batch_size,
             )
         )
 

@@ -33,6 +33,11 @@ EXIT_OK = 0
 EXIT_NOTHING_DONE = 1
 EXIT_SOME_REJECTED = 3
 
+# --batch and --workers of `kabar ingest` (kabar.ingest_batch checks the same bounds; it is not
+# imported here, since it brings extraction and understanding with it).
+BATCH_MAX = 10_000
+WORKERS_MAX = 64
+
 EXIT_HELP = (
     "Exit status: 0 all records succeeded; 3 some were rejected (each named on stderr, "
     "counted in the summary); 1 nothing could be done."
@@ -124,10 +129,12 @@ class RejectReport:
 
 
 __all__ = [
+    "BATCH_MAX",
     "EXIT_HELP",
     "EXIT_NOTHING_DONE",
     "EXIT_OK",
     "EXIT_SOME_REJECTED",
+    "WORKERS_MAX",
     "RejectReport",
     "guard_options",
     "max_cpu_option",

@@ -5,20 +5,26 @@ from __future__ import annotations
 import os
 import socket
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from kabar.cli.batch import max_cpu_option, max_memory_option
 from kabar.cli.common import DbOption, archive_exists, fail, open_existing, open_for_writing
-from kabar.serve.limits import ENV_NAMES, ServerLimits
+from kabar.cli.limit_options import limit_options
+from kabar.serve.limits import ServerLimits
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
     from kabar.archive.base import Archive
 
-_DEFAULTS = ServerLimits()
+MAX_PROCESSES = 64  # worker processes one serve may start, of either kind
+
+
+def _processes_option(option: str, envvar: str, help: str) -> Any:
+    """A count of worker processes: 0 (the default) lets serve choose from the CPU cores."""
+    return typer.Option(0, option, min=0, max=MAX_PROCESSES, envvar=envvar, help=help)
 
 
 def serve(
@@ -46,59 +52,19 @@ def serve(
         help="A Host name to answer (repeatable; *.example.org for subdomains); other hosts get 400. "
         "Default: the public URL's host and localhost, or any host without a public URL.",
     ),
-    keep_alive: int = typer.Option(
-        _DEFAULTS.keep_alive_seconds,
-        "--keep-alive",
-        min=1,
-        envvar=ENV_NAMES["keep_alive_seconds"],
-        help="Seconds an idle keep-alive connection stays open.",
-    ),
-    request_timeout: float = typer.Option(
-        _DEFAULTS.request_seconds,
-        "--request-timeout",
-        min=0.1,
-        envvar=ENV_NAMES["request_seconds"],
-        help="Seconds a client has to send a whole request (head and body).",
-    ),
-    handler_timeout: float = typer.Option(
-        _DEFAULTS.handler_seconds,
-        "--handler-timeout",
-        min=0.1,
-        envvar=ENV_NAMES["handler_seconds"],
-        help="Seconds the server may take to begin an answer; past them the client gets 503.",
-    ),
-    max_connections: int = typer.Option(
-        _DEFAULTS.max_connections,
-        "--max-connections",
-        min=1,
-        envvar=ENV_NAMES["max_connections"],
-        help="Open connections past this are answered 503.",
-    ),
-    max_head_bytes: int = typer.Option(
-        _DEFAULTS.max_head_bytes,
-        "--max-head-bytes",
-        min=1024,
-        envvar=ENV_NAMES["max_head_bytes"],
-        help="Largest request line and headers, in bytes.",
-    ),
+    limits: ServerLimits = ServerLimits(),  # shown as one option per limit (limit_options)
     max_cpu_seconds: float = max_cpu_option(envvar="KABAR_MAX_CPU_SECONDS"),
     max_memory_mb: int = max_memory_option(envvar="KABAR_MAX_MEMORY_MB"),
-    ingest_workers: int = typer.Option(
-        0,
+    ingest_workers: int = _processes_option(
         "--ingest-workers",
-        min=0,
-        max=64,
-        envvar="KABAR_INGEST_WORKERS",
-        help="POST /api/ingest requests worked on at once, each in its own worker process (more "
+        "KABAR_INGEST_WORKERS",
+        "POST /api/ingest requests worked on at once, each in its own worker process (more "
         "wait their turn; reads never wait on them). 0: one per CPU core, at most 4.",
     ),
-    workers: int = typer.Option(
-        0,
+    workers: int = _processes_option(
         "--workers",
-        min=0,
-        max=64,
-        envvar="KABAR_WORKERS",
-        help="Processes answering requests over the one archive, each on its own core. "
+        "KABAR_WORKERS",
+        "Processes answering requests over the one archive, each on its own core. "
         "0: one per CPU core. Behind a reverse proxy: listen on 127.0.0.1 and set --public-url.",
     ),
     cache_entries: int = typer.Option(
@@ -119,13 +85,6 @@ def serve(
     from kabar.serve.site import split_hosts
     from kabar.serve.state import ServeOptions
 
-    limits = ServerLimits(
-        keep_alive_seconds=keep_alive,
-        request_seconds=request_timeout,
-        handler_seconds=handler_timeout,
-        max_connections=max_connections,
-        max_head_bytes=max_head_bytes,
-    )
     hosts = tuple(h for entry in allowed_host for h in split_hosts(entry))
     token = os.environ.get("KABAR_TOKEN") or None
     # Without a token nothing can be ingested: the archive opens read-only (reads never write).
@@ -196,4 +155,4 @@ def serve(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("serve")(serve)
+    app.command("serve")(limit_options(serve))

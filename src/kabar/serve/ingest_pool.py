@@ -17,11 +17,10 @@ from __future__ import annotations
 
 import asyncio
 import os
-import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from kabar.archive.base import Archive
-from kabar.ingest import IngestOptions, Ingestor, IngestOutcome
+from kabar.ingest import IngestOptions, IngestorPool, IngestOutcome
 from kabar.serve.ingest import IngestRequest, ingest
 from kabar.serve.state import ServeState
 
@@ -34,21 +33,13 @@ def default_workers() -> int:
 
 
 class IngestPool:
-    """Up to ``size`` ingests at once, each ingestor (and its guard worker) used by one at a time."""
+    """Up to ``size`` ingests at once, each ingestor (and its guard worker) used by one at a time
+    (the ingestors: :class:`kabar.ingest.IngestorPool`, which batch ingest's workers use too)."""
 
     def __init__(self, archive: Archive, options: IngestOptions, size: int) -> None:
-        if size < 1:
-            raise ValueError("the ingest pool needs at least one worker")
+        self._ingestors = IngestorPool(archive, options, size)
         self.size = size
-        self._archive = archive
-        self._options = options
         self._executor = ThreadPoolExecutor(max_workers=size, thread_name_prefix="kabar-ingest")
-        self._lock = threading.Lock()
-        # Last in, first out: the worker used last (warm, models loaded) goes first, so under
-        # light load only one worker process is ever started.
-        self._idle: list[Ingestor] = []
-        self._all: list[Ingestor] = []
-        self._closed = False
 
     async def run(self, request: IngestRequest) -> IngestOutcome:
         """Ingest one page or document; raises what :func:`~kabar.serve.ingest.ingest` raises."""
@@ -58,40 +49,19 @@ class IngestPool:
         return await loop.run_in_executor(self._executor, self._ingest, request)
 
     def _ingest(self, request: IngestRequest) -> IngestOutcome:
-        ingestor = self._take()
-        try:
+        # At most ``size`` threads run jobs, so at most ``size`` ingestors are ever made.
+        with self._ingestors.lease() as ingestor:
             return ingest(ingestor, request)
-        finally:
-            self._give(ingestor)
-
-    def _take(self) -> Ingestor:
-        with self._lock:
-            if self._closed:
-                raise RuntimeError("the ingest pool is closed")
-            if self._idle:
-                return self._idle.pop()
-            # At most ``size`` threads run jobs, so at most ``size`` ingestors are ever made.
-            ingestor = Ingestor(self._archive, self._options)
-            self._all.append(ingestor)
-            return ingestor
-
-    def _give(self, ingestor: Ingestor) -> None:
-        with self._lock:
-            self._idle.append(ingestor)
 
     @property
     def started(self) -> int:
         """Ingestors made so far (each starts its worker process on its first page)."""
-        with self._lock:
-            return len(self._all)
+        return self._ingestors.started
 
     def close(self) -> None:
         """Drop queued jobs, let running ones finish, end every worker process."""
-        with self._lock:
-            self._closed = True
         self._executor.shutdown(wait=True, cancel_futures=True)
-        for ingestor in self._all:
-            ingestor.close()
+        self._ingestors.close()
 
 
 def ingest_pool_of(state: ServeState) -> IngestPool:

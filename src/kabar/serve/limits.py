@@ -2,25 +2,75 @@
 
 Kept apart from ``serve.server`` so the command line can read them without
 importing uvicorn.
+
+Each limit a user may set declares, once, on its field (:class:`Setting`): the
+``kabar serve`` option, the environment variable, the smallest value the option takes and
+the option's help. ``kabar serve`` makes its options from :data:`SETTABLE`, and
+:func:`limits_from_env` (``kabar run``) reads the same variables, so a new limit is one field.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, NamedTuple, TypeVar
+
+_SETTING = "kabar.setting"  # the field metadata key
+_T = TypeVar("_T")
+
+
+@dataclass(slots=True, frozen=True)
+class Setting:
+    """How a limit is set from outside."""
+
+    option: str  # the ``kabar serve`` option
+    env: str  # the environment variable (the option's default there; ``kabar run`` reads it)
+    minimum: float  # the smallest value the option accepts (an int for whole-number limits)
+    help: str
+
+
+def _settable(default: _T, option: str, env: str, minimum: float, help: str) -> _T:
+    """A field users may set: its default, and how they set it (in the field's metadata)."""
+    return field(default=default, metadata={_SETTING: Setting(option, env, minimum, help)})
 
 
 @dataclass(slots=True, frozen=True)
 class ServerLimits:
-    keep_alive_seconds: int = 5  # an idle keep-alive connection is closed after this
-    request_seconds: float = 30.0  # a request's head and body must arrive within this
+    # an idle keep-alive connection is closed after this
+    keep_alive_seconds: int = _settable(
+        5, "--keep-alive", "KABAR_KEEP_ALIVE", 1, "Seconds an idle keep-alive connection stays open."
+    )
+    # a request's head and body must arrive within this
+    request_seconds: float = _settable(
+        30.0,
+        "--request-timeout",
+        "KABAR_REQUEST_TIMEOUT",
+        0.1,
+        "Seconds a client has to send a whole request (head and body).",
+    )
     # A handler that has not begun its answer by then gets 503 (serve/deadline.py); above the
     # ingest guard's default budget of 10 s CPU, so a slow but legitimate page on a busy
     # machine still gets its real answer.
-    handler_seconds: float = 60.0
-    max_connections: int = 1000  # connections past this are answered 503 and closed
-    max_head_bytes: int = 64 * 1024  # request line and headers (h11's incomplete-event limit)
+    handler_seconds: float = _settable(
+        60.0,
+        "--handler-timeout",
+        "KABAR_HANDLER_TIMEOUT",
+        0.1,
+        "Seconds the server may take to begin an answer; past them the client gets 503.",
+    )
+    # connections past this are answered 503 and closed
+    max_connections: int = _settable(
+        1000, "--max-connections", "KABAR_MAX_CONNECTIONS", 1, "Open connections past this are answered 503."
+    )
+    # request line and headers (h11's incomplete-event limit)
+    max_head_bytes: int = _settable(
+        64 * 1024,
+        "--max-head-bytes",
+        "KABAR_MAX_HEAD_BYTES",
+        1024,
+        "Largest request line and headers, in bytes.",
+    )
     shutdown_seconds: int = 5  # in-flight requests get this long on shutdown
     backlog: int = 2048
 
@@ -31,34 +81,35 @@ class ServerLimits:
             raise ValueError("the connection limit must be at least 1 and the head limit at least 1024 bytes")
 
 
+class Settable(NamedTuple):
+    """A limit a user may set: its field, its default (whose type is the limit's) and its setting."""
+
+    name: str
+    default: float
+    setting: Setting
+
+
+SETTABLE: tuple[Settable, ...] = tuple(
+    Settable(f.name, f.default, f.metadata[_SETTING])  # type: ignore[arg-type]
+    for f in fields(ServerLimits)
+    if _SETTING in f.metadata
+)
+
 # The environment names for each limit, for `kabar run` (and as defaults for `kabar serve`).
-ENV_NAMES = {
-    "keep_alive_seconds": "KABAR_KEEP_ALIVE",
-    "request_seconds": "KABAR_REQUEST_TIMEOUT",
-    "handler_seconds": "KABAR_HANDLER_TIMEOUT",
-    "max_connections": "KABAR_MAX_CONNECTIONS",
-    "max_head_bytes": "KABAR_MAX_HEAD_BYTES",
-}
+ENV_NAMES = {s.name: s.setting.env for s in SETTABLE}
 
 
 def limits_from_env(env: Mapping[str, str] | None = None, base: ServerLimits | None = None) -> ServerLimits:
     """``base`` (the defaults) with whatever the environment sets; a bad value is a ValueError."""
     env = os.environ if env is None else env
-    values: dict[str, float] = {}
-    for name, var in ENV_NAMES.items():
+    values: dict[str, Any] = {}  # int or float, as each limit is
+    for limit in SETTABLE:
+        var = limit.setting.env
         raw = env.get(var, "").strip()
         if raw:
             try:
-                values[name] = float(raw)
+                number = float(raw)
             except ValueError:
                 raise ValueError(f"{var} must be a number, not {raw[:40]!r}") from None
-    out = base or ServerLimits()
-    return ServerLimits(
-        keep_alive_seconds=int(values.get("keep_alive_seconds", out.keep_alive_seconds)),
-        request_seconds=values.get("request_seconds", out.request_seconds),
-        handler_seconds=values.get("handler_seconds", out.handler_seconds),
-        max_connections=int(values.get("max_connections", out.max_connections)),
-        max_head_bytes=int(values.get("max_head_bytes", out.max_head_bytes)),
-        shutdown_seconds=out.shutdown_seconds,
-        backlog=out.backlog,
-    )
+            values[limit.name] = type(limit.default)(number)  # a whole-number limit drops the fraction
+    return replace(base or ServerLimits(), **values)

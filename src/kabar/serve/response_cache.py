@@ -1,40 +1,65 @@
-"""Rendered pages and API answers kept until the archive changes, with ETag, 304 and compression.
+"""Rendered pages and API answers kept until what they show changes, with ETag, 304 and compression.
 
 Every GET on an archive route (serve/cache_policy.py) is looked up by its path and query,
-never by its Host or any other header, together with the archive's change stamp
-(archive/change_stamp.py). A hit costs a dictionary look-up; a miss renders through the
-app as before and is kept if it is a 200. Any commit to the archive, from any process,
-moves the stamp, so the next request renders afresh: nothing stale is served after an
-article lands. Requests for an address being rendered wait for that one rendering
-instead of starting their own (fifty readers arriving at a changed front page render it
-once).
+never by its Host or any other header. A hit costs a dictionary look-up; a miss renders
+through the app as before and is kept if it is a 200. Requests for an address being
+rendered wait for that one rendering instead of starting their own (fifty readers arriving
+at a changed front page render it once).
+
+Staleness. Each request reads the archive's change stamp (archive/change_stamp.py: microseconds,
+sees commits from every process). When it has moved, this process reads the change log once
+(archive/change_log.py: what was committed since the position it last read) and drops only
+the answers those changes make stale (serve/invalidation.py): an article's page survives an
+ingest of unrelated articles, while the front page, sections, search, feeds and lists go
+on any new article. Requests wait for that reading, so nothing stale is served once a commit
+is visible. A rendering that overlapped a reading is kept only if none of the changes read
+meanwhile touch it. ``ServeOptions.cache_invalidation = "stamp"`` (or
+``KABAR_CACHE_INVALIDATION=stamp``) drops every answer on any commit instead: the behaviour
+before the change log, kept as the benchmark's anchor and a way out.
 
 What is kept is the answer with its age markers (serve/ages.py); each request fills in
 the ages at its own instant, and the result, its ETag and its gzip/brotli forms are
-remembered until an age reads differently ("9 jam lalu" → "10 jam lalu").
+remembered until an age reads differently ("9 jam lalu" → "10 jam lalu"). The line a
+background ingest shows on every page (``ServeOptions.notice``) is part of an answer's
+freshness: an answer rendered with another notice is rendered again.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import math
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import formatdate, parsedate_to_datetime
 
+from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kabar.archive.change_stamp import ChangeWatch
 from kabar.serve import ages, encoding
 from kabar.serve.cache_policy import RoutePolicy, policy_for
+from kabar.serve.invalidation import (
+    EVERYTHING,
+    LIST,
+    NOTHING,
+    Dependencies,
+    Invalidation,
+    Planner,
+    dependencies,
+)
+from kabar.serve.state import ServeState
+
+log = logging.getLogger(__name__)
 
 Headers = list[tuple[bytes, bytes]]
 _DROPPED = {b"content-length", b"content-encoding", b"etag", b"last-modified", b"cache-control", b"vary"}
 ERROR_CACHE_CONTROL = b"no-store"
+CACHE_HEADER = b"x-kabar-cache"
 
 
 @dataclass(slots=True)
@@ -65,7 +90,11 @@ class Answer:
     parts: list[bytes | int]
     content_type: str
     size: int
-    stamp: str = ""
+    deps: Dependencies = LIST
+    generation: int = 0  # the invalidations applied when its rendering began
+    notice: str | None = None  # the notice line it was rendered with
+    made: float = 0.0  # time.monotonic() when it was rendered
+    stale: bool = False  # invalidated: kept only to recognise an unchanged re-rendering
     variant: Variant | None = None
     age_second: int | None = None  # the second the variant's ages were written for
 
@@ -94,12 +123,23 @@ class ResponseStore:
     _items: OrderedDict[bytes, Answer] = field(default_factory=OrderedDict)
     _bytes: int = 0
 
-    def get(self, key: bytes, stamp: str) -> Answer | None:
+    def get(self, key: bytes) -> Answer | None:
         answer = self._items.get(key)
-        if answer is None or answer.stamp != stamp:  # the archive changed since: render again
+        if answer is None or answer.stale:
             return None
         self._items.move_to_end(key)
         return answer
+
+    def invalidate(self, what: Invalidation) -> int:
+        """Mark the answers ``what`` makes stale; how many."""
+        if what.empty:
+            return 0
+        count = 0
+        for answer in self._items.values():
+            if not answer.stale and what.affects(answer.deps):
+                answer.stale = True
+                count += 1
+        return count
 
     def previous(self, key: bytes) -> Answer | None:
         """What was kept for ``key``, whatever its stamp (to recognise an unchanged rendering)."""
@@ -122,6 +162,9 @@ class ResponseStore:
 
     def __len__(self) -> int:
         return len(self._items)
+
+    def fresh_count(self) -> int:
+        return sum(1 for a in self._items.values() if not a.stale)
 
 
 def _header(scope: Scope, name: bytes) -> str:
@@ -180,6 +223,20 @@ async def _capture(app: ASGIApp, scope: Scope, receive: Receive) -> Answer:
     return Answer(status, headers, ages.split_ages(body), content_type, len(body))
 
 
+@dataclass(slots=True)
+class CacheCounters:
+    """What the cache did (tests and benchmarks read these: proof without timing)."""
+
+    hits: int = 0
+    renders: int = 0
+    syncs: int = 0  # change-log readings
+    dropped: int = 0  # answers invalidated
+    refused: int = 0  # renderings not kept: a change read meanwhile touched them
+
+
+_HISTORY = 256  # invalidations remembered for renderings that overlap them
+
+
 class ResponseCacheMiddleware:
     def __init__(
         self,
@@ -188,15 +245,102 @@ class ResponseCacheMiddleware:
         clock: Callable[[], datetime],
         max_entries: int = 2048,
         max_bytes: int = 64 * 1024 * 1024,
+        state: ServeState | None = None,
     ) -> None:
         self.app = app
         self.watch = watch
         self.clock = clock
         self.store = ResponseStore(max_entries=max_entries, max_bytes=max_bytes)
-        # Renderings under way, by address and stamp: a request that arrives after a commit never
-        # waits for a rendering begun before it.
-        self._rendering: dict[tuple[bytes, str], asyncio.Future[Answer]] = {}
+        self.counters = CacheCounters()
+        self._state = state  # else the app's own (``app.state.kabar``), found on the first request
+        # Renderings under way, by address and generation: a request that arrives after an
+        # invalidation never waits for a rendering begun before it.
+        self._rendering: dict[tuple[bytes, int], asyncio.Future[Answer]] = {}
+        self.generation = 0  # invalidations applied so far
+        self._history: deque[tuple[int, Invalidation]] = deque(maxlen=_HISTORY)
+        self._seen_stamp: str | None = None  # the stamp read before the last completed reading
+        self._since: int | None = None  # the change-log position read up to
+        self._articles_max = 0
+        self._started = 0  # readings begun
+        self._finished = 0  # the number of the last reading completed
+        self._reading: asyncio.Task[None] | None = None
 
+    # -- the archive's changes -------------------------------------------------------
+    def _serve_state(self, scope: Scope) -> ServeState | None:
+        if self._state is None:
+            app = scope.get("app")
+            found = getattr(getattr(app, "state", None), "kabar", None)
+            self._state = found if isinstance(found, ServeState) else None
+        return self._state
+
+    async def _catch_up(self, ticket: int, state: ServeState | None) -> None:
+        """Until a reading begun after this request read the stamp (``ticket``) has completed."""
+        while self._finished <= ticket:
+            task = self._reading
+            if task is None:
+                self._started += 1
+                task = self._reading = asyncio.get_running_loop().create_task(
+                    self._read(self._started, state)
+                )
+            try:
+                await asyncio.shield(task)
+            finally:
+                if self._reading is task and task.done():
+                    self._reading = None
+
+    async def _read(self, number: int, state: ServeState | None) -> None:
+        stamp = self.watch.stamp()  # before the log: a commit after this moves the stamp again
+        targeted = state is not None and state.options.cache_invalidation == "targeted"
+        if not targeted:
+            what = EVERYTHING if self._seen_stamp is not None else NOTHING
+        else:
+            assert state is not None
+            what, since, articles_max = await run_in_threadpool(self._plan, state)
+            self._since, self._articles_max = since, articles_max
+        self.counters.syncs += 1
+        if not what.empty:
+            self.counters.dropped += self.store.invalidate(what)
+            self.generation += 1
+            self._history.append((self.generation, what))
+            if targeted and state is not None:
+                if what.everything:
+                    state.related_cache.clear()
+                else:
+                    state.related_cache.forget(what.article_ids)
+        self._seen_stamp = stamp
+        self._finished = number
+
+    def _plan(self, state: ServeState) -> tuple[Invalidation, int, int]:
+        """Read the log since the last position and say what it makes stale (a worker thread)."""
+        if self._since is None:  # the first reading: nothing is kept yet, only the position matters
+            where = self.watch.position()
+            return NOTHING, where.seq, where.articles_max
+        batch = self.watch.read_changes(self._since, self._articles_max)
+        what = Planner(state.archive).plan(batch)
+        return what, batch.position, batch.articles_max
+
+    def _may_keep(self, answer: Answer) -> bool:
+        """A rendering begun at an older generation is kept only if no change read since touches it."""
+        if answer.generation == self.generation:
+            return True
+        if not self._history or self._history[0][0] > answer.generation + 1:
+            return False  # the invalidations in between are no longer known
+        return not any(g > answer.generation and w.affects(answer.deps) for g, w in self._history)
+
+    @staticmethod
+    def _notice(state: ServeState | None) -> str | None:
+        if state is None or state.options.notice is None:
+            return None
+        return state.options.notice()
+
+    def _fresh(self, answer: Answer, state: ServeState | None, notice: str | None) -> bool:
+        if answer.notice != notice:
+            return False
+        if answer.deps.article_id is not None and state is not None:
+            return time.monotonic() - answer.made <= state.options.article_cache_seconds
+        return True
+
+    # -- requests --------------------------------------------------------------------
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
@@ -210,55 +354,81 @@ class ResponseCacheMiddleware:
             await self.app(scope, receive, _with_cache_control(send, policy))
             return
         key = cache_key(scope)
-        try:  # read before rendering: a commit meanwhile makes the next request render again
+        state = self._serve_state(scope)
+        ticket = self._started
+        try:  # read before rendering: a commit meanwhile makes the next request read the log again
             stamp = self.watch.stamp()
-        except Exception:  # the archive unreachable: the app meets it too and answers 503 itself
+            if stamp != self._seen_stamp:
+                await self._catch_up(ticket, state)
+        except Exception as exc:  # the archive unreachable: the app meets it too and answers 503 itself
+            log.debug("change stamp or log unreadable: %s", exc)
             await self.app(
                 scope, receive, _with_cache_control(send, RoutePolicy(ERROR_CACHE_CONTROL.decode(), False))
             )
             return
-        answer = self.store.get(key, stamp)
-        if answer is None and self.store.max_entries <= 0:  # no cache: every request renders
-            answer = await self._render(key, stamp, scope, receive)
-        elif answer is None:
-            answer = await self._render_once(key, stamp, scope, receive)
-        await self._respond(answer, policy, scope, send)
+        notice = self._notice(state)
+        answer = self.store.get(key)
+        if answer is not None and not self._fresh(answer, state, notice):
+            answer = None
+        hit = answer is not None
+        if answer is not None:
+            self.counters.hits += 1
+        elif self.store.max_entries <= 0:  # no cache: every request renders
+            answer = await self._render(key, self.generation, notice, scope, receive)
+        else:
+            answer = await self._render_once(key, notice, scope, receive)
+        await self._respond(answer, policy, scope, send, hit)
 
-    async def _render_once(self, key: bytes, stamp: str, scope: Scope, receive: Receive) -> Answer:
-        pending = self._rendering.get((key, stamp))
+    async def _render_once(self, key: bytes, notice: str | None, scope: Scope, receive: Receive) -> Answer:
+        generation = self.generation
+        pending = self._rendering.get((key, generation))
         if pending is not None:
             try:
                 return await asyncio.shield(pending)
             except Exception:  # the first renderer failed: this request tries on its own
-                return await self._render(key, stamp, scope, receive)
+                return await self._render(key, generation, notice, scope, receive)
         future: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
-        self._rendering[key, stamp] = future
+        self._rendering[key, generation] = future
         try:
-            answer = await self._render(key, stamp, scope, receive)
+            answer = await self._render(key, generation, notice, scope, receive)
         except BaseException as exc:
             future.set_exception(exc if isinstance(exc, Exception) else RuntimeError("rendering cancelled"))
             future.exception()  # retrieved here: waiters are optional, no "never retrieved" warning
             raise
         finally:
-            del self._rendering[key, stamp]
+            del self._rendering[key, generation]
         future.set_result(answer)
         return answer
 
-    async def _render(self, key: bytes, stamp: str, scope: Scope, receive: Receive) -> Answer:
+    async def _render(
+        self, key: bytes, generation: int, notice: str | None, scope: Scope, receive: Receive
+    ) -> Answer:
+        made = time.monotonic()
         answer = await _capture(self.app, scope, receive)
-        answer.stamp = stamp
+        self.counters.renders += 1
+        answer.generation, answer.notice, answer.made = generation, notice, made
         if answer.status == 200:
+            answer.deps = dependencies(
+                scope["path"], b"".join(p for p in answer.parts if isinstance(p, bytes))
+            )
             before = self.store.previous(key)
             if before is not None and before.parts == answer.parts:
                 # The same answer again (the change was elsewhere): its ETag, Last-Modified and
                 # compressed forms stay, so a client's If-Modified-Since still matches.
                 answer.variant = before.variant
-            self.store.put(key, answer)
+            if self._may_keep(answer):
+                self.store.put(key, answer)
+            else:
+                self.counters.refused += 1
         return answer
 
-    async def _respond(self, answer: Answer, policy: RoutePolicy, scope: Scope, send: Send) -> None:
+    async def _respond(
+        self, answer: Answer, policy: RoutePolicy, scope: Scope, send: Send, hit: bool
+    ) -> None:
         variant = answer.variant_at(self.clock())
-        headers = list(answer.headers)
+        # Whether this process answered from its cache (as proxies' X-Cache): what tests and the
+        # benchmark count, since a kept answer and a fresh rendering of it are byte-identical.
+        headers = [*answer.headers, (CACHE_HEADER, b"hit" if hit else b"miss")]
         if answer.status != 200:
             headers.append((b"cache-control", ERROR_CACHE_CONTROL))
             await _send(send, answer.status, headers, variant.body)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,6 +26,16 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def _invalidation_from_env() -> str:
+    # An environment variable, not only an option: `kabar serve` and its worker processes take
+    # it without a flag of their own (benchmarks/serve.py measures the anchor with it).
+    value = os.environ.get("KABAR_CACHE_INVALIDATION", "targeted").strip().lower()
+    return value if value in INVALIDATION_MODES else "targeted"
+
+
+INVALIDATION_MODES = ("targeted", "stamp")
+
+
 @dataclass(slots=True)
 class ServeOptions:
     db: Path | str = "kabar.db"
@@ -44,6 +55,12 @@ class ServeOptions:
     handler_seconds: float | None = 60.0  # no answer begun by then: 503 (deadline.py); None: no limit
     notice: Callable[[], str | None] | None = None  # a line every page shows while it returns text
     response_cache_entries: int = 2048  # rendered answers kept per process until the archive changes; 0: off
+    # "targeted": a commit drops only the answers the change log says it touched
+    # (serve/invalidation.py); "stamp": every answer, on any commit (the behaviour before the log).
+    cache_invalidation: str = field(default_factory=_invalidation_from_env)
+    # An article's kept page is rendered again after this long even if nothing it names changed:
+    # the bound on related news drifting as the whole archive's statistics move.
+    article_cache_seconds: float = 300.0
 
 
 @dataclass(slots=True)

@@ -1,0 +1,244 @@
+"""What each commit changed: one row per article added, updated or copied (migration 0008_change_log).
+
+The portal keeps rendered pages until what they show changes. The archive's change stamp
+(:mod:`kabar.archive.change_stamp`) says *that* something was committed; this log says
+*what*: the article, the story it is in after the change, the entities and outlet it touched,
+and the URLs it is known by (a page that linked out to that URL now links inside). A reader
+asks for the rows after the last position it saw (:func:`changes_since`).
+
+Written inside the article's own transaction (and savepoint, in a batch) by
+:meth:`~kabar.archive.articles_core.CoreArchive._add` and ``add_if_known`` — the one call
+:func:`record` — so a row exists exactly when its change was committed.
+
+Positions are the ``seq`` column, and a reader that has seen position N must never later
+meet a newly committed row below N. SQLite has one writer at a time, so insert order is
+commit order. PostgreSQL hands out sequence values to concurrent writers in insert order but
+they may commit in another; a transaction-scoped advisory lock taken just before the insert
+(held until commit) makes the two orders one. It serialises only the tail of each writing
+transaction: a batch (``add_batch``) collects its rows (:func:`deferred`) and writes them all,
+lock first, just before its commit — held from its first article, the lock made concurrent
+batches wait for one another whole (past the 60 s lock timeout with three ``kabar ingest``).
+
+Writes that bypass :func:`record` (``bulk_load`` into an empty archive) are caught by the
+reader: the articles' highest id moving past every logged one means "everything changed".
+An article's id is taken at its insert, before the lock, so ids and positions are in
+different orders: the reader's statements share one snapshot (REPEATABLE READ on
+PostgreSQL), in which every visible article past the last reading has its row visible too.
+Old rows are pruned as new ones come (the newest :data:`KEEP` stay); a reader further
+behind than that is told the log is incomplete and treats everything as changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import BigInteger, Column, Integer, MetaData, Table, Text, delete, func, select, text
+from sqlalchemy.engine import Connection
+
+from kabar.archive.base import AddResult
+from kabar.archive.entity_store import SqlEntityStore
+from kabar.archive.schema import articles
+from kabar.archive.sql_source import BoundSource
+from kabar.archive.story_store import SqlStoryStore
+from kabar.model import Article
+
+metadata = MetaData()
+_INT64 = Integer().with_variant(BigInteger(), "postgresql")  # as the migration's int64()
+_MAX_INT64 = 2**63 - 1
+
+# Core view of the table; the DDL is the migration's (0008_change_log).
+change_log = Table(
+    "change_log",
+    metadata,
+    Column("seq", _INT64, primary_key=True, autoincrement=True),
+    Column("article_id", _INT64, nullable=False),
+    Column("change", Text, nullable=False),  # added | updated | copy
+    Column("story_id", _INT64),  # the article's story after the change (None: in none)
+    Column("outlet", Text),
+    Column("entity_ids", Text, nullable=False),  # space-separated
+    Column("urls", Text, nullable=False),  # canonical URL and URL, newline-separated
+    Column("logged_at", Text, nullable=False),  # UTC ISO 8601
+)
+
+LOGGED = frozenset({"added", "updated", "copy"})  # "unchanged" wrote nothing worth telling
+KEEP = 50_000  # rows kept: a reader syncs on every commit it notices, so it is never far behind
+_PRUNE_EVERY = 512
+_ORDER_LOCK = 0x6B61626172 + 8  # "kabar"+8: the advisory lock that orders PostgreSQL's log inserts
+_PENDING = "kabar_change_log_pending"  # Connection.info key: a batch's rows, written at its end
+_MAX_URL = 2048  # longer URLs are kept cut (a link to one would be cut too: see serve/invalidation)
+
+
+@dataclass(slots=True, frozen=True)
+class ArticleChange:
+    seq: int
+    article_id: int
+    change: str
+    story_id: int | None
+    outlet: str | None
+    entity_ids: tuple[int, ...]
+    urls: tuple[str, ...]
+
+
+@dataclass(slots=True, frozen=True)
+class ChangeBatch:
+    """The changes committed after position ``since``, up to ``position``."""
+
+    since: int
+    position: int  # ask from here next time
+    articles_max: int  # the highest article id at the time of reading
+    changes: tuple[ArticleChange, ...]
+    complete: bool  # False: the log cannot say everything (pruned past ``since``, or a write it missed)
+
+
+@dataclass(slots=True, frozen=True)
+class LogPosition:
+    seq: int  # the newest logged change (0: none)
+    articles_max: int  # the highest article id (0: none)
+
+
+def record(conn: Connection, result: AddResult, article: Article) -> None:
+    """Log ``result`` (the outcome of storing ``article``) on the article's own transaction,
+    after its indexers ran (the story and entities are read as they now stand). Inside
+    :func:`deferred` the row is kept for the batch's end instead."""
+    if result.status not in LOGGED:
+        return
+    pending = conn.info.get(_PENDING)
+    if pending is not None:
+        pending.append((result, article))
+        return
+    _write(conn, [(result, article)])
+
+
+@contextmanager
+def deferred(conn: Connection) -> Iterator[list[tuple[AddResult, Article]]]:
+    """Keep the rows :func:`record` is asked for on ``conn``; the caller writes them with
+    :func:`flush` right before its commit (and drops those of a rolled-back savepoint from
+    the list it is given). Left without a flush, nothing is logged."""
+    pending: list[tuple[AddResult, Article]] = []
+    conn.info[_PENDING] = pending
+    try:
+        yield pending
+    finally:
+        conn.info.pop(_PENDING, None)  # info outlives the checkout: never leave it behind
+
+
+def flush(conn: Connection, pending: list[tuple[AddResult, Article]]) -> None:
+    """Write the rows a :func:`deferred` block kept, ordering lock included."""
+    _write(conn, pending)
+    pending.clear()
+
+
+def _write(conn: Connection, entries: list[tuple[AddResult, Article]]) -> None:
+    if not entries:
+        return
+    source = BoundSource(conn)
+    stories, entities = SqlStoryStore(source), SqlEntityStore(source)
+    rows = []
+    for result, article in entries:  # read before the lock: it orders only the inserts
+        urls = [u[:_MAX_URL] for u in dict.fromkeys((article.canonical_url, article.url)) if u]
+        if result.status == "copy":
+            urls = []  # a copy's URL is not the article's
+        rows.append(
+            {
+                "article_id": result.id,
+                "change": result.status,
+                "story_id": stories.article_story(result.id),
+                "outlet": article.outlet,
+                "entity_ids": " ".join(map(str, entities.article_entity_ids(result.id))),
+                "urls": "\n".join(urls),
+                "logged_at": datetime.now(UTC).isoformat(),
+            }
+        )
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ORDER_LOCK})
+    for row in rows:
+        seq = conn.execute(change_log.insert().returning(change_log.c.seq), row).scalar_one()
+        if seq % _PRUNE_EVERY == 0 and seq > KEEP:
+            conn.execute(delete(change_log).where(change_log.c.seq <= seq - KEEP))
+
+
+def position(conn: Connection) -> LogPosition:
+    """Two index look-ups: where the log and the articles stand."""
+    row = conn.execute(
+        select(
+            select(func.max(change_log.c.seq)).scalar_subquery(),
+            select(func.max(articles.c.id)).scalar_subquery(),
+        )
+    ).one()
+    return LogPosition(int(row[0] or 0), int(row[1] or 0))
+
+
+def changes_since(conn: Connection, since: int, articles_max: int, limit: int = 5_000) -> ChangeBatch:
+    """The changes after ``since``; ``articles_max`` is the highest article id the reader knew of.
+
+    More than ``limit`` changes at once is reported as incomplete (everything changed): a
+    reader that far behind is better served by starting afresh than by a long list.
+    """
+    if conn.dialect.name == "postgresql" and not conn.in_transaction():
+        # One snapshot for every statement below: under READ COMMITTED a write committed
+        # between position() and _new_ids() showed as an article without its log row.
+        conn.execution_options(isolation_level="REPEATABLE READ")
+    since = min(max(since, -1), _MAX_INT64)  # any integer asked for is answered, never a driver error
+    articles_max = min(max(articles_max, 0), _MAX_INT64)
+    # The position first, then the rows up to it: a change committed in between is left for the
+    # next reading (positions are in commit order, so nothing below it can appear later).
+    now = position(conn)
+    oldest = conn.execute(select(func.min(change_log.c.seq))).scalar()
+    rows = conn.execute(
+        select(change_log)
+        .where(change_log.c.seq > since, change_log.c.seq <= now.seq)
+        .order_by(change_log.c.seq)
+        .limit(limit + 1)
+    ).all()
+    changes = tuple(_change(r) for r in rows[:limit])
+    pruned_past = oldest is not None and since + 1 < int(oldest) and since < now.seq
+    added = {c.article_id for c in changes if c.change == "added"}
+    # Articles stored without a log row (a bulk load) show as ids past every logged one.
+    missed = now.articles_max > articles_max and any(
+        i not in added for i in _new_ids(conn, articles_max, now.articles_max)
+    )
+    complete = not (pruned_past or missed or len(rows) > limit)
+    return ChangeBatch(
+        since=since, position=now.seq, articles_max=now.articles_max, changes=changes, complete=complete
+    )
+
+
+def _new_ids(conn: Connection, after: int, upto: int, limit: int = 10_000) -> list[int]:
+    stmt = (
+        select(articles.c.id)
+        .where(articles.c.id > after, articles.c.id <= upto)
+        .order_by(articles.c.id)
+        .limit(limit)
+    )
+    found = [int(r[0]) for r in conn.execute(stmt)]
+    return found if len(found) < limit else [*found, upto + 1]  # too many to list: surely missed
+
+
+def _change(row: object) -> ArticleChange:
+    r = row._mapping  # type: ignore[attr-defined]
+    return ArticleChange(
+        seq=int(r["seq"]),
+        article_id=int(r["article_id"]),
+        change=str(r["change"]),
+        story_id=int(r["story_id"]) if r["story_id"] is not None else None,
+        outlet=r["outlet"],
+        entity_ids=tuple(int(x) for x in str(r["entity_ids"]).split()),
+        urls=tuple(u for u in str(r["urls"]).split("\n") if u),
+    )
+
+
+__all__ = [
+    "KEEP",
+    "ArticleChange",
+    "ChangeBatch",
+    "LogPosition",
+    "change_log",
+    "changes_since",
+    "deferred",
+    "flush",
+    "position",
+    "record",
+]

@@ -1,0 +1,174 @@
+"""Which kept answers a batch of archive changes makes stale (the response cache's targeted invalidation).
+
+Two kinds of answer are kept (serve/response_cache.py):
+
+- **an article's own answers** (``/artikel/{id}``, ``/api/articles/{id}``, its related list):
+  they show the article, its copies, its story (label and size), its related news, and links
+  to other articles and outside URLs. Such an answer is stale when the change log names the
+  article itself, a story it is in, an article whose related ranking may now list or drop it,
+  an article it links to that was updated, or a URL it links out to that an article was just
+  stored under (the link now points inside the portal).
+- **everything else** — front page, sections, search, feeds, lists, story and entity pages:
+  stale after any logged change (what they list moves with every new article).
+
+"Whose related ranking may now list it": a new or updated article B enters A's "Berita
+terkait" only if B matches A's distinctive terms. The ranking's candidates are a BM25
+match of the article's own terms (link/related.py), and the same match run from B's side
+(:func:`related_pool`, twice the ranking's candidate count) names the articles B is that
+close to; B's story's members are added. What this misses — B clearing A's floor while A
+is not among B's candidates — and the slow drift of every score as document frequencies
+move are bounded by the article answers' maximum age (the related cache's lifetime).
+
+The planning reads the archive (story members, one BM25 match per new article): it runs
+in a worker thread, once per batch, per process.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from dataclasses import dataclass, field
+
+from kabar.archive.base import Archive
+from kabar.archive.change_log import ChangeBatch
+from kabar.archive.errors import ArchiveError
+from kabar.archive.term_records import MatchOptions
+from kabar.link.related import RelatedOptions
+from kabar.link.related_profile import build_profile
+
+log = logging.getLogger(__name__)
+
+# ASCII digits only (``\d`` takes any script's): another spelling of an id is a list-kind
+# answer, dropped on any change, which is always safe.
+_ARTICLE_PATH = re.compile(r"^/artikel/([0-9]{1,18})(?:/[^/]*)?$")
+_API_PATH = re.compile(r"^/api/articles/([0-9]{1,18})(?:/related)?$")
+_LINK = re.compile(rb"/artikel/([0-9]{1,18})")
+# Absolute URLs as an HTML attribute (entities escaped) or a JSON string carries them; the
+# quote, angle bracket or space that ends one is never part of an href the portal writes.
+_URL = re.compile(rb"https?://[^\s\"'<>\\]+")
+_MAX_URLS = 2_000  # per answer: a hostile page with thousands of links keeps only these
+
+
+@dataclass(slots=True, frozen=True)
+class Dependencies:
+    """What a kept answer shows, as far as invalidation is concerned."""
+
+    article_id: int | None  # the article it is about; None: a list (stale on any change)
+    links: frozenset[int] = frozenset()  # article ids it links to
+    urls: frozenset[str] = frozenset()  # outside URLs it links to
+
+
+LIST = Dependencies(None)
+
+
+def article_of(path: str) -> int | None:
+    """The article an address is about (``/artikel/12/slug``, ``/api/articles/12/related``), else None."""
+    found = _ARTICLE_PATH.match(path) or _API_PATH.match(path)
+    return int(found.group(1)) if found is not None else None
+
+
+def dependencies(path: str, body: bytes) -> Dependencies:
+    """An answer's dependencies, read from its address and its body."""
+    article_id = article_of(path)
+    if article_id is None:
+        return LIST
+    links = frozenset(int(m) for m in _LINK.findall(body)) - {article_id}
+    urls: set[str] = set()
+    for match in _URL.finditer(body):
+        urls.add(html.unescape(match.group(0).decode("utf-8", "replace")))
+        if len(urls) >= _MAX_URLS:
+            break
+    return Dependencies(article_id, links, frozenset(urls))
+
+
+@dataclass(slots=True, frozen=True)
+class Invalidation:
+    everything: bool = False  # the log could not say what changed
+    lists: bool = False  # any logged change: every list answer is stale
+    article_ids: frozenset[int] = frozenset()  # their own answers are stale
+    linked_ids: frozenset[int] = frozenset()  # answers linking to them are stale
+    urls: frozenset[str] = frozenset()  # answers linking out to them are stale
+
+    @property
+    def empty(self) -> bool:
+        return not (self.everything or self.lists)
+
+    def affects(self, deps: Dependencies) -> bool:
+        if self.everything:
+            return True
+        if deps.article_id is None:
+            return self.lists
+        return (
+            deps.article_id in self.article_ids
+            or not self.linked_ids.isdisjoint(deps.links)
+            or not self.urls.isdisjoint(deps.urls)
+        )
+
+
+EVERYTHING = Invalidation(everything=True, lists=True)
+NOTHING = Invalidation()
+
+
+@dataclass(slots=True)
+class Planner:
+    archive: Archive
+    related: RelatedOptions = field(default_factory=lambda: RelatedOptions(mode="newest"))
+
+    def plan(self, batch: ChangeBatch) -> Invalidation:
+        """What ``batch`` makes stale (blocking: reads the archive)."""
+        if not batch.complete:
+            return EVERYTHING
+        if not batch.changes:
+            return NOTHING
+        own: set[int] = set()
+        linked: set[int] = set()
+        urls: set[str] = set()
+        stories: set[int] = set()
+        ranked: set[int] = set()
+        for change in batch.changes:
+            own.add(change.article_id)
+            if change.story_id is not None:
+                stories.add(change.story_id)
+            if change.change == "updated":
+                linked.add(change.article_id)  # its headline or time may read differently where linked
+            if change.change in ("added", "updated"):
+                urls.update(change.urls)
+                ranked.add(change.article_id)
+        for story_id in sorted(stories):
+            own.update(self.archive.stories.story_article_ids(story_id))
+        try:
+            for article_id in sorted(ranked):
+                own.update(self.related_pool(article_id))
+        except ArchiveError:  # the archive's fault (busy, gone): the caller retries the batch
+            raise
+        except Exception:  # a ranking that fails must not leave stale pages: assume the worst
+            log.exception("planning the cache invalidation failed; every kept answer is dropped")
+            return EVERYTHING
+        return Invalidation(
+            lists=True, article_ids=frozenset(own), linked_ids=frozenset(linked), urls=frozenset(urls)
+        )
+
+    def related_pool(self, article_id: int) -> list[int]:
+        """The articles close enough to ``article_id`` that its arrival may change their related news."""
+        article = self.archive.get(article_id)
+        if article is None:
+            return []
+        stats = self.archive.term_stats
+        profile = build_profile(stats, article_id, article, self.related.profile)
+        if not profile.query:
+            return []
+        options = MatchOptions(limit=2 * self.related.candidates, max_candidates=self.related.match_budget)
+        return [s.id for s in stats.match_terms(profile.query, options) if s.id != article_id]
+
+
+__all__ = [
+    "EVERYTHING",
+    "LIST",
+    "NOTHING",
+    "Dependencies",
+    "Invalidation",
+    "Planner",
+    "article_of",
+    "dependencies",
+]
