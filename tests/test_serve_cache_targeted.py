@@ -41,6 +41,12 @@ def unrelated(n: int, **overrides: object) -> Article:
     return make_article(200 + n, **fields)
 
 
+@pytest.fixture(autouse=True)
+def _targeted(monkeypatch: pytest.MonkeyPatch) -> None:
+    # "stamp" is the default; these tests are about the change-log mode.
+    monkeypatch.setenv("KABAR_CACHE_INVALIDATION", "targeted")
+
+
 @pytest.fixture
 def archive(archive_url: str) -> Iterator[CoreArchive]:
     arch = fill(

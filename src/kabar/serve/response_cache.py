@@ -7,15 +7,15 @@ rendered wait for that one rendering instead of starting their own (fifty reader
 at a changed front page render it once).
 
 Staleness. Each request reads the archive's change stamp (archive/change_stamp.py: microseconds,
-sees commits from every process). When it has moved, this process reads the change log once
+sees commits from every process). By default (``cache_invalidation = "stamp"``) a move drops every
+answer. With ``"targeted"`` (``KABAR_CACHE_INVALIDATION=targeted``), this process reads the change log once
 (archive/change_log.py: what was committed since the position it last read) and drops only
 the answers those changes make stale (serve/invalidation.py): an article's page survives an
 ingest of unrelated articles, while the front page, sections, search, feeds and lists go
 on any new article. Requests wait for that reading, so nothing stale is served once a commit
 is visible. A rendering that overlapped a reading is kept only if none of the changes read
-meanwhile touch it. ``ServeOptions.cache_invalidation = "stamp"`` (or
-``KABAR_CACHE_INVALIDATION=stamp``) drops every answer on any commit instead: the behaviour
-before the change log, kept as the benchmark's anchor and a way out.
+meanwhile touch it. "stamp" is the default because working out which article pages a new
+article's related ranking touches costs more than it saves today (see serve/state.py).
 
 What is kept is the answer with its age markers (serve/ages.py); each request fills in
 the ages at its own instant, and the result, its ETag and its gzip/brotli forms are
@@ -292,7 +292,9 @@ class ResponseCacheMiddleware:
         stamp = self.watch.stamp()  # before the log: a commit after this moves the stamp again
         targeted = state is not None and state.options.cache_invalidation == "targeted"
         if not targeted:
-            what = EVERYTHING if self._seen_stamp is not None else NOTHING
+            # A reading asked for by a request that saw the old stamp may find it already read.
+            moved = self._seen_stamp is not None and stamp != self._seen_stamp
+            what = EVERYTHING if moved else NOTHING
         else:
             assert state is not None
             what, since, articles_max = await run_in_threadpool(self._plan, state)
