@@ -31,7 +31,7 @@ from pathlib import Path
 from benchmarks._common import percentile, result
 from benchmarks._pg_scratch import add_server_option, scratch_database
 from benchmarks.link_corpus import load_corpus
-from benchmarks.scale import _server_ticks as server_ticks
+from benchmarks.scale import server_ticks
 from kabar.archive import open_archive
 from kabar.archive.articles_core import CoreArchive
 from kabar.archive.fts import FtsIndexer

@@ -332,7 +332,7 @@ class Timings:
         )
 
 
-def _server_ticks(archive: CoreArchive) -> int | None:
+def server_ticks(archive: CoreArchive) -> int | None:
     """CPU ticks of every server process serving this database (PostgreSQL on this machine)."""
     if not is_postgres(archive.url):
         return None
@@ -355,13 +355,13 @@ def timed(archive: CoreArchive, calls: Sequence[Callable[[], object]], warm: int
     for call in calls[:warm]:
         call()
     out = Timings()
-    before = _server_ticks(archive)
+    before = server_ticks(archive)
     for call in calls:
         w, c = time.perf_counter(), time.process_time()
         call()
         out.cpu_ms.append((time.process_time() - c) * 1000)
         out.wall_ms.append((time.perf_counter() - w) * 1000)
-    after = _server_ticks(archive)
+    after = server_ticks(archive)
     if before is not None and after is not None:
         out.server_cpu_ms = (after - before) * 1000 / os.sysconf("SC_CLK_TCK") / len(calls)
     return out

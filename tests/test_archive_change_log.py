@@ -22,7 +22,7 @@ from serve_support import make_article, story_article
 
 @pytest.fixture
 def archive(archive_url: str) -> Iterator[BatchArchive]:
-    arch = open_test_archive(archive_url, default_indexers())
+    arch = open_test_archive(archive_url, default_indexers(note_reach=True))
     assert isinstance(arch, BatchArchive)  # the Archive protocol (add_batch included) both backends are
     yield arch
     arch.close()
@@ -66,6 +66,30 @@ def test_each_stored_change_is_logged_with_its_story_entities_and_urls(archive: 
     assert batch.changes[2].urls == ()  # a copy's URL is not the article's
     again = _read(archive, batch.position, batch.articles_max)
     assert again.complete and again.changes == () and again.position == batch.position
+
+
+def test_each_row_names_the_pages_it_touches(archive: BatchArchive) -> None:
+    """``affected`` (0009_change_reach): the story's other members and the related reach the
+    indexer noted, never the article itself; a copy names its story's members without a
+    ranking; a writer without the reach indexer leaves it unknown (None)."""
+    first = archive.add(story_article(1))
+    second = archive.add(story_article(2))
+    copy = story_article(2)
+    copy.url = copy.canonical_url = "https://cermin.example/salinan"
+    archive.add(copy)
+    batch = _read(archive, 0, 0)
+    added_first, added_second, copied = batch.changes
+    assert added_first.affected is not None and first.id not in added_first.affected
+    assert added_second.article_id == second.id and added_second.affected is not None
+    assert first.id in added_second.affected  # its story's member, and within its reach
+    assert copied.change == "copy" and copied.affected == frozenset({first.id})  # its story's other member
+    bare = open_test_archive(archive.url)  # no indexers, so no reach noted
+    try:
+        bare.add(make_article(7))
+    finally:
+        bare.close()
+    (unknown,) = _read(archive, batch.position, batch.articles_max).changes
+    assert unknown.affected is None
 
 
 def test_a_write_the_log_missed_or_pruned_makes_the_batch_incomplete(archive: BatchArchive) -> None:

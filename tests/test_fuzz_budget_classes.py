@@ -6,6 +6,10 @@ r"""The over-budget classes the mutation fuzzer found, each rebuilt here from it
   trafilatura's parse. Such a tag keeps only its name, closed or not, whatever its values hold;
   so does any start tag whose run to the next '>' passes 16 KB (a flood with flipped bytes in it,
   which no longer reads as attributes: 17 s in each parse).
+* **A raw-text opener inside a tag**: giants inside script and style bodies are left alone (the
+  parser reads no tags there). Tag soup put ``<style ...>`` inside a span's attributes, where
+  libxml2 reads no tag, and the flood after it was taken as shielded (1.2 MB: 30 s in
+  ``parse_html``, 26 s in trafilatura's). Bodies are now read as a parser reads them.
 * **Tagger batches**: the entity tagger decoded a caller's 256 sentences at once with ~13 KB a
   token of arrays, so a page whose title ran on over 94 kB of markup (tag soup) took +75 MB for
   0.09 MB of input. Batches are now cut by tokens and the score sums kept per slot.
@@ -23,7 +27,7 @@ import tracemalloc
 from collections.abc import Callable
 
 from kabar.extract import extract
-from kabar.extract.html_parse import _MAX_ATTRIBUTES, clean_text, parse_html
+from kabar.extract.html_parse import _MAX_ATTRIBUTES, clean_text, parse_html, raw_text_bodies
 from kabar.extract.html_text import is_furniture_text
 from kabar.model import Article, RawPage
 from kabar.understand.entities import find_entities
@@ -84,6 +88,44 @@ def test_ordinary_tags_and_script_bodies_are_left_alone() -> None:
     script = "<script>for (i = 0; i <n " + " ".join(f"w{i} = {i};" for i in range(3000)) + "</script>"
     html = f"<html><head>{script}</head><body><p>teks</p></body></html>"
     assert clean_text(html)[0] == html
+
+
+def _flood_after(opener: str, attributes: int = 20_000) -> str:
+    """A page where ``opener`` (markup holding '<style' or '<script') comes before a flood."""
+    body = "".join(f"<p>{p}</p>" for p in _PARAGRAPHS)
+    return f"<html><body><article>{body}{opener}<a {_flood(attributes)}>catatan</a></article></body></html>"
+
+
+def test_a_style_or_script_start_inside_another_tag_shields_nothing() -> None:
+    for opener in (
+        '<span class="ikon" i<style ng-transition="x">teks</span>',  # the fuzzed page's shape
+        '<span title="a > b <style>" data-x=1>teks</span>',  # a quoted '>' ends no tag
+        "<span class='x' <script src=a.js>teks</span>",
+        '<div data-x="never closed <script>',  # an open quote: nothing after it is a body
+    ):
+        assert _attributes_in_tree(_flood_after(opener)) <= _MAX_ATTRIBUTES, opener
+
+
+def test_real_script_and_style_bodies_are_found_and_still_shield() -> None:
+    script = "<script>if (a <b " + " ".join(f"w{i} = {i};" for i in range(3000)) + "</script>"
+    style = "<STYLE type='text/css'>p > a { color: red }</STYLE>"
+    html = f"<html><head>{style}{script}</head><body><p>teks</p></body></html>"
+    bodies = raw_text_bodies(html)
+    assert [html[s:e][:10] for s, e in bodies] == ["p > a { co", "if (a <b w"]
+    assert clean_text(html)[0] == html
+    assert raw_text_bodies("<p>a <script>unclosed") == [(len("<p>a <script>"), len("<p>a <script>unclosed"))]
+
+
+def test_finding_bodies_is_linear_in_the_page() -> None:
+    def page(n: int) -> str:
+        return "<p a='1' b=\"2\">x > y</p><script>a<b</script><i" * n
+
+    small, large = page(2_000), page(20_000)
+    assert len(raw_text_bodies(large)) == 20_000
+    ratio = _best_of(3, lambda: raw_text_bodies(large)) / max(
+        _best_of(3, lambda: raw_text_bodies(small)), 1e-4
+    )
+    assert ratio < 40, f"finding bodies grew {ratio:.0f}× for 10× the page"  # linear: ~10×
 
 
 def test_a_flooded_page_reads_its_article_in_linear_time() -> None:

@@ -56,11 +56,15 @@ def _pages(client: Client) -> list[str]:
     ]
 
 
+MODES = ["stamp", "targeted"]  # cache invalidation (serve/state.py): both must never serve stale
+
+
+@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("writer", ["same archive", "another connection"])
 def test_every_page_shows_an_article_ingested_after_it_was_cached(
-    archive: CoreArchive, archive_url: str, writer: str
+    archive: CoreArchive, archive_url: str, writer: str, mode: str
 ) -> None:
-    client = Client(make_app(archive))
+    client = Client(make_app(archive, cache_invalidation=mode))
     pages = _pages(client)
     for path in pages:
         first = client.get(path)
@@ -71,7 +75,7 @@ def test_every_page_shows_an_article_ingested_after_it_was_cached(
     if writer == "same archive":
         archive.add(story_article(0))
     else:  # another writer (as `kabar ingest` or another worker would be): only the stamp can tell
-        other = open_test_archive(archive_url, default_indexers())
+        other = open_test_archive(archive_url, default_indexers(note_reach=True))
         try:
             other.add(story_article(0))
         finally:
@@ -97,8 +101,9 @@ def test_a_cached_answer_is_served_until_the_archive_changes(archive: CoreArchiv
     assert NEW in client.get("/").text
 
 
-def test_an_ingest_through_the_api_refreshes_the_pages(archive: CoreArchive) -> None:
-    client = Client(make_app(archive, token="t0ken"))
+@pytest.mark.parametrize("mode", MODES)
+def test_an_ingest_through_the_api_refreshes_the_pages(archive: CoreArchive, mode: str) -> None:
+    client = Client(make_app(archive, token="t0ken", cache_invalidation=mode))
     assert NEW not in client.get("/api/articles").text
     body = {"headline": "Putin bicara lagi soal Karabakh, bagian 0", "body": "Putin menelepon Aliyev lagi."}
     r = client.post("/api/ingest", json=body, headers={"Authorization": "Bearer t0ken"})

@@ -12,9 +12,14 @@ from typing import Any
 import pytest
 
 from backends import open_test_archive
+from kabar.archive import change_log
 from kabar.archive.articles_core import CoreArchive
 from kabar.archive.base import ListQuery
+from kabar.archive.change_log import ArticleChange, ChangeBatch
+from kabar.archive.change_stamp import ChangeWatch
+from kabar.archive.fts import FtsIndexer
 from kabar.model import Article
+from kabar.serve.invalidation import Dependencies, plan
 from kabar.serve.response_cache import ResponseCacheMiddleware
 from kabar.wiring import default_indexers
 from serve_support import Client, fill, make_app, make_article, rich_article, story_article
@@ -70,7 +75,7 @@ def _cache(client: Client) -> ResponseCacheMiddleware:
 
 def _ingest_elsewhere(archive_url: str, *articles: Article) -> None:
     """As `kabar ingest` beside the server would: another archive object, only the stamp tells."""
-    other = open_test_archive(archive_url, default_indexers())
+    other = open_test_archive(archive_url, default_indexers(note_reach=True))
     try:
         for article in articles:
             other.add(article)
@@ -158,21 +163,83 @@ def test_story_members_and_the_story_page_are_rendered_again(archive: CoreArchiv
     assert client.get(f"/api/stories/{story_id}").json() != before
 
 
-def test_a_change_names_every_member_of_its_story(archive: CoreArchive) -> None:
-    """The planner alone: a copy (no related ranking is run for it) still reaches its story's
-    members, whose story box reads the story's label and size."""
-    from kabar.archive.change_log import ArticleChange, ChangeBatch
-    from kabar.serve.invalidation import Dependencies, Planner
+def _where(archive: CoreArchive) -> change_log.LogPosition:
+    watch = ChangeWatch(archive.engine)
+    try:
+        return watch.position()
+    finally:
+        watch.close()
 
+
+def _logged_since(archive: CoreArchive, since: int, articles_max: int) -> ChangeBatch:
+    watch = ChangeWatch(archive.engine)
+    try:
+        return watch.read_changes(since, articles_max)
+    finally:
+        watch.close()
+
+
+def test_a_change_names_every_member_of_its_story(archive: CoreArchive, archive_url: str) -> None:
+    """Worked out when the row is written: a copy (no related ranking is run for it) still
+    reaches its story's members, whose story box reads the story's label and size; reading
+    the batch reads nothing else of the archive."""
     members = [_id(archive, story_article(n).headline) for n in (1, 2, 3)]
-    story_id = archive.stories.article_story(members[0])
-    assert story_id is not None
-    change = ArticleChange(9, members[0], "copy", story_id, "TEMPO.CO", (), ())
-    what = Planner(archive).plan(ChangeBatch(8, 9, 99, (change,), complete=True))
+    start = _where(archive)
+    copy = story_article(1)
+    copy.url = copy.canonical_url = "https://cermin.example/salinan"
+    _ingest_elsewhere(archive_url, copy)
+    batch = _logged_since(archive, start.seq, start.articles_max)
+    assert [c.change for c in batch.changes] == ["copy"]
+    what = plan(batch)
     assert set(members) <= what.article_ids
     quiet = _id(archive, unrelated(0).headline)
     assert not what.affects(Dependencies(quiet)) and what.affects(Dependencies(None))
-    assert Planner(archive).plan(ChangeBatch(8, 9, 99, (), complete=False)).affects(Dependencies(quiet))
+    assert plan(ChangeBatch(8, 9, 99, (), complete=False)).affects(Dependencies(quiet))
+
+
+def test_a_new_article_names_the_articles_whose_related_news_it_enters(
+    archive: CoreArchive, archive_url: str
+) -> None:
+    """The reach (link/change_reach.py) is in the log row: the Putin article, whose related box
+    the new Karabakh article enters, is named; the cabai articles are not."""
+    start = _where(archive)
+    _ingest_elsewhere(archive_url, story_article(0))
+    (change,) = _logged_since(archive, start.seq, start.articles_max).changes
+    assert change.affected is not None and change.article_id not in change.affected
+    assert _id(archive, rich_article().headline) in change.affected
+    assert not {_id(archive, unrelated(n).headline) for n in (0, 1)} & change.affected
+
+
+def test_a_row_that_does_not_name_its_pages_drops_every_answer(
+    archive: CoreArchive, archive_url: str
+) -> None:
+    """A row from before the ``affected`` column, or from a writer without the reach indexer:
+    the cache cannot tell which article pages it touches, so it drops them all."""
+    client = Client(make_app(archive))
+    quiet = _id(archive, unrelated(0).headline)
+    client.get(f"/artikel/{quiet}")
+    assert client.get(f"/artikel/{quiet}").headers["x-kabar-cache"] == "hit"
+    start = _where(archive)
+    bare = open_test_archive(archive_url, [FtsIndexer()])  # no reach indexer: affected stays NULL
+    try:
+        bare.add(story_article(0))
+    finally:
+        bare.close()
+    (change,) = _logged_since(archive, start.seq, start.articles_max).changes
+    assert change.affected is None and plan(ChangeBatch(0, 1, 1, (change,), complete=True)).everything
+    assert client.get(f"/artikel/{quiet}").headers["x-kabar-cache"] == "miss"
+    # The same row read as an archive at revision 0008 reads it (no column): unknown as well.
+    with archive.engine.connect() as conn:
+        old = change_log.changes_since(conn, start.seq, start.articles_max, reach=False)
+    assert old.changes[0].affected is None and plan(old).everything
+
+
+def test_a_batch_is_everything_if_any_of_its_rows_is_unknown() -> None:
+    named = ArticleChange(1, 10, "added", None, None, (), (), affected=frozenset({11}))
+    unknown = ArticleChange(2, 12, "added", None, None, (), (), affected=None)
+    assert plan(ChangeBatch(0, 1, 12, (named,), complete=True)).article_ids == {10, 11}
+    assert plan(ChangeBatch(0, 2, 12, (named, unknown), complete=True)).everything
+    assert plan(ChangeBatch(0, 2, 12, (unknown, named), complete=True)).everything
 
 
 def test_an_updated_article_reads_anew_wherever_it_is_linked(archive: CoreArchive, archive_url: str) -> None:
@@ -202,7 +269,7 @@ def test_a_copy_shows_on_its_article_page_and_nowhere_else_is_rendered(
     client.get(f"/artikel/{quiet}")
     copy = unrelated(0, url="https://cermin.example/cabai", canonical_url="https://cermin.example/cabai")
     copy.outlet = "Cermin"
-    other = open_test_archive(archive_url, default_indexers())
+    other = open_test_archive(archive_url, default_indexers(note_reach=True))
     try:
         assert other.add(copy).status == "copy"
     finally:
@@ -347,3 +414,18 @@ def test_the_related_cache_refuses_a_ranking_begun_before_it_was_forgotten() -> 
     cache.clear()  # an incomplete log: every ranking, and every one under way, goes
     cache.put((4, 10), [2])
     assert cache.get((3, 10)) is None and cache.get((4, 10)) is None
+
+
+def test_writers_note_reach_only_when_the_deployment_is_in_targeted_mode(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The reach costs each write a BM25 ranking; stamp mode (the default) never reads it.
+    def noting() -> bool:
+        return any(type(i).__name__ == "ReachIndexer" for i in default_indexers())
+
+    monkeypatch.delenv("KABAR_CACHE_INVALIDATION", raising=False)
+    assert not noting()
+    monkeypatch.setenv("KABAR_CACHE_INVALIDATION", " Targeted ")
+    assert noting()
+    monkeypatch.setenv("KABAR_CACHE_INVALIDATION", "bogus")
+    assert not noting()

@@ -40,7 +40,11 @@ def _fresh_get(base: str, path: str) -> httpx.Response:
 
 
 @pytest.mark.skipif(not Path("/proc").exists(), reason="Linux process tree")
-def test_two_workers_keep_an_unrelated_page_across_an_ingest_by_another_process(tmp_path: Path) -> None:
+def test_two_workers_keep_an_unrelated_page_across_an_ingest_by_another_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The mode is the deployment's: the writer below notes each commit's reach only under it.
+    monkeypatch.setenv("KABAR_CACHE_INVALIDATION", "targeted")
     db = tmp_path / "k.db"
     archive = fill(db, [story_article(n) for n in range(1, 4)] + [_quiet_article()])  # type: ignore[list-item]
     quiet_id = archive.find_id(canonical_url="https://pasar.example/cabai")

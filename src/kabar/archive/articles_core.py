@@ -33,6 +33,7 @@ from kabar.archive.base import (
 from kabar.archive.copy_store import CopyRecord, SqlCopyStore
 from kabar.archive.schema import articles
 from kabar.archive.sql_source import BoundSource
+from kabar.archive.statements import parse_time
 from kabar.archive.store_access import StoreAccess
 from kabar.model import Article
 from kabar.serialize import article_from_dict, article_to_dict
@@ -40,10 +41,6 @@ from kabar.understand.store import utc_text as to_utc_text  # the one UTC text f
 
 if TYPE_CHECKING:  # the stream module reads through this one
     from kabar.archive.article_stream import ArticlePage, StreamQuery
-
-
-def parse_time(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
 
 
 def clean_article(article: Article) -> Article:
@@ -156,6 +153,7 @@ class CoreArchive(StoreAccess):
         article = clean_article(article)
         digest = article.content_hash
         with self.engine.begin() as conn:
+            self._begin_write(conn)
             row = conn.execute(self._by_hash, {"digest": digest}).first()
             if row is None:
                 return None
@@ -173,10 +171,15 @@ class CoreArchive(StoreAccess):
         given = article
         article = clean_article(article)
         with self.engine.begin() as conn:
+            self._begin_write(conn)
             result = self._add(conn, article, article.content_hash, article_id)
         if result.status != "unchanged":
             given.id = result.id  # a copy: the stored article's id
         return result
+
+    def _begin_write(self, conn: Connection) -> None:
+        """First thing in every transaction that stores articles: a backend whose writers run
+        at once takes its writer lock here (PostgreSQL: :mod:`kabar.archive.write_turn`)."""
 
     def _add(
         self, conn: Connection, article: Article, digest: str, article_id: int | None = None

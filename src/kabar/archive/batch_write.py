@@ -17,7 +17,10 @@ What stays all or nothing:
   (:class:`~kabar.archive.errors.ArchiveError`: disk full, locked, read-only, gone) ends the
   whole batch — rolled back, nothing of it stored — and propagates; a rerun stores it again.
   On PostgreSQL a deadlock or serialization failure between writers aborts the transaction:
-  the whole batch is run again (as ``PostgresArchive.add`` runs one article again).
+  the whole batch is run again (as ``PostgresArchive.add`` runs one article again). Writers
+  take their locks in one order (:mod:`kabar.archive.write_turn`), so among kabar's writers
+  this does not arise; the rerun is the safety net for any other writer, and
+  :attr:`BatchArchive.write_retries` counts the reruns so that one would show.
 
 The batch's change-log rows (:mod:`kabar.archive.change_log`) are written together right
 before the commit: the log's ordering lock is then held for the commit's tail only, not from
@@ -27,12 +30,15 @@ the first article on (which made concurrent batches wait for one another whole).
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections.abc import Sequence
 
+from sqlalchemy.engine import Engine
+
 from kabar.archive import change_log
 from kabar.archive.articles_core import CoreArchive, clean_article
-from kabar.archive.base import BatchAdd
+from kabar.archive.base import BatchAdd, Indexer
 from kabar.archive.errors import ArchiveBusy, ArchiveError
 from kabar.model import Article
 
@@ -58,6 +64,21 @@ def retriable(exc: ArchiveError) -> bool:
 class BatchArchive(CoreArchive):
     """:class:`~kabar.archive.articles_core.CoreArchive` with :meth:`add_batch` (both SQL backends)."""
 
+    def __init__(self, engine: Engine, url: str, indexers: Sequence[Indexer] | None) -> None:
+        super().__init__(engine, url, indexers)
+        self._retries = 0
+        self._retries_lock = threading.Lock()  # the API's ingest threads share one archive
+
+    @property
+    def write_retries(self) -> int:
+        """Write transactions run again since this archive was opened because another writer
+        got in the way (a deadlock or serialization failure); 0 when writers keep one lock order."""
+        return self._retries
+
+    def _count_retry(self) -> None:
+        with self._retries_lock:
+            self._retries += 1
+
     def add_batch(self, articles: Sequence[Article]) -> list[BatchAdd]:
         """Store ``articles`` in order in one transaction, each all or nothing; one
         :class:`~kabar.archive.base.BatchAdd` per article, in the same order."""
@@ -71,6 +92,7 @@ class BatchArchive(CoreArchive):
             except ArchiveError as exc:
                 if not retriable(exc) or attempt == BATCH_RETRIES:
                     raise
+                self._count_retry()
                 pause = min(_BACKOFF_MAX, _BACKOFF_FIRST * 2**attempt)
                 time.sleep(pause * random.uniform(0.5, 1.5))  # jitter only
         for given, done in zip(articles, results, strict=True):
@@ -81,6 +103,7 @@ class BatchArchive(CoreArchive):
     def _write_batch(self, articles: Sequence[Article]) -> list[BatchAdd]:
         results: list[BatchAdd] = []
         with self.engine.begin() as conn, change_log.deferred(conn) as logged:
+            self._begin_write(conn)
             for article in articles:
                 kept = len(logged)
                 try:

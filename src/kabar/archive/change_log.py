@@ -6,6 +6,13 @@ The portal keeps rendered pages until what they show changes. The archive's chan
 and the URLs it is known by (a page that linked out to that URL now links inside). A reader
 asks for the rows after the last position it saw (:func:`changes_since`).
 
+Each row also names the articles whose own pages the change touches (``affected``, migration
+0009_change_reach), worked out here once per change instead of by every portal worker that
+reads it: the members of the article's story, and the articles its related ranking reaches,
+which an indexer above the archive (kabar.link.change_reach) notes on the transaction
+(:class:`ChangeNotes`) before the row is written. A row without that note (a writer without
+the indexer, or one older than the column) leaves ``affected`` NULL: unknown, so everything.
+
 Written inside the article's own transaction (and savepoint, in a batch) by
 :meth:`~kabar.archive.articles_core.CoreArchive._add` and ``add_if_known`` — the one call
 :func:`record` — so a row exists exactly when its change was committed.
@@ -30,18 +37,18 @@ behind than that is told the log is incomplete and treats everything as changed.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import BigInteger, Column, Integer, MetaData, Table, Text, delete, func, select, text
+from sqlalchemy import BigInteger, Column, Integer, MetaData, Table, Text, delete, func, inspect, select, text
 from sqlalchemy.engine import Connection
 
 from kabar.archive.base import AddResult
 from kabar.archive.entity_store import SqlEntityStore
 from kabar.archive.schema import articles
-from kabar.archive.sql_source import BoundSource
+from kabar.archive.sql_source import BoundSource, ConnectionSource
 from kabar.archive.story_store import SqlStoryStore
 from kabar.model import Article
 
@@ -61,6 +68,7 @@ change_log = Table(
     Column("entity_ids", Text, nullable=False),  # space-separated
     Column("urls", Text, nullable=False),  # canonical URL and URL, newline-separated
     Column("logged_at", Text, nullable=False),  # UTC ISO 8601
+    Column("affected", Text),  # space-separated article ids whose pages it touches; NULL: unknown
 )
 
 LOGGED = frozenset({"added", "updated", "copy"})  # "unchanged" wrote nothing worth telling
@@ -69,6 +77,10 @@ _PRUNE_EVERY = 512
 _ORDER_LOCK = 0x6B61626172 + 8  # "kabar"+8: the advisory lock that orders PostgreSQL's log inserts
 _PENDING = "kabar_change_log_pending"  # Connection.info key: a batch's rows, written at its end
 _MAX_URL = 2048  # longer URLs are kept cut (a link to one would be cut too: see serve/invalidation)
+_REACH = "kabar_change_log_reach"  # Connection.info key: the related reach noted per article
+# A story larger than this makes its changes' pages "unknown" (NULL: every page) rather than a
+# row with thousands of ids that every worker parses.
+MAX_AFFECTED = 5_000
 
 
 @dataclass(slots=True, frozen=True)
@@ -80,6 +92,9 @@ class ArticleChange:
     outlet: str | None
     entity_ids: tuple[int, ...]
     urls: tuple[str, ...]
+    # The articles whose own pages this change touches, the article itself aside (story members,
+    # related reach); None: unknown (an older row or writer), every page may be touched.
+    affected: frozenset[int] | None = None
 
 
 @dataclass(slots=True, frozen=True)
@@ -97,6 +112,36 @@ class ChangeBatch:
 class LogPosition:
     seq: int  # the newest logged change (0: none)
     articles_max: int  # the highest article id (0: none)
+
+
+class ChangeNotes:
+    """What an indexer tells the change log about the article it just indexed, on the ingest
+    transaction (``IndexStores.change_notes``): kept on the connection until the article's row
+    is written. On any other source (a store reading through the engine) notes go nowhere."""
+
+    def __init__(self, source: ConnectionSource) -> None:
+        self._source = source
+
+    def note_reach(self, article_id: int, article: Article, reached: Iterable[int]) -> None:
+        """The articles whose related news ``article`` (stored as ``article_id``) may now enter."""
+        if not isinstance(self._source, BoundSource):
+            return
+        notes = self._source.conn.info.setdefault(_REACH, {})
+        # Keyed by id and held with the very article object the row is later written for: a
+        # note left behind by a rolled-back article never stands for another one.
+        notes[article_id] = (article, frozenset(reached))
+
+
+def _reach(conn: Connection, result: AddResult, article: Article) -> frozenset[int] | None:
+    """The reach noted for this article on this transaction; a copy needs none (no ranking
+    moves: its text is the stored article's), an addition or update without one is unknown."""
+    if result.status == "copy":
+        return frozenset()
+    note = conn.info.get(_REACH, {}).get(result.id)
+    if note is None or note[0] is not article:
+        return None
+    reached: frozenset[int] = note[1]
+    return reached
 
 
 def record(conn: Connection, result: AddResult, article: Article) -> None:
@@ -137,27 +182,42 @@ def _write(conn: Connection, entries: list[tuple[AddResult, Article]]) -> None:
     source = BoundSource(conn)
     stories, entities = SqlStoryStore(source), SqlEntityStore(source)
     rows = []
+    members: dict[int, list[int]] = {}  # per story: a batch's articles often share one
     for result, article in entries:  # read before the lock: it orders only the inserts
         urls = [u[:_MAX_URL] for u in dict.fromkeys((article.canonical_url, article.url)) if u]
         if result.status == "copy":
             urls = []  # a copy's URL is not the article's
+        story_id = stories.article_story(result.id)
+        affected = _reach(conn, result, article)
+        if affected is not None and story_id is not None:
+            if story_id not in members:
+                members[story_id] = stories.story_article_ids(story_id)
+            affected = affected | frozenset(members[story_id])  # their story box reads its label and size
         rows.append(
             {
                 "article_id": result.id,
                 "change": result.status,
-                "story_id": stories.article_story(result.id),
+                "story_id": story_id,
                 "outlet": article.outlet,
                 "entity_ids": " ".join(map(str, entities.article_entity_ids(result.id))),
                 "urls": "\n".join(urls),
                 "logged_at": datetime.now(UTC).isoformat(),
+                "affected": _ids_text(affected, result.id),
             }
         )
+    conn.info.pop(_REACH, None)  # every note of this transaction is used; info outlives the checkout
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ORDER_LOCK})
     for row in rows:
         seq = conn.execute(change_log.insert().returning(change_log.c.seq), row).scalar_one()
         if seq % _PRUNE_EVERY == 0 and seq > KEEP:
             conn.execute(delete(change_log).where(change_log.c.seq <= seq - KEEP))
+
+
+def _ids_text(affected: frozenset[int] | None, own: int) -> str | None:
+    if affected is None or len(affected) > MAX_AFFECTED:
+        return None
+    return " ".join(map(str, sorted(affected - {own})))
 
 
 def position(conn: Connection) -> LogPosition:
@@ -171,8 +231,17 @@ def position(conn: Connection) -> LogPosition:
     return LogPosition(int(row[0] or 0), int(row[1] or 0))
 
 
-def changes_since(conn: Connection, since: int, articles_max: int, limit: int = 5_000) -> ChangeBatch:
+def has_reach(conn: Connection) -> bool:
+    """Whether the log has the ``affected`` column (migration 0009_change_reach): an archive opened
+    read-only at an older revision has not, and its rows are read without it (every page touched)."""
+    return any(c["name"] == "affected" for c in inspect(conn).get_columns(change_log.name))
+
+
+def changes_since(
+    conn: Connection, since: int, articles_max: int, limit: int = 5_000, *, reach: bool = True
+) -> ChangeBatch:
     """The changes after ``since``; ``articles_max`` is the highest article id the reader knew of.
+    ``reach``: the log has the ``affected`` column (:func:`has_reach`).
 
     More than ``limit`` changes at once is reported as incomplete (everything changed): a
     reader that far behind is better served by starting afresh than by a long list.
@@ -187,8 +256,9 @@ def changes_since(conn: Connection, since: int, articles_max: int, limit: int = 
     # next reading (positions are in commit order, so nothing below it can appear later).
     now = position(conn)
     oldest = conn.execute(select(func.min(change_log.c.seq))).scalar()
+    columns = list(change_log.c) if reach else [c for c in change_log.c if c.name != "affected"]
     rows = conn.execute(
-        select(change_log)
+        select(*columns)
         .where(change_log.c.seq > since, change_log.c.seq <= now.seq)
         .order_by(change_log.c.seq)
         .limit(limit + 1)
@@ -227,18 +297,31 @@ def _change(row: object) -> ArticleChange:
         outlet=r["outlet"],
         entity_ids=tuple(int(x) for x in str(r["entity_ids"]).split()),
         urls=tuple(u for u in str(r["urls"]).split("\n") if u),
+        affected=_affected(r.get("affected")),
     )
+
+
+def _affected(value: object) -> frozenset[int] | None:
+    if value is None:
+        return None
+    try:
+        return frozenset(int(x) for x in str(value).split())
+    except ValueError:  # not a list this module wrote: unknown, as NULL
+        return None
 
 
 __all__ = [
     "KEEP",
+    "MAX_AFFECTED",
     "ArticleChange",
     "ChangeBatch",
+    "ChangeNotes",
     "LogPosition",
     "change_log",
     "changes_since",
     "deferred",
     "flush",
+    "has_reach",
     "position",
     "record",
 ]

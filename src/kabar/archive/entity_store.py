@@ -30,7 +30,7 @@ from sqlalchemy import (
 
 from kabar.archive.sql_source import ConnectionSource
 from kabar.archive.statements import insert_new, once, page, parse_time, read_id, read_ids
-from kabar.archive.stores import EntityCount, EntityLink, EntityName, EntityQuery
+from kabar.archive.stores import ArticleEntity, EntityCount, EntityLink, EntityName, EntityQuery
 from kabar.archive.upsert import dialect_insert
 from kabar.model import EntityType
 from kabar.understand.store import ENTITY_TYPES, EntityRecord, EntityRole, normalise_name, utc_text
@@ -336,6 +336,45 @@ class SqlEntityStore:
                 EntityCount(id=int(r[0]), name=str(r[1]), type=r[2], articles=int(r[3]))
                 for r in conn.execute(stmt)
             ]
+
+    def entities_of(self, article_ids: Sequence[int]) -> dict[int, list[ArticleEntity]]:
+        """Each article's entities (most mentioned first), in one query."""
+        ids = sorted(set(article_ids))
+        if not ids:
+            return {}
+        stmt = (
+            select(
+                article_entities.c.article_id,
+                article_entities.c.entity_id,
+                entities.c.name,
+                entities.c.type,
+                article_entities.c.mentions,
+                entities.c.article_count,
+            )
+            .select_from(article_entities.join(entities, entities.c.id == article_entities.c.entity_id))
+            .where(article_entities.c.article_id.in_(ids))
+            .order_by(
+                article_entities.c.article_id,
+                article_entities.c.mentions.desc(),
+                article_entities.c.entity_id,
+            )
+        )
+        out: dict[int, list[ArticleEntity]] = {}
+        with self._db.reading() as conn:
+            for r in conn.execute(stmt):
+                etype = str(r[3])
+                assert etype in ENTITY_TYPES
+                out.setdefault(int(r[0]), []).append(
+                    ArticleEntity(
+                        article_id=int(r[0]),
+                        entity_id=int(r[1]),
+                        name=str(r[2]),
+                        type=etype,  # type: ignore[arg-type]
+                        mentions=int(r[4]),
+                        article_count=int(r[5] or 0),
+                    )
+                )
+        return out
 
     @staticmethod
     def _record(conn: Any, row: tuple[Any, ...]) -> EntityRecord:

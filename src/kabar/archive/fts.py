@@ -31,7 +31,7 @@ from sqlalchemy.engine import Connection
 
 from kabar.archive.articles_core import to_utc_text as utc_text
 from kabar.archive.base import SearchQuery, SearchResult
-from kabar.archive.search_flow import MAX_LIMIT, PhraseMatch, SearchOptions, run_search
+from kabar.archive.search_flow import MAX_LIMIT, PhraseMatch, Ranked, SearchOptions, ranked_prefix, run_search
 from kabar.archive.search_parse import fts_expression
 from kabar.archive.sql_source import ConnectionSource
 from kabar.archive.stores import IndexStores
@@ -104,10 +104,6 @@ class FtsIndexer:
             article_id, article_terms(article, self.analyzer), utc_text(article.published), article.outlet
         )
         stores.search_index.add([doc])
-
-    def index_many(self, stores: IndexStores, docs: Iterable[IndexedDoc]) -> None:
-        """Bulk path (the synthetic-archive builder): the same rows, one executemany each."""
-        stores.search_index.add(list(docs))
 
     def remove(self, stores: IndexStores, article_id: int) -> None:
         stores.search_index.remove(article_id)
@@ -372,6 +368,10 @@ class _Fts5Phrases:
 
     def rank(self, match: PhraseMatch, candidates: int) -> list[ScoredId]:
         return [ScoredId(i, s) for i, s in _rank(self.raw, _filter(match), RankOptions(candidates))]
+
+    def best(self, match: PhraseMatch, candidates: int, want: int) -> Ranked:
+        # FTS5 scores every match it returns (no top-k pruning): the whole window, cut.
+        return ranked_prefix(self.rank(match, candidates), want)
 
     def newest(self, match: PhraseMatch, want: int) -> list[ScoredId]:
         return [ScoredId(i, s) for i, s in _newest(self.raw, _filter(match), want)]

@@ -41,9 +41,10 @@ from sqlalchemy.engine import Connection
 
 from kabar.archive.articles_core import to_utc_text
 from kabar.archive.fts import BODY_WEIGHT, HEADLINE_WEIGHT
-from kabar.archive.search_flow import MAX_LIMIT
+from kabar.archive.search_flow import MAX_LIMIT, Ranked
 from kabar.archive.sql_source import ConnectionSource
 from kabar.archive.term_records import FrequencyOptions, IndexedDoc, MatchOptions, ScoredId
+from kabar.archive.topk import SLACK, Bounded, best_first
 
 # FTS5's bm25() constants (fixed in SQLite's fts5_aux.c; not settable there either).
 BM25_K1 = 1.2
@@ -53,6 +54,8 @@ BM25_B = 0.75
 # is a lock wait; only an update (count out, then in: two passes) can deadlock with another
 # writer, and PostgresArchive.add runs the article again.
 SLOTS = 8
+# The most one term adds to an article's BM25, per unit of its idf: f·(k1+1)/(f + k1·…) < k1 + 1.
+SATURATION = BM25_K1 + 1.0
 
 
 @dataclass(slots=True, frozen=True)
@@ -264,6 +267,43 @@ _RANK_WINDOW = (
 SELECT win.doc_id, coalesce(scores.score, CAST(0 AS float8)) AS score FROM win LEFT JOIN scores USING (doc_id)
 ORDER BY score DESC, win.doc_id DESC"""
 )
+# A window with, per article, its found-by term's BM25 part (exact: :data:`_BM25_SUM` over
+# that one posting, so an article holding no other query term already has its final score,
+# to the bit) and the sum of the other query terms' idf (each adds at most idf · (k1 + 1),
+# BM25's saturation): what :func:`kabar.archive.topk.best_first` bounds scores with. No
+# probe: the window's own postings only. Parts are never negative, so no score is below its
+# part and the :want-th best score is no lower than the :want-th best part: articles whose
+# bound is below that part cannot make the first :want and stay on the server (shipping
+# and sorting a common word's 4,000 rows cost the client more than the probes saved).
+_WINDOW_BOUNDS = (
+    "WITH win AS MATERIALIZED ({window}),"
+    + _WEIGHTS
+    + """, hits AS (
+    SELECT w.ord, w.idf, win.doc_id, win.head, win.body, win.doc_length
+    FROM win JOIN weights w ON w.term = win.term
+),"""
+    + _FREQ.replace("{window}", "")
+    + ", parts AS ("
+    + _BM25_SUM
+    + """
+), cand AS (
+    SELECT win.doc_id, win.term, win.head, win.body, win.doc_length,
+           coalesce(parts.score, CAST(0 AS float8)) AS part,
+           (SELECT coalesce(sum(o.idf), 0) FROM weights o WHERE o.term IS DISTINCT FROM win.term) AS others,
+           count(*) OVER () AS size
+    FROM win LEFT JOIN parts USING (doc_id)
+), floor AS (
+    SELECT part FROM cand ORDER BY part DESC LIMIT 1 OFFSET CAST(:want AS int) - 1
+)
+SELECT doc_id, term, head, body, doc_length, part, others, size FROM cand
+WHERE (part + others * CAST(:saturation AS float8)) * (1 + CAST(:slack AS float8)) + CAST(:slack AS float8)
+      >= coalesce((SELECT part FROM floor), CAST('-Infinity' AS float8))"""
+)
+# Given window rows (article and found-by posting), to score a batch of them exactly.
+_GIVEN = (
+    "SELECT * FROM unnest(CAST(:w_id AS int[]), CAST(:w_term AS text[]), CAST(:w_head AS int[]), "
+    "CAST(:w_body AS int[]), CAST(:w_length AS int[])) AS x(doc_id, term, head, body, doc_length)"
+)
 # A window is (doc_id, and the posting it was found by: term, head, body, doc_length — or nulls).
 _NO_POSTING = (
     "CAST(NULL AS text) AS term, CAST(NULL AS int) AS head, CAST(NULL AS int) AS body, "
@@ -354,6 +394,24 @@ def _held(clauses: Sequence[Sequence[str]], counts: dict[str, int]) -> list[list
     return out or None
 
 
+@dataclass(slots=True, frozen=True)
+class _Posting:
+    """The posting a window row was found by (what scoring it again starts from)."""
+
+    term: str | None
+    head: int | None
+    body: int | None
+    length: int | None
+
+
+def _bounded(doc_id: int, part: float, others: float) -> Bounded:
+    """A window article's bound: its found-by part plus each other term's saturation; with
+    no other query term, the part is its score."""
+    if others <= 0:
+        return Bounded(doc_id, part, part)
+    return Bounded(doc_id, part + others * SATURATION)
+
+
 def estimated_frequency(found: int, oldest: int | None, top: int, cap: int) -> int:
     """A term's document count from its newest ``cap`` matches: exact when fewer were found."""
     if found < cap or not oldest:
@@ -425,6 +483,53 @@ class PgRelatedStats:
             return []
         window, params = _all_clauses(held, counts)
         return self._rank(window, {**params, "limit": limit}, scored)
+
+    def best_with_all(
+        self, clauses: Sequence[Sequence[str]], scored: Sequence[str], limit: int, want: int
+    ) -> Ranked:
+        """The first ``want`` of :meth:`rank_with_all` (the same ids, scores and order), and
+        the window's size, scoring only the articles that could still make the first ``want``
+        (:func:`kabar.archive.topk.best_first`): for a common word, a few hundred probes of
+        the other terms' postings instead of one per article of the window and term."""
+        terms = list(dict.fromkeys(t for t in scored if _usable(t)))
+        counts = self.document_counts([*(t for c in clauses for t in c), *terms])
+        held = _held(clauses, counts)
+        if held is None or limit <= 0:
+            return Ranked([], 0)
+        window, params = _all_clauses(held, counts)
+        # A term no article holds adds nothing, but its idf is the largest of all: bounds
+        # leave it out (a group's unused alternative would otherwise defeat every bound).
+        bounding = [t for t in terms if counts.get(t, 0) > 0]
+        with self.source.reading() as conn:
+            rows = conn.execute(
+                text(_WINDOW_BOUNDS.format(window=window)),
+                {
+                    **params,
+                    **_CONSTANTS,
+                    "limit": limit,
+                    "terms": bounding,
+                    "want": max(1, want),
+                    "saturation": SATURATION,
+                    "slack": SLACK,
+                },
+            ).all()
+        postings = {int(r[0]): _Posting(r[1], r[2], r[3], r[4]) for r in rows}
+        candidates = [_bounded(int(r[0]), float(r[5]), float(r[6])) for r in rows]
+        found = best_first(candidates, want, lambda ids: self._score_given(postings, ids, terms))
+        return Ranked(found.hits, int(rows[0][7]) if rows else 0)
+
+    def _score_given(
+        self, postings: dict[int, _Posting], ids: list[int], terms: list[str]
+    ) -> dict[int, float]:
+        got = [postings[i] for i in ids]
+        params = {
+            "w_id": ids,
+            "w_term": [p.term for p in got],
+            "w_head": [p.head for p in got],
+            "w_body": [p.body for p in got],
+            "w_length": [p.length for p in got],
+        }
+        return {s.id: s.score for s in self._rank(_GIVEN, params, terms)}
 
     def rank_with_any(self, terms: Sequence[str], scored: Sequence[str], limit: int) -> list[ScoredId]:
         """The newest ``limit`` articles holding at least one of ``terms``, best first."""

@@ -33,7 +33,7 @@ from kabar.archive.base import SearchQuery, SearchResult
 from kabar.archive.pg_related import PgRelatedStats, estimated_frequency
 from kabar.archive.pg_tsvector import tsquery_text, tsvector_text
 from kabar.archive.query_expansion import decode, group_terms
-from kabar.archive.search_flow import PhraseMatch, SearchOptions, run_search
+from kabar.archive.search_flow import PhraseMatch, Ranked, SearchOptions, ranked_prefix, run_search
 from kabar.archive.sql_source import BoundSource, ConnectionSource
 from kabar.archive.term_records import DocTerms, IndexedDoc, MatchOptions, ScoredId
 from kabar.lang.analysis import Analyzer
@@ -185,6 +185,16 @@ class PgSearch:
         if match.operator == "AND":
             return self.related.rank_with_all(clauses, scored, candidates)
         return self.related.rank_with_any([t for c in clauses for t in c], scored, candidates)
+
+    def best(self, match: PhraseMatch, candidates: int, want: int) -> Ranked:
+        """The first ``want`` of :meth:`rank` and the window's size. All-words queries (most
+        searches) score only the articles that can still make the first ``want``
+        (:meth:`PgRelatedStats.best_with_all`); other windows carry no posting to bound a
+        score with, and are ranked whole."""
+        clauses = _word_clauses(match)
+        if clauses is not None and match.operator == "AND":
+            return self.related.best_with_all(clauses, _scored_terms(match), candidates, want)
+        return ranked_prefix(self.rank(match, candidates), want)
 
     def _gin_window(self, match: PhraseMatch, candidates: int) -> list[int]:
         where = _where(match)

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 
 from kabar.archive import faults, migrate
 from kabar.archive.base import AddResult, Indexer, SearchQuery, SearchResult
@@ -32,6 +32,7 @@ from kabar.archive.pg_related_rebuild import RelatedIndexCounts, rebuild
 from kabar.archive.pg_search import PgSearch
 from kabar.archive.schema_check import SchemaCheck, check_schema, refusal
 from kabar.archive.sql_source import ConnectionSource
+from kabar.archive.write_turn import take_write_turn
 from kabar.model import Article
 
 _RETRIED_STATES = RETRIED_STATES  # deadlock, serialization failure: safe to run again
@@ -134,10 +135,13 @@ class PostgresArchive(BatchArchive):
             raise
         super().__init__(engine, where, opts.indexers)
 
+    def _begin_write(self, conn: Connection) -> None:
+        take_write_turn(conn)  # one lock order for every writer (kabar.archive.write_turn)
+
     def add(self, article: Article) -> AddResult:
-        # Two writers' indexers can take row locks in opposite orders (entity and story
-        # upserts); PostgreSQL then aborts one of them. The article's transaction is
-        # whole or absent, so running it again is safe.
+        # Writers take their turn first (_begin_write), so kabar's own writers do not deadlock;
+        # a writer outside kabar (or an older kabar) still can, and PostgreSQL then aborts one
+        # of them. The article's transaction is whole or absent, so running it again is safe.
         for attempt in range(self.options.deadlock_retries + 1):
             try:
                 return super().add(article)
@@ -145,6 +149,7 @@ class PostgresArchive(BatchArchive):
                 state = getattr(exc.__cause__, "sqlstate", None)
                 if state not in _RETRIED_STATES or attempt == self.options.deadlock_retries:
                     raise
+                self._count_retry()
                 time.sleep(0.05 * (attempt + 1))
         raise AssertionError("unreachable")  # pragma: no cover
 

@@ -4,7 +4,9 @@ Parsing (:mod:`kabar.archive.search_parse`), the fallback from all words to any 
 the messages, paging, totals and snippets (:mod:`kabar.archive.snippets`) are decided
 here once; a backend answers only three questions over its own index
 (:class:`PhraseIndex`): the best of the newest matches, the newest matches, how many
-match. SQL over ``articles`` is SQLAlchemy Core, so it runs on every dialect.
+match. A page needs only the best ``offset + limit`` of the newest matches
+(:meth:`PhraseIndex.best`), so a backend may stop scoring early (:mod:`kabar.archive.topk`).
+SQL over ``articles`` is SQLAlchemy Core, so it runs on every dialect.
 
 Totals are exact up to :attr:`SearchOptions.exact_total_up_to` matches and a lower bound
 beyond it (``SearchResult.total_exact`` false: "more than 10,000"). An exact count of a
@@ -44,9 +46,26 @@ class PhraseMatch:
     until: str | None = None
 
 
+@dataclass(slots=True, frozen=True)
+class Ranked:
+    """The best of a window of newest matches, and how many matches the window held."""
+
+    hits: list[ScoredId]  # best first (ties: newer id first)
+    window: int
+
+
+def ranked_prefix(rows: list[ScoredId], want: int) -> Ranked:
+    """:meth:`PhraseIndex.best` from a whole ranked window (:meth:`PhraseIndex.rank`)."""
+    return Ranked(rows[: max(0, want)], len(rows))
+
+
 class PhraseIndex(Protocol):
     def rank(self, match: PhraseMatch, candidates: int) -> list[ScoredId]:
         """Best first, over the newest ``candidates`` matches by id (ties: newer id first)."""
+        ...
+
+    def best(self, match: PhraseMatch, candidates: int, want: int) -> Ranked:
+        """The first ``want`` of :meth:`rank`, and the size of the window it ranked."""
         ...
 
     def newest(self, match: PhraseMatch, want: int) -> list[ScoredId]:
@@ -98,12 +117,13 @@ def _page(index: PhraseIndex, query: SearchQuery, match: PhraseMatch, opts: Sear
         rows = index.newest(match, offset + limit) if total.count and limit else []
         return Page(rows[offset : offset + limit], total.count, total.exact)
     wanted = max(opts.candidates, offset + limit)
-    rows = index.rank(match, wanted)
+    ranked = index.best(match, wanted, offset + limit)
+    seen = ranked.window
     # Fewer candidates than asked for means every match was ranked: that is the count.
-    total = _Total(len(rows), True) if len(rows) < wanted else _bounded_total(index, match, bound)
-    if total.count < len(rows):  # a bound below the candidates: say no less than was ranked
-        total = _Total(len(rows), len(rows) < wanted)
-    return Page(rows[offset : offset + limit], total.count, total.exact)
+    total = _Total(seen, True) if seen < wanted else _bounded_total(index, match, bound)
+    if total.count < seen:  # a bound below the candidates: say no less than was ranked
+        total = _Total(seen, seen < wanted)
+    return Page(ranked.hits[offset : offset + limit], total.count, total.exact)
 
 
 def _hits(conn: Connection, rows: list[ScoredId], parsed: ParsedQuery, analyzer: Analyzer) -> list[SearchHit]:
@@ -194,4 +214,14 @@ def run_search(
     )
 
 
-__all__ = ["MAX_LIMIT", "Page", "PhraseIndex", "PhraseMatch", "SearchOptions", "empty_message", "run_search"]
+__all__ = [
+    "MAX_LIMIT",
+    "Page",
+    "PhraseIndex",
+    "PhraseMatch",
+    "Ranked",
+    "SearchOptions",
+    "empty_message",
+    "ranked_prefix",
+    "run_search",
+]

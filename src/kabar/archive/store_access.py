@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
 from kabar.archive.base import ArticleSummary
+from kabar.archive.change_log import ChangeNotes
 from kabar.archive.copy_store import SqlCopyStore
 from kabar.archive.duplicate_store import SqlDuplicateStore
 from kabar.archive.entity_store import SqlEntityStore
@@ -24,6 +24,7 @@ from kabar.archive.fetch_log import SqlFetchLog
 from kabar.archive.frontier import SqlFrontier
 from kabar.archive.schema import articles
 from kabar.archive.sql_source import BoundSource, ConnectionSource, EngineSource
+from kabar.archive.statements import parse_time
 from kabar.archive.stores import SearchIndex, TermStats
 from kabar.archive.story_store import SqlStoryStore
 
@@ -41,6 +42,7 @@ class SqlStores:
     duplicates: SqlDuplicateStore
     term_stats: TermStats
     search_index: SearchIndex
+    change_notes: ChangeNotes
 
 
 def sql_stores(source: ConnectionSource, search: SearchStores) -> SqlStores:
@@ -50,11 +52,8 @@ def sql_stores(source: ConnectionSource, search: SearchStores) -> SqlStores:
         duplicates=SqlDuplicateStore(source),
         term_stats=search,
         search_index=search,
+        change_notes=ChangeNotes(source),
     )
-
-
-def _parse(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
 
 
 class StoreAccess:
@@ -112,7 +111,7 @@ class StoreAccess:
                     found[int(r[0])] = ArticleSummary(
                         id=int(r[0]),
                         headline=r[1],
-                        published=_parse(r[2]),
+                        published=parse_time(r[2]),
                         outlet=r[3],
                         url=r[4],
                         description=r[5],

@@ -21,7 +21,7 @@ from typing import Any, Protocol
 
 from kabar.archive.copy_store import CopyRecord
 from kabar.archive.term_records import DocTerms, IndexedDoc, MatchOptions, ScoredId
-from kabar.model import EntityType
+from kabar.model import Article, EntityType
 from kabar.sources.crawler import FetchResult
 from kabar.sources.fetchlog import FrontierCounts, PendingLink, SourceRow
 from kabar.understand.store import EntityRecord
@@ -101,6 +101,18 @@ class EntityCount:
 
 
 @dataclass(slots=True, frozen=True)
+class ArticleEntity:
+    """An entity as one article names it, with how many articles name it archive-wide."""
+
+    article_id: int
+    entity_id: int
+    name: str
+    type: EntityType
+    mentions: int
+    article_count: int
+
+
+@dataclass(slots=True, frozen=True)
 class EntityQuery:
     limit: int = 20
     offset: int = 0
@@ -146,6 +158,10 @@ class EntityStore(Protocol):
         ...
 
     def top_in_articles(self, article_ids: Sequence[int], limit: int = 30) -> list[EntityCount]: ...
+
+    def entities_of(self, article_ids: Sequence[int]) -> dict[int, list[ArticleEntity]]:
+        """Each article's entities in one query (related news compares a query with its candidates)."""
+        ...
 
 
 # -- near-duplicates ---------------------------------------------------------------
@@ -334,14 +350,25 @@ class DerivedStores(Protocol):
     def term_stats(self) -> TermStats: ...
 
 
+class ChangeNoter(Protocol):
+    """Where an indexer notes, for the change log's row, which articles' pages a change reaches."""
+
+    def note_reach(self, article_id: int, article: Article, reached: Iterable[int]) -> None: ...
+
+
 class IndexStores(DerivedStores, Protocol):
     """The stores an indexer writes through, all on the article's one transaction."""
 
     @property
     def search_index(self) -> SearchIndex: ...
 
+    @property
+    def change_notes(self) -> ChangeNoter: ...
+
 
 __all__ = [
+    "ArticleEntity",
+    "ChangeNoter",
     "CopyStore",
     "DuplicateGroup",
     "DuplicateMember",

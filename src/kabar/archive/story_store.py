@@ -176,9 +176,8 @@ class SqlStoryStore:
                 f"INSERT INTO story_df (term, df) VALUES ({m}, {m}) ON CONFLICT (term) DO UPDATE SET "
                 f"df = CASE WHEN story_df.df + {m} > 0 THEN story_df.df + {m} ELSE 0 END"
             )
-            rows = [
-                (to_column(t, conn.dialect), first, sign, sign) for t in dict.fromkeys([*terms, DOCS_KEY])
-            ]
+            # Sorted: the rows' locks are taken in one order, whichever writer runs this.
+            rows = [(to_column(t, conn.dialect), first, sign, sign) for t in sorted({*terms, DOCS_KEY})]
             conn.exec_driver_sql(sql, rows)
 
     def candidates(self, keys: list[str], published: datetime | None, options: ClusterOptions) -> list[int]:
@@ -228,7 +227,8 @@ class SqlStoryStore:
             if keys:
                 conn.execute(
                     insert_new(conn.dialect.name, story_keys),
-                    [{"key": k, "story_id": story_id, "last_published": last} for k in keys],
+                    # sorted, as add_document's rows: one lock order for every writer
+                    [{"key": k, "story_id": story_id, "last_published": last} for k in sorted(keys)],
                 )
 
     # -- membership --------------------------------------------------------------------

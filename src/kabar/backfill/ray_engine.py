@@ -6,13 +6,19 @@ stops it at the end; an address (``ray://head:10001``, ``auto``) joins a running
 and leaves it running. Every node must see the WARC files and the output folder under the
 same paths (a shared file system): a task reads and writes files, and only its small
 result comes back. A task whose worker dies is run again by Ray (``max_retries``).
+An address is asked over TCP first (:mod:`kabar.backfill.ray_address`): where nothing
+listens, the run fails within ``connect_timeout`` seconds instead of Ray's silent reconnecting.
 """
 
 from __future__ import annotations
 
+import sys
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from kabar.backfill.ray_address import CONNECT_TIMEOUT, RayUnreachable, check_reachable
 from kabar.backfill.task import TaskResult, TaskSpec, run_task
 
 
@@ -35,21 +41,83 @@ def remote_task(function: Callable[..., Any], max_retries: int) -> Any:
     return _ray().remote(num_cpus=1, max_retries=max_retries)(function)
 
 
+def _start(ray: Any, workers: int) -> None:
+    try:
+        ray.init(num_cpus=max(1, workers), include_dashboard=False, log_to_driver=False)
+    except Exception as exc:  # Ray raises many kinds here (ConnectionError, RuntimeError, ValueError)
+        raise RayUnavailable(f"cannot start a local Ray cluster: {type(exc).__name__}: {exc}"[:400]) from None
+
+
+def _joined_already() -> bool:
+    """Has this process joined a cluster already (Ray imported and initialised by the caller)?"""
+    ray = sys.modules.get("ray")
+    return ray is not None and bool(ray.is_initialized())
+
+
+def _probe(address: str, timeout: float) -> None:
+    try:
+        check_reachable(address, timeout)
+    except RayUnreachable as exc:
+        raise RayUnavailable(str(exc)) from None
+
+
+def _join(ray: Any, address: str, timeout: float) -> None:
+    """Join the cluster at ``address`` within about ``timeout`` seconds, or raise RayUnavailable.
+
+    Two bounds, one deadline: the TCP probe (nothing listening fails at once, or at the
+    timeout), then ``ray.init`` itself, run on a helper thread so that a port that answers but
+    is no Ray cluster (another service, a head node still starting) cannot hold the run: Ray
+    would keep reconnecting for minutes. The helper thread is a daemon; the command ends anyway.
+    """
+    deadline = time.monotonic() + timeout
+    _probe(address, timeout)  # again: cheap, and the cluster may have gone during Ray's import
+    outcome: list[BaseException | None] = []
+
+    def connect() -> None:
+        try:
+            ray.init(address=address, log_to_driver=False)
+        except BaseException as exc:  # handed to the caller's thread below
+            outcome.append(exc)
+        else:
+            outcome.append(None)
+
+    helper = threading.Thread(target=connect, name="kabar-ray-join", daemon=True)
+    helper.start()
+    helper.join(max(0.0, deadline - time.monotonic()))
+    if not outcome:
+        raise RayUnavailable(
+            f"cannot join the Ray cluster at {address}: it accepts connections but did not answer as "
+            f"a Ray cluster within {timeout:g} s (is it the head node's port? --connect-timeout to wait longer)"
+        )
+    failed = outcome[0]
+    if failed is not None:  # Ray raises many kinds here (ConnectionError, RuntimeError, ValueError)
+        raise RayUnavailable(
+            f"cannot join the Ray cluster at {address}: {type(failed).__name__}: {failed}"[:400]
+        ) from None
+
+
 def run_ray(
-    specs: Sequence[TaskSpec], workers: int, address: str | None = None, max_retries: int = 3
+    specs: Sequence[TaskSpec],
+    workers: int,
+    address: str | None = None,
+    max_retries: int = 3,
+    connect_timeout: float = CONNECT_TIMEOUT,
 ) -> Iterator[TaskResult]:
-    """Each spec's result, as each finishes."""
+    """Each spec's result, as each finishes.
+
+    Raises :class:`RayUnavailable` (before yielding anything) when Ray is missing, or the
+    cluster cannot be started, or nothing answers at ``address`` within ``connect_timeout`` s.
+    """
+    if address and not _joined_already():
+        # Before Ray's import: on a loaded machine importing Ray alone took a minute of wall time.
+        _probe(address, connect_timeout)
     ray = _ray()
     started = False
     if not ray.is_initialized():
-        try:
-            if address:
-                ray.init(address=address, log_to_driver=False)
-            else:
-                ray.init(num_cpus=max(1, workers), include_dashboard=False, log_to_driver=False)
-        except Exception as exc:  # Ray raises many kinds here (ConnectionError, RuntimeError, ValueError)
-            where = f"the Ray cluster at {address}" if address else "a local Ray cluster"
-            raise RayUnavailable(f"cannot start or join {where}: {type(exc).__name__}: {exc}"[:400]) from None
+        if address:
+            _join(ray, address, connect_timeout)
+        else:
+            _start(ray, workers)
         started = True
     try:
         remote = remote_task(run_task, max_retries)

@@ -20,12 +20,13 @@ from typing import Literal
 
 from kabar.backfill.prefilter import PrefilterOptions, candidate_pages, warc_options
 from kabar.backfill.shard import Marker, ShardPaths, ShardRow, ShardWriter, is_done, write_marker
-from kabar.guard import Guard, GuardOptions, Reject, one_line
+from kabar.guard import Guard, GuardOptions, Reject, one_line, reject_of
 from kabar.prepare import PageJob, prepare, readable, understand, warm_up
 from kabar.sources.warc import WarcError, WarcOptions
 
 TaskStatus = Literal["done", "skipped", "failed"]
 _REJECT_LINES = 20  # named in the result; the rest are counted
+_KEPT_REJECTS = 100_000  # with keep_rejects: a bound on what one result carries back to the driver
 
 
 @dataclass(slots=True, frozen=True)
@@ -36,6 +37,7 @@ class TaskSpec:
     guard: GuardOptions = field(default_factory=GuardOptions)
     understand: bool = True
     force: bool = False  # redo even a finished shard
+    keep_rejects: bool = False  # every reject in the result (for ``--rejects``), not just the count
 
 
 @dataclass(slots=True)
@@ -48,6 +50,9 @@ class TaskResult:
     records_kept: int = 0  # passed the pre-filter
     rejected: int = 0
     rejects: list[str] = field(default_factory=list)  # the first few, one line each
+    # With ``keep_rejects``: each record that did not make it, and the WARC's own failure or
+    # break-off (stage "read"), up to _KEPT_REJECTS; the count above counts them all.
+    reject_records: list[Reject] = field(default_factory=list)
     error: str | None = None  # why the task failed
     stopped_early: str | None = None  # the WARC broke off (truncated): the shard holds what came before
     cpu_seconds: float = 0.0  # this process and its guard worker
@@ -60,11 +65,17 @@ def _cpu() -> float:
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
+def _keep(spec: TaskSpec, result: TaskResult, reject: Reject) -> None:
+    if spec.keep_rejects and len(result.reject_records) < _KEPT_REJECTS:
+        result.reject_records.append(reject)
+
+
 def _rows(spec: TaskSpec, options: WarcOptions, guard: Guard, result: TaskResult) -> Iterator[ShardRow]:
     def reject(r: Reject) -> None:
         result.rejected += 1
         if len(result.rejects) < _REJECT_LINES:
             result.rejects.append(r.line())
+        _keep(spec, result, r)
 
     for page in candidate_pages(spec.warc, options):
         source = page.source or str(spec.warc)
@@ -123,12 +134,15 @@ def run_task(spec: TaskSpec) -> TaskResult:
         result.status = "failed"
         result.shard = None
         result.error = one_line(str(exc) if isinstance(exc, WarcError) else f"{type(exc).__name__}: {exc}")
+        _keep(spec, result, reject_of(str(spec.warc), "read", exc))
         result.cpu_seconds = _cpu() - start
         return result
     result.articles = writer.rows
     result.records_read = stats.read
     result.records_kept = stats.kept
     result.stopped_early = stats.error
+    if stats.error is not None:  # the records after the break are lost: one line says so
+        _keep(spec, result, Reject(str(spec.warc), "read", "BrokenOff", one_line(stats.error)))
     result.cpu_seconds = _cpu() - start
     return result
 

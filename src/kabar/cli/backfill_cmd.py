@@ -13,7 +13,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from kabar.backfill.engines import Engine, EngineOptions
-from kabar.cli.batch import guard_options, max_cpu_option, max_memory_option
+from kabar.backfill.ray_address import CONNECT_TIMEOUT
+from kabar.cli.batch import RejectReport, guard_options, max_cpu_option, max_memory_option, rejects_option
 from kabar.cli.common import DbOption, err_console, fail, open_for_writing
 
 EXIT_SOME_FAILED = 3
@@ -33,13 +34,14 @@ def _backfill(
     understand: bool,
     force: bool,
     guard: object,
+    rejects: Path | None = None,
 ) -> None:
     from kabar.backfill.engines import run_tasks
     from kabar.backfill.hosts import HostList, HostListError
     from kabar.backfill.inputs import InputError, warc_inputs
     from kabar.backfill.prefilter import PrefilterOptions
     from kabar.backfill.task import TaskSpec
-    from kabar.guard import GuardOptions
+    from kabar.guard import GuardOptions, Reject
 
     assert isinstance(guard, GuardOptions)
     try:
@@ -53,15 +55,28 @@ def _backfill(
         fail(f"--out {escape(str(out))}: cannot create the folder: {escape(exc.strerror or str(exc))}")
     prefilter = PrefilterOptions(hosts=host_list)
     specs = [
-        TaskSpec(warc=w, out_dir=out, prefilter=prefilter, guard=guard, understand=understand, force=force)
+        TaskSpec(
+            warc=w,
+            out_dir=out,
+            prefilter=prefilter,
+            guard=guard,
+            understand=understand,
+            force=force,
+            keep_rejects=rejects is not None,
+        )
         for w in warcs
     ]
     errors = err_console()
     done = skipped = articles = rejected = 0
     bad = 0
+    report = RejectReport(rejects)  # opened before any task runs: an unwritable path fails first
     try:
         results = run_tasks(specs, engine)
         for r in results:
+            for record in r.reject_records:
+                report.write(record)
+            if r.status == "failed" and not r.reject_records:  # its worker died: no record said why
+                report.write(Reject(r.warc, "task", "TaskFailed", r.error or "-"))
             name = escape(r.warc)
             if r.status == "skipped":
                 skipped += 1
@@ -90,6 +105,8 @@ def _backfill(
                 )
     except RuntimeError as exc:  # the Ray engine without Ray, a cluster that cannot be reached
         fail(escape(str(exc)))
+    finally:
+        report.close()
     Console(highlight=False).print(
         f"{done} WARC done, {skipped} skipped (finished before), {bad} failed or broken off; "
         f"{articles} articles, {rejected} records rejected → {out}",
@@ -132,6 +149,13 @@ def register(app: typer.Typer) -> None:
         address: str | None = typer.Option(
             None, "--address", help="Ray: a running cluster (ray://HEAD:10001 or auto); default a local one."
         ),
+        connect_timeout: float = typer.Option(
+            CONNECT_TIMEOUT,
+            "--connect-timeout",
+            min=0.1,
+            max=3600.0,
+            help="Ray: seconds the --address may take to answer before the run fails.",
+        ),
         workers: int = typer.Option(
             1, "--workers", "-w", min=1, max=1024, help="Tasks at once (local: processes)."
         ),
@@ -146,6 +170,7 @@ def register(app: typer.Typer) -> None:
         ),
         understand: bool = typer.Option(True, "--understand/--no-understand", help="Add entities and times."),
         force: bool = typer.Option(False, "--force", help="Redo finished shards too."),
+        rejects: Path | None = rejects_option(),
         max_cpu_seconds: float = max_cpu_option(),
         max_memory_mb: int = max_memory_option(),
     ) -> None:
@@ -160,12 +185,13 @@ def register(app: typer.Typer) -> None:
         _backfill(
             inputs,
             out,
-            EngineOptions(engine=engine, workers=workers, address=address),
+            EngineOptions(engine=engine, workers=workers, address=address, connect_timeout=connect_timeout),
             hosts,
             any_host,
             understand,
             force,
             guard_options(max_cpu_seconds, max_memory_mb),
+            rejects,
         )
 
     @app.command("load")

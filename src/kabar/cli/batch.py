@@ -108,6 +108,11 @@ class RejectReport:
     def add(self, reject: Reject) -> None:
         self.count += 1
         self._console.print(f"[bold red]kabar:[/] rejected {escape(reject.line())}", soft_wrap=True)
+        self.write(reject)
+
+    def write(self, reject: Reject) -> None:
+        """Into the ``--rejects`` file only: for a command that tells the terminal its own way
+        (``kabar backfill`` names a few per WARC, not thousands)."""
         if self._file is not None:
             self._file.write(json.dumps(reject.to_dict(), ensure_ascii=False) + "\n")
             self._file.flush()  # a batch killed later still leaves the rejects so far

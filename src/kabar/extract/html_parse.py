@@ -45,8 +45,16 @@ _ATTRIBUTE_FLOOD = re.compile(
     r"""(?:\s++[^\s=<>"'/]++(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s<>"']++))?+)"""
     rf"""{{{_MAX_ATTRIBUTES},}}+[^<>]*+>?"""
 )
-# In script and style bodies '<' starts no tag (and words there read like attributes).
-_RAW_TEXT_EDGE = re.compile(r"<(/?)(?:script|style)\b", re.IGNORECASE)
+# In script and style bodies '<' starts no tag (and words there read like attributes), so a giant
+# there costs the parser nothing and cutting it could eat the body's own end tag. Whether a body is
+# open is read as a parser reads it: only a '<script' or '<style' that starts a tag opens one. A
+# fuzzed page put '<style ...>' inside another tag's attributes, where libxml2 does not read it as
+# a tag; taken as an opener, it shielded a 100,000-attribute tag after it (30 s in libxml2, 26 s
+# more in trafilatura's parse). The tokens: a start or end tag's name, the start of a quoted value
+# (skipped whole: a '>' inside it ends no tag), and '>'.
+_TAG_TOKEN = re.compile(r"""<(/?)([a-zA-Z][\w:-]*+)|=\s*+(["'])|>""")
+_RAW_TEXT_ELEMENTS = ("script", "style")
+_RAW_TEXT_END = {name: re.compile(rf"</{name}\b", re.IGNORECASE) for name in _RAW_TEXT_ELEMENTS}
 
 
 class HtmlInputError(ExtractError):
@@ -82,16 +90,49 @@ def _keep_tag_names(giant_tag: re.Pattern[str], content: str) -> str:
     giants = list(giant_tag.finditer(content))
     if not giants:
         return content
-    edges = [(m.start(), not m.group(1)) for m in _RAW_TEXT_EDGE.finditer(content)]  # (at, opens)
+    bodies = raw_text_bodies(content)
+    starts = [start for start, _ in bodies]
     out: list[str] = []
     last = 0
     for giant in giants:
-        at = bisect.bisect_left(edges, (giant.start(),))
-        if at and edges[at - 1][1]:
+        at = bisect.bisect_right(starts, giant.start())
+        if at and giant.start() < bodies[at - 1][1]:
             continue  # inside a script or style body
         out += [content[last : giant.start()], f"<{giant.group(1)}>"]
         last = giant.end()
     return "".join([*out, content[last:]])
+
+
+def raw_text_bodies(content: str) -> list[tuple[int, int]]:
+    """The script and style bodies of ``content`` as (start, end) offsets, in order.
+
+    One pass over the tag tokens, each read once (a quoted value is jumped over), so the cost is
+    linear in the page. Where the markup is ambiguous the rule leans to "no body": a giant then
+    loses its attributes, which is cheap, where shielding one wrongly costs minutes. A quoted value
+    that never closes leaves the rest of the page inside its tag, with no body after it.
+    """
+    bodies: list[tuple[int, int]] = []
+    pos, in_tag, opener = 0, False, ""
+    while (token := _TAG_TOKEN.search(content, pos)) is not None:
+        pos = token.end()
+        if token.group(2):  # a tag's name: it starts a tag only outside one
+            if not in_tag:
+                in_tag = True
+                name = token.group(2).lower()
+                opener = name if not token.group(1) and name in _RAW_TEXT_ELEMENTS else ""
+        elif token.group(3):  # a quoted value, inside a tag: jumped over whole
+            if in_tag:
+                close = content.find(token.group(3), pos)
+                if close < 0:
+                    break
+                pos = close + 1
+        elif in_tag:  # '>' ends the tag; after a script or style start tag, its body runs
+            in_tag = False
+            if opener:
+                end = _RAW_TEXT_END[opener].search(content, pos)
+                bodies.append((pos, end.start() if end else len(content)))
+                pos, opener = bodies[-1][1], ""
+    return bodies
 
 
 def parse_html(content: str) -> ParsedHtml:

@@ -1,11 +1,12 @@
 """ "Berita terkait": articles related to one article, never itself or its reprints.
 
 ``relevant`` — candidates come from the search index (BM25 OR-match of the article's
-most distinctive terms), then each is re-scored by a hybrid of text similarity (BM25
-over the article's own self-match score, so 1.0 is "as close as the article is to
-itself"), shared names (capitalised spans, or entities once the understanding stage
-fills them) and closeness in time. ``newest`` — what a portal's related box shows:
-candidates whose hybrid score clears a floor, newest first.
+most distinctive terms, its dateline and outlet names counted out) and from the article's
+story, then each is re-scored by a hybrid of text similarity (BM25 over the article's own
+self-match score, so 1.0 is "as close as the article is to itself"), shared people,
+places and organisations (the archive's entities, unstemmed; :mod:`kabar.link.related_names`),
+membership of the article's story, and closeness in time. ``newest`` — what a portal's
+related box shows: candidates whose subject score clears a floor, newest first.
 
 Duplicates are excluded twice: the article's own near-duplicate group, and among the
 candidates only the best of each group is kept, so one agency story reprinted five
@@ -20,6 +21,7 @@ from typing import Literal
 
 from kabar.archive.base import Archive
 from kabar.archive.term_records import MatchOptions
+from kabar.link.related_names import NameProfile, entity_profile, span_profile, span_terms
 from kabar.link.related_profile import Profile, ProfileOptions, build_profile
 from kabar.model import Article
 
@@ -42,11 +44,14 @@ class NoText(RelatedError):
 
 @dataclass(slots=True, frozen=True)
 class RelatedWeights:
-    # Set on benchmarks/data/related_judged.json (nDCG@10; see benchmarks/related.py).
+    # Set on benchmarks/data/related_judged.json, the tune set (nDCG@10; see benchmarks/related.py).
     text: float = 0.7
     names: float = 0.2
+    story: float = 0.1  # a member of the article's story (kabar.understand's clustering)
     recency: float = 0.1
-    recency_days: float = 30.0  # closeness in time halves at this many days apart
+    # Closeness in time halves at this many days apart: a season, a case, a campaign run for
+    # months (90 beat 30 and 7 on the tune set).
+    recency_days: float = 90.0
 
 
 @dataclass(slots=True, frozen=True)
@@ -58,6 +63,7 @@ class RelatedOptions:
     relevant_floor: float = 0.1  # `relevant`: below this text+names similarity is noise, not news
     newest_pool: int = 3  # `newest`: the best this many by relevance are always on the subject …
     newest_floor: float = 0.25  # … and the rest only with at least this text+names similarity
+    story_members: int = 50  # a story's members join the candidates when it has at most this many
     profile: ProfileOptions = field(default_factory=ProfileOptions)
     weights: RelatedWeights = field(default_factory=RelatedWeights)
 
@@ -82,8 +88,10 @@ class _Candidate:
     outlet: str | None = None
     url: str | None = None
     terms: frozenset[str] = frozenset()
+    entity_ids: frozenset[int] = frozenset()
+    same_story: bool = False
     shared_names: list[str] = field(default_factory=list)
-    subject: float = 0.0  # text and names only: "is this the same subject?"
+    subject: float = 0.0  # text, names and story, not time: "is this the same subject?"
     score: float = 0.0
 
 
@@ -95,23 +103,36 @@ def related(archive: Archive, article_id: int, options: RelatedOptions | None = 
     limit = max(0, min(opts.limit, MAX_LIMIT))
     article = load_article(archive, article_id)
     stats = archive.term_stats
-    profile = build_profile(stats, article_id, article, opts.profile)
+    own_entities = archive.entities.entities_of([article_id]).get(article_id, [])
+    fallback = [] if own_entities else span_terms(article, opts.profile.max_names)
+    profile = build_profile(stats, article_id, article, opts.profile, extra_terms=fallback)
     if limit == 0 or not profile.query:
         return []
+    if own_entities:
+        names = entity_profile(own_entities, profile.noise, profile.n_docs)
+    else:
+        names = span_profile(article, profile.noise, profile.n_docs, profile.df, opts.profile.max_names)
     excluded = frozenset({article_id, *archive.duplicates.members_of(article_id)})
+    story = _story_members(archive, article_id, opts.story_members)
     # The article stays in the match (not excluded) so that its self-score normalises the rest.
     scored = stats.match_terms(
         profile.query,
-        MatchOptions(limit=opts.candidates + len(excluded), max_candidates=opts.match_budget),
+        MatchOptions(limit=opts.candidates + len(excluded) + len(story), max_candidates=opts.match_budget),
     )
     self_score = next((s.score for s in scored if s.id == article_id), 0.0)
-    pool = [s for s in scored if s.id not in excluded][: opts.candidates]
+    ranked = [s for s in scored if s.id not in excluded]
+    pool = {s.id: s.score for s in ranked[: opts.candidates]}
+    # The story's members are candidates wherever BM25 put them: the clustering has said they
+    # are the same event, whatever words they use.
+    bm25 = {s.id: s.score for s in ranked}
+    for member in sorted(story - excluded):
+        pool.setdefault(member, bm25.get(member, 0.0))
     if not pool:
         return []
-    top = max(self_score, pool[0].score) or 1.0
-    cands = _fill(archive, [_Candidate(id=s.id, bm25=s.score) for s in pool])
+    top = max(self_score, max(pool.values())) or 1.0
+    cands = _fill(archive, [_Candidate(id=i, bm25=b, same_story=i in story) for i, b in pool.items()], names)
     for c in cands:
-        _score(c, profile, top, opts.weights)
+        _score(c, profile, names, top, opts.weights)
     cands = _collapse_duplicates(archive, cands)
     cands = [c for c in cands if c.subject >= opts.relevant_floor]
     cands.sort(key=lambda c: (c.score, c.id), reverse=True)
@@ -121,6 +142,17 @@ def related(archive: Archive, article_id: int, options: RelatedOptions | None = 
         cands = [c for n, c in enumerate(cands) if n < opts.newest_pool or c.subject >= opts.newest_floor]
         cands.sort(key=lambda c: (c.published or datetime.min.replace(tzinfo=UTC), c.id), reverse=True)
     return [_hit(c, profile) for c in cands[:limit]]
+
+
+def _story_members(archive: Archive, article_id: int, most: int) -> frozenset[int]:
+    """The other members of the article's story, when the story is small enough to be one event."""
+    story_id = archive.stories.article_story(article_id)
+    if story_id is None:
+        return frozenset()
+    members = archive.stories.story_article_ids(story_id)
+    if len(members) > most:
+        return frozenset()
+    return frozenset(members) - {article_id}
 
 
 def load_article(archive: Archive, article_id: int) -> Article:
@@ -133,10 +165,12 @@ def load_article(archive: Archive, article_id: int) -> Article:
     return article
 
 
-def _fill(archive: Archive, cands: list[_Candidate]) -> list[_Candidate]:
-    """Light columns and indexed terms of the candidates (never their stored JSON: cost)."""
-    rows = {s.id: s for s in archive.summaries([c.id for c in cands])}
-    terms = archive.term_stats.indexed_terms([c.id for c in cands])
+def _fill(archive: Archive, cands: list[_Candidate], names: NameProfile) -> list[_Candidate]:
+    """Light columns, indexed terms and entities of the candidates (never their stored JSON: cost)."""
+    ids = [c.id for c in cands]
+    rows = {s.id: s for s in archive.summaries(ids)}
+    terms = archive.term_stats.indexed_terms(ids)
+    entities = archive.entities.entities_of(ids) if names.by_entity else {}
     out = []
     for c in cands:
         row = rows.get(c.id)
@@ -145,28 +179,31 @@ def _fill(archive: Archive, cands: list[_Candidate]) -> list[_Candidate]:
         c.headline, c.outlet, c.url, c.published = row.headline, row.outlet, row.url, row.published
         t = terms.get(c.id)
         c.terms = frozenset(t.headline) | frozenset(t.body) if t is not None else frozenset()
+        c.entity_ids = frozenset(e.entity_id for e in entities.get(c.id, []))
         out.append(c)
     return out
 
 
-def _score(c: _Candidate, profile: Profile, top: float, w: RelatedWeights) -> None:
+def _score(c: _Candidate, profile: Profile, names: NameProfile, top: float, w: RelatedWeights) -> None:
     text = min(1.0, c.bm25 / top)
-    names = 0.0
-    total = sum(n.weight for n in profile.names)
+    shared_weight = 0.0
+    total = names.total
     if total > 0:
-        shared = [n for n in profile.names if all(t in c.terms for t in n.terms)]
-        # The reason names only the telling ones: "Riedl", not the outlet's "CNN Indonesia".
-        strongest = max(n.weight for n in profile.names)
+        shared = names.shared(c.entity_ids, c.terms)
+        # The reason names only the telling ones: "Riedl", not every place mentioned in passing.
+        strongest = max(n.weight for n in names.names)
         telling = [n for n in shared if n.weight >= 0.4 * strongest]
         c.shared_names = [n.name for n in sorted(telling, key=lambda n: -n.weight)]
-        names = sum(n.weight for n in shared) / total
+        shared_weight = sum(n.weight for n in shared) / total
+    story = 1.0 if c.same_story else 0.0
     recency = 0.0
     published = profile.article.published
     if published is not None and c.published is not None:
         days = abs((c.published - published).total_seconds()) / 86400.0
         recency = 1.0 / (1.0 + days / w.recency_days)
-    c.subject = (w.text * text + w.names * names) / ((w.text + w.names) or 1.0)
-    c.score = w.text * text + w.names * names + w.recency * recency
+    subject = w.text * text + w.names * shared_weight + w.story * story
+    c.subject = subject / ((w.text + w.names + w.story) or 1.0)
+    c.score = subject + w.recency * recency
 
 
 def _collapse_duplicates(archive: Archive, cands: list[_Candidate]) -> list[_Candidate]:
@@ -182,6 +219,8 @@ def _collapse_duplicates(archive: Archive, cands: list[_Candidate]) -> list[_Can
 def _hit(c: _Candidate, profile: Profile) -> RelatedHit:
     shared_terms = [t for t in profile.query if t in c.terms][:5]
     parts = []
+    if c.same_story:
+        parts.append("same story")
     if c.shared_names:
         parts.append("names: " + ", ".join(c.shared_names[:4]))
     if shared_terms:

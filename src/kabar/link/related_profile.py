@@ -1,21 +1,21 @@
-"""What an article is about, as related news sees it: distinctive terms and weighted names.
+"""What an article is about, as related news sees it: its distinctive terms.
 
-Terms and document counts come from the search index (no re-analysis of stored text);
-names are capitalised spans (or entities), each reduced to the analysed terms it would
-leave in the index, so that a candidate shares a name when its indexed terms hold all of
-the name's terms — no candidate text is read or parsed at query time.
+Terms and document counts come from the search index (no re-analysis of stored text),
+less what says nothing about the subject (:mod:`kabar.link.related_noise`: the dateline,
+outlet names, proper names the stemmer turns into other words). Names are compared
+unstemmed, by :mod:`kabar.link.related_names`.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from kabar.archive.stores import TermStats
 from kabar.archive.term_records import DocTerms, article_terms
-from kabar.lang.analysis import analyze, tokenize
-from kabar.link.names import article_names
+from kabar.link.related_noise import Noise, article_noise
 from kabar.model import Article
 
 
@@ -26,19 +26,14 @@ class ProfileOptions:
     max_doc_share: float = 0.05  # terms in more of the archive than this are not distinctive …
     common_floor: int = 50  # … unless in this few articles (a small archive has no "common")
     max_lookups: int = 100  # document counts looked up for at most this many (most frequent) terms
-    max_names: int = 20
+    max_names: int = 20  # names compared (the fallback's capitalised spans)
     # The OR-query's terms together may match at most this many articles (sum of their
     # document counts), so that BM25 ranks the whole match set exactly and quickly; the
     # most distinctive ``min_query_terms`` are kept whatever they cost.
     max_postings: int = 3_000
     min_query_terms: int = 6
-
-
-@dataclass(slots=True, frozen=True)
-class WeightedName:
-    name: str
-    terms: tuple[str, ...]  # the analysed terms the name leaves in the index
-    weight: float
+    # False: the indexed terms as they are (the plain more-like-this query benchmarks compare with).
+    count_out_noise: bool = True
 
 
 @dataclass(slots=True)
@@ -46,49 +41,41 @@ class Profile:
     article: Article
     query: list[str]
     weights: dict[str, float] = field(default_factory=dict)  # query term → tf·idf
-    names: list[WeightedName] = field(default_factory=list)
+    noise: Noise = field(default_factory=Noise)
+    n_docs: int = 1
+    df: dict[str, int] = field(default_factory=dict)  # document counts looked up, query terms and extra
 
 
 def _idf(n_docs: int, df: int) -> float:
     return math.log(1.0 + n_docs / max(1, df))
 
 
-def _term_counts(terms: DocTerms, headline_boost: int) -> Counter[str]:
+def _term_counts(terms: DocTerms, noise: Noise, headline_boost: int) -> Counter[str]:
     tf = Counter(terms.body)
+    tf.subtract(noise.body)
     for t in terms.headline:
         tf[t] += headline_boost
-    return tf
-
-
-def _name_terms(name: str, known: set[str]) -> tuple[str, ...]:
-    """The index terms a name leaves, stemming only words the article's terms lack.
-
-    Sastrawi takes ~1-2 ms on a word outside its dictionary (every prefix rule is tried),
-    and most name words are exactly that and come out unchanged. A name word that is
-    already one of the article's own index terms is therefore taken as is; only the
-    rest (``Pembela`` → ``bela``) go through the analyser.
-    """
-    out: list[str] = []
-    for token in tokenize(name):
-        if token in known:
-            out.append(token)
-        else:
-            out.extend(analyze(token))
-    return tuple(dict.fromkeys(out))
+    for t, n in noise.headline.items():
+        tf[t] -= headline_boost * n
+    return +tf  # counted out entirely: no longer a term of the article
 
 
 def build_profile(
-    stats: TermStats, article_id: int, article: Article, options: ProfileOptions | None = None
+    stats: TermStats,
+    article_id: int,
+    article: Article,
+    options: ProfileOptions | None = None,
+    extra_terms: Sequence[str] = (),
 ) -> Profile:
+    """The article's distinctive terms; ``extra_terms`` get their document counts looked up in
+    the same round trip (:attr:`Profile.df`), for the names signal's fallback."""
     opts = options or ProfileOptions()
     terms = stats.indexed_terms([article_id]).get(article_id) or article_terms(article)
-    tf = _term_counts(terms, opts.headline_boost)
+    noise = article_noise(article) if opts.count_out_noise else Noise()
+    tf = _term_counts(terms, noise, opts.headline_boost)
     looked = [t for t, _ in tf.most_common(opts.max_lookups)]
-    names = article_names(article).most_common(opts.max_names)
-    known = set(tf)
-    name_terms = {n: _name_terms(n, known) for n, _ in names}
     n_docs = max(1, stats.collection_size())
-    df = stats.doc_frequencies([*looked, *(t for ts in name_terms.values() for t in ts)])
+    df = stats.doc_frequencies([*looked, *extra_terms])
 
     weights: dict[str, float] = {}
     for term in looked:
@@ -107,11 +94,11 @@ def build_profile(
         query.append(term)
         postings += df[term]
 
-    weighted = []
-    for name, count in names:
-        ts = name_terms[name]
-        if not ts:
-            continue
-        rarest = min(df.get(t, 0) for t in ts)
-        weighted.append(WeightedName(name, ts, (1.0 + math.log(count)) * _idf(n_docs, rarest)))
-    return Profile(article=article, query=query, weights={t: weights[t] for t in query}, names=weighted)
+    return Profile(
+        article=article,
+        query=query,
+        weights={t: weights[t] for t in query},
+        noise=noise,
+        n_docs=n_docs,
+        df=df,
+    )

@@ -51,7 +51,11 @@ def make_templates() -> Environment:
 def create_app(options: ServeOptions) -> FastAPI:
     base_url = public_base(options.public_url)  # a bad public URL fails here, before anything opens
     hosts = allowed_hosts(base_url, options.allowed_hosts)
-    archive = options.archive if options.archive is not None else open_archive(options.db, default_indexers())
+    archive = (
+        options.archive
+        if options.archive is not None
+        else open_archive(options.db, default_indexers(note_reach=options.cache_invalidation == "targeted"))
+    )
     owns_archive = options.archive is None
     changes = watch_changes(archive)  # this process's own look at the archive's change counter
 

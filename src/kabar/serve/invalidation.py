@@ -11,33 +11,23 @@ Two kinds of answer are kept (serve/response_cache.py):
 - **everything else** — front page, sections, search, feeds, lists, story and entity pages:
   stale after any logged change (what they list moves with every new article).
 
-"Whose related ranking may now list it": a new or updated article B enters A's "Berita
-terkait" only if B matches A's distinctive terms. The ranking's candidates are a BM25
-match of the article's own terms (link/related.py), and the same match run from B's side
-(:func:`related_pool`, twice the ranking's candidate count) names the articles B is that
-close to; B's story's members are added. What this misses — B clearing A's floor while A
-is not among B's candidates — and the slow drift of every score as document frequencies
-move are bounded by the article answers' maximum age (the related cache's lifetime).
-
-The planning reads the archive (story members, one BM25 match per new article): it runs
-in a worker thread, once per batch, per process.
+"Whose related ranking may now list it" and "a story it is in" are worked out once, when the
+change is written (archive/change_log.py's ``affected``, link/change_reach.py: the new
+article's own best related matches, the relation taken as symmetric, and its story's
+members), so reading a batch costs one indexed range query per worker and nothing else. What
+the symmetric approximation misses, and the slow drift of every score as document
+frequencies move, are bounded by the article answers' maximum age (the related cache's
+lifetime). A row that does not name its pages (written before migration 0009_change_reach,
+or by a writer without the reach indexer) makes the whole batch "everything".
 """
 
 from __future__ import annotations
 
 import html
-import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from kabar.archive.base import Archive
 from kabar.archive.change_log import ChangeBatch
-from kabar.archive.errors import ArchiveError
-from kabar.archive.term_records import MatchOptions
-from kabar.link.related import RelatedOptions
-from kabar.link.related_profile import build_profile
-
-log = logging.getLogger(__name__)
 
 # ASCII digits only (``\d`` takes any script's): another spelling of an id is a list-kind
 # answer, dropped on any change, which is always safe.
@@ -110,56 +100,27 @@ EVERYTHING = Invalidation(everything=True, lists=True)
 NOTHING = Invalidation()
 
 
-@dataclass(slots=True)
-class Planner:
-    archive: Archive
-    related: RelatedOptions = field(default_factory=lambda: RelatedOptions(mode="newest"))
-
-    def plan(self, batch: ChangeBatch) -> Invalidation:
-        """What ``batch`` makes stale (blocking: reads the archive)."""
-        if not batch.complete:
-            return EVERYTHING
-        if not batch.changes:
-            return NOTHING
-        own: set[int] = set()
-        linked: set[int] = set()
-        urls: set[str] = set()
-        stories: set[int] = set()
-        ranked: set[int] = set()
-        for change in batch.changes:
-            own.add(change.article_id)
-            if change.story_id is not None:
-                stories.add(change.story_id)
-            if change.change == "updated":
-                linked.add(change.article_id)  # its headline or time may read differently where linked
-            if change.change in ("added", "updated"):
-                urls.update(change.urls)
-                ranked.add(change.article_id)
-        for story_id in sorted(stories):
-            own.update(self.archive.stories.story_article_ids(story_id))
-        try:
-            for article_id in sorted(ranked):
-                own.update(self.related_pool(article_id))
-        except ArchiveError:  # the archive's fault (busy, gone): the caller retries the batch
-            raise
-        except Exception:  # a ranking that fails must not leave stale pages: assume the worst
-            log.exception("planning the cache invalidation failed; every kept answer is dropped")
-            return EVERYTHING
-        return Invalidation(
-            lists=True, article_ids=frozenset(own), linked_ids=frozenset(linked), urls=frozenset(urls)
-        )
-
-    def related_pool(self, article_id: int) -> list[int]:
-        """The articles close enough to ``article_id`` that its arrival may change their related news."""
-        article = self.archive.get(article_id)
-        if article is None:
-            return []
-        stats = self.archive.term_stats
-        profile = build_profile(stats, article_id, article, self.related.profile)
-        if not profile.query:
-            return []
-        options = MatchOptions(limit=2 * self.related.candidates, max_candidates=self.related.match_budget)
-        return [s.id for s in stats.match_terms(profile.query, options) if s.id != article_id]
+def plan(batch: ChangeBatch) -> Invalidation:
+    """What ``batch`` makes stale: read from the log rows alone, never from the archive."""
+    if not batch.complete:
+        return EVERYTHING
+    if not batch.changes:
+        return NOTHING
+    own: set[int] = set()
+    linked: set[int] = set()
+    urls: set[str] = set()
+    for change in batch.changes:
+        if change.affected is None:
+            return EVERYTHING  # the row cannot say which pages it touches
+        own.add(change.article_id)
+        own.update(change.affected)
+        if change.change == "updated":
+            linked.add(change.article_id)  # its headline or time may read differently where linked
+        if change.change in ("added", "updated"):
+            urls.update(change.urls)
+    return Invalidation(
+        lists=True, article_ids=frozenset(own), linked_ids=frozenset(linked), urls=frozenset(urls)
+    )
 
 
 __all__ = [
@@ -168,7 +129,7 @@ __all__ = [
     "NOTHING",
     "Dependencies",
     "Invalidation",
-    "Planner",
     "article_of",
     "dependencies",
+    "plan",
 ]

@@ -7,15 +7,16 @@ rendered wait for that one rendering instead of starting their own (fifty reader
 at a changed front page render it once).
 
 Staleness. Each request reads the archive's change stamp (archive/change_stamp.py: microseconds,
-sees commits from every process). By default (``cache_invalidation = "stamp"``) a move drops every
-answer. With ``"targeted"`` (``KABAR_CACHE_INVALIDATION=targeted``), this process reads the change log once
-(archive/change_log.py: what was committed since the position it last read) and drops only
-the answers those changes make stale (serve/invalidation.py): an article's page survives an
-ingest of unrelated articles, while the front page, sections, search, feeds and lists go
-on any new article. Requests wait for that reading, so nothing stale is served once a commit
-is visible. A rendering that overlapped a reading is kept only if none of the changes read
-meanwhile touch it. "stamp" is the default because working out which article pages a new
-article's related ranking touches costs more than it saves today (see serve/state.py).
+sees commits from every process). With ``cache_invalidation = "targeted"``
+(``KABAR_CACHE_INVALIDATION=targeted``; "stamp" is still the default, see serve/state.py),
+when it moves, this process reads the change log once (archive/change_log.py: what was
+committed since the position it last read, each row naming the article pages it touches,
+worked out at ingest) and drops only the answers those changes make stale
+(serve/invalidation.py): an article's page survives an ingest of unrelated articles, while
+the front page, sections, search, feeds and lists go on any new article. With ``"stamp"``
+(the anchor the benchmark measures against) a move drops every answer. Requests wait for
+that reading, so nothing stale is served once a commit is visible. A rendering that
+overlapped a reading is kept only if none of the changes read meanwhile touch it.
 
 What is kept is the answer with its age markers (serve/ages.py); each request fills in
 the ages at its own instant, and the result, its ETag and its gzip/brotli forms are
@@ -49,8 +50,8 @@ from kabar.serve.invalidation import (
     NOTHING,
     Dependencies,
     Invalidation,
-    Planner,
     dependencies,
+    plan,
 )
 from kabar.serve.state import ServeState
 
@@ -297,7 +298,7 @@ class ResponseCacheMiddleware:
             what = EVERYTHING if moved else NOTHING
         else:
             assert state is not None
-            what, since, articles_max = await run_in_threadpool(self._plan, state)
+            what, since, articles_max = await run_in_threadpool(self._plan)
             self._since, self._articles_max = since, articles_max
         self.counters.syncs += 1
         if not what.empty:
@@ -312,14 +313,13 @@ class ResponseCacheMiddleware:
         self._seen_stamp = stamp
         self._finished = number
 
-    def _plan(self, state: ServeState) -> tuple[Invalidation, int, int]:
+    def _plan(self) -> tuple[Invalidation, int, int]:
         """Read the log since the last position and say what it makes stale (a worker thread)."""
         if self._since is None:  # the first reading: nothing is kept yet, only the position matters
             where = self.watch.position()
             return NOTHING, where.seq, where.articles_max
         batch = self.watch.read_changes(self._since, self._articles_max)
-        what = Planner(state.archive).plan(batch)
-        return what, batch.position, batch.articles_max
+        return plan(batch), batch.position, batch.articles_max
 
     def _may_keep(self, answer: Answer) -> bool:
         """A rendering begun at an older generation is kept only if no change read since touches it."""

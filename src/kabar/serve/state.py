@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from kabar.archive.base import Archive, OutletCount
 from kabar.archive.change_stamp import ChangeWatch
 from kabar.guard import GuardOptions
 from kabar.serve.cache import TtlCache
+from kabar.wiring import cache_invalidation_from_env
 
 if TYPE_CHECKING:
     from kabar.serve.ingest_pool import IngestPool
@@ -24,21 +24,6 @@ if TYPE_CHECKING:
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-def _invalidation_from_env() -> str:
-    # An environment variable, not only an option: `kabar serve` and its worker processes take
-    # it without a flag of their own (benchmarks/serve.py measures the anchor with it).
-    # "stamp" by default: on an idle 2-core machine with 50 clients and an ingest landing 9-19
-    # articles/s into a 301-article archive, "targeted" served 37 requests/s (p95 2.5 s, 37 ms of
-    # server CPU a request, 1% hits) against "stamp"'s 103 (p95 0.88 s, 8 ms): working out which
-    # article pages a new article's related ranking touches costs more than it saves until those
-    # candidates are computed once at ingest (benchmarks/serve.py --ingest-only).
-    value = os.environ.get("KABAR_CACHE_INVALIDATION", "stamp").strip().lower()
-    return value if value in INVALIDATION_MODES else "stamp"
-
-
-INVALIDATION_MODES = ("targeted", "stamp")
 
 
 @dataclass(slots=True)
@@ -62,7 +47,7 @@ class ServeOptions:
     response_cache_entries: int = 2048  # rendered answers kept per process until the archive changes; 0: off
     # "stamp" (default): every answer, on any commit; "targeted": a commit drops only the answers
     # the change log says it touched (serve/invalidation.py; KABAR_CACHE_INVALIDATION=targeted).
-    cache_invalidation: str = field(default_factory=_invalidation_from_env)
+    cache_invalidation: str = field(default_factory=cache_invalidation_from_env)
     # An article's kept page is rendered again after this long even if nothing it names changed:
     # the bound on related news drifting as the whole archive's statistics move.
     article_cache_seconds: float = 300.0
