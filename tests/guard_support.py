@@ -54,7 +54,10 @@ def misbehave(label: str) -> None:
     if "swell" in label:
         hoard = []
         while True:
-            hoard.append(bytearray(64 * 1024 * 1024))
+            # bytes(n) is calloc'd: address space (what the budget limits) without touching a
+            # page. A bytearray is zeroed page by page, and on a loaded machine that CPU passed
+            # the tests' 0.5 s budget before the memory limit was reached.
+            hoard.append(bytes(64 * 1024 * 1024))
 
 
 def slow_extract(real: Callable[[RawPage], Article]) -> Callable[[RawPage], Article]:

@@ -47,7 +47,10 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from types import FrameType
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+if TYPE_CHECKING:  # the reader brings fastwarc, which only WARC input needs
+    from kabar.sources.warc import WarcDrop
 
 P = TypeVar("P")
 R = TypeVar("R")
@@ -105,12 +108,21 @@ class Reject:
     stage: str
     error: str  # the exception's class name
     message: str  # one line, cut short
+    offset: int | None = None  # where the record starts in its file (a WARC record), when known
 
     def line(self) -> str:
         return f"{self.source}: {self.stage}: {self.error}: {self.message}"
 
-    def to_dict(self) -> dict[str, str]:
-        return {"source": self.source, "stage": self.stage, "error": self.error, "message": self.message}
+    def to_dict(self) -> dict[str, str | int]:
+        out: dict[str, str | int] = {
+            "source": self.source,
+            "stage": self.stage,
+            "error": self.error,
+            "message": self.message,
+        }
+        if self.offset is not None:  # only a WARC record has one; other lines keep their four fields
+            out["offset"] = self.offset
+        return out
 
 
 @dataclass(slots=True)
@@ -138,6 +150,13 @@ def message_of(source: str, exc: BaseException) -> str:
 
 def reject_of(source: str, stage: str, exc: BaseException) -> Reject:
     return Reject(source=source, stage=stage, error=type(exc).__name__, message=message_of(source, exc))
+
+
+def reject_of_drop(drop: WarcDrop) -> Reject:
+    """A record the WARC reader dropped for a failure, as a ``--rejects`` line (``kabar ingest`` and
+    ``kabar backfill`` alike); the error is the reason in class-name form (``NotIndonesian``)."""
+    error = drop.reason.title().replace("_", "")
+    return Reject(drop.source, drop.stage, error, one_line(drop.message), offset=drop.offset)
 
 
 class StageMark:
@@ -457,4 +476,5 @@ __all__ = [
     "message_of",
     "one_line",
     "reject_of",
+    "reject_of_drop",
 ]

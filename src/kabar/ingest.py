@@ -36,7 +36,7 @@ and ``start`` (the record could not be handed to the guard's worker).
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -45,13 +45,13 @@ from typing import TYPE_CHECKING, Literal
 
 from kabar.archive.base import Archive
 from kabar.archive.errors import ArchiveError
-from kabar.guard import Guard, GuardOptions, Reject, reject_of
+from kabar.guard import Guard, GuardOptions, Reject, reject_of, reject_of_drop
 from kabar.model import Article, RawPage
 from kabar.prepare import PageJob, prepare, readable, understand, warm_up
 from kabar.sources.files import InputItem, PageError, ReadOptions, iter_records
 
 if TYPE_CHECKING:
-    from kabar.sources.warc import WarcStats
+    from kabar.sources.warc import WarcDrop, WarcStats
 
 OutcomeStatus = Literal["added", "unchanged", "updated", "copy", "rejected"]
 
@@ -243,16 +243,21 @@ class Ingestor:
 
 
 def item_jobs(
-    item: InputItem, read: ReadOptions, warc_stats: list[WarcStats] | None = None
+    item: InputItem,
+    read: ReadOptions,
+    warc_stats: list[WarcStats] | None = None,
+    on_drop: Callable[[Reject], None] | None = None,
 ) -> Iterator[PageJob | IngestOutcome]:
     """The records a command-line input holds, as jobs; what cannot be read is already its reject.
 
-    ``warc_stats`` collects the WARC reader's counts, for the summary.
+    ``warc_stats`` collects the WARC reader's counts, for the summary. ``on_drop`` is told of
+    each WARC record the reader dropped for a failure (unreadable, not Indonesian), as it
+    reads: those are counted in ``warc_stats``, not rejected, so they are no outcome here.
     """
     if item.kind == "records":
         yield from _record_jobs(item.path, read.max_bytes)
     elif item.kind == "warc":
-        yield from _warc_jobs(item.path, warc_stats if warc_stats is not None else [])
+        yield from _warc_jobs(item.path, warc_stats if warc_stats is not None else [], on_drop)
     else:
         yield PageJob(source=str(item.path), path=item.path)
 
@@ -269,10 +274,16 @@ def _record_jobs(path: Path, max_bytes: int) -> Iterator[PageJob | IngestOutcome
         yield _rejected(reject_of(str(path), "read", exc))
 
 
-def _warc_jobs(path: Path, warc_stats: list[WarcStats]) -> Iterator[PageJob | IngestOutcome]:
+def _warc_jobs(
+    path: Path, warc_stats: list[WarcStats], on_drop: Callable[[Reject], None] | None
+) -> Iterator[PageJob | IngestOutcome]:
     from kabar.sources.warc import WarcError, WarcOptions, read_warc  # fastwarc: only for WARC input
 
-    options = WarcOptions()
+    def dropped(drop: WarcDrop) -> None:
+        if on_drop is not None:
+            on_drop(reject_of_drop(drop))
+
+    options = WarcOptions(on_drop=dropped)
     warc_stats.append(options.stats)
     try:
         for page in read_warc(path, options):

@@ -20,7 +20,7 @@ from typing import Literal
 
 from kabar.backfill.prefilter import PrefilterOptions, candidate_pages, warc_options
 from kabar.backfill.shard import Marker, ShardPaths, ShardRow, ShardWriter, is_done, write_marker
-from kabar.guard import Guard, GuardOptions, Reject, one_line, reject_of
+from kabar.guard import Guard, GuardOptions, Reject, one_line, reject_of, reject_of_drop
 from kabar.prepare import PageJob, prepare, readable, understand, warm_up
 from kabar.sources.warc import WarcError, WarcOptions
 
@@ -50,8 +50,10 @@ class TaskResult:
     records_kept: int = 0  # passed the pre-filter
     rejected: int = 0
     rejects: list[str] = field(default_factory=list)  # the first few, one line each
-    # With ``keep_rejects``: each record that did not make it, and the WARC's own failure or
-    # break-off (stage "read"), up to _KEPT_REJECTS; the count above counts them all.
+    # With ``keep_rejects``: each record that did not make it (rejected, or dropped by the WARC
+    # reader for a failure: stages "read" and "language"), and the WARC's own failure or
+    # break-off (stage "read"), up to _KEPT_REJECTS. ``rejected`` counts the rejected ones; the
+    # reader's drops are counted in the shard's marker.
     reject_records: list[Reject] = field(default_factory=list)
     error: str | None = None  # why the task failed
     stopped_early: str | None = None  # the WARC broke off (truncated): the shard holds what came before
@@ -111,6 +113,8 @@ def run_task(spec: TaskSpec) -> TaskResult:
         st = spec.warc.stat()  # before reading: a WARC changed later is done again
         spec.out_dir.mkdir(parents=True, exist_ok=True)  # on a Ray node, the first task there makes it
         options = warc_options(spec.prefilter)
+        if spec.keep_rejects:
+            options.on_drop = lambda drop: _keep(spec, result, reject_of_drop(drop))
         with (
             Guard(spec.guard, warm=warm_up if spec.understand else None) as guard,
             ShardWriter(paths) as writer,

@@ -107,8 +107,11 @@ def _ingest(run: IngestRun) -> None:
 
         def entries() -> Iterator[PageJob | IngestOutcome]:
             # Files are counted as they are read: the workers are a little ahead of the writer.
+            # A WARC record the reader drops for a failure goes to --rejects only (as in
+            # `kabar backfill`): it is counted in the WARC line, not as a reject. This runs in
+            # the thread that reads the outcomes, so the file has one writer.
             for item in items:
-                yield from item_jobs(item, options.read, warc_stats)
+                yield from item_jobs(item, options.read, warc_stats, on_drop=report.write)
                 progress.advance(task)
 
         for outcome in bulk.run(entries()):

@@ -31,10 +31,17 @@ class Furniture:
     value: str | None = None  # the text after the label: a read-also headline, a tag row, a source
 
 
+def _pattern(entry: str | dict[str, str]) -> str:
+    """An entry is a bare pattern, or ``{"pattern": …, "seen": where it was seen}``."""
+    return entry if isinstance(entry, str) else entry["pattern"]
+
+
 @functools.cache
 def _kinds_re() -> re.Pattern[str]:
-    kinds: dict[str, list[str]] = load_table("furniture")["kinds"]
-    parts = [f"(?P<{kind}>{'|'.join(f'(?:{p})' for p in patterns)})" for kind, patterns in kinds.items()]
+    kinds: dict[str, list[str | dict[str, str]]] = load_table("furniture")["kinds"]
+    parts = [
+        f"(?P<{kind}>{'|'.join(f'(?:{_pattern(p)})' for p in patterns)})" for kind, patterns in kinds.items()
+    ]
     return re.compile("|".join(parts), re.IGNORECASE)
 
 

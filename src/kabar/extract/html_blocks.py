@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from kabar.extract.furniture import is_furniture as is_furniture_line
 from kabar.extract.html_captions import (
     Caption,
     caption_of,
@@ -76,11 +77,78 @@ class Blocks:
     paragraphs: list[str] = field(default_factory=list)
     figures: list[tuple[int, Figure]] = field(default_factory=list)  # (position, figure)
     links: list[tuple[str, str]] = field(default_factory=list)  # (href, text) inside paragraphs
+    # Paragraphs holding an inline element kept as text despite a furniture-like class: the ones
+    # trafilatura (which judges by class) may have cut or dropped (see ``html_inline``).
+    rescued: set[int] = field(default_factory=set)
+    prose: set[int] = field(default_factory=set)  # paragraphs of a <p>, <li>, <blockquote> or <dd>
 
 
 def is_furniture(el: etree._Element) -> bool:
     attrs = f"{el.get('class') or ''} {el.get('id') or ''}"
     return bool(attrs.strip()) and bool(_FURNITURE_ATTR.search(attrs))
+
+
+# Inline elements: their words belong to the sentence around them. Kompas wraps in-sentence links in
+# ``<a class="inner-link-tag">``; judged by class alone they were furniture and the words vanished.
+_INLINE_TAGS = frozenset(
+    [
+        "a",
+        "span",
+        "strong",
+        "b",
+        "em",
+        "i",
+        "u",
+        "mark",
+        "abbr",
+        "cite",
+        "q",
+        "small",
+        "sub",
+        "sup",
+        "font",
+        "time",
+    ]
+)
+# Blocks holding running text, where an inline element's words are the sentence's (``html_inline``).
+_PROSE_TAGS = frozenset(["p", "li", "blockquote", "dd"])
+_SIBLINGS_AHEAD = 4  # how far past an inline element to look for the rest of its sentence
+_OWN_TEXT_CHARS = 400  # furniture lines are shorter (kabar.extract.furniture tests up to this)
+_OWN_TEXT_NODES = 64
+
+
+def _head_text(el: etree._Element, limit: int) -> str:
+    """The first ``limit`` characters of an element's text, looking at no more than
+    ``_OWN_TEXT_NODES`` descendants: a hostile page's element may hold the rest of the page."""
+    parts = [el.text or ""]
+    size = len(parts[0])
+    for n, node in enumerate(el.iterdescendants()):
+        if n >= _OWN_TEXT_NODES or size >= limit:
+            break
+        for piece in (node.text if isinstance(node.tag, str) else None, node.tail):
+            if piece:
+                parts.append(piece)
+                size += len(piece)
+    return "".join(parts)[:limit]
+
+
+def _text_after(el: etree._Element) -> bool:
+    """Does text follow ``el`` inside the same block (its tail, a near sibling, an inline parent's tail)?"""
+    node: etree._Element | None = el
+    for _ in range(MAX_DEPTH):
+        if node is None or not isinstance(node.tag, str) or node.tag.lower() not in _INLINE_TAGS:
+            return False
+        if (node.tail or "").strip():
+            return True
+        for n, sib in enumerate(node.itersiblings()):
+            if n >= _SIBLINGS_AHEAD:
+                break
+            if (isinstance(sib.tag, str) and sib.tag.lower() in _BLOCK_TAGS) or sib.tag == "br":
+                return False
+            if (sib.text or "").strip() or (sib.tail or "").strip():
+                return True
+        node = node.getparent()
+    return False
 
 
 _IMAGE_EXT = (".jpg", ".jpeg", ".png", ".gif", ".webp")
@@ -114,11 +182,31 @@ class _Walker:
         self.base_url = base_url
         self.out = Blocks()
         self.inline: list[str] = []
+        self.has_text = False  # non-blank text in ``inline`` since the last flush
+        self.rescuing = False  # ``inline`` holds an element kept by :meth:`in_sentence`
+        self.block = ""  # tag of the innermost block being walked
         self.seen_images: set[str] = set()
+
+    def add_text(self, text: str) -> None:
+        self.inline.append(text)
+        self.has_text = self.has_text or (bool(text) and not text.isspace())
+
+    def in_sentence(self, el: etree._Element, tag: str) -> bool:
+        """An inline element inside a paragraph, or with text on both sides in its block, is text,
+        whatever its class says; unless its own words are a furniture line ("Baca juga: …")."""
+        if tag not in _INLINE_TAGS:
+            return False
+        if self.block != "p" and not (self.has_text and _text_after(el)):
+            return False
+        kept = not is_furniture_line(" ".join(_head_text(el, _OWN_TEXT_CHARS).split()))
+        self.rescuing = self.rescuing or kept
+        return kept
 
     def flush(self) -> None:
         text = " ".join("".join(self.inline).split())
         self.inline = []
+        self.has_text = False
+        rescued, self.rescuing = self.rescuing, False
         if not text:
             return
         # A short line right after an uncaptioned image, labelled "Foto: …", is that image's caption.
@@ -133,6 +221,10 @@ class _Walker:
             cap = split_credit(text)
             last[1].caption, last[1].credit = cap.caption, cap.credit
             return
+        if rescued:
+            self.out.rescued.add(len(self.out.paragraphs))
+        if self.block in _PROSE_TAGS:
+            self.out.prose.add(len(self.out.paragraphs))
         self.out.paragraphs.append(text)
 
     def figure(self, el: etree._Element, img: etree._Element | None, whole: bool = False) -> None:
@@ -171,10 +263,10 @@ class _Walker:
             if tag:
                 self.visit(child, tag.lower(), depth + 1)
             if child.tail:
-                self.inline.append(child.tail)
+                self.add_text(child.tail)
 
     def visit(self, el: etree._Element, tag: str, depth: int = 0) -> None:
-        if tag in _SKIP_TAGS or is_furniture(el):
+        if tag in _SKIP_TAGS or (is_furniture(el) and not self.in_sentence(el, tag)):
             return
         if is_caption_element(el):
             img = el.find(".//img")
@@ -199,19 +291,23 @@ class _Walker:
                 if joined is not None:
                     self.out.links.append((joined, text))
         block = tag in _BLOCK_TAGS
+        outer = self.block
         if block:
             self.flush()
+            self.block = tag
         if el.text:
-            self.inline.append(el.text)
+            self.add_text(el.text)
         self.walk(el, depth)
         if block:
             self.flush()
+            self.block = outer
 
 
 def walk_container(container: etree._Element, base_url: str | None = None) -> Blocks:
     walker = _Walker(base_url)
+    walker.block = container.tag if isinstance(container.tag, str) else ""
     if container.text:
-        walker.inline.append(container.text)
+        walker.add_text(container.text)
     walker.walk(container)
     walker.flush()
     return walker.out

@@ -24,6 +24,7 @@ from kabar.extract.html_captions import (
     is_caption_element,
     usable_image_url,
 )
+from kabar.extract.html_inline import restore_inline_text
 from kabar.model import Image, normalise_space
 
 _MIN_PROFILE_CHARS = 100  # a photo page's one paragraph is ~140 characters
@@ -236,6 +237,7 @@ def generic_body(
     if container is None:
         return Body(paragraphs, [], [], None, "trafilatura")
     walked = walk_container(container, base)
+    paragraphs = restore_inline_text(paragraphs, walked)
     return Body(paragraphs, place_figures(walked, paragraphs), walked.links, container, "trafilatura")
 
 

@@ -5,6 +5,13 @@ CC-NEWS file: a record's payload is read only once it passed the cheap checks
 (type, HTTP status, content type, declared size), and never more than the size
 cap. What was read, kept and dropped (and why) is counted in ``options.stats``,
 which the caller prints afterwards.
+
+Two kinds of drop: the pre-filter's *skips* (a request or metadata record, a non-2xx
+response, a content type that is not HTML, a host off the list) are the WARC being what it
+is, and are only counted; a *failure* (a payload that cannot be read or decoded, is not HTML
+though nothing said otherwise, or is over the size cap; a page not in Indonesian) is also
+handed to ``options.on_drop`` as a :class:`WarcDrop`, so ``kabar backfill --rejects`` and
+``kabar ingest --rejects`` name the same records (:func:`kabar.guard.reject_of_drop`).
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from fastwarc.warc import ArchiveIterator, WarcRecordType
 
@@ -34,8 +41,30 @@ DROP_REASONS = (
 )
 
 
+DropStage = Literal["read", "language"]
+
+
 class WarcError(ValueError):
     """A file that is not a readable WARC archive."""
+
+
+@dataclass(slots=True, frozen=True)
+class WarcDrop:
+    """One record the reader dropped for a failure (see the module's docstring; skips are not these)."""
+
+    source: str  # ``FILE#<record id>``: what the page would have been called
+    # Where the record starts in the file: for a .warc.gz its gzip member, as a CDX index says it
+    # (a file gzipped as one stream has only fastwarc's read-ahead position there).
+    offset: int
+    stage: DropStage  # ``read``: the payload; ``language``: the page was read, not in Indonesian
+    reason: str  # one of DROP_REASONS, as counted in the stats
+    message: str
+
+
+@dataclass(slots=True, frozen=True)
+class _Drop:
+    reason: str
+    message: str | None = None  # set for a failure (handed to on_drop); a skip has none
 
 
 @dataclass(slots=True)
@@ -62,6 +91,8 @@ class WarcOptions:
     # CC-NEWS file is mostly other countries' news, and skipping it unread is the cheap part.
     keep_url: Callable[[str], bool] | None = None
     stats: WarcStats = field(default_factory=WarcStats)
+    # Called with each record dropped for a failure, as it is dropped; skips are only counted.
+    on_drop: Callable[[WarcDrop], None] | None = None
 
 
 def _check_head(path: Path) -> None:
@@ -83,51 +114,72 @@ def _sniff_html(head: bytes) -> bool:
     return start.startswith((b"<!doctype html", b"<html")) or b"<html" in start
 
 
-def _drop_reason_before_payload(record: Any, options: WarcOptions) -> str | None:
+def _source(path: Path, record: Any) -> str:
+    return f"{path}#{record.record_id or record.stream_pos}"
+
+
+def _drop_before_payload(record: Any, options: WarcOptions) -> _Drop | None:
     if record.record_type != WarcRecordType.response:
-        return "not_response"
+        return _Drop("not_response")
     http = record.http_headers
     if http is None:
-        return "not_html"
+        return _Drop("not_html")
     status = http.status_code
     if status is None:  # no status line: a cut-off or mangled record
-        return "unreadable"
+        return _Drop("unreadable", "the record has no HTTP status line (cut off or mangled)")
     if not 200 <= int(status) < 300:
-        return "http_error"
+        return _Drop("http_error")
     ctype = (record.http_content_type or "").lower()
     if ctype and ctype not in _HTML_TYPES:
-        return "not_html"
+        return _Drop("not_html")
     if record.content_length > options.max_record_bytes:
-        return "too_large"
+        return _Drop(
+            "too_large", f"{record.content_length} bytes, over the cap of {options.max_record_bytes}"
+        )
     if options.keep_url is not None and not options.keep_url(record.headers.get("WARC-Target-URI") or ""):
-        return "not_news_host"
+        return _Drop("not_news_host")
     return None
 
 
-def _page(record: Any, path: Path, options: WarcOptions) -> RawPage | str:
-    """The record as a page, or the reason it is dropped."""
+def _page(record: Any, path: Path, options: WarcOptions) -> RawPage | _Drop:
+    """The record as a page, or why it is dropped: past the cheap checks, every drop is a failure."""
     try:
         payload = record.reader.read(options.max_record_bytes + 1)
-    except (OSError, ValueError):
-        return "unreadable"
+    except (OSError, ValueError) as exc:
+        return _Drop("unreadable", f"the payload cannot be read: {type(exc).__name__}: {exc}")
     if len(payload) > options.max_record_bytes:
-        return "too_large"
+        return _Drop("too_large", f"the payload is over the cap of {options.max_record_bytes} bytes")
     if not record.http_content_type and not _sniff_html(payload):
-        return "not_html"
+        return _Drop("not_html", "no content type, and the payload does not start like HTML")
     try:
         html = decode_html(payload, record.http_charset)
-    except (LookupError, ValueError):
-        return "unreadable"
-    if options.language is not None and not judge_html(html, options.language).indonesian:
-        return "not_indonesian"
+    except (LookupError, ValueError) as exc:
+        return _Drop("unreadable", f"the payload cannot be decoded: {type(exc).__name__}: {exc}")
+    if options.language is not None:
+        verdict = judge_html(html, options.language)
+        if not verdict.indonesian:
+            return _Drop(
+                "not_indonesian",
+                f"not Indonesian ({verdict.reason.replace('_', ' ')}: {verdict.tokens} words, "
+                f"{verdict.ratio:.0%} Indonesian function words)",
+            )
     headers = {k.lower(): v for k, v in record.http_headers.items()}
     return RawPage(
         content=html,
         kind="html",
         url=record.headers.get("WARC-Target-URI") or None,
-        source=f"{path}#{record.record_id or record.stream_pos}",
+        source=_source(path, record),
         captured_at=record.record_date,
         headers=headers,
+    )
+
+
+def _report(drop: _Drop, record: Any, path: Path, options: WarcOptions) -> None:
+    if drop.message is None or options.on_drop is None:
+        return
+    stage: DropStage = "language" if drop.reason == "not_indonesian" else "read"
+    options.on_drop(
+        WarcDrop(_source(path, record), record.stream_pos, stage, drop.reason, drop.message[:300])
     )
 
 
@@ -181,11 +233,12 @@ def read_warc(path: Path, options: WarcOptions) -> Iterator[RawPage]:
                     held = None
                 stats.read += 1
                 last_pos = record.stream_pos
-                reason = _drop_reason_before_payload(record, options)
-                page = reason if reason is not None else _page(record, path, options)
-                if isinstance(page, str):
-                    stats.dropped[page] += 1
-                    last_drop = page
+                drop = _drop_before_payload(record, options)
+                page = drop if drop is not None else _page(record, path, options)
+                if isinstance(page, _Drop):
+                    stats.dropped[page.reason] += 1
+                    last_drop = page.reason
+                    _report(page, record, path, options)
                     continue
                 stats.kept += 1
                 last_drop = None
@@ -214,4 +267,4 @@ def read_warc(path: Path, options: WarcOptions) -> Iterator[RawPage]:
         stats.error = "no WARC records found"
 
 
-__all__ = ["DROP_REASONS", "WarcError", "WarcOptions", "WarcStats", "read_warc"]
+__all__ = ["DROP_REASONS", "DropStage", "WarcDrop", "WarcError", "WarcOptions", "WarcStats", "read_warc"]
