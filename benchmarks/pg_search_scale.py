@@ -58,6 +58,7 @@ from benchmarks.scale import (
     drop_database,
     make_queries,
     open_sql_archive,
+    server_pids,
     server_ticks,
 )
 from benchmarks.synth import load_corpus
@@ -172,13 +173,8 @@ _MS_PER_TICK = 1000 / os.sysconf("SC_CLK_TCK")
 def _server_ns(archive: CoreArchive) -> int | None:
     """Run time of every server process serving this database, in ns (``schedstat``: exact,
     where clock ticks are 10 ms); None when the server is not this machine's."""
-    with archive.engine.connect() as conn:
-        pids = [
-            int(r[0])
-            for r in conn.execute(text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()"))
-        ]
     total = 0
-    for pid in pids:
+    for pid in server_pids(archive):
         try:
             total += int(Path(f"/proc/{pid}/schedstat").read_text().split()[0])
         except (OSError, ValueError, IndexError):

@@ -332,17 +332,21 @@ class Timings:
         )
 
 
+def server_pids(archive: CoreArchive) -> list[int]:
+    """The process ids of every PostgreSQL backend serving this database."""
+    with archive.engine.connect() as conn:
+        return [
+            int(r[0])
+            for r in conn.execute(text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()"))
+        ]
+
+
 def server_ticks(archive: CoreArchive) -> int | None:
     """CPU ticks of every server process serving this database (PostgreSQL on this machine)."""
     if not is_postgres(archive.url):
         return None
-    with archive.engine.connect() as conn:
-        pids = [
-            int(r[0])
-            for r in conn.execute(text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()"))
-        ]
     ticks = 0
-    for pid in pids:
+    for pid in server_pids(archive):
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
