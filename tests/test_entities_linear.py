@@ -3,8 +3,8 @@
 Every capitalised word of such a run is a candidate name, so anything done per pair of names,
 mentions or spans (overlap checks against every span kept so far, a surname looked up in every
 longer name) turns a 100 kB page into tens of seconds. The ratio of 100,000 to 10,000 characters
-must stay within 20 (linear is ~10); time is CPU, the minimum of two runs (the large one run again
-only when over), a ratio within one run.
+must stay within 20 (linear is ~10); time is CPU, the minimum of two runs (the large one run up to
+three times more only when over), a ratio within one run.
 The indexes that replaced the pairwise scans are held to the scans they replaced.
 """
 
@@ -85,8 +85,12 @@ def test_find_entities_is_linear_on_capitalised_runs(page: Callable[[int], str])
     _cpu(page(1_000), 1)  # load the model outside the timing
     small = _cpu(page(SMALL), 2)
     large = _cpu(page(LARGE), 1)
-    if large > MAX_RATIO * max(small, FLOOR):
-        large = min(large, _cpu(page(LARGE), 1))  # a second look before calling it super-linear
+    for _ in range(3):  # more looks before calling it super-linear: the minimum is the cost
+        if large <= MAX_RATIO * max(small, FLOOR):
+            break
+        # CI's other test worker can hold the memory bus for seconds: a 100 kB run took 1.5 s
+        # twice running there, 0.9 s alone (the small run, in cache, barely moved)
+        large = min(large, _cpu(page(LARGE), 1))
     ratio = large / max(small, FLOOR)
     assert ratio <= MAX_RATIO, f"{page.__name__}: {small:.3f} s → {large:.3f} s CPU (×{ratio:.1f})"
 
