@@ -8,10 +8,7 @@ total) and to what SQLite's FTS5 answers (the scores), on the same archive on bo
 
 from __future__ import annotations
 
-import itertools
-import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -30,8 +27,7 @@ from kabar.archive.search_parse import parse_query
 from kabar.archive.sql_source import BoundSource
 from kabar.archive.term_records import article_terms
 from kabar.model import Article
-from kabar.sources.records import map_record
-from search_fixtures import fixture_articles
+from search_fixtures import Pair, corpus_articles
 
 pytestmark = pytest.mark.postgres
 
@@ -58,21 +54,8 @@ OTHERS = [
 ]
 
 
-@dataclass(slots=True)
-class Pair:
-    sqlite: CoreArchive
-    postgresql: CoreArchive
-
-
 def _articles() -> list[Article]:
-    out = fixture_articles()
-    path = shared_path("corpus", "indosum-dev.jsonl")
-    with path.open(encoding="utf-8") as fh:
-        for line in itertools.islice(fh, 250):
-            mapped = map_record(json.loads(line), str(path))
-            if mapped.article is not None:
-                out.append(mapped.article)
-    return out
+    return corpus_articles(shared_path("corpus", "indosum-dev.jsonl"), 250)
 
 
 def _load(archive: CoreArchive, articles: list[Article]) -> None:

@@ -8,10 +8,7 @@ relevance page is compared as a set over all its matches.
 
 from __future__ import annotations
 
-import itertools
-import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,12 +16,10 @@ import pytest
 
 from backends import PgServer, open_test_archive
 from conftest import shared_path
-from kabar.archive.articles_core import CoreArchive
 from kabar.archive.base import SearchQuery, SearchResult
 from kabar.archive.fts import FtsIndexer
 from kabar.model import Article
-from kabar.sources.records import map_record
-from search_fixtures import fixture_articles
+from search_fixtures import Pair, corpus_articles
 
 pytestmark = pytest.mark.postgres
 
@@ -53,21 +48,8 @@ QUERIES = [
 ]
 
 
-@dataclass(slots=True)
-class Pair:
-    sqlite: CoreArchive
-    postgresql: CoreArchive
-
-
 def _articles() -> list[Article]:
-    out = fixture_articles()
-    path = shared_path("corpus", "indosum-dev.jsonl")
-    with path.open(encoding="utf-8") as fh:
-        for line in itertools.islice(fh, 300):
-            mapped = map_record(json.loads(line), str(path))
-            if mapped.article is not None:
-                out.append(mapped.article)
-    return out
+    return corpus_articles(shared_path("corpus", "indosum-dev.jsonl"), 300)
 
 
 @pytest.fixture(scope="module")
