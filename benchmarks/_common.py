@@ -32,6 +32,14 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
 
 
+def cpu_with_children() -> float:
+    """CPU seconds (user + system) of this process and of its children that have ended and
+    been waited for (``RUSAGE_CHILDREN``): a guard worker counts once it is joined."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def percentile(values: list[float], p: float) -> float:
     if not values:
         return float("nan")

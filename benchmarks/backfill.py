@@ -27,7 +27,6 @@ import argparse
 import gzip
 import json
 import os
-import resource
 import shutil
 import tempfile
 import time
@@ -36,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from benchmarks._common import result, shared
+from benchmarks._common import cpu_with_children, result, shared
 from benchmarks.warc_ingest import _wrap
 from kabar.sources.warc_write import WarcRecordSpec, write_record
 
@@ -59,12 +58,6 @@ _FOREIGN = ("www.bbc.com", "edition.cnn.com", "www.theguardian.com", "www.reuter
 
 def _load() -> str:
     return f"load {os.getloadavg()[0]:.2f}"
-
-
-def _cpu() -> float:
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 @dataclass(slots=True)
@@ -281,9 +274,9 @@ def single_process(tmp: Path, records: int, indonesian: int) -> None:
     from kabar.backfill.task import TaskSpec, run_task
 
     spec = TaskSpec(warc=warc, out_dir=tmp / "shards", prefilter=PrefilterOptions(hosts=HostList.shipped()))
-    c0, w0 = _cpu(), time.perf_counter()
+    c0, w0 = cpu_with_children(), time.perf_counter()
     task = run_task(spec)
-    cpu, wall = _cpu() - c0, time.perf_counter() - w0
+    cpu, wall = cpu_with_children() - c0, time.perf_counter() - w0
     rate = task.articles / cpu
     print(f"kabar backfill (one process): {task.articles} articles of {task.records_read} records, "
           f"{task.rejected} rejected, {wall:.1f} s wall, {cpu:.1f} CPU-s → {rate:.1f} articles/CPU-s ({_load()})")  # fmt: skip

@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from benchmarks._common import cpu_with_children, shared
 from benchmarks._common import result as print_result
-from benchmarks._common import shared
 from kabar.extract import extract
 from kabar.guard import Guard, GuardOptions, StageMark
 from kabar.prepare import PageJob, prepare, understand, warm_up
@@ -47,17 +46,8 @@ class Run:
         return 1000 * self.cpu / max(1, self.pages)
 
 
-def _cpu(children: bool) -> float:
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    total = own.ru_utime + own.ru_stime
-    if children:
-        kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-        total += kids.ru_utime + kids.ru_stime
-    return total
-
-
 def unguarded(paths: list[Path], with_understanding: bool) -> Run:
-    cpu0, wall0 = _cpu(True), time.perf_counter()
+    cpu0, wall0 = cpu_with_children(), time.perf_counter()
     ok = 0
     for path in paths:
         try:
@@ -67,11 +57,11 @@ def unguarded(paths: list[Path], with_understanding: bool) -> Run:
             ok += 1
         except Exception:  # the anchor counts what the guard would reject, and goes on
             pass
-    return Run("unguarded (anchor)", len(paths), ok, _cpu(True) - cpu0, time.perf_counter() - wall0)
+    return Run("unguarded (anchor)", len(paths), ok, cpu_with_children() - cpu0, time.perf_counter() - wall0)
 
 
 def guarded(paths: list[Path], with_understanding: bool, isolate: bool) -> Run:
-    cpu0, wall0 = _cpu(True), time.perf_counter()
+    cpu0, wall0 = cpu_with_children(), time.perf_counter()
     ok = 0
     guard = Guard(GuardOptions(isolate=isolate), warm=warm_up if with_understanding and isolate else None)
     try:
@@ -83,7 +73,7 @@ def guarded(paths: list[Path], with_understanding: bool, isolate: bool) -> Run:
     finally:
         guard.close()  # joins the worker, so its CPU time is in RUSAGE_CHILDREN
     name = "guarded, worker process" if isolate else "guarded, in-process"
-    return Run(name, len(paths), ok, _cpu(True) - cpu0, time.perf_counter() - wall0)
+    return Run(name, len(paths), ok, cpu_with_children() - cpu0, time.perf_counter() - wall0)
 
 
 def _noop(payload: int, mark: StageMark) -> int:
@@ -93,16 +83,16 @@ def _noop(payload: int, mark: StageMark) -> int:
 
 def fixed_cost(records: int) -> dict[str, float]:
     """CPU per record of the guard alone: a record whose work is nothing, unguarded and guarded."""
-    cpu0 = _cpu(True)
+    cpu0 = cpu_with_children()
     mark = StageMark()
     for i in range(records):
         _noop(i, mark)
-    bare = _cpu(True) - cpu0
+    bare = cpu_with_children() - cpu0
     costs = {"bare": bare / records * 1000}
     for isolate in (False, True):
         guard = Guard(GuardOptions(isolate=isolate))
         guard.run(_noop, 0, source="noop")  # the worker's start is a once-per-batch cost
-        cpu0, wall0 = _cpu(True), time.perf_counter()
+        cpu0, wall0 = cpu_with_children(), time.perf_counter()
         try:
             for i in range(records):
                 guard.run(_noop, i, source="noop")
@@ -110,7 +100,7 @@ def fixed_cost(records: int) -> dict[str, float]:
         finally:
             guard.close()
         name = "worker" if isolate else "in-process"
-        costs[name] = (_cpu(True) - cpu0) / records * 1000
+        costs[name] = (cpu_with_children() - cpu0) / records * 1000
         costs[f"{name} wall"] = wall / records * 1000
     return costs
 

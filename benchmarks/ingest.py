@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import sqlite3
 import tempfile
 import time
@@ -35,7 +34,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from benchmarks._common import ROOT, peak_rss_mb, shared
+from benchmarks._common import ROOT, cpu_with_children, peak_rss_mb, shared
 from benchmarks._common import result as print_result
 from kabar.archive import open_archive
 from kabar.guard import GuardOptions
@@ -66,13 +65,6 @@ def grown_corpus(src: Path, dst: Path, repeat: int, limit: int) -> int:
                 fout.write(json.dumps(rec, ensure_ascii=False) + "\n")
                 n += 1
     return n
-
-
-def cpu_seconds() -> float:
-    """This process and its ended children (the guard workers once closed)."""
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 @dataclass(slots=True)
@@ -120,13 +112,13 @@ def batched(batch: int, workers: int) -> Ingest:
 
 def measure(name: str, ingest: Ingest, records: Path, folder: Path, options: IngestOptions) -> Run:
     db = folder / f"{name.replace(' ', '_').replace(',', '')}.db"
-    cpu, wall = cpu_seconds(), time.perf_counter()
+    cpu, wall = cpu_with_children(), time.perf_counter()
     summary = ingest(records, db, options)
-    return Run(name, summary.stored, summary.rejected, cpu_seconds() - cpu, time.perf_counter() - wall)
+    return Run(name, summary.stored, summary.rejected, cpu_with_children() - cpu, time.perf_counter() - wall)
 
 
 def anchor(records: Path, db: Path, *, one_transaction: bool) -> Run:
-    cpu, wall = cpu_seconds(), time.perf_counter()
+    cpu, wall = cpu_with_children(), time.perf_counter()
     conn = sqlite3.connect(db, isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")  # as kabar's archive
@@ -148,7 +140,7 @@ def anchor(records: Path, db: Path, *, one_transaction: bool) -> Run:
             conn.execute("COMMIT")
     conn.close()
     name = "anchor: bare sqlite3, " + ("one transaction" if one_transaction else "a transaction per record")
-    return Run(name, n, 0, cpu_seconds() - cpu, time.perf_counter() - wall)
+    return Run(name, n, 0, cpu_with_children() - cpu, time.perf_counter() - wall)
 
 
 def warm(folder: Path, records: Path) -> None:

@@ -5,24 +5,32 @@ One command measures a bulk-loaded synthetic archive (:mod:`benchmarks.scale`'s 
     nice -n 12 .venv/bin/python -m benchmarks.pg_search_scale --count 100000
     nice -n 12 .venv/bin/python -m benchmarks.pg_search_scale \\
         --db postgresql://postgres@127.0.0.1:5432/kabar_scale_x    # an archive built already
+    # a small archive with the window and the total bound scaled down alike (4,000 and
+    # 10,000 are 13% and 33% of 30k articles), so that common words still fill the window:
+    nice -n 12 .venv/bin/python -m benchmarks.pg_search_scale --count 3000 --candidates 400 \\
+        --exact-total 1000 --queries 60 --related 0 --no-ts-rank
 
 Without ``--db`` it builds the archive into a new database of its own and drops it after.
 Per query (≥200 of 1–3 words from corpus sentences, as ``benchmarks.scale`` makes them), a
-reader's search as the API calls it (relevance, 10 hits) three ways, interleaved so that load
-and cache weigh on all alike:
+reader's search as the API calls it (relevance, 10 hits) up to four ways, interleaved so that
+load and cache weigh on all alike:
 
 - **kabar**: ``PgSearch`` as ``archive.search`` runs it — the newest-matches window from
-  related news' postings (plain words) or the GIN index, ranked by FTS5's BM25 from the
-  postings, all-words queries top-k (:mod:`kabar.archive.topk`: only the articles that can
-  still make the first 10 are probed for their other terms);
-- **exhaustive**: the same window and BM25, every article of the window scored
+  related news' postings (plain words: their postings merged, each article carrying every
+  word's posting) or the GIN index, ranked by FTS5's BM25 from the postings — words on the
+  server with no probe, a group of alternatives top-k (:mod:`kabar.archive.topk`) when its
+  rarest clause is common — the total going on below the window's oldest article;
+- **landed** (skip with ``--no-landed``): the search before the merge (:class:`LandedIndex`):
+  the window by a probe of the other words per candidate of the rarest, top-k always, the
+  total counted again from the newest match;
+- **exhaustive**: that window, every article of it scored, the total counted again
   (:class:`ExhaustiveIndex`, the ranking before top-k): the anchor for probes and CPU, and
   the first 10 must be the very same (ids, scores, order);
 - **ts_rank** (skip with ``--no-ts-rank``): the index as it was before both
   (:class:`BeforeIndex`: the window by ``tsv @@`` ordered by id, ranked by ``ts_rank``).
 
-Printed per way, for all queries and split into common (more than 4,000 matches: a full
-window) and rare ones: the PostgreSQL server's CPU per search p50/p95 (its processes'
+Printed per way, for all queries and split into common (more matches than the window,
+4,000 unless ``--candidates``) and rare ones: the PostgreSQL server's CPU per search p50/p95 (its processes'
 ``schedstat`` run time, ns; the machine's load shows in wall only), client CPU, wall, and
 the index probes per search (``related_postings``' index scans, from
 ``pg_stat_xact_user_tables``); whether kabar's first 10 equal the exhaustive ones;
@@ -65,14 +73,26 @@ from benchmarks.synth import load_corpus
 from kabar.archive.articles_core import CoreArchive
 from kabar.archive.base import SearchQuery, SearchResult
 from kabar.archive.open import is_postgres
+from kabar.archive.pg_related import PgRelatedStats
 from kabar.archive.pg_search import PgSearch, _where
 from kabar.archive.search_flow import PhraseMatch, Ranked, SearchOptions, ranked_prefix, run_search
-from kabar.archive.sql_source import BoundSource
+from kabar.archive.sql_source import BoundSource, ConnectionSource
 from kabar.archive.term_records import ScoredId
 from kabar.lang.analysis import default_analyzer
 from kabar.serve.sections import related_articles
 
-QUICK_ARGS = ["--count", "3000", "--queries", "60", "--related", "40"]
+QUICK_ARGS = [
+    "--count",
+    "3000",
+    "--candidates",
+    "400",
+    "--exact-total",
+    "1000",
+    "--queries",
+    "60",
+    "--related",
+    "40",
+]
 TIMEOUT_SECONDS = 7200
 _TS_RANK = "ts_rank(CAST('{0.1, 0.1, 0.25, 1.0}' AS float4[]), tsv, CAST(:q AS tsquery), 1)"
 
@@ -103,6 +123,9 @@ class BeforeIndex(PgSearch):
     def best(self, match: PhraseMatch, candidates: int, want: int) -> Ranked:
         return ranked_prefix(self.rank(match, candidates), want)
 
+    def count_past(self, match: PhraseMatch, window: Ranked, bound: int) -> int:
+        return self.count_upto(match, bound)
+
     def count_upto(self, match: PhraseMatch, bound: int) -> int:
         where = _where(match)
         sql = f"SELECT count(*) FROM (SELECT 1 FROM search_docs WHERE {where.sql} LIMIT :bound) m"
@@ -115,8 +138,27 @@ class BeforeIndex(PgSearch):
             return found
 
 
-class ExhaustiveIndex(PgSearch):
-    """Today's index with every window ranked whole (no top-k): the anchor for probes and CPU."""
+class ProbeWindowStats(PgRelatedStats):
+    """Related news' statistics with the window of words as it was before the merge: each
+    posting of the rarest word probed for the others, top-k whatever the window's size."""
+
+    merge_words = False
+    topk_from = 0
+
+
+class LandedIndex(PgSearch):
+    """The search before the merge: probe window, top-k, the total counted again in full."""
+
+    def __init__(self, source: ConnectionSource) -> None:
+        super().__init__(source)
+        self.related = ProbeWindowStats(source)
+
+    def count_past(self, match: PhraseMatch, window: Ranked, bound: int) -> int:
+        return self.count_upto(match, bound)
+
+
+class ExhaustiveIndex(LandedIndex):
+    """The search before top-k: every window ranked whole: the anchor for probes and CPU."""
 
     def best(self, match: PhraseMatch, candidates: int, want: int) -> Ranked:
         return ranked_prefix(self.rank(match, candidates), want)
@@ -157,14 +199,14 @@ class Series:
             [self.probes[i] for i in keep] if self.probes else [],
         )
 
-    def common(self) -> Series:
-        """Only the searches with more than 4,000 matches (a full window: what every common
-        word is at a million articles)."""
-        return self._only([i for i, n in enumerate(self.matches) if n > 4_000])
+    def common(self, window: int) -> Series:
+        """Only the searches with more matches than the window (a full window: what every
+        common word is at a million articles)."""
+        return self._only([i for i, n in enumerate(self.matches) if n > window])
 
-    def rare(self) -> Series:
-        """The searches with at most 4,000 matches (every match ranked)."""
-        return self._only([i for i, n in enumerate(self.matches) if n <= 4_000])
+    def rare(self, window: int) -> Series:
+        """The searches with no more matches than the window (every match ranked)."""
+        return self._only([i for i, n in enumerate(self.matches) if n <= window])
 
 
 _MS_PER_TICK = 1000 / os.sysconf("SC_CLK_TCK")
@@ -219,18 +261,22 @@ def _reading(archive: CoreArchive) -> Iterator[Connection]:
 _PROBES = "SELECT coalesce(sum(idx_scan), 0) FROM pg_stat_xact_user_tables WHERE relname = 'related_postings'"
 
 
-def indexed_search(archive: CoreArchive, index: type[PgSearch], query: SearchQuery) -> Probed:
+def indexed_search(
+    archive: CoreArchive, index: type[PgSearch], query: SearchQuery, options: SearchOptions
+) -> Probed:
     """A reader's search over ``index`` in one transaction, and the probes it made."""
     with _reading(archive) as conn:
         before = int(conn.execute(text(_PROBES)).scalar_one())
-        got = run_search(conn, index(BoundSource(conn)), query, None, SearchOptions())
+        got = run_search(conn, index(BoundSource(conn)), query, None, options)
         return Probed(got, int(conn.execute(text(_PROBES)).scalar_one()) - before)
 
 
 @dataclass(slots=True)
 class Figures:
     articles: int
+    options: SearchOptions
     kabar: Series
+    landed: Series  # empty when not run
     exhaustive: Series
     anchor: Series  # ts_rank (empty when not run)
     related: Series
@@ -259,32 +305,46 @@ def _page(r: SearchResult) -> tuple[object, ...]:
     return (r.total, r.total_exact, r.message, [(h.id, h.score) for h in r.hits])
 
 
-def measure(url: str, query_count: int, related_count: int, ts_rank: bool = True, seed: int = 11) -> Figures:
+@dataclass(slots=True, frozen=True)
+class Ways:
+    """Which searches besides kabar's and the exhaustive anchor run, and with what window."""
+
+    ts_rank: bool = True
+    landed: bool = True
+    options: SearchOptions = field(default_factory=SearchOptions)
+
+
+def measure(
+    url: str, query_count: int, related_count: int, run: Ways | None = None, seed: int = 11
+) -> Figures:
+    run = run or Ways()
     archive = open_sql_archive(url, read_only=True)
     analyzer = default_analyzer()
     queries = make_queries(load_corpus(CORPUS), query_count, analyzer)
     n = archive.count()
     server = _server_ms(archive)
-    kabar, exhaustive, anchor, related = Series(), Series(), Series(), Series()
+    kabar, landed, exhaustive, anchor, related = Series(), Series(), Series(), Series(), Series()
     ways: list[tuple[Series, type[PgSearch]]] = [(kabar, PgSearch), (exhaustive, ExhaustiveIndex)]
-    if ts_rank:
+    if run.landed:
+        ways.append((landed, LandedIndex))
+    if run.ts_rank:
         ways.append((anchor, BeforeIndex))
     overlap: list[float] = []
     identical = same_order = totals_agree = 0
     for q in queries[:10]:  # warm every path's pages alike
         for _, index in ways:
-            indexed_search(archive, index, SearchQuery(text=q))
+            indexed_search(archive, index, SearchQuery(text=q), run.options)
     for i, q in enumerate(queries):
         query = SearchQuery(text=q)
         got: dict[int, SearchResult] = {}
         shift = i % len(ways)  # who goes first rotates
         for series, index in ways[shift:] + ways[:shift]:
-            out = _timed(series, server, partial(indexed_search, archive, index, query))
+            out = _timed(series, server, partial(indexed_search, archive, index, query, run.options))
             assert isinstance(out, Probed)
             got[id(series)] = out.result
         new = got[id(kabar)]
         identical += _page(new) == _page(got[id(exhaustive)])
-        if ts_rank:
+        if run.ts_rank:
             old = got[id(anchor)]
             new_ids, old_ids = [h.id for h in new.hits], [h.id for h in old.hits]
             if old_ids:
@@ -296,7 +356,9 @@ def measure(url: str, query_count: int, related_count: int, ts_rank: bool = True
         _timed(related, server, partial(related_articles, archive, article_id, 10))
     figures = Figures(
         n,
+        run.options,
         kabar,
+        landed,
         exhaustive,
         anchor,
         related,
@@ -314,19 +376,23 @@ def measure(url: str, query_count: int, related_count: int, ts_rank: bool = True
 
 def report(f: Figures) -> None:
     print(f"\n== postgresql, {f.articles:,} articles; load average {os.getloadavg()[0]:.1f}")
-    ways = [("kabar (top-k)", f.kabar), ("exhaustive", f.exhaustive)]
+    cand = f.options.candidates
+    print(f"  window {cand:,} articles, totals exact up to {f.options.exact_total_up_to:,}")
+    ways = [("kabar (merged)", f.kabar), ("exhaustive", f.exhaustive)]
+    if f.landed.wall_ms:
+        ways.append(("landed (probes)", f.landed))
     if f.anchor.wall_ms:
         ways.append(("ts_rank", f.anchor))
-    common, rare = f.kabar.common(), f.kabar.rare()
+    common, rare = f.kabar.common(cand), f.kabar.rare(cand)
     for label, part in (
         (f"all {f.queries} searches", None),
-        (f"{len(common.wall_ms)} common (> 4,000 matches)", Series.common),
-        (f"{len(rare.wall_ms)} rare (<= 4,000 matches)", Series.rare),
+        (f"{len(common.wall_ms)} common (> {cand:,} matches)", partial(Series.common, window=cand)),
+        (f"{len(rare.wall_ms)} rare (<= {cand:,} matches)", partial(Series.rare, window=cand)),
     ):
         print(f"  {label}:")
         for name, series in ways:
             shown = series if part is None else part(series)
-            print(f"    {name:14} {shown.line()}")
+            print(f"    {name:15} {shown.line()}")
     print(
         f"  first 10 (ids, scores, order) and totals equal to the exhaustive ranking: {f.identical}/{f.queries}"
     )
@@ -341,9 +407,12 @@ def report(f: Figures) -> None:
     print(f"  disk {f.bytes_on_disk / 1e9:.2f} GB ({f.bytes_on_disk / f.articles:,.0f} B/article); largest:")
     for name, size in f.tables:
         print(f"    {name:20} {size / 1e6:8.0f} MB  ({size / f.articles:,.0f} B/article)")
-    at = f"{f.articles:,}"
-    whole = "the same search ranking every window whole (no top-k), same queries, same run"
-    common, common_whole = f.kabar.common(), f.exhaustive.common()
+    at = f"{f.articles:,}" + ("" if cand == 4_000 else f" (window {cand:,})")
+    whole = (
+        "the search before top-k (a probe a candidate for the window, every window article scored, "
+        "the total counted again), same queries, same run"
+    )
+    common, common_whole = f.kabar.common(cand), f.exhaustive.common(cand)
     result(
         f"postgresql search server CPU p95 at {at} articles",
         round(percentile(f.kabar.server_ms, 95), 1),
@@ -368,6 +437,27 @@ def report(f: Figures) -> None:
         anchor_value=round(sum(common_whole.probes) / max(1, len(common_whole.probes))),
         better="lower",
     )
+    if f.landed.wall_ms:
+        landed = f.landed.common(cand)
+        before = (
+            "the search before the merge (probe window, top-k, total counted again), same queries, same run"
+        )
+        result(
+            f"postgresql common-word search server CPU p95 against the landed top-k at {at} articles",
+            round(percentile(common.server_ms, 95), 1),
+            "ms",
+            anchor=before,
+            anchor_value=round(percentile(landed.server_ms, 95), 1),
+            better="lower",
+        )
+        result(
+            f"postgresql common-word search probes per query (mean) against the landed top-k at {at}",
+            round(sum(common.probes) / max(1, len(common.probes))),
+            "",
+            anchor=before,
+            anchor_value=round(sum(landed.probes) / max(1, len(landed.probes))),
+            better="lower",
+        )
     result(
         f"postgresql search first 10 equal to the exhaustive ranking at {at}",
         f.identical,
@@ -382,7 +472,8 @@ def report(f: Figures) -> None:
             anchor_value=round(percentile(f.anchor.server_ms, 95), 1),
             better="lower",
         )
-    result(f"postgresql related p95 at {at} articles", f.related.p95(), "ms", better="lower")
+    if f.related.wall_ms:
+        result(f"postgresql related p95 at {at} articles", f.related.p95(), "ms", better="lower")
     result(
         f"postgresql storage per article at {at}", round(f.bytes_on_disk / f.articles), "B", better="lower"
     )
@@ -399,6 +490,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--related", type=int, default=200)
     parser.add_argument("--no-ts-rank", action="store_true", help="leave out the ts_rank anchor (slow)")
+    parser.add_argument("--no-landed", action="store_true", help="leave out the search before the merge")
+    parser.add_argument("--candidates", type=int, default=4_000, help="the window (scale it with --count)")
+    parser.add_argument("--exact-total", type=int, default=10_000, help="totals exact up to this many")
     args = parser.parse_args(argv)
     url = args.db
     made = False
@@ -416,7 +510,9 @@ def main(argv: list[str] | None = None) -> None:
     elif not is_postgres(url):
         parser.error("--db must be a postgresql:// URL")
     try:
-        report(measure(url, args.queries, args.related, ts_rank=not args.no_ts_rank))
+        options = SearchOptions(candidates=args.candidates, exact_total_up_to=args.exact_total)
+        ways = Ways(ts_rank=not args.no_ts_rank, landed=not args.no_landed, options=options)
+        report(measure(url, args.queries, args.related, ways))
     finally:
         if made and not args.keep:
             drop_database(url)

@@ -18,6 +18,16 @@ r"""The over-budget classes the mutation fuzzer found, each rebuilt here from it
 * **trafilatura's string caches**: its link-density test trims the text of every nested <div>,
   and ``trim`` is cached by whole text: on unclosed divs (tag soup) the cache held depth × page
   (a 1 MB page: +205 MB, 160 MB of it kept after the page). Long texts bypass the cache now.
+* **trafilatura's time on tag soup**: the same test trims each nested element's whole text, so
+  its time follows the sum of text length × depth. A 1 MB mutant (an enormous line and tag soup,
+  58 M of nested text) took about 2 s per trafilatura pass, three passes, and went over the
+  10 s budget on a loaded machine; another held a 1.3 MB script 60 elements deep, which kabar
+  strips but trafilatura's test reads (12.5 s). Above a bound no real page comes near, counted as
+  trafilatura reads the page, kabar's own walker (one visit per element) reads the body instead.
+* **Short names among hundreds**: the same mutant's 900 kB line of capitalised words made
+  thousands of "names", and each short form was checked against every name sharing its rarest
+  word (300 kB of such words: 4.9 s of CPU in understanding). Beyond what one name's runs of
+  words can be, the short form is left unresolved, as an ambiguous one is.
 """
 
 from __future__ import annotations
@@ -25,11 +35,17 @@ from __future__ import annotations
 import time
 import tracemalloc
 from collections.abc import Callable
+from pathlib import Path
 
-from kabar.extract import extract
-from kabar.extract.html_parse import _MAX_ATTRIBUTES, clean_text, parse_html, raw_text_bodies
+import pytest
+
+from kabar.extract import extract, html_body
+from kabar.extract.html_body import NESTED_TEXT_LIMIT, nested_text
+from kabar.extract.html_parse import _MAX_ATTRIBUTES, clean_text, parse_html, raw_text_bodies, strip_inert
 from kabar.extract.html_text import is_furniture_text
 from kabar.model import Article, RawPage
+from kabar.sources.files import read_page
+from kabar.understand import entities
 from kabar.understand.entities import find_entities
 from kabar.understand.ner.tagger import MAX_BATCH_TOKENS, load_tagger
 
@@ -227,3 +243,93 @@ def test_unclosed_divs_are_read_without_holding_depth_times_the_page() -> None:
     size = len(html)
     assert kept < 2 * size, f"{kept >> 20} MB still held after a {size >> 10} kB page"
     assert peak < 30 * size, f"peak {peak >> 20} MB for {size >> 10} kB"
+
+
+def _stripped_nested_text(html: str) -> int:
+    tree = parse_html(html).tree
+    strip_inert(tree)
+    return nested_text(tree)
+
+
+def _soup_story(depth: int, words: int) -> str:
+    """Tag soup of story text: every <div> and <a> left open, so each holds the rest of the page."""
+    text = "Presiden Joko Widodo meresmikan bendungan di Subang pada Senin pagi. " * words
+    divs = "".join(f"<div class='c{i}'><p>{text}<a href='/b{i}'>bendungan {i}" for i in range(depth))
+    return f"<html><head><title>Bendungan</title></head><body>{divs}</body></html>"
+
+
+def test_deep_tag_soup_is_read_by_kabars_walker_without_trafilatura(monkeypatch: pytest.MonkeyPatch) -> None:
+    html = _soup_story(50, 400)
+    assert _stripped_nested_text(html) > NESTED_TEXT_LIMIT
+
+    def refuse(*args: object, **kwargs: object) -> list[str]:
+        raise AssertionError("trafilatura asked to read a page whose nested text is over the bound")
+
+    monkeypatch.setattr(html_body, "trafilatura_paragraphs", refuse)
+    article = extract(RawPage(content=html, kind="html", source="soup.html"))
+    assert any("Presiden Joko Widodo meresmikan bendungan" in p for p in article.paragraphs)
+
+
+def test_an_ordinary_page_is_still_read_by_trafilatura(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    read = html_body.trafilatura_paragraphs
+
+    def counted(*args: object, **kwargs: object) -> list[str]:
+        calls.append("trafilatura")
+        return read(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(html_body, "trafilatura_paragraphs", counted)
+    html = _unclosed_divs(3, 5)
+    assert _stripped_nested_text(html) < NESTED_TEXT_LIMIT
+    extract(RawPage(content=html, kind="html", source="small.html"))
+    assert calls == ["trafilatura"]
+
+
+def test_nested_text_counts_each_text_once_per_enclosing_element() -> None:
+    tree = parse_html("<html><body><div>ab<p>cde</p>f</div></body></html>").tree
+    # html > body > div: "ab" and the tail "f" at depth 3, "cde" inside <p> at depth 4
+    assert nested_text(tree) == 2 * 3 + 3 * 4 + 1 * 3
+
+
+def test_a_script_deep_in_tag_soup_sends_the_page_to_the_walker(monkeypatch: pytest.MonkeyPatch) -> None:
+    """trafilatura reads script bodies in its link-density test; kabar strips them before reading."""
+    story = "".join(f"<p>{p}</p>" for p in _PARAGRAPHS)
+    soup = "".join(f"<li><a href='/m{i}'>menu {i}<div class='d{i}'>" for i in range(60))
+    script = "<script>var x = '" + "Besok Mei Sejak Februari Pukul " * 40_000 + "';</script>"
+    html = f"<html><head><title>Bendungan</title></head><body>{story}{soup}{script}</body></html>"
+    assert nested_text(parse_html(html).tree) > NESTED_TEXT_LIMIT
+    assert _stripped_nested_text(html) < NESTED_TEXT_LIMIT / 100
+
+    def refuse(*args: object, **kwargs: object) -> list[str]:
+        raise AssertionError("trafilatura asked to read a page whose nested text is over the bound")
+
+    monkeypatch.setattr(html_body, "trafilatura_paragraphs", refuse)
+    article = extract(RawPage(content=html, kind="html", source="script-soup.html"))
+    assert any("Bendungan Sadawarna" in p for p in article.paragraphs)
+
+
+def test_real_pages_stay_far_under_the_nested_text_bound(shared: Path) -> None:
+    pages = sorted(p for p in (shared / "pages").rglob("*.htm*") if p.is_file())
+    assert len(pages) > 300, "the shared page sets are incomplete"
+    # As trafilatura reads a page: scripts and styles counted (the real pages' worst is 5 M).
+    worst = max(nested_text(parse_html(read_page(p).content).tree) for p in pages)
+    assert worst < NESTED_TEXT_LIMIT / 3, f"a real page reaches {worst:,} of {NESTED_TEXT_LIMIT:,}"
+
+
+def test_a_short_name_shared_by_hundreds_of_names_is_not_checked_against_each(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    names = {f"Budi Nama{i} Putra" for i in range(300)} | {"Sri Mulyani Indrawati"}
+    people = entities._People(names)
+    checks: list[int] = []
+    contains = entities._contains
+
+    def counted(haystack: list[str], needle: list[str]) -> bool:
+        checks.append(1)
+        return contains(haystack, needle)
+
+    monkeypatch.setattr(entities, "_contains", counted)
+    assert people.widest("Putra") is None  # 300 names hold it: ambiguous, and no pairwise search
+    assert checks == []
+    assert people.widest("Budi Nama7") == "Budi Nama7 Putra"  # its rarest word is in one name
+    assert people.widest("Mulyani") == "Sri Mulyani Indrawati"

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+import kabar.guard_start
 import kabar.prepare
 from guard_support import bad_enrich, good_page, slow_extract
 from kabar.archive.sqlite import SqliteArchive, open_archive
@@ -32,6 +33,7 @@ def injected(monkeypatch: pytest.MonkeyPatch) -> None:
     # Patched in this process before the guard's worker is forked: the worker runs them too.
     monkeypatch.setattr(kabar.prepare, "extract", slow_extract(kabar.prepare.extract))
     monkeypatch.setattr(kabar.prepare, "enrich", bad_enrich(kabar.prepare.enrich))
+    monkeypatch.setattr(kabar.guard_start, "START_METHOD", "fork")  # the API's workers forked too
 
 
 @pytest.fixture

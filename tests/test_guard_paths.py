@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+import kabar.guard_start
 import kabar.prepare
 from guard_support import bad_enrich, good_page, slow_extract
 from kabar.archive.base import SearchQuery
@@ -30,6 +31,8 @@ FAST = GuardOptions(max_cpu_seconds=1.0, max_memory_mb=256)
 def injected(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(kabar.prepare, "extract", slow_extract(kabar.prepare.extract))
     monkeypatch.setattr(kabar.prepare, "enrich", bad_enrich(kabar.prepare.enrich))
+    # The patches reach a forked worker only: the API's workers are forked too here.
+    monkeypatch.setattr(kabar.guard_start, "START_METHOD", "fork")
 
 
 @pytest.fixture

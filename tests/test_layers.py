@@ -27,6 +27,7 @@ MODULE_LAYER = {
     "kabar.ingest_batch": "ingest",  # bulk ingest: the same path, N workers, one writer in batches
     "kabar.prepare": "ingest",
     "kabar.guard": "ingest",
+    "kabar.guard_start": "ingest",
     "kabar.wiring": "ingest",  # which indexers run: above link, whose near-duplicate indexer it names
     "kabar.export": "serve",  # datasets out (kabar export): reads the archive, like the portal
     "kabar.backfill": "serve",  # WARC → shards → archive: uses ingest's steps and the export's schema

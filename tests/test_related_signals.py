@@ -4,6 +4,8 @@
 - a dateline ("JAKARTA, KOMPAS.com -") and outlet names are not shared terms;
 - sharing a person outranks sharing only common words;
 - closeness in time breaks a tie;
+- one truly related article among many that share a word or two: the list stops after it
+  (the relevance floor) instead of filling ten slots;
 - the same answers on both backends (every test runs on each).
 """
 
@@ -24,7 +26,7 @@ from kabar.archive.fts import FtsIndexer
 from kabar.archive.story_indexer import StoryIndexer
 from kabar.lang.analysis import analyze
 from kabar.link.dedup import DedupIndexer
-from kabar.link.related import RelatedOptions, related
+from kabar.link.related import NO_FLOOR, RelatedOptions, related
 from kabar.link.related_noise import article_noise
 from kabar.link.related_profile import ProfileOptions, build_profile
 from kabar.model import Article, Entity, EntityType, Mention
@@ -262,13 +264,87 @@ def test_time_distance_breaks_a_tie(archive: Archive) -> None:
     assert _ranked(archive, ids, "quake")[:2] == ["quake_near", "quake_far"]
 
 
+# One article truly related to "ferry" (the same sinking, the same captain), and eight that
+# each share one or two of its words in passing: what fills ten slots without a floor.
+LONE = [
+    Doc(
+        "ferry",
+        "Kapal feri tenggelam di Selat Bali",
+        [
+            "Kapal feri KMP Yunicee tenggelam di Selat Bali. Nakhoda Ahmad Suryadi selamat bersama "
+            "puluhan penumpang. Tim SAR gabungan mencari korban hilang di perairan Gilimanuk."
+        ],
+        entities=(
+            ("KMP Yunicee", "organization", 1),
+            ("Ahmad Suryadi", "person", 1),
+            ("Gilimanuk", "place", 1),
+        ),
+    ),
+    Doc(
+        "ferry_2",
+        "Nakhoda KMP Yunicee diperiksa polisi",
+        [
+            "Polisi memeriksa nakhoda KMP Yunicee Ahmad Suryadi setelah kapal feri itu tenggelam di "
+            "Selat Bali. Tim SAR masih mencari penumpang yang hilang di perairan Gilimanuk."
+        ],
+        days=1,
+        entities=(
+            ("KMP Yunicee", "organization", 1),
+            ("Ahmad Suryadi", "person", 1),
+            ("Gilimanuk", "place", 1),
+        ),
+    ),
+    Doc(
+        "u1",
+        "Harga tiket pesawat turun",
+        ["Harga tiket pesawat turun. Puluhan penumpang memadati bandara."],
+        days=2,
+    ),
+    Doc(
+        "u2",
+        "Festival layang-layang di Bali",
+        ["Festival layang-layang digelar di pantai Bali pekan ini."],
+        days=3,
+    ),
+    Doc("u3", "Tim voli putri juara", ["Tim voli putri menjadi juara setelah menang di final."], days=4),
+    Doc(
+        "u4",
+        "Anak hilang ditemukan",
+        ["Seorang anak yang hilang di pasar ditemukan selamat oleh warga."],
+        days=5,
+    ),
+    Doc("u5", "Perairan Natuna dijaga", ["TNI AL menambah kapal patroli di perairan Natuna."], days=6),
+    Doc(
+        "u6", "Polisi periksa saksi pencurian", ["Polisi memeriksa tiga saksi kasus pencurian motor."], days=7
+    ),
+    Doc(
+        "u7",
+        "Gabungan pengusaha minta insentif",
+        ["Gabungan pengusaha meminta insentif pajak tahun depan."],
+        days=8,
+    ),
+    Doc("u8", "Selat Sunda berombak tinggi", ["Gelombang tinggi melanda Selat Sunda sejak kemarin."], days=9),
+]
+
+
+def test_one_related_article_is_shown_without_unrelated_fill(archive: Archive) -> None:
+    ids = _add(archive, LONE)
+    back = {v: k for k, v in ids.items()}
+    unfloored = [back[h.id] for h in related(archive, ids["ferry"], RelatedOptions(limit=10, floor=NO_FLOOR))]
+    # The trap is set: without a floor, articles that share a word or two fill the list.
+    assert unfloored[:1] == ["ferry_2"] and len({k for k in unfloored if k.startswith("u")}) >= 2, unfloored
+    for mode in ("relevant", "newest"):
+        shown = [back[h.id] for h in related(archive, ids["ferry"], RelatedOptions(mode=mode, limit=10))]
+        assert shown == ["ferry_2"], (mode, shown)
+
+
 @pytest.mark.postgres
 def test_sqlite_and_postgresql_give_the_same_related_news(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
     """Entities, stories and the counted-out terms read the same on both backends: same lists, scores, reasons."""
     server = request.getfixturevalue("pg_server")
-    docs = [*TEMANGGUNG, *DATELINE, *PERSON, *TIE]
+    docs = [*TEMANGGUNG, *DATELINE, *PERSON, *TIE, *LONE]
     with server.database() as url:
         archives = [open_archive(str(tmp_path / "kabar.db"), _indexers()), open_archive(url, _indexers())]
         try:

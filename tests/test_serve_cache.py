@@ -11,28 +11,18 @@ import httpx
 import pytest
 
 from backends import open_test_archive
+from cache_support import response_cache as _cache  # the name the tests here use
+from cache_support import story_archive
 from kabar.archive.articles_core import CoreArchive
-from kabar.serve.response_cache import ResponseCacheMiddleware
 from kabar.wiring import default_indexers
-from serve_support import NOW, Client, fill, make_app, rich_article, story_article
+from serve_support import NOW, Client, make_app, story_article
 
 NEW = "bagian 0"  # the headline of the article ingested mid-test (story_article(0): the newest)
 
 
 @pytest.fixture
 def archive(archive_url: str) -> Iterator[CoreArchive]:
-    arch = fill(archive_url, [rich_article(), *[story_article(n) for n in range(1, 4)]])
-    yield arch
-    arch.close()
-
-
-def _cache(client: Client) -> ResponseCacheMiddleware:
-    """The app's response cache (its middleware instance, built on the first request)."""
-    stack = client.app.middleware_stack
-    while stack is not None and not isinstance(stack, ResponseCacheMiddleware):
-        stack = getattr(stack, "app", None)
-    assert isinstance(stack, ResponseCacheMiddleware)
-    return stack
+    yield from story_archive(archive_url)
 
 
 def _pages(client: Client) -> list[str]:

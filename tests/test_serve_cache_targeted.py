@@ -12,6 +12,9 @@ from typing import Any
 import pytest
 
 from backends import open_test_archive
+from cache_support import ingest_elsewhere as _ingest_elsewhere  # the names the tests here use
+from cache_support import response_cache as _cache
+from cache_support import story_archive
 from kabar.archive import change_log
 from kabar.archive.articles_core import CoreArchive
 from kabar.archive.base import ListQuery
@@ -20,9 +23,8 @@ from kabar.archive.change_stamp import ChangeWatch
 from kabar.archive.fts import FtsIndexer
 from kabar.model import Article
 from kabar.serve.invalidation import Dependencies, plan
-from kabar.serve.response_cache import ResponseCacheMiddleware
 from kabar.wiring import default_indexers
-from serve_support import Client, fill, make_app, make_article, rich_article, story_article
+from serve_support import Client, make_app, make_article, rich_article, story_article
 
 NEW = "bagian 0"  # story_article(0)'s headline: the article ingested mid-test
 _WORDS = ("alfa", "beta", "gama")
@@ -54,33 +56,11 @@ def _targeted(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def archive(archive_url: str) -> Iterator[CoreArchive]:
-    arch = fill(
-        archive_url, [rich_article(), *[story_article(n) for n in range(1, 4)], unrelated(0), unrelated(1)]
-    )
-    yield arch
-    arch.close()
+    yield from story_archive(archive_url, unrelated(0), unrelated(1))
 
 
 def _id(archive: CoreArchive, headline: str | None) -> int:
     return next(r.id for r in archive.list_articles(ListQuery(limit=100)) if r.headline == headline)
-
-
-def _cache(client: Client) -> ResponseCacheMiddleware:
-    stack = client.app.middleware_stack
-    while stack is not None and not isinstance(stack, ResponseCacheMiddleware):
-        stack = getattr(stack, "app", None)
-    assert isinstance(stack, ResponseCacheMiddleware)
-    return stack
-
-
-def _ingest_elsewhere(archive_url: str, *articles: Article) -> None:
-    """As `kabar ingest` beside the server would: another archive object, only the stamp tells."""
-    other = open_test_archive(archive_url, default_indexers(note_reach=True))
-    try:
-        for article in articles:
-            other.add(article)
-    finally:
-        other.close()
 
 
 def _count_gets(client: Client) -> list[int]:

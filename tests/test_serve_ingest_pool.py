@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+import kabar.guard_start
 import kabar.prepare
 from guard_support import good_page, slow_extract
 from kabar.archive.sqlite import SqliteArchive, open_archive
@@ -38,6 +39,8 @@ def archive(tmp_path: Path) -> Iterator[SqliteArchive]:
 def release(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The file whose creation lets held pages go on (read by the forked guard workers)."""
     monkeypatch.setattr(kabar.prepare, "extract", slow_extract(kabar.prepare.extract))
+    # The patch reaches a forked worker only: the API's workers are forked here, not forkserver's.
+    monkeypatch.setattr(kabar.guard_start, "START_METHOD", "fork")
     path = tmp_path / "release"
     monkeypatch.setenv("KABAR_TEST_HOLD", str(path))
     return path

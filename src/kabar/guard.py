@@ -45,6 +45,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from multiprocessing.context import ForkContext, ForkServerContext, SpawnContext
 from multiprocessing.process import BaseProcess
 from types import FrameType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -65,6 +66,8 @@ CPU_SECONDS_MAX = 3600.0
 MEMORY_MB_MIN = 64  # the worker's own interpreter and models are outside the budget; a page needs tens of MB
 MEMORY_MB_MAX = 1024 * 1024
 _MESSAGE_CHARS = 300
+
+WorkerContext = ForkContext | ForkServerContext | SpawnContext  # how a worker process is started
 
 
 class CpuBudgetExceeded(BaseException):
@@ -367,10 +370,14 @@ class Guard:
         worker.conn.close()
 
     # -- in a worker process ------------------------------------------------------------------
-    def _start(self) -> _Worker:
+    def _context(self) -> WorkerContext:
         # fork: the worker shares the caller's imported modules (and loaded models) at no cost;
         # it touches no archive connection and leaves through os._exit, so none is disturbed.
-        ctx = multiprocessing.get_context("fork")
+        # A threaded caller must not fork (kabar.guard_start.StartedGuard says why and how).
+        return multiprocessing.get_context("fork")
+
+    def _start(self) -> _Worker:
+        ctx = self._context()
         here, there = ctx.Pipe()
         stage = ctx.Array("c", _STAGE_BYTES, lock=False)
         process = ctx.Process(

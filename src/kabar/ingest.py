@@ -121,13 +121,17 @@ class Ingestor:
     """
 
     def __init__(
-        self, archive: Archive, options: IngestOptions | None = None, guard: Guard | None = None
+        self,
+        archive: Archive,
+        options: IngestOptions | None = None,
+        guard: Guard | None = None,
+        guard_type: type[Guard] = Guard,  # of the guard it starts (the server's: kabar.guard_start)
     ) -> None:
         self.archive = archive
         self.options = options or IngestOptions()
         self._own_guard = guard is None
         warm = warm_up if self.options.understand else None
-        self.guard = guard if guard is not None else Guard(self.options.guard, warm=warm)
+        self.guard = guard if guard is not None else guard_type(self.options.guard, warm=warm)
         self.warc_stats: list[WarcStats] = []  # the WARC reader's counts, for the summary
 
     def __enter__(self) -> Ingestor:
@@ -300,10 +304,13 @@ class IngestorPool:
     (:mod:`kabar.ingest_batch`) both draw from one of these.
     """
 
-    def __init__(self, archive: Archive, options: IngestOptions, size: int) -> None:
+    def __init__(
+        self, archive: Archive, options: IngestOptions, size: int, guard_type: type[Guard] = Guard
+    ) -> None:
         if size < 1:
             raise ValueError("the ingest pool needs at least one worker")
         self.size = size
+        self._guard_type = guard_type
         self._archive = archive
         self._options = options
         self._lock = threading.Lock()
@@ -321,7 +328,7 @@ class IngestorPool:
                 return self._idle.pop()
             if len(self._all) >= self.size:
                 raise RuntimeError(f"more than {self.size} ingestors taken at once")
-            ingestor = Ingestor(self._archive, self._options)
+            ingestor = Ingestor(self._archive, self._options, guard_type=self._guard_type)
             self._all.append(ingestor)
             return ingestor
 

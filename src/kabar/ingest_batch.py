@@ -22,19 +22,31 @@
   batch being written is rolled back whole, the ones before it stay; a rerun stores the rest
   (known records come back "unchanged").
 
+**Bulk mode** (``BatchOptions.defer_indexes``, ``kabar ingest --bulk``): the writer stores the
+articles' rows only (:func:`kabar.archive.batch_write.deferred_indexes`); :meth:`BatchIngest.build_indexes`
+then builds every derived index once, in set-based passes and in id order
+(:mod:`kabar.archive.bulk_index`), which leaves the archive as ingesting one by one would.
+Until it has run, the articles stored are *pending* (not found by search, related news,
+duplicates, entities or stories); a run interrupted before it is completed by the next
+``--bulk`` run, or by :func:`~kabar.archive.bulk_index.build_pending`.
+
 Memory holds at most ``window`` records in flight (read, being worked on, or waiting to be
 stored), whatever the size of the input.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
+from kabar.archive.articles_core import CoreArchive
 from kabar.archive.base import Archive, BatchAdd
+from kabar.archive.batch_write import deferred_indexes
+from kabar.archive.bulk_index import BuildReport, build_pending, require_search_indexer
 from kabar.archive.errors import ArchiveError
 from kabar.guard import reject_of
 from kabar.ingest import IngestOptions, IngestorPool, IngestOutcome
@@ -49,6 +61,7 @@ WORKERS_MAX = 64
 class BatchOptions:
     batch_size: int = 64  # articles per transaction
     workers: int = 1  # guard worker processes reading and understanding records at once
+    defer_indexes: bool = False  # bulk mode: rows now, derived indexes once at the end
 
     def __post_init__(self) -> None:
         if not 1 <= self.batch_size <= BATCH_MAX:
@@ -78,6 +91,8 @@ class BatchIngest:
         self.archive = archive
         self.options = options
         self.batch = batch or BatchOptions()
+        if self.batch.defer_indexes:  # refused before anything is stored
+            require_search_indexer(_sql_archive(archive).indexers)
         self.pool = IngestorPool(archive, options, self.batch.workers)
         self._executor = ThreadPoolExecutor(max_workers=self.batch.workers, thread_name_prefix="kabar-bulk")
         self._gate = threading.Lock()
@@ -113,6 +128,13 @@ class BatchIngest:
             self._gate.release()
             for future in in_flight:  # the caller stopped (--strict) or a fault ended the run
                 future.cancel()
+
+    def build_indexes(self, progress: Callable[[int], None] | None = None) -> BuildReport:
+        """Bulk mode's end: every pending article's derived indexes, built once (id order)."""
+        return build_pending(_sql_archive(self.archive), progress=progress)
+
+    def _writing(self) -> contextlib.AbstractContextManager[None]:
+        return deferred_indexes() if self.batch.defer_indexes else contextlib.nullcontext()
 
     def _result(self, future: Future[Step]) -> Step:
         """Waiting for a record is the only time this thread lets a guard worker be forked."""
@@ -167,7 +189,8 @@ class BatchIngest:
         batch = list(pending)
         pending.clear()
         try:
-            results = self.archive.add_batch([ready.article for ready in batch])
+            with self._writing():
+                results = self.archive.add_batch([ready.article for ready in batch])
         except ArchiveError:
             raise
         except Exception:
@@ -187,11 +210,18 @@ class BatchIngest:
 
     def _alone(self, article: Article) -> BatchAdd:
         try:
-            return self.archive.add_batch([article])[0]
+            with self._writing():
+                return self.archive.add_batch([article])[0]
         except ArchiveError:
             raise
         except Exception as exc:
             return BatchAdd(error=exc)
+
+
+def _sql_archive(archive: Archive) -> CoreArchive:
+    if not isinstance(archive, CoreArchive):
+        raise TypeError(f"bulk mode needs an SQL archive, not {type(archive).__name__}")
+    return archive
 
 
 __all__ = ["BATCH_MAX", "WORKERS_MAX", "BatchIngest", "BatchOptions"]

@@ -45,8 +45,12 @@ def default_indexers(note_reach: bool | None = None) -> list[Indexer]:
     if note_reach is None:
         note_reach = cache_invalidation_from_env() == "targeted"
     indexers: list[Indexer] = [FtsIndexer(), DedupIndexer(), EntityIndexer(), StoryIndexer()]
-    # The reach last: it ranks the article against the search index as the others left it.
-    return [*indexers, ReachIndexer()] if note_reach else indexers
+    if not note_reach:
+        return indexers
+    # The reach last: it ranks the article against the search index as the others left it; its
+    # look at the story an updated article leaves first, before the story indexer moves it.
+    reach = ReachIndexer()
+    return [reach.story_left, *indexers, reach]
 
 
 def open_archive(url: str | Path = "kabar.db", *, read_only: bool = False) -> Archive:

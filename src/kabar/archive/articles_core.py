@@ -24,6 +24,7 @@ from kabar.archive import change_log
 from kabar.archive.base import (
     AddResult,
     ArticleSummary,
+    BatchAdd,
     Indexer,
     ListQuery,
     OutletCount,
@@ -31,6 +32,7 @@ from kabar.archive.base import (
     SearchResult,
 )
 from kabar.archive.copy_store import CopyRecord, SqlCopyStore
+from kabar.archive.errors import ArchiveError
 from kabar.archive.schema import articles
 from kabar.archive.sql_source import BoundSource
 from kabar.archive.statements import parse_time
@@ -145,6 +147,46 @@ class CoreArchive(StoreAccess):
         and calls :meth:`ids_taken` when done.
         """
         return self._store(article, article_id)
+
+    def add_batch(self, articles: Sequence[Article]) -> list[BatchAdd]:
+        """Store ``articles`` in order in one transaction, each all or nothing in a savepoint of
+        its own (:mod:`kabar.archive.batch_write`); one :class:`~kabar.archive.base.BatchAdd`
+        per article, in the same order. An :class:`~kabar.archive.errors.ArchiveError` ends the
+        whole batch uncommitted and is raised."""
+        if not articles:
+            return []
+        results = self._write_batch_retrying([clean_article(article) for article in articles])
+        for given, done in zip(articles, results, strict=True):
+            if done.result is not None and done.result.status != "unchanged":
+                given.id = done.result.id  # as add() does: a copy carries the stored article's id
+        return results
+
+    def _write_batch_retrying(self, articles: Sequence[Article]) -> list[BatchAdd]:
+        """:meth:`_write_batch` once; a backend whose writers can abort one another runs it again
+        (:class:`~kabar.archive.batch_write.BatchArchive`)."""
+        return self._write_batch(articles)
+
+    def _write_batch(self, articles: Sequence[Article]) -> list[BatchAdd]:
+        """The batch's one transaction."""
+        results: list[BatchAdd] = []
+        with self.engine.begin() as conn, change_log.deferred(conn) as logged:
+            self._begin_write(conn)
+            for article in articles:
+                kept = len(logged)
+                try:
+                    # The savepoint is the article's own transaction: an exception inside rolls
+                    # back exactly what this article wrote (row, copy, index entries).
+                    with conn.begin_nested():
+                        result = self._add(conn, article, article.content_hash)
+                except ArchiveError:
+                    raise  # the archive's fault, not the article's: the batch ends, uncommitted
+                except Exception as exc:
+                    del logged[kept:]  # its savepoint is undone: so is its log row
+                    results.append(BatchAdd(error=exc))
+                    continue
+                results.append(BatchAdd(result=result))
+            change_log.flush(conn, logged)  # last before the commit: the lock is held only for its tail
+        return results
 
     def add_if_known(self, article: Article) -> AddResult | None:
         """If the archive holds this text: the article is a copy of it (recorded once per URL)

@@ -25,6 +25,12 @@ What stays all or nothing:
 The batch's change-log rows (:mod:`kabar.archive.change_log`) are written together right
 before the commit: the log's ordering lock is then held for the commit's tail only, not from
 the first article on (which made concurrent batches wait for one another whole).
+
+**Bulk mode** (:func:`deferred_indexes`): inside the block a *new* article is stored without
+its derived indexes (search, related statistics, near-duplicates, entities, stories); they are
+built later, once, by :func:`kabar.archive.bulk_index.build_pending`, in id order — the order
+ingest would have indexed them in. An article that changes a stored one (same URL, new text)
+is still re-indexed at once, as ``add`` does: its old index entries must not outlive its text.
 """
 
 from __future__ import annotations
@@ -32,13 +38,14 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
-from kabar.archive import change_log
-from kabar.archive.articles_core import CoreArchive, clean_article
-from kabar.archive.base import BatchAdd, Indexer
+from kabar.archive.articles_core import CoreArchive, article_row
+from kabar.archive.base import AddResult, BatchAdd, Indexer
 from kabar.archive.errors import ArchiveBusy, ArchiveError
 from kabar.model import Article
 
@@ -54,6 +61,29 @@ RETRIED_STATES = frozenset({"40P01", "40001"})
 BATCH_RETRIES = 8
 _BACKOFF_FIRST = 0.1  # seconds before the first rerun; doubled after each, up to _BACKOFF_MAX
 _BACKOFF_MAX = 2.0
+# Bulk mode for the writes of this thread (a context variable: the API's ingest threads share
+# one archive, and only the bulk writer's own thread defers).
+_DEFERRED: ContextVar[bool] = ContextVar("kabar_deferred_indexes", default=False)
+
+
+@contextmanager
+def deferred_indexes() -> Iterator[None]:
+    """New articles stored in this block (``add``, ``add_batch``, this thread) get no derived
+    indexes yet: :func:`kabar.archive.bulk_index.build_pending` builds them, once, afterwards.
+
+    Until then those articles are *pending*: stored, but not found by search, related news,
+    near-duplicates, entities or stories; ``bulk_index.pending_count`` says how many.
+    """
+    token = _DEFERRED.set(True)
+    try:
+        yield
+    finally:
+        _DEFERRED.reset(token)
+
+
+def deferring_indexes() -> bool:
+    """Whether this thread is inside :func:`deferred_indexes`."""
+    return _DEFERRED.get()
 
 
 def retriable(exc: ArchiveError) -> bool:
@@ -62,7 +92,8 @@ def retriable(exc: ArchiveError) -> bool:
 
 
 class BatchArchive(CoreArchive):
-    """:class:`~kabar.archive.articles_core.CoreArchive` with :meth:`add_batch` (both SQL backends)."""
+    """:class:`~kabar.archive.articles_core.CoreArchive` whose batches (:meth:`add_batch`) run again
+    when another writer got in the way (both SQL backends)."""
 
     def __init__(self, engine: Engine, url: str, indexers: Sequence[Indexer] | None) -> None:
         super().__init__(engine, url, indexers)
@@ -79,47 +110,40 @@ class BatchArchive(CoreArchive):
         with self._retries_lock:
             self._retries += 1
 
-    def add_batch(self, articles: Sequence[Article]) -> list[BatchAdd]:
-        """Store ``articles`` in order in one transaction, each all or nothing; one
-        :class:`~kabar.archive.base.BatchAdd` per article, in the same order."""
-        if not articles:
-            return []
-        cleaned = [clean_article(article) for article in articles]
-        for attempt in range(BATCH_RETRIES + 1):
+    def _insert_new(
+        self, conn: Connection, article: Article, digest: str, article_id: int | None
+    ) -> AddResult:
+        if not _DEFERRED.get():
+            return super()._insert_new(conn, article, digest, article_id)
+        # Bulk mode: CoreArchive._insert_new without its indexer loop, the row only;
+        # kabar.archive.bulk_index builds the indexes later, in id order.
+        row = article_row(article, digest)
+        if article_id is not None:
+            row["id"] = article_id
+        new_id = int(conn.execute(self._insert, row).scalar_one())
+        article.id = new_id
+        return AddResult(id=new_id, status="added")
+
+    def _write_batch_retrying(self, articles: Sequence[Article]) -> list[BatchAdd]:
+        """The batch's transaction (:meth:`CoreArchive.add_batch`), run again after a growing,
+        jittered pause while another writer's deadlock or serialization failure aborts it."""
+        for attempt in range(BATCH_RETRIES):
             try:
-                results = self._write_batch(cleaned)
-                break
+                return self._write_batch(articles)
             except ArchiveError as exc:
-                if not retriable(exc) or attempt == BATCH_RETRIES:
+                if not retriable(exc):
                     raise
                 self._count_retry()
                 pause = min(_BACKOFF_MAX, _BACKOFF_FIRST * 2**attempt)
                 time.sleep(pause * random.uniform(0.5, 1.5))  # jitter only
-        for given, done in zip(articles, results, strict=True):
-            if done.result is not None and done.result.status != "unchanged":
-                given.id = done.result.id  # as add() does: a copy carries the stored article's id
-        return results
-
-    def _write_batch(self, articles: Sequence[Article]) -> list[BatchAdd]:
-        results: list[BatchAdd] = []
-        with self.engine.begin() as conn, change_log.deferred(conn) as logged:
-            self._begin_write(conn)
-            for article in articles:
-                kept = len(logged)
-                try:
-                    # The savepoint is the article's own transaction: an exception inside rolls
-                    # back exactly what this article wrote (row, copy, index entries).
-                    with conn.begin_nested():
-                        result = self._add(conn, article, article.content_hash)
-                except ArchiveError:
-                    raise  # the archive's fault, not the article's: the batch ends, uncommitted
-                except Exception as exc:
-                    del logged[kept:]  # its savepoint is undone: so is its log row
-                    results.append(BatchAdd(error=exc))
-                    continue
-                results.append(BatchAdd(result=result))
-            change_log.flush(conn, logged)  # last before the commit: the lock is held only for its tail
-        return results
+        return self._write_batch(articles)  # the last run: whatever it raises is raised
 
 
-__all__ = ["BATCH_RETRIES", "RETRIED_STATES", "BatchArchive", "retriable"]
+__all__ = [
+    "BATCH_RETRIES",
+    "RETRIED_STATES",
+    "BatchArchive",
+    "deferred_indexes",
+    "deferring_indexes",
+    "retriable",
+]

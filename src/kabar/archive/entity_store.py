@@ -376,6 +376,20 @@ class SqlEntityStore:
                 )
         return out
 
+    def entity_ids_of(self, article_ids: Sequence[int]) -> dict[int, frozenset[int]]:
+        """Each article's entity ids, in one query (no join, no records: see the protocol)."""
+        ids = sorted(set(article_ids))
+        if not ids:
+            return {}
+        stmt = select(article_entities.c.article_id, article_entities.c.entity_id).where(
+            article_entities.c.article_id.in_(ids)
+        )
+        out: dict[int, set[int]] = {}
+        with self._db.reading() as conn:
+            for article_id, entity_id in conn.execute(stmt):
+                out.setdefault(int(article_id), set()).add(int(entity_id))
+        return {k: frozenset(v) for k, v in out.items()}
+
     @staticmethod
     def _record(conn: Any, row: tuple[Any, ...]) -> EntityRecord:
         entity_id = int(row[0])

@@ -31,7 +31,15 @@ from sqlalchemy.engine import Connection
 
 from kabar.archive.articles_core import to_utc_text as utc_text
 from kabar.archive.base import SearchQuery, SearchResult
-from kabar.archive.search_flow import MAX_LIMIT, PhraseMatch, Ranked, SearchOptions, ranked_prefix, run_search
+from kabar.archive.search_flow import (
+    MAX_LIMIT,
+    PhraseMatch,
+    Ranked,
+    SearchOptions,
+    counted_past,
+    ranked_prefix,
+    run_search,
+)
 from kabar.archive.search_parse import fts_expression
 from kabar.archive.sql_source import ConnectionSource
 from kabar.archive.stores import IndexStores
@@ -370,7 +378,9 @@ class _Fts5Phrases:
         return [ScoredId(i, s) for i, s in _rank(self.raw, _filter(match), RankOptions(candidates))]
 
     def best(self, match: PhraseMatch, candidates: int, want: int) -> Ranked:
-        # FTS5 scores every match it returns (no top-k pruning): the whole window, cut.
+        # FTS5 scores every match it returns (no top-k pruning): the whole window, cut. Its
+        # all-words window is already a merge: FTS5 steps through each word's doclist in id
+        # order, skipping to the next id all hold — no per-candidate probe to save here.
         return ranked_prefix(self.rank(match, candidates), want)
 
     def newest(self, match: PhraseMatch, want: int) -> list[ScoredId]:
@@ -385,6 +395,20 @@ class _Fts5Phrases:
         # The LIMIT stops the scan after ``bound`` matches: a common word costs no more.
         sql = f"SELECT count(*) FROM (SELECT 1 FROM search_fts{flt.join} WHERE {where} LIMIT ?)"
         return int(self.raw.execute(sql, [*params, max(0, bound)]).fetchone()[0])
+
+    def count_past(self, match: PhraseMatch, window: Ranked, bound: int) -> int:
+        flt = _filter(match)
+        where, params = flt.where()
+        # FTS5 takes the rowid bound into its doclist walk: the window's matches are not read again.
+        sql = (
+            f"SELECT count(*) FROM (SELECT 1 FROM search_fts{flt.join} WHERE {where} "
+            "AND search_fts.rowid < ? LIMIT ?)"
+        )
+
+        def below(oldest: int, rest: int) -> int:
+            return int(self.raw.execute(sql, [*params, oldest, rest]).fetchone()[0])
+
+        return counted_past(window, bound, below)
 
     def ids_after(self, match: PhraseMatch, after: int, limit: int) -> list[int]:
         """Matching ids above ``after``, in id order (keyset paging: an export's next page)."""

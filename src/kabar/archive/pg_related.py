@@ -34,14 +34,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from kabar.archive.articles_core import to_utc_text
 from kabar.archive.fts import BODY_WEIGHT, HEADLINE_WEIGHT
-from kabar.archive.search_flow import MAX_LIMIT, Ranked
+from kabar.archive.search_flow import MAX_LIMIT, Ranked, counted_past
 from kabar.archive.sql_source import ConnectionSource
 from kabar.archive.term_records import FrequencyOptions, IndexedDoc, MatchOptions, ScoredId
 from kabar.archive.topk import SLACK, Bounded, best_first
@@ -56,6 +56,21 @@ BM25_B = 0.75
 SLOTS = 8
 # The most one term adds to an article's BM25, per unit of its idf: f·(k1+1)/(f + k1·…) < k1 + 1.
 SATURATION = BM25_K1 + 1.0
+# Top-k ranking (PgRelatedStats.best_with_all) pays for what it saves — probes of the terms a
+# window does not carry — with a floor found on the server and a scoring statement or more.
+# A window of groups whose rarest clause has fewer articles than this (they bound the window)
+# is ranked whole in one statement instead. Measured on 3,000 synthetic articles (a group of
+# two terms and a common word, windows of 20–381): whole cost the server 1.2–4.8 ms, top-k
+# 2.0–80 ms with as many probes — an alternative's high idf keeps bounds loose, so nearly
+# every article is scored anyway. Hence top-k only where a common clause fills the default
+# window (SearchOptions.candidates); the 30k re-run (benchmarks.pg_search_scale) checks it.
+# Merged words carry every posting: nothing to save, and bounds cost the server 4–19% more
+# than ranking whole at 26–397-article windows — they are always ranked whole.
+TOPK_FROM = 4_000
+# A merged window joins one postings list a word. Past PostgreSQL's join_collapse_limit (8)
+# the planner no longer weighs every order, and a query of that many words all holding is
+# rare anyway: the rarest word's few postings, each probed for the others (_ALL_CLAUSES).
+MERGE_MAX_WORDS = 8
 
 
 @dataclass(slots=True, frozen=True)
@@ -238,46 +253,66 @@ LIMIT :limit
 """
 )
 
-# The same score for a window of articles search chose (:data:`_ALL_CLAUSES`,
-# :data:`_ANY_TERM` or given ids), best first, in one statement: per window article and
-# query term one probe of the postings' key (index-only). An article holding none of the
-# terms scores 0.
-_RANK_WINDOW = (
+# The same score for a window of articles search chose (:data:`_MERGED`, :data:`_ALL_CLAUSES`,
+# :data:`_ANY_TERM` or given ids), best first, in one statement. A window is rows of (article,
+# a posting of it the window read already — or nulls), one or more an article: the postings
+# it carries are used as they are, and only each other query term costs a probe of the
+# postings' key (index-only). An article holding none of the terms scores 0.
+_KNOWN = """
+docs AS (
+    SELECT win.doc_id,
+           coalesce(array_agg(win.term) FILTER (WHERE win.term IS NOT NULL), CAST(ARRAY[] AS text[])) AS known
+    FROM win GROUP BY win.doc_id
+)"""
+_SCORED = (
     "WITH win AS MATERIALIZED ({window}),"
     + _WEIGHTS
+    + ","
+    + _KNOWN
     + """, hits AS (
-    -- The posting the window read already (its driving term's), then one probe per other term.
     SELECT w.ord, w.idf, win.doc_id, win.head, win.body, win.doc_length
     FROM win JOIN weights w ON w.term = win.term
     UNION ALL
-    SELECT w.ord, w.idf, win.doc_id, p.head, p.body, p.doc_length
-    FROM win CROSS JOIN weights w CROSS JOIN LATERAL (
+    SELECT w.ord, w.idf, docs.doc_id, p.head, p.body, p.doc_length
+    FROM docs CROSS JOIN weights w CROSS JOIN LATERAL (
         -- LIMIT 1 (the key is unique anyway) keeps this a probe per article: flattened into
         -- a join, the planner read a common term's every posting (65k at 100k articles).
         SELECT p.head, p.body, p.doc_length FROM related_postings p
-        WHERE p.term = w.term AND p.doc_id = win.doc_id LIMIT 1
+        WHERE p.term = w.term AND p.doc_id = docs.doc_id LIMIT 1
     ) p
-    WHERE w.term IS DISTINCT FROM win.term
+    WHERE w.term <> ALL(docs.known)
 ),"""
     + _FREQ.replace("{window}", "")
     + ", scores AS ("
     + _BM25_SUM
     + """
 )
-SELECT win.doc_id, coalesce(scores.score, CAST(0 AS float8)) AS score FROM win LEFT JOIN scores USING (doc_id)
-ORDER BY score DESC, win.doc_id DESC"""
+SELECT docs.doc_id, coalesce(scores.score, CAST(0 AS float8)) AS score"""
 )
-# A window with, per article, its found-by term's BM25 part (exact: :data:`_BM25_SUM` over
-# that one posting, so an article holding no other query term already has its final score,
-# to the bit) and the sum of the other query terms' idf (each adds at most idf · (k1 + 1),
-# BM25's saturation): what :func:`kabar.archive.topk.best_first` bounds scores with. No
-# probe: the window's own postings only. Parts are never negative, so no score is below its
-# part and the :want-th best score is no lower than the :want-th best part: articles whose
-# bound is below that part cannot make the first :want and stay on the server (shipping
-# and sorting a common word's 4,000 rows cost the client more than the probes saved).
+_RANK_WINDOW = _SCORED + " FROM docs LEFT JOIN scores USING (doc_id) ORDER BY score DESC, docs.doc_id DESC"
+# The same ranking's first :want only, with the window's size and oldest id: the whole
+# window scored on the server, a page's rows shipped (4,000 rows cost the client ~6 ms).
+_RANK_TOP = (
+    _SCORED
+    + ", count(*) OVER () AS size, min(docs.doc_id) OVER () AS oldest"
+    + " FROM docs LEFT JOIN scores USING (doc_id) ORDER BY score DESC, docs.doc_id DESC"
+    + " LIMIT greatest(CAST(:want AS int), 1)"
+)
+# A window with, per article, the BM25 part of the postings it carries (exact: :data:`_BM25_SUM`
+# over them, so an article carrying every query term's posting — a merged window of words —
+# already has its final score, to the bit) and the sum of the other query terms' idf (each
+# adds at most idf · (k1 + 1), BM25's saturation): what :func:`kabar.archive.topk.best_first`
+# bounds scores with. No probe: the window's own postings only. Parts are never negative, so
+# no score is below its part and the :want-th best score is no lower than the :want-th best
+# part: articles whose bound is below that part cannot make the first :want and stay on the
+# server (shipping and sorting a common word's 4,000 rows cost the client more than the
+# probes saved). Each kept article comes back as its window rows, with its part, the others'
+# idf, the window's size and its oldest id (where a total goes on counting).
 _WINDOW_BOUNDS = (
     "WITH win AS MATERIALIZED ({window}),"
     + _WEIGHTS
+    + ","
+    + _KNOWN
     + """, hits AS (
     SELECT w.ord, w.idf, win.doc_id, win.head, win.body, win.doc_length
     FROM win JOIN weights w ON w.term = win.term
@@ -287,32 +322,52 @@ _WINDOW_BOUNDS = (
     + _BM25_SUM
     + """
 ), cand AS (
-    SELECT win.doc_id, win.term, win.head, win.body, win.doc_length,
-           coalesce(parts.score, CAST(0 AS float8)) AS part,
-           (SELECT coalesce(sum(o.idf), 0) FROM weights o WHERE o.term IS DISTINCT FROM win.term) AS others,
-           count(*) OVER () AS size
-    FROM win LEFT JOIN parts USING (doc_id)
+    SELECT docs.doc_id, coalesce(parts.score, CAST(0 AS float8)) AS part,
+           (SELECT coalesce(sum(o.idf), 0) FROM weights o WHERE o.term <> ALL(docs.known)) AS others,
+           count(*) OVER () AS size, min(docs.doc_id) OVER () AS oldest
+    FROM docs LEFT JOIN parts USING (doc_id)
 ), floor AS (
     SELECT part FROM cand ORDER BY part DESC LIMIT 1 OFFSET CAST(:want AS int) - 1
+), kept AS (
+    SELECT * FROM cand
+    WHERE (part + others * CAST(:saturation AS float8)) * (1 + CAST(:slack AS float8)) + CAST(:slack AS float8)
+          >= coalesce((SELECT part FROM floor), CAST('-Infinity' AS float8))
 )
-SELECT doc_id, term, head, body, doc_length, part, others, size FROM cand
-WHERE (part + others * CAST(:saturation AS float8)) * (1 + CAST(:slack AS float8)) + CAST(:slack AS float8)
-      >= coalesce((SELECT part FROM floor), CAST('-Infinity' AS float8))"""
+SELECT kept.doc_id, win.term, win.head, win.body, win.doc_length, kept.part, kept.others, kept.size, kept.oldest
+FROM kept JOIN win USING (doc_id)"""
 )
-# Given window rows (article and found-by posting), to score a batch of them exactly.
+# Given window rows (article and a posting it carries), to score a batch of them exactly.
 _GIVEN = (
     "SELECT * FROM unnest(CAST(:w_id AS int[]), CAST(:w_term AS text[]), CAST(:w_head AS int[]), "
     "CAST(:w_body AS int[]), CAST(:w_length AS int[])) AS x(doc_id, term, head, body, doc_length)"
 )
-# A window is (doc_id, and the posting it was found by: term, head, body, doc_length — or nulls).
+# A window row is (doc_id, and a posting it carries: term, head, body, doc_length — or nulls).
 _NO_POSTING = (
     "CAST(NULL AS text) AS term, CAST(NULL AS int) AS head, CAST(NULL AS int) AS body, "
     "CAST(NULL AS int) AS doc_length"
 )
 _IDS = f"SELECT d.doc_id, {_NO_POSTING} FROM (SELECT DISTINCT unnest(CAST(:ids AS int[])) AS doc_id) d"
 
+# The newest :limit articles holding every one of the words (each clause one word), with
+# every word's posting: one join of the words' postings on the article. The planner runs it
+# as a merge of the words' keys read newest first — each list walked once, down to the
+# window's oldest article, one index scan a word — or, when one word is far rarer than the
+# others, as probes of the others for its few articles (its own estimate decides). The
+# window carries each word's posting, so ranking it probes nothing. Before, every candidate
+# of the rarest word was probed for each other word by a scalar subquery (5–6.6 thousand
+# probes for a common pair at 30k articles). With :below, only articles below that id: a
+# total going on from a window's oldest article (:data:`_MERGED_COUNT`).
+_MERGED = (
+    "SELECT m.doc_id, k.term, k.head, k.body, k.doc_length FROM ("
+    "SELECT c0.doc_id, {columns} FROM {joins} WHERE c0.term = :m0{below} "
+    "ORDER BY c0.doc_id DESC LIMIT :limit"
+    ") m CROSS JOIN LATERAL (VALUES {values}) AS k(term, head, body, doc_length)"
+)
+_MERGED_COUNT = "SELECT count(*) FROM (SELECT 1 FROM {joins} WHERE c0.term = :m0{below} ORDER BY c0.doc_id DESC LIMIT :limit) m"
+
 # The newest articles matching every clause (a clause: any one of its terms), stopping at
-# :limit. The clause with the fewest articles drives: per term of it, its postings newest
+# :limit — the window when some clause is a group of alternatives (``fitur`` or
+# ``fitur-fitur``; words alone merge: :data:`_MERGED`). The clause with the fewest articles drives: per term of it, its postings newest
 # first (a backward scan of the key), each probed for the other clauses (one index probe per
 # term) and skipped when an earlier term of the clause gave it already, stopping at :limit;
 # the branches merged. The cost follows the matches found, not the archive's size, and no
@@ -323,7 +378,7 @@ _ALL_CLAUSES = (
 )
 _BRANCH = (
     "(SELECT p.doc_id, p.term, p.head, p.body, p.doc_length FROM related_postings p "
-    "WHERE p.term = :d{j}{seen}{probes} "
+    "WHERE p.term = :d{j}{below}{seen}{probes} "
     "ORDER BY p.doc_id DESC LIMIT :limit)"
 )
 # Probes as scalar subqueries, evaluated per posting: as EXISTS the planner turned them into
@@ -343,7 +398,9 @@ _ANY_TERM = (
     "ORDER BY p.doc_id DESC LIMIT :limit) x ORDER BY x.doc_id DESC LIMIT :limit) d"
 )
 _DF = "SELECT term, sum(df) FROM related_df WHERE term = ANY(CAST(:terms AS text[])) GROUP BY term"
-_ANY_COUNT = "SELECT count(DISTINCT doc_id) FROM related_postings WHERE term = ANY(CAST(:terms AS text[]))"
+_ANY_COUNT = (
+    "SELECT count(DISTINCT doc_id) FROM related_postings WHERE term = ANY(CAST(:terms AS text[])){below}"
+)
 
 # fts.doc_frequencies' figures — how many of each term's newest :cap matches there are, and
 # the oldest of them — without reading those matches: their number is min(df, :cap), df
@@ -368,19 +425,87 @@ _CONSTANTS: dict[str, Any] = {
 }
 
 
-def _all_clauses(clauses: list[list[str]], counts: dict[str, int]) -> tuple[str, dict[str, Any]]:
+@dataclass(slots=True, frozen=True)
+class _Sql:
+    """A statement (or a window to put into one) and its parameters; ``whole``: a window
+    whose every article carries every clause's posting (merged words: nothing to probe)."""
+
+    sql: str
+    params: dict[str, Any]
+    whole: bool = False
+
+
+def _rarest_first(clauses: list[list[str]], counts: dict[str, int]) -> list[list[str]]:
+    return sorted(clauses, key=lambda c: (sum(counts[t] for t in c), len(c), c))
+
+
+def _all_clauses(clauses: list[list[str]], counts: dict[str, int], below: bool = False) -> _Sql:
     """:data:`_ALL_CLAUSES` for these clauses (their terms all held by some article), the
-    clause with the fewest articles (its terms' counts summed) driving the scan."""
-    order = sorted(clauses, key=lambda c: (sum(counts[t] for t in c), len(c), c))
-    driver, probes = order[0], order[1:]
+    clause with the fewest articles (its terms' counts summed) driving the scan; with
+    ``below``, only articles below ``:below``."""
+    driver, *probes = _rarest_first(clauses, counts)
     probing = "".join(_PROBE.format(i=i) for i in range(len(probes)))
     branches = [
-        _BRANCH.format(j=j, seen=_SEEN.format(j=j) if j else "", probes=probing) for j in range(len(driver))
+        _BRANCH.format(
+            j=j,
+            below=" AND p.doc_id < :below" if below else "",
+            seen=_SEEN.format(j=j) if j else "",
+            probes=probing,
+        )
+        for j in range(len(driver))
     ]
     params: dict[str, Any] = {f"d{j}": t for j, t in enumerate(driver)}
     params |= {f"seen{j}": driver[:j] for j in range(1, len(driver))}
     params |= {f"c{i}": clause for i, clause in enumerate(probes)}
-    return _ALL_CLAUSES.format(branches=" UNION ALL ".join(branches)), params
+    return _Sql(_ALL_CLAUSES.format(branches=" UNION ALL ".join(branches)), params)
+
+
+def _merged_parts(words: list[str], below: bool) -> dict[str, str]:
+    joins = "related_postings c0" + "".join(
+        f" JOIN related_postings c{i} ON c{i}.doc_id = c0.doc_id AND c{i}.term = :m{i}"
+        for i in range(1, len(words))
+    )
+    # Each list's own bound (an inequality does not pass along the join's equality), so
+    # every list's scan starts at the window's oldest article.
+    bounds = "".join(f" AND c{i}.doc_id < :below" for i in range(len(words))) if below else ""
+    return {"joins": joins, "below": bounds}
+
+
+def _words(clauses: list[list[str]], counts: dict[str, int]) -> list[str] | None:
+    """The clauses' words, rarest first, when every clause is one word (and they are few
+    enough to merge: :data:`MERGE_MAX_WORDS`); else None."""
+    if any(len(c) != 1 for c in clauses):
+        return None
+    words = list(dict.fromkeys(c[0] for c in _rarest_first(clauses, counts)))
+    return words if len(words) <= MERGE_MAX_WORDS else None
+
+
+def _window(clauses: list[list[str]], counts: dict[str, int], merge: bool, below: bool = False) -> _Sql:
+    """The newest articles matching every clause: merged when the clauses are words
+    (:data:`_MERGED`) and ``merge`` holds, else :data:`_ALL_CLAUSES`."""
+    words = _words(clauses, counts) if merge else None
+    if words is None:
+        return _all_clauses(clauses, counts, below)
+    n = range(len(words))
+    sql = _MERGED.format(
+        columns=", ".join(
+            f"c{i}.term AS t{i}, c{i}.head AS h{i}, c{i}.body AS b{i}, c{i}.doc_length AS l{i}" for i in n
+        ),
+        values=", ".join(f"(m.t{i}, m.h{i}, m.b{i}, m.l{i})" for i in n),
+        **_merged_parts(words, below),
+    )
+    return _Sql(sql, {f"m{i}": w for i, w in enumerate(words)}, whole=True)
+
+
+def _window_count(clauses: list[list[str]], counts: dict[str, int], merge: bool, below: bool = False) -> _Sql:
+    """How many articles :func:`_window` finds (up to ``:limit``), without their rows."""
+    words = _words(clauses, counts) if merge else None
+    if words is None:
+        window = _all_clauses(clauses, counts, below)
+        return _Sql(f"SELECT count(*) FROM ({window.sql}) m", window.params)
+    return _Sql(
+        _MERGED_COUNT.format(**_merged_parts(words, below)), {f"m{i}": w for i, w in enumerate(words)}
+    )
 
 
 def _held(clauses: Sequence[Sequence[str]], counts: dict[str, int]) -> list[list[str]] | None:
@@ -396,7 +521,7 @@ def _held(clauses: Sequence[Sequence[str]], counts: dict[str, int]) -> list[list
 
 @dataclass(slots=True, frozen=True)
 class _Posting:
-    """The posting a window row was found by (what scoring it again starts from)."""
+    """A posting a window row carries (what scoring it again starts from)."""
 
     term: str | None
     head: int | None
@@ -404,9 +529,17 @@ class _Posting:
     length: int | None
 
 
+def _one_clause_count(held: list[list[str]], counts: dict[str, int], bound: int) -> int | None:
+    """The count, up to ``bound``, of a single clause that needs no reading: one word (its
+    document count, exact) or one term alone reaching the bound; else None."""
+    if len(held) == 1 and (len(held[0]) == 1 or max(counts[t] for t in held[0]) >= bound):
+        return min(max(counts[t] for t in held[0]), bound)
+    return None
+
+
 def _bounded(doc_id: int, part: float, others: float) -> Bounded:
-    """A window article's bound: its found-by part plus each other term's saturation; with
-    no other query term, the part is its score."""
+    """A window article's bound: the part of the postings it carries plus each other term's
+    saturation; with no other query term, the part is its score."""
     if others <= 0:
         return Bounded(doc_id, part, part)
     return Bounded(doc_id, part + others * SATURATION)
@@ -427,6 +560,13 @@ def _usable(term: str) -> bool:
 
 class PgRelatedStats:
     """Related news' statistics and BM25 on PostgreSQL (the tables above), on ``source``."""
+
+    # A window of words merges their postings (:data:`_MERGED`). False: the rarest word's
+    # postings, each probed for the others (:data:`_ALL_CLAUSES`, a group's window) — the
+    # window before merging, which benchmarks.pg_search_scale measures against.
+    merge_words: ClassVar[bool] = True
+    # Windows whose rarest clause has fewer articles than this are ranked whole (TOPK_FROM).
+    topk_from: ClassVar[int] = TOPK_FROM
 
     def __init__(self, source: ConnectionSource) -> None:
         self.source = source
@@ -481,53 +621,75 @@ class PgRelatedStats:
         held = _held(clauses, counts)
         if held is None or limit <= 0:
             return []
-        window, params = _all_clauses(held, counts)
-        return self._rank(window, {**params, "limit": limit}, scored)
+        window = _window(held, counts, self.merge_words)
+        return self._rank(window.sql, {**window.params, "limit": limit}, scored)
 
     def best_with_all(
         self, clauses: Sequence[Sequence[str]], scored: Sequence[str], limit: int, want: int
     ) -> Ranked:
-        """The first ``want`` of :meth:`rank_with_all` (the same ids, scores and order), and
-        the window's size, scoring only the articles that could still make the first ``want``
-        (:func:`kabar.archive.topk.best_first`): for a common word, a few hundred probes of
-        the other terms' postings instead of one per article of the window and term."""
+        """The first ``want`` of :meth:`rank_with_all` (the same ids, scores and order), the
+        window's size and its oldest article, ranked on the server. A window of words carries
+        every word's posting: its exact scores cost no probe, and it is ranked whole. A group
+        of alternatives' window carries one posting an article: when its rarest clause is
+        common (:attr:`topk_from`) it is ranked top-k, probing only the articles that could
+        still make the first ``want`` (:func:`kabar.archive.topk.best_first`)."""
         terms = list(dict.fromkeys(t for t in scored if _usable(t)))
         counts = self.document_counts([*(t for c in clauses for t in c), *terms])
         held = _held(clauses, counts)
         if held is None or limit <= 0:
             return Ranked([], 0)
-        window, params = _all_clauses(held, counts)
-        # A term no article holds adds nothing, but its idf is the largest of all: bounds
-        # leave it out (a group's unused alternative would otherwise defeat every bound).
+        window = _window(held, counts, self.merge_words)
+        params = {**window.params, "limit": limit}
+        # A term no article holds adds nothing (no probe needed), but its idf is the largest
+        # of all: bounds leave it out (a group's unused alternative would defeat every bound).
         bounding = [t for t in terms if counts.get(t, 0) > 0]
+        if window.whole or min(sum(counts[t] for t in c) for c in held) < self.topk_from:
+            # Nothing to probe (merged words) or too few articles for bounds to pay: the
+            # exact ranking on the server, its first ``want`` shipped.
+            return self._rank_top(window.sql, params, bounding, want)
         with self.source.reading() as conn:
             rows = conn.execute(
-                text(_WINDOW_BOUNDS.format(window=window)),
+                text(_WINDOW_BOUNDS.format(window=window.sql)),
                 {
                     **params,
                     **_CONSTANTS,
-                    "limit": limit,
                     "terms": bounding,
                     "want": max(1, want),
                     "saturation": SATURATION,
                     "slack": SLACK,
                 },
             ).all()
-        postings = {int(r[0]): _Posting(r[1], r[2], r[3], r[4]) for r in rows}
-        candidates = [_bounded(int(r[0]), float(r[5]), float(r[6])) for r in rows]
-        found = best_first(candidates, want, lambda ids: self._score_given(postings, ids, terms))
-        return Ranked(found.hits, int(rows[0][7]) if rows else 0)
+        if not rows:
+            return Ranked([], 0)
+        postings: dict[int, list[_Posting]] = {}
+        candidates: dict[int, Bounded] = {}
+        for r in rows:  # one row per posting an article carries; its part and others alike
+            postings.setdefault(int(r[0]), []).append(_Posting(r[1], r[2], r[3], r[4]))
+            candidates.setdefault(int(r[0]), _bounded(int(r[0]), float(r[5]), float(r[6])))
+        found = best_first(
+            list(candidates.values()), want, lambda ids: self._score_given(postings, ids, terms)
+        )
+        return Ranked(found.hits, int(rows[0][7]), int(rows[0][8]))
+
+    def _rank_top(self, window: str, params: dict[str, Any], terms: list[str], want: int) -> Ranked:
+        sql = text(_RANK_TOP.format(window=window))
+        with self.source.reading() as conn:
+            rows = conn.execute(sql, {**params, **_CONSTANTS, "terms": terms, "want": want}).all()
+        if not rows:
+            return Ranked([], 0)
+        hits = [ScoredId(int(r[0]), float(r[1])) for r in rows[: max(0, want)]]
+        return Ranked(hits, int(rows[0][2]), int(rows[0][3]))
 
     def _score_given(
-        self, postings: dict[int, _Posting], ids: list[int], terms: list[str]
+        self, postings: dict[int, list[_Posting]], ids: list[int], terms: list[str]
     ) -> dict[int, float]:
-        got = [postings[i] for i in ids]
+        rows = [(i, p) for i in ids for p in postings[i]]
         params = {
-            "w_id": ids,
-            "w_term": [p.term for p in got],
-            "w_head": [p.head for p in got],
-            "w_body": [p.body for p in got],
-            "w_length": [p.length for p in got],
+            "w_id": [i for i, _ in rows],
+            "w_term": [p.term for _, p in rows],
+            "w_head": [p.head for _, p in rows],
+            "w_body": [p.body for _, p in rows],
+            "w_length": [p.length for _, p in rows],
         }
         return {s.id: s.score for s in self._rank(_GIVEN, params, terms)}
 
@@ -560,13 +722,30 @@ class PgRelatedStats:
         held = _held(clauses, counts)
         if held is None or bound <= 0:
             return 0
-        if len(held) == 1 and (len(held[0]) == 1 or max(counts[t] for t in held[0]) >= bound):
-            # one word: its document count, exact; one term alone reaching the bound: the bound
-            return min(max(counts[t] for t in held[0]), bound)
-        window, params = _all_clauses(held, counts)
+        known = _one_clause_count(held, counts, bound)
+        if known is not None:
+            return known
+        return self._count(_window_count(held, counts, self.merge_words), bound)
+
+    def count_with_all_past(self, clauses: Sequence[Sequence[str]], window: Ranked, bound: int) -> int:
+        """:meth:`count_with_all_upto` going on below the oldest article of ``window`` (the
+        newest matches, from :meth:`best_with_all`): the window is not counted again."""
+        counts = self.document_counts([t for c in clauses for t in c])
+        held = _held(clauses, counts)
+        if held is None or bound <= 0:
+            return 0
+        known = _one_clause_count(held, counts, bound)
+        if known is not None:
+            return known
+        below = _window_count(held, counts, self.merge_words, below=True)
+        return counted_past(window, bound, lambda oldest, rest: self._count(below, rest, oldest))
+
+    def _count(self, statement: _Sql, limit: int, below: int | None = None) -> int:
+        params = {**statement.params, "limit": limit}
+        if below is not None:
+            params["below"] = below
         with self.source.reading() as conn:
-            found = conn.execute(text(f"SELECT count(*) FROM ({window}) m"), {**params, "limit": bound})
-            return int(found.scalar_one())
+            return int(conn.execute(text(statement.sql), params).scalar_one())
 
     def count_with_any_upto(self, terms: Sequence[str], bound: int) -> int:
         """How many articles hold at least one term, counting no further than ``bound``."""
@@ -576,8 +755,23 @@ class PgRelatedStats:
         if max(counts.values()) >= bound:  # one term alone reaches the bound
             return bound
         with self.source.reading() as conn:  # fewer than len(terms) x bound postings to read
-            found = int(conn.execute(text(_ANY_COUNT), {"terms": list(counts)}).scalar_one())
+            found = int(conn.execute(text(_ANY_COUNT.format(below="")), {"terms": list(counts)}).scalar_one())
         return min(found, bound)
+
+    def count_with_any_past(self, terms: Sequence[str], window: Ranked, bound: int) -> int:
+        """:meth:`count_with_any_upto` going on below the oldest article of ``window``."""
+        counts = self.document_counts(terms)
+        if not counts or bound <= 0:
+            return 0
+        if max(counts.values()) >= bound:  # one term alone reaches the bound
+            return bound
+        sql = text(_ANY_COUNT.format(below=" AND doc_id < :below"))
+
+        def below(oldest: int, rest: int) -> int:
+            with self.source.reading() as conn:
+                return int(conn.execute(sql, {"terms": list(counts), "below": oldest}).scalar_one())
+
+        return counted_past(window, bound, below)
 
     def score_ids(self, terms: Sequence[str], ids: Sequence[int]) -> dict[int, float]:
         """FTS5's BM25 of these articles for ``terms`` (an OR of them): what SQLite's search
@@ -615,7 +809,9 @@ class PgRelatedStats:
 __all__ = [
     "BM25_B",
     "BM25_K1",
+    "MERGE_MAX_WORDS",
     "SLOTS",
+    "TOPK_FROM",
     "DocPostings",
     "PgRelatedStats",
     "doc_postings",

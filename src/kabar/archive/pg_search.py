@@ -13,8 +13,9 @@ phrases). Related news' statistics — per (term, article) postings, document co
 A reader's search ranks as SQLite's does: FTS5's BM25 (headline four times the body) over
 the newest matches (see :class:`RankOptions` in fts), computed from those postings. Plain
 words without filters — most searches — never touch the tsvector: the window of newest
-matches and the bounded total come from the postings' key alone, so their cost follows the
-window (4,000 articles), not the archive's size. Phrases, groups of alternatives and
+matches (the words' postings merged) and the bounded total (going on below the window)
+come from the postings' key alone, so their cost follows the window (4,000 articles), not
+the archive's size. Phrases, groups of alternatives and
 filters choose the window with the GIN index, and are ranked the same way.
 """
 
@@ -33,7 +34,14 @@ from kabar.archive.base import SearchQuery, SearchResult
 from kabar.archive.pg_related import PgRelatedStats, estimated_frequency
 from kabar.archive.pg_tsvector import tsquery_text, tsvector_text
 from kabar.archive.query_expansion import decode, group_terms
-from kabar.archive.search_flow import PhraseMatch, Ranked, SearchOptions, ranked_prefix, run_search
+from kabar.archive.search_flow import (
+    PhraseMatch,
+    Ranked,
+    SearchOptions,
+    counted_past,
+    ranked_prefix,
+    run_search,
+)
 from kabar.archive.sql_source import BoundSource, ConnectionSource
 from kabar.archive.term_records import DocTerms, IndexedDoc, MatchOptions, ScoredId
 from kabar.lang.analysis import Analyzer
@@ -187,10 +195,10 @@ class PgSearch:
         return self.related.rank_with_any([t for c in clauses for t in c], scored, candidates)
 
     def best(self, match: PhraseMatch, candidates: int, want: int) -> Ranked:
-        """The first ``want`` of :meth:`rank` and the window's size. All-words queries (most
-        searches) score only the articles that can still make the first ``want``
-        (:meth:`PgRelatedStats.best_with_all`); other windows carry no posting to bound a
-        score with, and are ranked whole."""
+        """The first ``want`` of :meth:`rank`, the window's size and its oldest id. All-words
+        queries (most searches) go to :meth:`PgRelatedStats.best_with_all` (words merged from
+        their postings and ranked on the server without a probe; groups of alternatives
+        top-k); other windows carry no posting to bound a score with, and are ranked whole."""
         clauses = _word_clauses(match)
         if clauses is not None and match.operator == "AND":
             return self.related.best_with_all(clauses, _scored_terms(match), candidates, want)
@@ -238,6 +246,27 @@ class PgSearch:
         sql = f"SELECT count(*) FROM (SELECT 1 FROM search_docs WHERE {where.sql} LIMIT :bound) m"
         with self.source.reading() as conn, _bitmap_only(conn):
             return int(conn.execute(text(sql), {**where.params, "bound": max(0, bound)}).scalar_one())
+
+    def count_past(self, match: PhraseMatch, window: Ranked, bound: int) -> int:
+        """:meth:`count_upto` going on below ``window``'s oldest article: the window's
+        matches are neither read nor probed again (a one-word clause's count is free)."""
+        clauses = _word_clauses(match)
+        if clauses is not None:
+            if match.operator == "AND":
+                return self.related.count_with_all_past(clauses, window, max(0, bound))
+            return self.related.count_with_any_past([t for c in clauses for t in c], window, max(0, bound))
+        where = _where(match)
+        sql = (
+            f"SELECT count(*) FROM (SELECT 1 FROM search_docs WHERE {where.sql} AND id < :below "
+            "LIMIT :bound) m"
+        )
+
+        def below(oldest: int, rest: int) -> int:
+            with self.source.reading() as conn, _bitmap_only(conn):
+                params = {**where.params, "below": oldest, "bound": rest}
+                return int(conn.execute(text(sql), params).scalar_one())
+
+        return counted_past(window, max(0, bound), below)
 
     def ids_after(self, match: PhraseMatch, after: int, limit: int) -> list[int]:
         """Matching ids above ``after``, in id order (keyset paging: an export's next page)."""

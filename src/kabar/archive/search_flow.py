@@ -8,6 +8,10 @@ match. A page needs only the best ``offset + limit`` of the newest matches
 (:meth:`PhraseIndex.best`), so a backend may stop scoring early (:mod:`kabar.archive.topk`).
 SQL over ``articles`` is SQLAlchemy Core, so it runs on every dialect.
 
+A ranked window is every match from its oldest id up, so a total beyond a full window goes
+on counting below that id (:meth:`PhraseIndex.count_past`) instead of counting the
+window's matches a second time.
+
 Totals are exact up to :attr:`SearchOptions.exact_total_up_to` matches and a lower bound
 beyond it (``SearchResult.total_exact`` false: "more than 10,000"). An exact count of a
 word in most articles reads every one of them — seconds at a million articles on
@@ -17,6 +21,7 @@ PostgreSQL — while counting up to the bound stops after it, on both backends a
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, Protocol
@@ -48,15 +53,28 @@ class PhraseMatch:
 
 @dataclass(slots=True, frozen=True)
 class Ranked:
-    """The best of a window of newest matches, and how many matches the window held."""
+    """The best of a window of newest matches, how many matches the window held and the
+    oldest (smallest) id among them (None for an empty window): the window is every match
+    from that id up, so a count may go on below it."""
 
     hits: list[ScoredId]  # best first (ties: newer id first)
     window: int
+    oldest: int | None = None
 
 
 def ranked_prefix(rows: list[ScoredId], want: int) -> Ranked:
     """:meth:`PhraseIndex.best` from a whole ranked window (:meth:`PhraseIndex.rank`)."""
-    return Ranked(rows[: max(0, want)], len(rows))
+    return Ranked(rows[: max(0, want)], len(rows), min((r.id for r in rows), default=None))
+
+
+def counted_past(window: Ranked, bound: int, below: Callable[[int, int], int]) -> int:
+    """:meth:`PhraseIndex.count_past` from ``below(oldest, n)`` — the matches with an id
+    below ``oldest``, counting no further than ``n`` — called only when the window alone
+    does not reach ``bound`` (an empty window: nothing matches at all)."""
+    rest = bound - window.window
+    if rest <= 0 or window.oldest is None:
+        return max(0, min(window.window, bound))
+    return window.window + min(rest, below(window.oldest, rest))
 
 
 class PhraseIndex(Protocol):
@@ -78,6 +96,12 @@ class PhraseIndex(Protocol):
 
     def count_upto(self, match: PhraseMatch, bound: int) -> int:
         """How many match, counting no further than ``bound`` (so at most ``bound``)."""
+        ...
+
+    def count_past(self, match: PhraseMatch, window: Ranked, bound: int) -> int:
+        """:meth:`count_upto` given ``window`` (from :meth:`best` for the same match): its
+        ``window.window`` matches are every match from ``window.oldest`` up, so only the
+        matches below that id are left to count."""
         ...
 
 
@@ -108,6 +132,12 @@ def _bounded_total(index: PhraseIndex, match: PhraseMatch, bound: int) -> _Total
     return _Total(min(found, bound), found <= bound)
 
 
+def _continued_total(index: PhraseIndex, match: PhraseMatch, window: Ranked, bound: int) -> _Total:
+    """:func:`_bounded_total` going on from a full window's oldest id (the same figures)."""
+    found = index.count_past(match, window, bound + 1)
+    return _Total(min(found, bound), found <= bound)
+
+
 def _page(index: PhraseIndex, query: SearchQuery, match: PhraseMatch, opts: SearchOptions) -> Page:
     limit = max(0, min(query.limit, MAX_LIMIT))
     offset = max(0, query.offset)
@@ -120,7 +150,7 @@ def _page(index: PhraseIndex, query: SearchQuery, match: PhraseMatch, opts: Sear
     ranked = index.best(match, wanted, offset + limit)
     seen = ranked.window
     # Fewer candidates than asked for means every match was ranked: that is the count.
-    total = _Total(seen, True) if seen < wanted else _bounded_total(index, match, bound)
+    total = _Total(seen, True) if seen < wanted else _continued_total(index, match, ranked, bound)
     if total.count < seen:  # a bound below the candidates: say no less than was ranked
         total = _Total(seen, seen < wanted)
     return Page(ranked.hits[offset : offset + limit], total.count, total.exact)
@@ -221,6 +251,7 @@ __all__ = [
     "PhraseMatch",
     "Ranked",
     "SearchOptions",
+    "counted_past",
     "empty_message",
     "ranked_prefix",
     "run_search",

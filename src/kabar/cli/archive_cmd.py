@@ -13,9 +13,13 @@ from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from kabar.archive.articles_core import CoreArchive
+from kabar.archive.base import Archive
+from kabar.archive.batch_write import BatchArchive
 from kabar.archive.copy_store import article_chain, copies_json
 from kabar.cli.batch import (
     BATCH_MAX,
@@ -29,11 +33,14 @@ from kabar.cli.batch import (
     strict_option,
 )
 from kabar.cli.common import DbOption, fail, open_existing, open_for_writing
-from kabar.guard import GuardOptions
+from kabar.guard import GuardOptions, Reject
 from kabar.serialize import article_to_dict, article_to_jsonld
 from kabar.sources.files import expand_paths
 
-if TYPE_CHECKING:  # fastwarc loads only for WARC input
+if TYPE_CHECKING:  # fastwarc loads only for WARC input; ingest only for `kabar ingest`
+    from kabar.archive.bulk_index import BuildReport
+    from kabar.ingest import IngestOptions
+    from kabar.ingest_batch import BatchIngest, BatchOptions
     from kabar.sources.warc import WarcStats
 
 
@@ -67,11 +74,12 @@ class IngestRun:
     guard: GuardOptions = field(default_factory=GuardOptions)
     workers: int = 1
     batch_size: int = 64
+    bulk: bool = False
 
 
 def _ingest(run: IngestRun) -> None:
     from kabar.ingest import IngestOptions, IngestOutcome, IngestSummary, item_jobs
-    from kabar.ingest_batch import BatchIngest, BatchOptions
+    from kabar.ingest_batch import BatchOptions
     from kabar.prepare import PageJob
 
     missing = [p for p in run.paths if not p.exists()]
@@ -88,10 +96,14 @@ def _ingest(run: IngestRun) -> None:
     console = Console(stderr=True, highlight=False)
     options = IngestOptions(understand=run.understand, guard=run.guard)
     warc_stats: list[WarcStats] = []
+    if not run.bulk:
+        _warn_pending(archive, console, run.db)
+    batch = BatchOptions(batch_size=run.batch_size, workers=run.workers, defer_indexes=run.bulk)
+    built: BuildReport | None = None
     with (
         contextlib.closing(archive),  # also when the archive itself fails (ArchiveError): one line, above
         RejectReport(run.rejects, strict=run.strict, console=console) as report,
-        BatchIngest(archive, options, BatchOptions(batch_size=run.batch_size, workers=run.workers)) as bulk,
+        _bulk_ingest(archive, options, batch) as bulk,
         Progress(
             TextColumn("[bold]ingest[/]"),
             BarColumn(),
@@ -121,17 +133,68 @@ def _ingest(run: IngestRun) -> None:
             progress.update(task, articles=summary.stored, rejected=summary.rejected)
             if report.stop:
                 break
+        if run.bulk:  # also after --strict stopped: what was stored gets its indexes
+            built = _build_indexes(bulk, progress)
+            for refused in built.refused:
+                report.add(Reject(f"article {refused.id}", "index", "IndexError", refused.error))
+                summary.added -= 1
+                summary.rejected += 1
     out = Console(highlight=False)
     out.print(
         f"{summary.added} added, {summary.unchanged} unchanged, {summary.updated} updated, "
-        f"{summary.rejected} rejected; {summary.copies} copies recorded — archive {run.db}"
+        f"{summary.rejected} rejected; {summary.copies} copies recorded; "
+        f"{_write_retries(archive)} write retries — archive {run.db}"
         + (" (stopped at the first rejected record: --strict)" if report.stop else "")
     )
+    if built is not None:
+        out.print(
+            f"bulk: indexes built once for {built.articles} articles "
+            f"({built.chunks} chunks, {built.seconds:.1f} s)"
+        )
     for stats in warc_stats:
         out.print(f"WARC: {stats}")
     status = report.exit_status(summary.stored)
     if status:
         raise typer.Exit(status)
+
+
+def _bulk_ingest(archive: Archive, options: IngestOptions, batch: BatchOptions) -> BatchIngest:
+    from kabar.archive.bulk_index import BulkModeRefused
+    from kabar.ingest_batch import BatchIngest
+
+    try:
+        return BatchIngest(archive, options, batch)
+    except (BulkModeRefused, TypeError) as exc:
+        archive.close()
+        fail(escape(str(exc)))
+
+
+def _build_indexes(bulk: BatchIngest, progress: Progress) -> BuildReport:
+    from kabar.archive.bulk_index import pending_count
+
+    archive = bulk.archive
+    assert isinstance(archive, CoreArchive)  # BatchIngest refused any other in bulk mode
+    task = progress.add_task("index", total=pending_count(archive), articles=0, rejected=0)
+    return bulk.build_indexes(lambda n: progress.advance(task, n))
+
+
+def _write_retries(archive: Archive) -> int:
+    """Write transactions run again after a deadlock with another writer (0 among kabar's own)."""
+    return archive.write_retries if isinstance(archive, BatchArchive) else 0
+
+
+def _warn_pending(archive: Archive, console: Console, db: str) -> None:
+    """An interrupted bulk load left articles unindexed: indexing new ones first would index
+    them out of ingest order, so say how to finish it."""
+    from kabar.archive.bulk_index import newest_pending
+
+    if isinstance(archive, CoreArchive) and newest_pending(archive):
+        console.print(
+            f"[bold yellow]kabar:[/] {escape(db)} holds articles of an interrupted bulk load whose "
+            "indexes are not built yet; run `kabar ingest --bulk` (any input, or the same again) to "
+            "build them",
+            soft_wrap=True,
+        )
 
 
 def register(app: typer.Typer) -> None:
@@ -162,6 +225,13 @@ def register(app: typer.Typer) -> None:
             max=BATCH_MAX,
             help="Articles stored per transaction (each one still all or nothing).",
         ),
+        bulk: bool = typer.Option(
+            False,
+            "--bulk",
+            help="Bulk mode: store the articles first, then build search, related news, duplicates, "
+            "entities and stories once at the end (same result, for large loads). Interrupted: "
+            "run it again to finish.",
+        ),
     ) -> None:
         """Extract and store pages and records; the same page twice is one article.
 
@@ -181,6 +251,7 @@ def register(app: typer.Typer) -> None:
                 guard=guard_options(max_cpu_seconds, max_memory_mb),
                 workers=workers,
                 batch_size=batch_size,
+                bulk=bulk,
             )
         )
 

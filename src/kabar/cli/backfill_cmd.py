@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from kabar.archive.batch_write import BatchArchive
 from kabar.backfill.engines import Engine, EngineOptions
 from kabar.backfill.ray_address import CONNECT_TIMEOUT
 from kabar.cli.batch import RejectReport, guard_options, max_cpu_option, max_memory_option, rejects_option
@@ -116,24 +117,32 @@ def _backfill(
         raise typer.Exit(EXIT_SOME_FAILED if done or skipped else 1)
 
 
-def _load(out: Path, db: str, quiet: bool) -> None:
+def _load(out: Path, db: str, quiet: bool, bulk: bool = False) -> None:
+    from kabar.archive.bulk_index import BulkModeRefused
     from kabar.backfill.load import LoadError, load_shards
 
     archive = open_for_writing(db)
     with contextlib.closing(archive):
         try:
-            report = load_shards(out, archive)
-        except LoadError as exc:
+            report = load_shards(out, archive, bulk=bulk)
+        except (LoadError, BulkModeRefused) as exc:
             fail(escape(str(exc)))
+        retries = archive.write_retries if isinstance(archive, BatchArchive) else 0
     s = report.summary
     if not quiet:
         for reject in s.rejects[:20]:
             err_console().print(f"[bold red]kabar:[/] rejected {escape(reject.line())}", soft_wrap=True)
     Console(highlight=False).print(
         f"{report.articles} articles from {report.shards} shards: {s.added} added, {s.unchanged} unchanged, "
-        f"{s.updated} updated, {s.copies} copies, {s.rejected} rejected — archive {db}",
+        f"{s.updated} updated, {s.copies} copies, {s.rejected} rejected; {retries} write retries — archive {db}",
         markup=False,
     )
+    if report.built is not None:
+        b = report.built
+        Console(highlight=False).print(
+            f"bulk: indexes built once for {b.articles} articles ({b.chunks} chunks, {b.seconds:.1f} s)",
+            markup=False,
+        )
 
 
 def register(app: typer.Typer) -> None:
@@ -199,9 +208,15 @@ def register(app: typer.Typer) -> None:
         out: Path = typer.Argument(..., help="A folder of shards written by `kabar backfill`."),
         db: str = DbOption,
         quiet: bool = typer.Option(False, "--quiet", "-q", help="Do not list rejected articles."),
+        bulk: bool = typer.Option(
+            False,
+            "--bulk",
+            help="Bulk mode: store the articles first, then build search, related news, duplicates, "
+            "entities and stories once at the end (same result). Interrupted: run it again.",
+        ),
     ) -> None:
         """Store the finished shards' articles in the archive, in time order (a rerun stores nothing twice)."""
-        _load(out, db, quiet)
+        _load(out, db, quiet, bulk)
 
 
 __all__ = ["register"]

@@ -15,9 +15,21 @@ from typing import Any
 
 import typer
 
-from kabar.serve.limits import SETTABLE, ServerLimits, Settable
+from kabar.serve.limits import SETTABLE, ServerLimits, Settable, acceptable, expected
 
 _NAMES = tuple(limit.name for limit in SETTABLE)
+
+
+def _checked(limit: Settable) -> Callable[[float], float]:
+    """The option's check past Click's range: a float option's range lets "inf" and "nan" through
+    (NaN compares false with the minimum), and whole numbers may be too large for a float."""
+
+    def check(value: float) -> float:
+        if not acceptable(limit, value):
+            raise typer.BadParameter(f"must be {expected(limit)}, not {value!r:.40}")
+        return value
+
+    return check
 
 
 def _option(limit: Settable) -> inspect.Parameter:
@@ -25,7 +37,9 @@ def _option(limit: Settable) -> inspect.Parameter:
     return inspect.Parameter(
         limit.name,
         inspect.Parameter.POSITIONAL_OR_KEYWORD,
-        default=typer.Option(limit.default, s.option, min=s.minimum, envvar=s.env, help=s.help),
+        default=typer.Option(
+            limit.default, s.option, min=s.minimum, envvar=s.env, help=s.help, callback=_checked(limit)
+        ),
         annotation=type(limit.default),
     )
 

@@ -17,7 +17,7 @@ from lxml import etree
 
 from kabar.extract import ExtractError
 from kabar.extract.html_authors import AGENCY_NOTE, closing_name, find_authors
-from kabar.extract.html_body import Body, generic_body, lead_figures, profile_body
+from kabar.extract.html_body import Body, generic_body, lead_figures, nested_text, profile_body
 from kabar.extract.html_fields import (
     cited_sources,
     find_headline,
@@ -186,6 +186,7 @@ def extract_html(page: RawPage, options: HtmlOptions | None = None) -> Article:
     meta = read_meta(tree)
     url = _page_url(page, meta)
     profile = _profile(page, meta, options)
+    page_nested_text = nested_text(tree)  # as trafilatura will read it: scripts and all
     strip_inert(tree)
     outlet = find_outlet(meta, profile, url)
     site_names = {
@@ -202,7 +203,14 @@ def extract_html(page: RawPage, options: HtmlOptions | None = None) -> Article:
     if body is None:
         # On a known portal whose profile names no matching container, trafilatura's full mode
         # (with its readability/jusText comparison) reads old portal layouts better than fast mode.
-        body = generic_body(tree, parsed.text, url, options.favor_precision, fast=profile is None)
+        body = generic_body(
+            tree,
+            parsed.text,
+            url,
+            options.favor_precision,
+            fast=profile is None,
+            page_nested_text=page_nested_text,
+        )
     if profile and profile.captions:
         _add_lead(body, lead_figures(tree, profile.captions, url))
     paragraphs = _clean_paragraphs(body, headline)

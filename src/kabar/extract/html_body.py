@@ -224,9 +224,50 @@ def _is_link_list(tree: etree._Element, paragraphs: list[str]) -> bool:
     return linked > 0
 
 
+# trafilatura reads text element by element: its link-density test trims the whole text of each
+# nested element, script bodies included, so its cost follows the sum over text of length × depth,
+# not the page's size. On tag soup (unclosed elements, each holding the rest of the page) 1 MB came
+# to 58–65 M (fuzz seed 9, mutant 16,687: about 2 s per trafilatura pass, three passes; seed 10,
+# mutant 52,063: a 1.3 MB script 60 elements deep, 12.5 s); the real pages in ../shared stay under
+# 5 M with their scripts counted. Above the bound, kabar's own walker reads the body: it visits each
+# element once.
+NESTED_TEXT_LIMIT = 20_000_000
+
+
+def nested_text(tree: etree._Element) -> int:
+    """The sum over every text of its length × its depth: what per-element text reading costs."""
+    total = 0
+    stack = [(tree, 1)]
+    while stack:
+        el, depth = stack.pop()
+        total += len(el.text or "") * depth
+        for child in el:
+            stack.append((child, depth + 1))
+            total += len(child.tail or "") * depth
+    return total
+
+
+def walked_body(tree: etree._Element, base: str | None) -> Body:
+    """The page's body read by kabar's walker alone, for pages trafilatura cannot read in time."""
+    root = tree.find(".//body")
+    container = root if root is not None else tree
+    walked = walk_container(container, base)
+    return Body(walked.paragraphs, _images(walked.figures), walked.links, container, "walker")
+
+
 def generic_body(
-    tree: etree._Element, html_text: str, base: str | None, favor_precision: bool, fast: bool = True
+    tree: etree._Element,
+    html_text: str,
+    base: str | None,
+    favor_precision: bool,
+    fast: bool = True,
+    *,
+    page_nested_text: int = 0,
 ) -> Body:
+    """``page_nested_text``: :func:`nested_text` of the page as parsed, before scripts and styles
+    were stripped from ``tree``: trafilatura parses ``html_text`` afresh and reads them."""
+    if max(page_nested_text, nested_text(tree)) > NESTED_TEXT_LIMIT:
+        return walked_body(tree, base)
     paragraphs = trafilatura_paragraphs(html_text, base, favor_precision, fast)
     if _is_link_list(tree, paragraphs):
         return Body([], [], [], None, "link-list")

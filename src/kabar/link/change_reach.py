@@ -13,10 +13,17 @@ portal worker reads the answer instead of ranking B again in every process.
 What the approximation misses (B clearing A's floor while A is not among B's best) is
 bounded by how long the portal keeps an article's page (``ServeOptions.article_cache_seconds``).
 The story's members are added by the change log itself (their story box reads its size).
+
+An updated article may change story: the members of the story it leaves lose it from their
+story box (its size) and their related candidates. By the time this indexer runs the story
+indexer has already moved it, so :class:`StoryLeft` (:attr:`ReachIndexer.story_left`, listed
+before the story indexer: kabar.wiring) notes the old story's members on the update's
+``remove`` pass, and :meth:`ReachIndexer.index` names them too.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
 from kabar.archive.stores import IndexStores
@@ -34,15 +41,52 @@ class ReachOptions:
     related: RelatedOptions = field(default_factory=lambda: RelatedOptions(mode="newest"))
 
 
+_LEFT_KEPT = 1_024  # notes of updates never indexed (their transaction failed) are dropped past this
+
+
+@dataclass(slots=True)
+class StoryLeft:
+    """An indexer that only looks: on an update's ``remove`` pass, before the story indexer moves
+    the article, it notes the members of the story the article is in, for :class:`ReachIndexer`.
+
+    Notes are keyed by the transaction's stores object and the article (one ingest transaction
+    updates an article once); a writer's threads each hold their own transaction."""
+
+    name: str = "reach-story-left"
+    _left: dict[tuple[int, int], frozenset[int]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def index(self, stores: IndexStores, article_id: int, article: Article) -> None:
+        return None  # an addition leaves no story
+
+    def remove(self, stores: IndexStores, article_id: int) -> None:
+        story_id = stores.stories.article_story(article_id)
+        if story_id is None:
+            return
+        members = frozenset(stores.stories.story_article_ids(story_id)) - {article_id}
+        with self._lock:
+            if len(self._left) >= _LEFT_KEPT:
+                self._left.clear()
+            self._left[id(stores), article_id] = members
+
+    def take(self, stores: IndexStores, article_id: int) -> frozenset[int]:
+        """The members noted for this update (none for an addition), forgotten once taken."""
+        with self._lock:
+            return self._left.pop((id(stores), article_id), frozenset())
+
+
 @dataclass(slots=True)
 class ReachIndexer:
-    """Notes, per stored article, the articles whose related news it may enter (one BM25 match)."""
+    """Notes, per stored article, the articles whose related news it may enter (one BM25 match),
+    and on an update the members of the story it left (:attr:`story_left` must run first)."""
 
     options: ReachOptions = field(default_factory=ReachOptions)
     name: str = "reach"
+    story_left: StoryLeft = field(default_factory=StoryLeft)
 
     def index(self, stores: IndexStores, article_id: int, article: Article) -> None:
-        stores.change_notes.note_reach(article_id, article, self.reached(stores, article_id, article))
+        reached = [*self.reached(stores, article_id, article), *self.story_left.take(stores, article_id)]
+        stores.change_notes.note_reach(article_id, article, reached)
 
     def remove(self, stores: IndexStores, article_id: int) -> None:
         return None  # nothing stored of its own: the note lives only until the log row is written
@@ -57,4 +101,4 @@ class ReachIndexer:
         return [s.id for s in found if s.id != article_id][: self.options.reach]
 
 
-__all__ = ["ReachIndexer", "ReachOptions"]
+__all__ = ["ReachIndexer", "ReachOptions", "StoryLeft"]

@@ -8,6 +8,11 @@ places and organisations (the archive's entities, unstemmed; :mod:`kabar.link.re
 membership of the article's story, and closeness in time. ``newest`` — what a portal's
 related box shows: candidates whose subject score clears a floor, newest first.
 
+In both modes the list stops where the evidence does (:mod:`kabar.link.related_floor`): a
+candidate far below the best, or sharing only a word or two, is not shown, so an article
+with four related articles gets four, not four and six unrelated. :func:`candidate_pool`
+scores the candidates once; :func:`choose` applies the floor, the mode and the limit.
+
 Duplicates are excluded twice: the article's own near-duplicate group, and among the
 candidates only the best of each group is kept, so one agency story reprinted five
 times fills one slot, not five.
@@ -20,7 +25,9 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from kabar.archive.base import Archive
+from kabar.archive.stores import ArticleEntity, TermStats
 from kabar.archive.term_records import MatchOptions
+from kabar.link.related_floor import NO_FLOOR, Evidence, RelevanceFloor, clears, relevance_floor
 from kabar.link.related_names import NameProfile, entity_profile, span_profile, span_terms
 from kabar.link.related_profile import Profile, ProfileOptions, build_profile
 from kabar.model import Article
@@ -64,6 +71,9 @@ class RelatedOptions:
     newest_pool: int = 3  # `newest`: the best this many by relevance are always on the subject …
     newest_floor: float = 0.25  # … and the rest only with at least this text+names similarity
     story_members: int = 50  # a story's members join the candidates when it has at most this many
+    # Where the list stops, by the candidate's evidence (data/related_signals.json): fewer
+    # than ``limit`` related articles rather than unrelated fill. NO_FLOOR: always ``limit``.
+    floor: RelevanceFloor = field(default_factory=relevance_floor)
     profile: ProfileOptions = field(default_factory=ProfileOptions)
     weights: RelatedWeights = field(default_factory=RelatedWeights)
 
@@ -80,7 +90,9 @@ class RelatedHit:
 
 
 @dataclass(slots=True)
-class _Candidate:
+class Candidate:
+    """One scored candidate, with what the relevance floor reads (:mod:`kabar.link.related_floor`)."""
+
     id: int
     bm25: float
     headline: str | None = None
@@ -91,27 +103,69 @@ class _Candidate:
     entity_ids: frozenset[int] = frozenset()
     same_story: bool = False
     shared_names: list[str] = field(default_factory=list)
+    shared_terms: int = 0  # the article's query terms it has
     subject: float = 0.0  # text, names and story, not time: "is this the same subject?"
     score: float = 0.0
+
+    @property
+    def evidence(self) -> Evidence:
+        return Evidence(
+            subject=self.subject,
+            same_story=self.same_story,
+            shared_names=len(self.shared_names),
+            shared_terms=self.shared_terms,
+        )
+
+
+@dataclass(slots=True)
+class CandidatePool:
+    """Every candidate of one article, scored, best first: before the floor, the mode and the limit."""
+
+    profile: Profile
+    candidates: list[Candidate] = field(default_factory=list)
 
 
 def related(archive: Archive, article_id: int, options: RelatedOptions | None = None) -> list[RelatedHit]:
     """Related articles for ``article_id``; raises :class:`RelatedError` with a reader's message."""
     opts = options or RelatedOptions()
-    if isinstance(article_id, bool) or not isinstance(article_id, int):
-        raise UnknownArticle(f"article id must be a whole number, not {article_id!r}")
-    limit = max(0, min(opts.limit, MAX_LIMIT))
-    article = load_article(archive, article_id)
-    stats = archive.term_stats
-    own_entities = archive.entities.entities_of([article_id]).get(article_id, [])
-    fallback = [] if own_entities else span_terms(article, opts.profile.max_names)
-    profile = build_profile(stats, article_id, article, opts.profile, extra_terms=fallback)
-    if limit == 0 or not profile.query:
+    if max(0, min(opts.limit, MAX_LIMIT)) == 0:
+        load_article(archive, _checked_id(article_id))  # an unknown article is still an error
         return []
-    if own_entities:
-        names = entity_profile(own_entities, profile.noise, profile.n_docs)
-    else:
-        names = span_profile(article, profile.noise, profile.n_docs, profile.df, opts.profile.max_names)
+    return choose(candidate_pool(archive, article_id, opts), opts)
+
+
+def choose(pool: CandidatePool, options: RelatedOptions) -> list[RelatedHit]:
+    """The list a reader sees: candidates that clear the floor, in the mode's order, up to the limit."""
+    limit = max(0, min(options.limit, MAX_LIMIT))
+    cands = pool.candidates
+    if cands:
+        best = max(c.subject for c in cands)
+        floor = options.floor
+        cands = [c for c in cands if clears(floor, c.evidence, best)]
+    if options.mode == "newest":
+        # Time must not decide what counts as the same subject, only the order: the best
+        # few by relevance always qualify, the rest only above the stricter floor.
+        cands = [
+            c for n, c in enumerate(cands) if n < options.newest_pool or c.subject >= options.newest_floor
+        ]
+        cands = sorted(
+            cands, key=lambda c: (c.published or datetime.min.replace(tzinfo=UTC), c.id), reverse=True
+        )
+    return [_hit(c, pool.profile) for c in cands[:limit]]
+
+
+def candidate_pool(archive: Archive, article_id: int, options: RelatedOptions | None = None) -> CandidatePool:
+    """The article's candidates scored by relevance, best first, above ``relevant_floor`` only."""
+    opts = options or RelatedOptions()
+    article = load_article(archive, _checked_id(article_id))
+    stats = archive.term_stats
+    # The entity store holds only what understanding put in the article: without entities in
+    # the article, the names are capitalised spans, whose document counts are looked up with
+    # the profile's (one read), and the entity store is not read at all.
+    fallback = [] if article.entities else span_terms(article, opts.profile.max_names)
+    profile = build_profile(stats, article_id, article, opts.profile, extra_terms=fallback)
+    if not profile.query:
+        return CandidatePool(profile=profile)
     excluded = frozenset({article_id, *archive.duplicates.members_of(article_id)})
     story = _story_members(archive, article_id, opts.story_members)
     # The article stays in the match (not excluded) so that its self-score normalises the rest.
@@ -128,20 +182,27 @@ def related(archive: Archive, article_id: int, options: RelatedOptions | None = 
     for member in sorted(story - excluded):
         pool.setdefault(member, bm25.get(member, 0.0))
     if not pool:
-        return []
+        return CandidatePool(profile=profile)
     top = max(self_score, max(pool.values())) or 1.0
-    cands = _fill(archive, [_Candidate(id=i, bm25=b, same_story=i in story) for i, b in pool.items()], names)
+    own = archive.entities.entities_of([article_id]).get(article_id, []) if article.entities else []
+    names = _names(stats, article, profile, own, opts.profile.max_names)
+    # The candidates' entity ids only: their names and counts are never read.
+    entities = archive.entities.entity_ids_of(list(pool)) if names.by_entity else {}
+    cands = _fill(
+        archive, [Candidate(id=i, bm25=b, same_story=i in story) for i, b in pool.items()], entities
+    )
     for c in cands:
         _score(c, profile, names, top, opts.weights)
     cands = _collapse_duplicates(archive, cands)
     cands = [c for c in cands if c.subject >= opts.relevant_floor]
     cands.sort(key=lambda c: (c.score, c.id), reverse=True)
-    if opts.mode == "newest":
-        # Time must not decide what counts as the same subject, only the order: the best
-        # few by relevance always qualify, the rest only above the stricter floor.
-        cands = [c for n, c in enumerate(cands) if n < opts.newest_pool or c.subject >= opts.newest_floor]
-        cands.sort(key=lambda c: (c.published or datetime.min.replace(tzinfo=UTC), c.id), reverse=True)
-    return [_hit(c, profile) for c in cands[:limit]]
+    return CandidatePool(profile=profile, candidates=cands)
+
+
+def _checked_id(article_id: object) -> int:
+    if isinstance(article_id, bool) or not isinstance(article_id, int):
+        raise UnknownArticle(f"article id must be a whole number, not {article_id!r}")
+    return article_id
 
 
 def _story_members(archive: Archive, article_id: int, most: int) -> frozenset[int]:
@@ -165,12 +226,23 @@ def load_article(archive: Archive, article_id: int) -> Article:
     return article
 
 
-def _fill(archive: Archive, cands: list[_Candidate], names: NameProfile) -> list[_Candidate]:
+def _names(
+    stats: TermStats, article: Article, profile: Profile, own: list[ArticleEntity], max_names: int
+) -> NameProfile:
+    """The article's names as stored entities, or (none stored) its capitalised spans."""
+    if own:
+        return entity_profile(own, profile.noise, profile.n_docs)
+    missing = [t for t in span_terms(article, max_names) if t not in profile.df]
+    if missing:  # the article has entities the store does not (an archive without the entity indexer)
+        profile.df.update(stats.doc_frequencies(missing))
+    return span_profile(article, profile.noise, profile.n_docs, profile.df, max_names)
+
+
+def _fill(archive: Archive, cands: list[Candidate], entities: dict[int, frozenset[int]]) -> list[Candidate]:
     """Light columns, indexed terms and entities of the candidates (never their stored JSON: cost)."""
     ids = [c.id for c in cands]
     rows = {s.id: s for s in archive.summaries(ids)}
     terms = archive.term_stats.indexed_terms(ids)
-    entities = archive.entities.entities_of(ids) if names.by_entity else {}
     out = []
     for c in cands:
         row = rows.get(c.id)
@@ -179,20 +251,20 @@ def _fill(archive: Archive, cands: list[_Candidate], names: NameProfile) -> list
         c.headline, c.outlet, c.url, c.published = row.headline, row.outlet, row.url, row.published
         t = terms.get(c.id)
         c.terms = frozenset(t.headline) | frozenset(t.body) if t is not None else frozenset()
-        c.entity_ids = frozenset(e.entity_id for e in entities.get(c.id, []))
+        c.entity_ids = entities.get(c.id, frozenset())
         out.append(c)
     return out
 
 
-def _score(c: _Candidate, profile: Profile, names: NameProfile, top: float, w: RelatedWeights) -> None:
+def _score(c: Candidate, profile: Profile, names: NameProfile, top: float, w: RelatedWeights) -> None:
     text = min(1.0, c.bm25 / top)
+    c.shared_terms = sum(1 for t in profile.query if t in c.terms)
     shared_weight = 0.0
     total = names.total
     if total > 0:
         shared = names.shared(c.entity_ids, c.terms)
         # The reason names only the telling ones: "Riedl", not every place mentioned in passing.
-        strongest = max(n.weight for n in names.names)
-        telling = [n for n in shared if n.weight >= 0.4 * strongest]
+        telling = [n for n in shared if n.weight >= 0.4 * names.strongest]
         c.shared_names = [n.name for n in sorted(telling, key=lambda n: -n.weight)]
         shared_weight = sum(n.weight for n in shared) / total
     story = 1.0 if c.same_story else 0.0
@@ -206,9 +278,9 @@ def _score(c: _Candidate, profile: Profile, names: NameProfile, top: float, w: R
     c.score = subject + w.recency * recency
 
 
-def _collapse_duplicates(archive: Archive, cands: list[_Candidate]) -> list[_Candidate]:
+def _collapse_duplicates(archive: Archive, cands: list[Candidate]) -> list[Candidate]:
     group_of = archive.duplicates.groups_of([c.id for c in cands])
-    best: dict[int, _Candidate] = {}
+    best: dict[int, Candidate] = {}
     for c in cands:
         key = group_of.get(c.id, -c.id)
         if key not in best or c.score > best[key].score:
@@ -216,7 +288,7 @@ def _collapse_duplicates(archive: Archive, cands: list[_Candidate]) -> list[_Can
     return list(best.values())
 
 
-def _hit(c: _Candidate, profile: Profile) -> RelatedHit:
+def _hit(c: Candidate, profile: Profile) -> RelatedHit:
     shared_terms = [t for t in profile.query if t in c.terms][:5]
     parts = []
     if c.same_story:
@@ -237,6 +309,9 @@ def _hit(c: _Candidate, profile: Profile) -> RelatedHit:
 
 
 __all__ = [
+    "NO_FLOOR",
+    "Candidate",
+    "CandidatePool",
     "NoText",
     "RelatedError",
     "RelatedHit",
@@ -244,6 +319,8 @@ __all__ = [
     "RelatedOptions",
     "RelatedWeights",
     "UnknownArticle",
+    "candidate_pool",
+    "choose",
     "load_article",
     "related",
 ]

@@ -49,10 +49,13 @@ class SharedName:
 class NameProfile:
     names: list[SharedName] = field(default_factory=list)
     by_entity: bool = False  # True: compared by entity id; False: by index terms
+    # Summed and found once, not once per candidate (every candidate is scored against them).
+    total: float = field(init=False, default=0.0)
+    strongest: float = field(init=False, default=0.0)
 
-    @property
-    def total(self) -> float:
-        return sum(n.weight for n in self.names)
+    def __post_init__(self) -> None:
+        self.total = sum(n.weight for n in self.names)
+        self.strongest = max((n.weight for n in self.names), default=0.0)
 
     def shared(self, entity_ids: frozenset[int], terms: frozenset[str]) -> list[SharedName]:
         if self.by_entity:

@@ -11,6 +11,9 @@ Waiting holds no thread: the blocking part runs on the pool's own threads (a
 the thread pool FastAPI runs the synchronous read routes in, so however many ingests queue, a
 GET never waits on them. The executor does not belong to any event loop, so one pool serves
 an app whichever loop runs it.
+
+The server runs threads, so its guard workers are never forked from it: they come from a
+forkserver (:class:`kabar.guard_start.StartedGuard`), started on the first ingest and kept.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 
 from kabar.archive.base import Archive
+from kabar.guard_start import StartedGuard
 from kabar.ingest import IngestOptions, IngestorPool, IngestOutcome
 from kabar.serve.ingest import IngestRequest, ingest
 from kabar.serve.state import ServeState
@@ -37,7 +41,7 @@ class IngestPool:
     (the ingestors: :class:`kabar.ingest.IngestorPool`, which batch ingest's workers use too)."""
 
     def __init__(self, archive: Archive, options: IngestOptions, size: int) -> None:
-        self._ingestors = IngestorPool(archive, options, size)
+        self._ingestors = IngestorPool(archive, options, size, guard_type=StartedGuard)
         self.size = size
         self._executor = ThreadPoolExecutor(max_workers=size, thread_name_prefix="kabar-ingest")
 

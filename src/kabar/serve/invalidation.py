@@ -19,15 +19,23 @@ the symmetric approximation misses, and the slow drift of every score as documen
 frequencies move, are bounded by the article answers' maximum age (the related cache's
 lifetime). A row that does not name its pages (written before migration 0009_change_reach,
 or by a writer without the reach indexer) makes the whole batch "everything".
+
+The same rows say what happens to the kept related rankings (serve/cache.py,
+:attr:`Invalidation.rankings`): a new article is an arrival on the rankings of the articles
+its row names (checked, not dropped: one ranking of the new article per process instead of
+one of each named article); an updated one drops them, and every ranking listing it; a copy
+moves no ranking (copies are not ranked). A page dropped for any other reason (a list, a link,
+a URL) is rendered again with its kept ranking.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kabar.archive.change_log import ChangeBatch
+from kabar.serve.cache import Arrival, RankingChanges
 
 # ASCII digits only (``\d`` takes any script's): another spelling of an id is a list-kind
 # answer, dropped on any change, which is always safe.
@@ -79,6 +87,7 @@ class Invalidation:
     article_ids: frozenset[int] = frozenset()  # their own answers are stale
     linked_ids: frozenset[int] = frozenset()  # answers linking to them are stale
     urls: frozenset[str] = frozenset()  # answers linking out to them are stale
+    rankings: RankingChanges = field(default_factory=RankingChanges)  # what kept related rankings make of it
 
     @property
     def empty(self) -> bool:
@@ -109,6 +118,8 @@ def plan(batch: ChangeBatch) -> Invalidation:
     own: set[int] = set()
     linked: set[int] = set()
     urls: set[str] = set()
+    arrivals: list[Arrival] = []
+    reranked: set[int] = set()
     for change in batch.changes:
         if change.affected is None:
             return EVERYTHING  # the row cannot say which pages it touches
@@ -116,10 +127,19 @@ def plan(batch: ChangeBatch) -> Invalidation:
         own.update(change.affected)
         if change.change == "updated":
             linked.add(change.article_id)  # its headline or time may read differently where linked
+            reranked.add(change.article_id)
+            reranked.update(change.affected)
+        elif change.change == "added":
+            arrivals.append(Arrival(change.article_id, change.affected))
         if change.change in ("added", "updated"):
             urls.update(change.urls)
+    rankings = RankingChanges(tuple(arrivals), frozenset(reranked), frozenset(linked))
     return Invalidation(
-        lists=True, article_ids=frozenset(own), linked_ids=frozenset(linked), urls=frozenset(urls)
+        lists=True,
+        article_ids=frozenset(own),
+        linked_ids=frozenset(linked),
+        urls=frozenset(urls),
+        rankings=rankings,
     )
 
 

@@ -11,6 +11,7 @@ the option's help. ``kabar serve`` makes its options from :data:`SETTABLE`, and
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -75,6 +76,9 @@ class ServerLimits:
     backlog: int = 2048
 
     def __post_init__(self) -> None:
+        # NaN passes every comparison below, and an infinite timeout is none at all.
+        if not all(_finite(getattr(self, f.name)) for f in fields(self)):
+            raise ValueError("server limits must be finite numbers")
         if self.keep_alive_seconds < 1 or self.request_seconds <= 0 or self.handler_seconds <= 0:
             raise ValueError("keep-alive, request and handler timeouts must be positive")
         if self.max_connections < 1 or self.max_head_bytes < 1024:
@@ -99,17 +103,43 @@ SETTABLE: tuple[Settable, ...] = tuple(
 ENV_NAMES = {s.name: s.setting.env for s in SETTABLE}
 
 
+def _finite(number: float) -> bool:
+    """A real number a float can hold: not NaN or infinity, nor a whole number past a float's range
+    (the server's timers compute in floats)."""
+    try:
+        return math.isfinite(number)
+    except OverflowError:  # an int too large for a float
+        return False
+
+
+def acceptable(limit: Settable, number: float) -> bool:
+    """Whether ``number`` may be the limit: finite and at least the limit's smallest value."""
+    return _finite(number) and number >= limit.setting.minimum
+
+
+def expected(limit: Settable) -> str:
+    """What the limit takes, in words, for the message refusing a value."""
+    kind = "a whole number" if isinstance(limit.default, int) else "a finite number"
+    return f"{kind} of at least {limit.setting.minimum:g}"
+
+
+def _from_text(limit: Settable, raw: str) -> float:
+    """The limit's value from its variable's text; a ValueError naming the variable otherwise."""
+    try:
+        number = float(raw)  # "1e999" is inf and "nan" is NaN here: refused just below
+    except ValueError:
+        number = math.nan
+    if not acceptable(limit, number):
+        raise ValueError(f"{limit.setting.env} must be {expected(limit)}, not {raw[:40]!r}")
+    return type(limit.default)(number)  # a whole-number limit drops the fraction
+
+
 def limits_from_env(env: Mapping[str, str] | None = None, base: ServerLimits | None = None) -> ServerLimits:
     """``base`` (the defaults) with whatever the environment sets; a bad value is a ValueError."""
     env = os.environ if env is None else env
     values: dict[str, Any] = {}  # int or float, as each limit is
     for limit in SETTABLE:
-        var = limit.setting.env
-        raw = env.get(var, "").strip()
+        raw = env.get(limit.setting.env, "").strip()
         if raw:
-            try:
-                number = float(raw)
-            except ValueError:
-                raise ValueError(f"{var} must be a number, not {raw[:40]!r}") from None
-            values[limit.name] = type(limit.default)(number)  # a whole-number limit drops the fraction
+            values[limit.name] = _from_text(limit, raw)
     return replace(base or ServerLimits(), **values)

@@ -13,7 +13,9 @@ when it moves, this process reads the change log once (archive/change_log.py: wh
 committed since the position it last read, each row naming the article pages it touches,
 worked out at ingest) and drops only the answers those changes make stale
 (serve/invalidation.py): an article's page survives an ingest of unrelated articles, while
-the front page, sections, search, feeds and lists go on any new article. With ``"stamp"``
+the front page, sections, search, feeds and lists go on any new article. A dropped article
+page is rendered again with its kept related ranking, into which a new article it names is
+inserted when it belongs there (serve/cache.py, serve/related_arrivals.py), not ranked afresh. With ``"stamp"``
 (the anchor the benchmark measures against) a move drops every answer. Requests wait for
 that reading, so nothing stale is served once a commit is visible. A rendering that
 overlapped a reading is kept only if none of the changes read meanwhile touch it.
@@ -308,8 +310,8 @@ class ResponseCacheMiddleware:
             if targeted and state is not None:
                 if what.everything:
                     state.related_cache.clear()
-                else:
-                    state.related_cache.forget(what.article_ids)
+                else:  # a new article is checked against kept rankings, not a cause to drop them
+                    state.related_cache.apply(what.rankings)
         self._seen_stamp = stamp
         self._finished = number
 

@@ -16,6 +16,7 @@ from kabar.archive.base import Archive, OutletCount
 from kabar.archive.change_stamp import ChangeWatch
 from kabar.guard import GuardOptions
 from kabar.serve.cache import TtlCache
+from kabar.serve.related_arrivals import ArrivalPatcher
 from kabar.wiring import cache_invalidation_from_env
 
 if TYPE_CHECKING:
@@ -64,6 +65,11 @@ class ServeState:
     changes: ChangeWatch | None = None  # the archive's change stamp (archive/change_stamp.py)
     _outlets_stamp: str | None = None
     ingest_pool: IngestPool | None = None  # POST /api/ingest's workers, made on first use
+
+    def __post_init__(self) -> None:
+        if self.related_cache.patcher is None:
+            # What lets a new article join the kept related lists it belongs in (targeted mode).
+            self.related_cache.patcher = ArrivalPatcher(self.archive, own=self.related_cache)
 
     def now(self) -> datetime:
         return self.options.clock()

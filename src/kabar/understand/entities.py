@@ -385,6 +385,14 @@ def _canonical(found: list[_Found]) -> list[tuple[str, EntityType | None]]:
     return out
 
 
+# A widest name contains every other name that holds the short form, so those are all runs of its
+# words: at most k(k+1)/2 = 55 for a name of 10 words. When more names than that hold the short
+# form's rarest word, it is left unresolved, as an ambiguous one is. Real articles name a few dozen
+# people at most; hundreds sharing a word come from runs of capitalised words (tag soup, lists of
+# titles), where checking each against each was quadratic (300 kB: 4.9 s of CPU, 2.6 s of it here).
+_MAX_CONTAINING = 64
+
+
 class _People:
     """The article's longer person names, asked which one a shorter form stands for."""
 
@@ -411,6 +419,8 @@ class _People:
             return None
         # Only names having the rarest of the words can contain them all.
         rarest = min((self._with_word.get(w, []) for w in words), key=len)
+        if len(rarest) > _MAX_CONTAINING:
+            return None
         longer = [n for n in rarest if n != text and _contains(self._words[n], words)]
         if not longer:
             return None

@@ -1,0 +1,213 @@
+"""The stories store of a bulk build: the clustering's writes kept in memory, written once a chunk.
+
+Story clustering is online: each article is scored against the stories the articles before
+it made, so a bulk build (:mod:`kabar.archive.bulk_index`) still runs it article by article,
+in id order. What it need not do is write every step: on ingest each article upserts a
+document-frequency row per term (hundreds), rewrites its story's centroid and keys, and
+upserts its membership. :class:`BufferedStoryStore` answers the clustering's questions from
+the stored tables *plus* what this chunk changed, and writes the chunk's net changes at
+:meth:`~BufferedStoryStore.flush`, set-based (one ``executemany`` per table).
+
+The answers are those the SQL store would give at the same point, by construction:
+
+- document frequencies: the stored count plus this chunk's additions, for the terms that have
+  a row or gained one (only additions happen here: a build never takes an article out);
+- candidates: the SQL query with its limit widened by the number of stories this chunk
+  changed, those stories dropped from its rows and counted from memory instead (keys shared,
+  the same recency bound on the same UTC text), in the same order (most keys shared, then the
+  newer story), cut at the same limit;
+- centroids: a story this chunk changed is kept as the very JSON and UTC texts the table would
+  hold, and parsed back the same way on load.
+
+A new story still takes its id from the table at once (one insert), so ids come out as on ingest.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete
+
+from kabar.archive.nul_text import to_column
+from kabar.archive.sql_source import ConnectionSource
+from kabar.archive.statements import insert_new, parse_time
+from kabar.archive.stores import StoryMember
+from kabar.archive.story_store import (  # the stored statements themselves: the same SQL
+    SqlStoryStore,
+    _candidates,
+    _save,
+    story_articles,
+    story_keys,
+)
+from kabar.archive.upsert import dialect_insert
+from kabar.understand.store import utc_text
+from kabar.understand.stories import features_to_json
+from kabar.understand.story_cluster import DOCS_KEY, Centroid, ClusterOptions
+
+
+@dataclass(slots=True, frozen=True)
+class _Story:
+    """A story as its ``stories`` and ``story_keys`` rows would hold it."""
+
+    centroid: str  # JSON
+    label: str
+    count: int
+    first: str | None  # UTC text
+    last: str | None
+    keys: frozenset[str]
+
+
+class BufferedStoryStore(SqlStoryStore):
+    """:class:`~kabar.archive.story_store.SqlStoryStore` whose clustering writes wait for :meth:`flush`."""
+
+    def __init__(self, source: ConnectionSource) -> None:
+        super().__init__(source)
+        self._source = source
+        self._df_added: Counter[str] = Counter()
+        self._df_stored: dict[str, int | None] = {}  # the table's count (None: no row)
+        self._stories: dict[int, _Story] = {}
+        self._members: dict[int, dict[str, Any]] = {}
+
+    # -- the clustering's state ------------------------------------------------------
+    def document_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
+        wanted = list(dict.fromkeys(terms))
+        unknown = [t for t in wanted if t not in self._df_stored]
+        if unknown:
+            stored = super().document_frequencies(unknown)
+            for t in unknown:
+                self._df_stored[t] = stored.get(t)
+        out: dict[str, int] = {}
+        for t in wanted:
+            base = self._df_stored[t]
+            added = self._df_added.get(t, 0)
+            if base is not None or added:
+                out[t] = (base or 0) + added
+        return out
+
+    def add_document(self, terms: Iterable[str], sign: int) -> None:
+        if sign <= 0:
+            raise ValueError("a bulk build only counts articles in")
+        for t in {*terms, DOCS_KEY}:
+            self._df_added[t] += 1
+
+    def candidates(self, keys: list[str], published: datetime | None, options: ClusterOptions) -> list[int]:
+        if not keys:
+            return []
+        changed = set(self._stories)
+        since = utc_text(published - timedelta(days=options.max_gap_days)) if published else None
+        # The stored rows of a changed story are stale: the query is widened by their number
+        # and they are dropped, so the best clean stories are all still in what it returns.
+        stored = self._stored_hits(keys, since, options.max_candidates + len(changed))
+        hits = {sid: n for sid, n in stored.items() if sid not in changed}
+        wanted = set(keys)
+        for sid, story in self._stories.items():
+            if since is not None and story.last is not None and story.last < since:
+                continue
+            n = len(wanted & story.keys)
+            if n:
+                hits[sid] = n
+        ranked = sorted(hits.items(), key=lambda kv: (-kv[1], -kv[0]))  # the stored query's order
+        return [sid for sid, _ in ranked[: options.max_candidates]]
+
+    def _stored_hits(self, keys: list[str], since: str | None, limit: int) -> dict[int, int]:
+        """The stored query: keys shared per story, best first, at most ``limit`` stories."""
+        params: dict[str, object] = {"k": keys, "n": limit}
+        if since is not None:
+            params["since"] = since
+        with self._source.reading() as conn:
+            return {int(r[0]): int(r[1]) for r in conn.execute(_candidates(since is not None), params)}
+
+    def load(self, story_ids: list[int]) -> dict[int, Centroid]:
+        out: dict[int, Centroid] = {}
+        stored = [sid for sid in story_ids if sid not in self._stories]
+        loaded = super().load(stored) if stored else {}
+        for sid in story_ids:
+            story = self._stories.get(sid)
+            if story is not None:  # parsed as the table's row would be
+                out[sid] = Centroid.from_json(
+                    json.loads(story.centroid), story.count, parse_time(story.first), parse_time(story.last)
+                )
+            elif sid in loaded:
+                out[sid] = loaded[sid]
+        return out
+
+    def save(self, story_id: int, centroid: Centroid, keys: list[str]) -> None:
+        self._stories[story_id] = _Story(
+            centroid=json.dumps(centroid.to_json(), ensure_ascii=False),
+            label=centroid.label,
+            count=centroid.count,
+            first=utc_text(centroid.first),
+            last=utc_text(centroid.last),
+            keys=frozenset(keys),
+        )
+
+    def set_member(self, member: StoryMember) -> None:
+        self._members[member.article_id] = {
+            "article_id": member.article_id,
+            "story_id": member.story_id,
+            "published_utc": utc_text(member.published),
+            "score": member.score,
+            "features": features_to_json(member.features),
+        }
+
+    # -- writing the chunk's changes ---------------------------------------------------
+    def flush(self) -> None:
+        """Write what this chunk changed, in sorted key order (the lock order of every writer)."""
+        with self._source.writing() as conn:
+            dialect = conn.dialect
+            if self._df_added:
+                m = "?" if dialect.paramstyle == "qmark" else "%s"
+                sql = (
+                    f"INSERT INTO story_df (term, df) VALUES ({m}, {m}) ON CONFLICT (term) "
+                    "DO UPDATE SET df = story_df.df + excluded.df"
+                )
+                rows = [(to_column(t, dialect), n) for t, n in sorted(self._df_added.items())]
+                conn.exec_driver_sql(sql, rows)
+            if self._stories:
+                self._write_stories(conn)
+            if self._members:
+                upsert = dialect_insert(dialect.name, story_articles)
+                upsert = upsert.on_conflict_do_update(
+                    index_elements=["article_id"],
+                    set_={k: upsert.excluded[k] for k in ("story_id", "published_utc", "score", "features")},
+                )
+                conn.execute(upsert, [self._members[a] for a in sorted(self._members)])
+        self._df_added.clear()
+        self._df_stored.clear()
+        self._stories.clear()
+        self._members.clear()
+
+    def _write_stories(self, conn: Any) -> None:
+        now = datetime.now(UTC).isoformat()
+        ids = sorted(self._stories)
+        conn.execute(
+            _save(),
+            [
+                {
+                    "i": sid,
+                    "l": s.label,
+                    "n": s.count,
+                    "f": s.first,
+                    "p": s.last,
+                    "c": s.centroid,
+                    "u": now,
+                }
+                for sid, s in ((sid, self._stories[sid]) for sid in ids)
+            ],
+        )
+        conn.execute(delete(story_keys).where(story_keys.c.story_id.in_(ids)))
+        rows = [
+            {"key": k, "story_id": sid, "last_published": self._stories[sid].last}
+            for sid in ids
+            for k in sorted(self._stories[sid].keys)
+        ]
+        if rows:
+            conn.execute(insert_new(conn.dialect.name, story_keys), rows)
+
+
+__all__ = ["BufferedStoryStore"]
