@@ -29,7 +29,6 @@ import json
 import pstats
 import random
 import shutil
-import sqlite3
 import tempfile
 import time
 from collections.abc import Callable
@@ -41,6 +40,7 @@ import anyio.to_thread
 import httpx
 
 from benchmarks._common import ROOT, SHARED
+from benchmarks.serve import copy_archive
 from kabar.archive import open_archive
 from kabar.link import related
 from kabar.model import Article
@@ -89,16 +89,6 @@ def build(folder: Path, articles: list[Article]) -> Path:
     finally:
         archive.close()
     return db
-
-
-def copy(db: Path, to: Path) -> Path:
-    src, dst = sqlite3.connect(db), sqlite3.connect(to)
-    try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
-    return to
 
 
 class RankCounter:
@@ -210,7 +200,7 @@ def main() -> None:
         print(f"archive: {len(base)} articles, built in {time.process_time() - started:.1f} CPU s; "
               f"{len(extra)} to ingest, {args.per_ingest} requests after each")  # fmt: skip
         modes = ["stamp", "targeted"] if args.mode == "both" else [args.mode]
-        figures = [asyncio.run(run_mode(copy(db, folder / f"{m}.db"), m, extra, args)) for m in modes]
+        figures = [asyncio.run(run_mode(copy_archive(db, folder / f"{m}.db"), m, extra, args)) for m in modes]
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     for f in figures:
