@@ -18,6 +18,11 @@ from typing import Literal
 
 PageKind = Literal["text", "html"]
 EntityType = Literal["person", "place", "organization"]
+# What a page is, read from its structure: an index or front page is never stored as an article.
+ArticleKind = Literal["article", "gallery", "video", "live", "index"]
+# Who a page credits, and for what. ``agency`` is a news agency or desk credited for the copy
+# ("(ANTARA)", "Reuters"), never a person.
+ContributorRole = Literal["writer", "reporter", "editor", "photographer", "contributor", "agency"]
 
 
 @dataclass(slots=True)
@@ -49,6 +54,31 @@ class RelatedItem:
     published: datetime | None = None  # absolute time, when the capture time is known
     description: str | None = None
     url: str | None = None
+
+
+@dataclass(slots=True)
+class Contributor:
+    name: str
+    role: ContributorRole = "writer"
+
+
+@dataclass(slots=True)
+class LiveEntry:
+    """One post of a live report: its own time, optional title, and text."""
+
+    paragraphs: list[str] = field(default_factory=list)
+    published: datetime | None = None
+    time_text: str | None = None  # the time as shown ("14.05 WIB")
+    headline: str | None = None
+
+
+@dataclass(slots=True)
+class Table:
+    """A data table kept beside the body (not as body text); ``position`` as for images."""
+
+    rows: list[list[str]] = field(default_factory=list)
+    caption: str | None = None
+    position: int = 0
 
 
 @dataclass(slots=True)
@@ -88,7 +118,16 @@ class Article:
     published_text: str | None = None  # the text the time was read from
     modified: datetime | None = None
     outlet: str | None = None
-    authors: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)  # the writers, in the page's order
+    # Every person or agency the page credits, with the role it names (writers too).
+    contributors: list[Contributor] = field(default_factory=list)
+    published_zone: str | None = None  # the zone as the page shows it: "WIB", "WITA", "WIT", "+07:00"
+    kind: ArticleKind = "article"
+    paywalled: bool = False  # the page is a teaser before a subscription wall; the body is the teaser
+    page_count: int | None = None  # a multi-page article: how many pages it has
+    pages_read: int | None = None  # of those, how many are in the body (fewer: incomplete)
+    live_entries: list[LiveEntry] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
     language: str | None = "id"
     dateline: str | None = None  # e.g. "TEMPO.CO -" or "JAKARTA, KOMPAS.com -"
     dateline_place: str | None = None
@@ -112,6 +151,11 @@ class Article:
     @property
     def body(self) -> str:
         return "\n\n".join(self.paragraphs)
+
+    @property
+    def incomplete(self) -> bool:
+        """A multi-page article whose other pages were not read."""
+        return self.page_count is not None and (self.pages_read or 1) < self.page_count
 
     @property
     def content_hash(self) -> str:

@@ -6,7 +6,17 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from kabar.model import Article, Entity, Image, Mention, RelatedItem, TimeExpression
+from kabar.model import (
+    Article,
+    Contributor,
+    Entity,
+    Image,
+    LiveEntry,
+    Mention,
+    RelatedItem,
+    Table,
+    TimeExpression,
+)
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -32,6 +42,22 @@ def article_to_dict(article: Article) -> dict[str, Any]:
         "modified": _iso(article.modified),
         "outlet": article.outlet,
         "authors": list(article.authors),
+        "contributors": [asdict(c) for c in article.contributors],
+        "published_zone": article.published_zone,
+        "kind": article.kind,
+        "paywalled": article.paywalled,
+        "page_count": article.page_count,
+        "pages_read": article.pages_read,
+        "live_entries": [
+            {
+                "paragraphs": list(e.paragraphs),
+                "published": _iso(e.published),
+                "time_text": e.time_text,
+                "headline": e.headline,
+            }
+            for e in article.live_entries
+        ],
+        "tables": [asdict(t) for t in article.tables],
         "language": article.language,
         "dateline": article.dateline,
         "dateline_place": article.dateline_place,
@@ -75,6 +101,32 @@ def article_from_dict(data: dict[str, Any]) -> Article:
         modified=_parse_iso(data.get("modified")),
         outlet=data.get("outlet"),
         authors=list(data.get("authors") or []),
+        contributors=[
+            Contributor(name=c["name"], role=c.get("role") or "writer")
+            for c in data.get("contributors") or []
+        ],
+        published_zone=data.get("published_zone"),
+        kind=data.get("kind") or "article",
+        paywalled=bool(data.get("paywalled")),
+        page_count=data.get("page_count"),
+        pages_read=data.get("pages_read"),
+        live_entries=[
+            LiveEntry(
+                paragraphs=list(e.get("paragraphs") or []),
+                published=_parse_iso(e.get("published")),
+                time_text=e.get("time_text"),
+                headline=e.get("headline"),
+            )
+            for e in data.get("live_entries") or []
+        ],
+        tables=[
+            Table(
+                rows=[list(r) for r in t.get("rows") or []],
+                caption=t.get("caption"),
+                position=t.get("position", 0),
+            )
+            for t in data.get("tables") or []
+        ],
         language=data.get("language"),
         dateline=data.get("dateline"),
         dateline_place=data.get("dateline_place"),
@@ -133,6 +185,11 @@ def article_to_jsonld(article: Article) -> dict[str, Any]:
         doc["publisher"] = {"@type": "Organization", "name": article.outlet}
     if article.authors:
         doc["author"] = [{"@type": "Person", "name": a} for a in article.authors]
+    editors = [c.name for c in article.contributors if c.role == "editor"]
+    if editors:
+        doc["editor"] = [{"@type": "Person", "name": n} for n in editors]
+    if article.paywalled:
+        doc["isAccessibleForFree"] = False
     if article.description:
         doc["description"] = article.description
     url = article.canonical_url or article.url

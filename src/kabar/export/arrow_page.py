@@ -40,8 +40,26 @@ _TEXT_COLUMNS = (
     "url",
     "canonical_url",
     "extractor",
+    "published_zone",
 )
-_LIST_COLUMNS = ("paragraphs", "authors", "tags", "sources", "images", "related", "missing", "notes")
+_LIST_COLUMNS = (
+    "paragraphs",
+    "authors",
+    "contributors",
+    "tags",
+    "sources",
+    "images",
+    "related",
+    "missing",
+    "notes",
+)
+# Columns an older stored row may lack, with the model's default for it (None: stays null).
+_DEFAULTED_COLUMNS: dict[str, object] = {
+    "kind": "article",
+    "paywalled": False,
+    "page_count": None,
+    "pages_read": None,
+}
 _TIME_COLUMNS = ("published", "modified", "captured_at")
 # json.dumps (the archive's writer, kabar.archive.articles_core.article_row) puts ": " after a key.
 # A string value holds every quote escaped (\"), so this text occurs only as the key itself.
@@ -59,7 +77,7 @@ def _stored_schema(export: pa.Schema) -> pa.Schema:
             item = f.type.value_type
             texts = [pa.field(c.name, pa.string()) if c.type == TIME else c for c in item]
             fields.append(pa.field(f.name, pa.list_(pa.struct(texts))))
-        elif f.name in (*_TEXT_COLUMNS, *_LIST_COLUMNS, "entities"):
+        elif f.name in (*_TEXT_COLUMNS, *_LIST_COLUMNS, *_DEFAULTED_COLUMNS, "entities"):
             fields.append(f)
     return pa.schema(fields)
 
@@ -126,6 +144,9 @@ class PageTables:
             # A list absent from old stored JSON is empty, as the model reads it.
             column = stored.column(name)
             columns[name] = pc.fill_null(column, pa.scalar([], type=column.type))
+        for name, default in _DEFAULTED_COLUMNS.items():
+            column = stored.column(name)
+            columns[name] = column if default is None else pc.fill_null(column, default)
         columns["body"] = pc.binary_join(columns["paragraphs"], "\n\n")
         for name in _TIME_COLUMNS:
             columns[name] = _times(stored.column(name), TIME)

@@ -38,6 +38,7 @@ _RELATED = pa.struct(
         ("url", _TEXT),
     ]
 )
+_CONTRIBUTOR = pa.struct([("name", _TEXT), ("role", _TEXT)])
 _MENTION = pa.struct([("start", pa.int32()), ("end", pa.int32()), ("text", _TEXT), ("field", _TEXT)])
 _ENTITY = pa.struct(
     [
@@ -74,6 +75,12 @@ _BASE_FIELDS: list[pa.Field] = [
     pa.field("outlet", _TEXT),
     pa.field("section", _TEXT),
     pa.field("authors", _TEXTS),
+    pa.field("contributors", pa.list_(_CONTRIBUTOR)),
+    pa.field("published_zone", _TEXT),
+    pa.field("kind", _TEXT),
+    pa.field("paywalled", pa.bool_()),
+    pa.field("page_count", pa.int32()),
+    pa.field("pages_read", pa.int32()),
     pa.field("language", _TEXT),
     pa.field("dateline", _TEXT),
     pa.field("dateline_place", _TEXT),
@@ -162,6 +169,12 @@ def article_record(streamed: StreamedArticle, options: RecordOptions) -> dict[st
         "outlet": d.get("outlet"),
         "section": d.get("section"),
         "authors": _texts(d.get("authors")),
+        "contributors": d.get("contributors") or [],
+        "published_zone": d.get("published_zone"),
+        "kind": d.get("kind") or "article",
+        "paywalled": bool(d.get("paywalled")),
+        "page_count": d.get("page_count"),
+        "pages_read": d.get("pages_read"),
         "language": d.get("language"),
         "dateline": d.get("dateline"),
         "dateline_place": d.get("dateline_place"),
