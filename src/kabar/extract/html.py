@@ -18,6 +18,7 @@ from lxml import etree
 from kabar.extract import ExtractError
 from kabar.extract.html_authors import AGENCY_NOTE, closing_name, find_authors
 from kabar.extract.html_body import Body, generic_body, lead_figures, nested_text, profile_body
+from kabar.extract.html_canonical import find_canonical
 from kabar.extract.html_fields import (
     cited_sources,
     find_headline,
@@ -27,7 +28,9 @@ from kabar.extract.html_fields import (
 )
 from kabar.extract.html_meta import PageMeta, read_meta
 from kabar.extract.html_parse import MAX_HTML_CHARS, HtmlInputError, parse_html, strip_inert
+from kabar.extract.html_paywall import find_walls, remove_walls, without_wall_lines
 from kabar.extract.html_related import find_related
+from kabar.extract.html_script_body import held_body, read_held_scripts
 from kabar.extract.html_text import byline, is_furniture_text, split_dateline
 from kabar.extract.html_time import parse_visible_time
 from kabar.extract.profiles import Profile, host_of, profile_for_host
@@ -187,7 +190,10 @@ def extract_html(page: RawPage, options: HtmlOptions | None = None) -> Article:
     url = _page_url(page, meta)
     profile = _profile(page, meta, options)
     page_nested_text = nested_text(tree)  # as trafilatura will read it: scripts and all
+    held = read_held_scripts(tree, meta)  # a story held in a script: read before scripts go
     strip_inert(tree)
+    walls = find_walls(tree, meta)
+    remove_walls(walls)
     outlet = find_outlet(meta, profile, url)
     site_names = {
         n.lower() for n in (outlet, meta.first("og:site_name"), profile.name if profile else None) if n
@@ -211,6 +217,10 @@ def extract_html(page: RawPage, options: HtmlOptions | None = None) -> Article:
             fast=profile is None,
             page_nested_text=page_nested_text,
         )
+    body.paragraphs = without_wall_lines(body.paragraphs, walls)
+    # A paywalled page keeps its teaser; any other empty or teaser body gives way to a script's text.
+    script = None if walls.paywalled else held_body(body, held, url)
+    body = script.body if script else body
     if profile and profile.captions:
         _add_lead(body, lead_figures(tree, profile.captions, url))
     paragraphs = _clean_paragraphs(body, headline)
@@ -244,7 +254,7 @@ def extract_html(page: RawPage, options: HtmlOptions | None = None) -> Article:
         section=meta.first("article:section")
         or (str(ld.get("articleSection")) if ld and ld.get("articleSection") else None),
         url=page.url or url,
-        canonical_url=meta.canonical or meta.first("og:url"),
+        canonical_url=find_canonical(tree, meta, page.url),
         captured_at=page.captured_at,
         extractor="html",
     )
@@ -254,6 +264,8 @@ def extract_html(page: RawPage, options: HtmlOptions | None = None) -> Article:
             tree, profile.related if profile else (), url, exclude, page.captured_at
         )
     article.missing = _missing(article, parsed.truncated)
+    article.paywalled = walls.paywalled
+    article.notes.extend([*walls.notes, *([script.note] if script else [])])
     # A wire agency or desk named where a writer would be: the source, not a writer.
     article.notes.extend(AGENCY_NOTE + a for a in found_authors.agencies)
     return article

@@ -152,6 +152,13 @@ def _text_after(el: etree._Element) -> bool:
 
 
 _IMAGE_EXT = (".jpg", ".jpeg", ".png", ".gif", ".webp")
+# AMP pages print their pictures as <amp-img src=…> (the <noscript><img> fallback is stripped).
+_IMAGE_TAGS = ("img", "amp-img")
+
+
+def _first_image(el: etree._Element) -> etree._Element | None:
+    return next((i for i in el.iter(*_IMAGE_TAGS) if i is not el), None)
+
 
 # The walk recurses two frames per level. libxml2 already stops nesting at 256 levels, but that
 # many levels below a caller deep in its own stack (a server, a test runner) can still reach
@@ -269,7 +276,7 @@ class _Walker:
         if tag in _SKIP_TAGS or (is_furniture(el) and not self.in_sentence(el, tag)):
             return
         if is_caption_element(el):
-            img = el.find(".//img")
+            img = _first_image(el)
             if img is not None and not _inside_link(img):  # a caption box holding its own image
                 self.figure(el, img, whole=True)
             return
@@ -277,9 +284,9 @@ class _Walker:
             self.flush()
             return
         if tag == "figure":
-            self.figure(el, el.find(".//img"))
+            self.figure(el, _first_image(el))
             return
-        if tag == "img":
+        if tag in _IMAGE_TAGS:
             if not _inside_link(el):  # a linked thumbnail belongs to another story
                 self.figure(el, el)
             return

@@ -92,18 +92,25 @@ def _loads(text: str) -> Any:
         return None
 
 
-def _parse_ld(text: str) -> Any:
+def parse_page_json(text: str, max_chars: int) -> Any:
+    """A JSON block of a page's script, parsed (never executed); None when longer than
+    ``max_chars``, unreadable, or nested past the interpreter's limit. Depth is the caller's
+    to bound: the value may nest as deep as json accepts."""
     text = text.strip()
-    if not text or len(text) > _MAX_JSONLD_CHARS:
+    if not text or len(text) > max_chars:
         return None
     try:
-        data = _loads(text)
+        return _loads(text)
     except ValueError:
         # Portals often leave raw newlines or tabs inside JSON strings.
         try:
-            data = _loads(text.replace("\n", " ").replace("\r", " ").replace("\t", " "))
+            return _loads(text.replace("\n", " ").replace("\r", " ").replace("\t", " "))
         except ValueError:
             return None
+
+
+def _parse_ld(text: str) -> Any:
+    data = parse_page_json(text, _MAX_JSONLD_CHARS)
     return data if _depth_within(data, MAX_LD_DEPTH) else None
 
 
