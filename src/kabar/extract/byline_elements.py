@@ -19,7 +19,7 @@ from lxml import etree
 from kabar.extract.person_names import People, read_people, strip_lead
 from kabar.extract.tables import load_table
 
-__all__ = ["element_people", "in_furniture", "in_teaser", "opener_people", "rel_people"]
+__all__ = ["element_people", "furniture_kind", "in_furniture", "in_teaser", "opener_people", "rel_people"]
 
 _MAX_BYLINE_CHARS = 160
 _MAX_BYLINE_ELEMENTS = 60
@@ -81,17 +81,36 @@ def _marked(el: etree._Element) -> bool:
     return bool(marks.strip()) and _BYLINE_MARK.search(marks) is not None
 
 
-def in_furniture(el: etree._Element) -> bool:
-    """Inside a comment form, a related or teaser box, a footer, an author biography …"""
+_FURNITURE_TAGS = frozenset({"footer", "aside", "nav", "form", "figure", "figcaption", "picture"})
+_PAGE_TAGS = frozenset({"body", "html", "article", "main"})  # page-wide: never furniture themselves
+
+
+def furniture_kind(node: etree._Element) -> str | None:
+    """What one element is, by its own tag, class and id: "box" (a comment form, related or teaser
+    box, footer, aside …: everything inside is furniture), "mark" (a photo credit, a biography:
+    the element and the two levels below it), or None."""
+    if node.tag in _PAGE_TAGS:
+        return None
+    if node.tag in _FURNITURE_TAGS:
+        return "box"
+    marks = " ".join(node.get(a) or "" for a in ("class", "id"))
+    if not marks:
+        return None
+    if _not_byline_re("not_byline_boxes").search(marks):
+        return "box"
+    if _not_byline_re("not_byline_marks").search(marks):
+        return "mark"
+    return None
+
+
+def in_furniture(el: etree._Element, marks: bool = True) -> bool:
+    """Inside a comment form, a related or teaser box, a footer, an author biography …;
+    ``marks=False``: inside a box only (a photo or biography mark does not count)."""
     node: etree._Element | None = el
     level = 0
-    while node is not None and node.tag not in ("body", "html", "article", "main"):
-        if node.tag in ("footer", "aside", "nav", "form", "figure", "figcaption", "picture"):
-            return True
-        marks = " ".join(node.get(a) or "" for a in ("class", "id"))
-        if marks and _not_byline_re("not_byline_boxes").search(marks):
-            return True
-        if marks and level <= _MARK_LEVELS and _not_byline_re("not_byline_marks").search(marks):
+    while node is not None and node.tag not in _PAGE_TAGS:
+        kind = furniture_kind(node)
+        if kind == "box" or (marks and kind == "mark" and level <= _MARK_LEVELS):
             return True
         node = node.getparent()
         level += 1

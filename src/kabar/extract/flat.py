@@ -28,7 +28,9 @@ from kabar.extract.flat_lines import FlatOptions, is_prose, split_units, time_li
 from kabar.extract.flat_restate import restates
 from kabar.extract.furniture import classify_line, split_list
 from kabar.extract.language import guess_language
+from kabar.extract.people_credits import Credits, dateline_agency, opening_agency
 from kabar.extract.related_list import match_header, parse_related
+from kabar.extract.time_zone import shown_zone
 from kabar.model import Article, Image, RawPage
 
 __all__ = ["FlatOptions", "extract_flat", "split_units"]
@@ -254,15 +256,22 @@ def _finish(state: _State, units: list[str], head: Head) -> None:
             article.paragraphs.append(pending.raw)
             continue
         article.images.append(pending.image)
-    writers = [b.name for b in state.bylines if b.role == "author"]
-    editors = [b.name for b in state.bylines if b.role != "author"]
-    article.authors = list(dict.fromkeys(writers + editors))
+    credits = Credits()
+    credits.add_bylines(state.bylines)
+    opening = article.paragraphs[0] if article.paragraphs else None
+    if (agency := dateline_agency(article.dateline) or opening_agency(opening)) is not None:
+        credits.add(agency, "agency")
+    article.contributors = credits.contributors
+    article.authors = credits.writers()  # never the editors
     if head.headline is not None:
         article.headline = units[head.headline]
         article.section = head.section
     if head.published is not None:
         article.published = head.published.value
         article.published_text = head.published.text
+        article.published_zone = shown_zone(
+            None if head.published.zone_assumed else head.published.zone, head.published.value
+        )
     if head.modified is not None and article.modified is None:
         article.modified = head.modified.value
     if article.outlet is None and article.url:

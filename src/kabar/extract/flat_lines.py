@@ -18,7 +18,15 @@ from kabar.extract.related_list import match_header
 from kabar.extract.tables import load_table
 from kabar.lang.time import ParsedTime, find_time
 
-__all__ = ["FlatOptions", "TimeLine", "headline_strength", "is_prose", "split_units", "time_line"]
+__all__ = [
+    "FlatOptions",
+    "TimeLine",
+    "headline_strength",
+    "is_prose",
+    "modified_label_re",
+    "split_units",
+    "time_line",
+]
 
 
 @dataclass(slots=True, frozen=True)
@@ -141,7 +149,8 @@ class TimeLine:
 
 
 @functools.cache
-def _modified_re() -> re.Pattern[str]:
+def modified_label_re() -> re.Pattern[str]:
+    """Update labels ("Diperbarui", "Update") as whole words; ``data/timeline.json``."""
     labels = sorted(load_table("timeline")["modified_labels"], key=len, reverse=True)
     return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(x) for x in labels) + r")(?!\w)", re.IGNORECASE)
 
@@ -163,7 +172,7 @@ def _time_line_cached(unit: str, options: FlatOptions) -> TimeLine | None:
     words = [w for w in rest.split() if any(c.isalnum() for c in w)]
     if len(words) > int(load_table("timeline")["max_extra_words"]):
         return None
-    modified = bool(_modified_re().search(rest))
+    modified = bool(modified_label_re().search(rest))
     # Prose that mentions a date ends like a sentence: "… pada Selasa, 3 November 2020."
     if unit.endswith(".") and not modified and sum(w[0].islower() for w in words) > 0:
         return None

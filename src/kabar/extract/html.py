@@ -24,15 +24,16 @@ from kabar.extract.html_fields import (
     find_headline,
     find_outlet,
     find_tags,
-    find_time,
 )
 from kabar.extract.html_meta import PageMeta, read_meta
 from kabar.extract.html_parse import MAX_HTML_CHARS, HtmlInputError, parse_html, strip_inert
 from kabar.extract.html_paywall import find_walls, remove_walls, without_wall_lines
+from kabar.extract.html_people import credit_people
 from kabar.extract.html_related import find_related
 from kabar.extract.html_script_body import held_body, read_held_scripts
 from kabar.extract.html_text import byline, is_furniture_text, split_dateline
 from kabar.extract.html_time import parse_visible_time
+from kabar.extract.html_when import find_times
 from kabar.extract.profiles import Profile, host_of, profile_for_host
 from kabar.model import Article, Image, RawPage, normalise_space
 
@@ -200,7 +201,8 @@ def extract_html(page: RawPage, options: HtmlOptions | None = None) -> Article:
     }
     site_names |= {s.lower() for s in (profile.title_suffixes if profile else ())}
     headline = find_headline(tree, meta, profile, site_names)
-    found_time = find_time(tree, meta, profile)
+    times = find_times(tree, meta, profile, url)
+    found_time = times.published
     found_authors = find_authors(tree, meta, profile, site_names)
     authors = found_authors.writers
 
@@ -235,14 +237,20 @@ def extract_html(page: RawPage, options: HtmlOptions | None = None) -> Article:
     dateline = split_dateline(paragraphs[0]) if paragraphs else None
     if dateline and dateline.text and paragraphs:
         paragraphs[0] = dateline.rest
+    people = credit_people(
+        found_authors, authors, paragraphs, dateline.text if dateline else None, site_names
+    )
 
     ld = meta.article_ld()
     article = Article(
         headline=headline,
         published=found_time.value if found_time and found_time.value.tzinfo else None,
         published_text=found_time.text if found_time else None,
+        published_zone=times.zone if found_time and found_time.value.tzinfo else None,
+        modified=times.modified.value if times.modified and times.modified.value.tzinfo else None,
         outlet=outlet,
-        authors=authors,
+        authors=people.authors,
+        contributors=people.contributors,
         language=(meta.lang or "id").split("-")[0].lower() or "id",
         dateline=dateline.text if dateline else None,
         dateline_place=dateline.place if dateline else None,
@@ -268,6 +276,7 @@ def extract_html(page: RawPage, options: HtmlOptions | None = None) -> Article:
     article.notes.extend([*walls.notes, *([script.note] if script else [])])
     # A wire agency or desk named where a writer would be: the source, not a writer.
     article.notes.extend(AGENCY_NOTE + a for a in found_authors.agencies)
+    article.notes.extend(times.notes)
     return article
 
 

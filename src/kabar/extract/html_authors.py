@@ -8,7 +8,9 @@ Evidence is read in this order, and the first source that names a writer wins:
 
 1. the portal profile's author XPaths (Indonesian portals, ``profiles/*.toml``);
 2. labelled byline lines in the visible page ("Penulis: Ani", "Reporter : A | Editor : B", "By Ani"),
-   outside teaser cards, comment forms, related boxes and photo credits;
+   outside teaser cards, comment forms, related boxes and photo credits, read by
+   :func:`kabar.extract.byline.parse_byline` (the flat reader's rule) with the role each label
+   credits; the writers among them by :meth:`kabar.extract.people_credits.Credits.writers`;
 3. the article's JSON-LD ``author`` (``@graph`` included): each ``Person`` (``name``, or
    ``givenName`` + ``familyName``; ``@id`` references resolved), never an ``Organization``;
    where it declares a wire agency and no person, the article is a wire story and nobody
@@ -20,7 +22,8 @@ Evidence is read in this order, and the first source that names a writer wins:
    ("Von", "Par", "Por", "Di", "Av", "Door", "Oleh", "Af", "Autor", "Od" …);
 6. a short line just under the headline that opens with such a word ("von Dr. Max Kolter");
 7. ``rel=author`` links;
-8. the editors of step 2, where nobody else is named.
+8. nothing else: an editor, photographer or agency is never the writer (they stay in
+   ``AuthorsFound.bylines`` with their roles, for ``Article.contributors``).
 A name standing alone as the story's last paragraph ("Lê Phương") is read by :func:`closing_name`
 once the body is known, where none of the above named a writer.
 
@@ -39,9 +42,11 @@ from typing import Any
 
 from lxml import etree
 
+from kabar.extract.byline import Byline, label_first_words, label_role, no_colon_first_words, parse_byline
 from kabar.extract.byline_elements import element_people, in_furniture, in_teaser, opener_people, rel_people
 from kabar.extract.html_meta import MAX_LD_DEPTH, PageMeta
 from kabar.extract.html_text import byline
+from kabar.extract.people_credits import Credits
 from kabar.extract.person_names import (
     People,
     is_agency,
@@ -58,19 +63,6 @@ _NOT_A_PERSON = re.compile(
     r"|admin|editorial|desk|kantor berita|agency|www|http|facebook|twitter)\b|[.@/;]|\d",
     re.IGNORECASE,
 )
-_WRITER_LABELS = (
-    "penulis",
-    "reporter",
-    "pewarta",
-    "oleh",
-    "laporan",
-    "kontributor",
-    "author",
-    "writer",
-    "by",
-)
-_EDITOR_LABELS = ("red", "editor", "editing", "redaktur", "penyunting")
-# Whitespace runs are entered at their start and never given back: linear on long runs of spaces.
 _SPLIT = re.compile(r"(?<!\s)\s*+(?:,|&|\bdan\b|\band\b|;|\|)\s*")
 _TRAIL = re.compile(r"(?<!\s)\s*+(?:[-–—|]|\bEditor\b|\bFoto\b|\bSumber\b|\bPewarta\b|\bReporter\b).*+$")
 _MAX_LINES = 4000
@@ -93,49 +85,73 @@ def person_names(text: str) -> list[str]:
     return [n for part in _SPLIT.split(text) if (n := clean_person(part))]
 
 
-_LABEL_START = re.compile(
-    r"^(?:red\b|penulis|reporter|fotografer|editor|editing|pewarta|oleh|laporan|kontributor|redaktur|penyunting|author|writer|by)\b",
-    re.IGNORECASE,
-)
+def _opens_byline(raw: str) -> bool:
+    """The cheap test first: most text nodes are not bylines. A label that needs its colon
+    ("Di:", "Redaktur:") is tried with a colon near the start, or standing alone (the colon and
+    names in the next cells: "<td>Redaktur</td><td>:</td><td>Ani</td>"); "Di Jakarta" is a sentence."""
+    head = raw.lstrip(" (")[:30]
+    first = head.split(None, 1)[0].lower().rstrip(":") if head.strip() else ""
+    if first not in label_first_words():
+        return False
+    if first in load_table("bylines")["scan_needs_colon"]:
+        return ":" in head  # "von Dr. Max Kolter": the structural readers take it (titles and all)
+    if ":" in head or label_role(head.strip().rstrip(":")) is not None:
+        return True
+    return first in no_colon_first_words()
 
 
-def _visible_bylines(tree: etree._Element) -> tuple[list[str], list[str]]:
-    """Bylines whose label and names may sit in sibling cells ("<td>Penulis</td><td>: Ani</td>")."""
-    writers: list[str] = []
-    editors: list[str] = []
+def _short_text(node: etree._Element, limit: int) -> str | None:
+    """The node's text, or None once it passes ``limit`` characters (never reads further)."""
+    parts: list[str] = []
+    size = 0
+    for piece in node.itertext():
+        parts.append(piece)
+        size += len(piece)
+        if size > 4 * limit:
+            return None
+    text = " ".join("".join(parts).split())
+    return text if len(text) <= limit else None
+
+
+def _visible_bylines(tree: etree._Element) -> list[Byline]:
+    """Labelled bylines in the page, with the role each label credits; label and names may sit in
+    sibling cells ("<td>Penulis</td><td>: Ani</td>")."""
+    found: list[Byline] = []
     for i, el in enumerate(tree.iter()):
         if i > _MAX_LINES:
             break
         if not isinstance(el.tag, str):
             continue
         for raw, start in ((el.text, el), (el.tail, el.getparent())):
-            if not raw or start is None or not _LABEL_START.match(raw.lstrip()[:16]):
-                continue  # the cheap test first: most text nodes are not bylines
-            own = " ".join(raw.split())
-            if len(own) > 80:
+            if not raw or start is None or not _opens_byline(raw):
                 continue
-            found = _byline_around(start)
-            if found is None or in_teaser(start) or in_furniture(start):
+            if len(" ".join(raw.split())) > 140:
                 continue
-            label, names = found
-            target = writers if label in _WRITER_LABELS else editors if label in _EDITOR_LABELS else None
-            if target is not None:
-                target.extend(n for n in person_names(names) if n not in target)
-    return writers, editors
+            bylines = _byline_around(start)
+            if not bylines or in_teaser(start) or in_furniture(start):
+                continue
+            found.extend(b for b in bylines if b not in found)
+    return found
 
 
-def _byline_around(el: etree._Element) -> tuple[str, str] | None:
+def _byline_around(el: etree._Element) -> list[Byline] | None:
     """The byline an element starts: climb while the label stands alone ("<td>Redaktur</td><td>:</td>…")."""
     node: etree._Element | None = el
     for _ in range(4):
         if node is None:
             return None
-        text = " ".join("".join(node.itertext()).replace("|", " ").split())
-        if len(text) > 140:
+        text = _short_text(node, 140)
+        if text is None:
             return None
-        found = byline(re.sub(r"(?<!\s)\s++:", ":", text))
-        if found is not None:
+        text = re.sub(r"(?<!\s)\s++:", ":", text)
+        if found := parse_byline(text):
             return found
+        # The older, looser reading: "Penulis: Ani Lestari - detikNews" (the outlet after a dash).
+        if (loose := byline(text.replace("|", " "))) is not None:
+            credit = label_role(loose[0])
+            if credit is None or loose[0] in load_table("bylines")["not_first"]:
+                return None  # "Sumber: …", "FOTO: Headline": not a person's credit
+            return [Byline("author", n, loose[0], credit) for n in person_names(loose[1])] or None
         node = node.getparent()
     return None
 
@@ -160,6 +176,7 @@ AGENCY_NOTE = "byline names an agency or desk, not a writer: "
 class AuthorsFound:
     writers: list[str] = field(default_factory=list)
     agencies: list[str] = field(default_factory=list)  # wire services and desks named instead of writers
+    bylines: list[Byline] = field(default_factory=list)  # every labelled credit, with its role
     source: str | None = None  # which evidence named the writers ("json-ld", "byline element", …)
 
 
@@ -266,13 +283,13 @@ def find_authors(
     """Writers first; editors only where no writer is named (the order in the module's docstring)."""
 
     agencies: list[str] = []
+    bylines = _visible_bylines(tree)  # every labelled credit, for Article.contributors
 
     def keep(names: list[str]) -> list[str]:
         out: list[str] = []
         for n in map(normalise_case, names):
-            if n.lower() in site_names or is_site(n, site_names):
-                continue
-            if is_organisation(n):  # "JERUSALEM POST STAFF", "REUTERS" on a labelled line
+            # "JERUSALEM POST STAFF", "REUTERS", the outlet itself on a labelled line: a source.
+            if n.lower() in site_names or is_site(n, site_names) or is_organisation(n):
                 if n not in agencies:
                     agencies.append(n)
             elif n not in out:
@@ -280,16 +297,18 @@ def find_authors(
         return out
 
     def done(writers: list[str], source: str) -> AuthorsFound:
-        return AuthorsFound(writers=writers, agencies=agencies, source=source)
+        return AuthorsFound(writers=writers, agencies=agencies, source=source, bylines=bylines)
 
     if profile and profile.authors:
         names = keep([n for t in _xpath_texts(tree, profile.authors) for n in person_names(_strip_label(t))])
         if names:
             return done(names, "profile")
-    writers, editors = _visible_bylines(tree)
+    credits = Credits()
+    credits.add_bylines(bylines, site_names)
+    agencies.extend(c.name for c in credits.contributors if c.role == "agency" and c.name not in agencies)
     ld = _ld_people(meta, site_names)
     agencies.extend(ld.agencies)
-    if writers := keep(writers):
+    if writers := keep(credits.writers()):
         return done(writers, "byline line")
     if names := keep(ld.writers):
         return done(names, "json-ld")
@@ -308,7 +327,7 @@ def find_authors(
         agencies.extend(a for a in people.agencies if a not in agencies)
         if names := keep(people.writers):
             return done(names, source)
-    return done(keep(editors), "editor")
+    return done([], "none")  # an editor alone is never the writer
 
 
 def _strip_label(text: str) -> str:

@@ -1,24 +1,15 @@
-"""Headline, publication time, tags, outlet and cited sources of an HTML page."""
+"""Headline, tags, outlet and cited sources of an HTML page (times: :mod:`kabar.extract.html_when`)."""
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, timezone
 
 from lxml import etree
 
 from kabar.extract.html_meta import PageMeta, ld_names, ld_text
-from kabar.extract.html_time import FoundTime, parse_iso, parse_visible_time
 from kabar.extract.profiles import Profile, host_of
-from kabar.lang.dates import to_zone
 
 _TITLE_SEP = re.compile(r"(?<!\s)\s++(?:[-|–—:»]|::)\s+")  # from a run's start: linear on spaces
-_PUBLISHED_KEYS = (
-    "article:published_time", "og:published_time", "datepublished", "publishdate", "pubdate",
-    "publish-date", "publish_date", "dc.date.issued", "dc.date", "dcterms.created", "content_publisheddate",
-    "sailthru.date", "parsely-pub-date", "date", "article_date_original", "originalpublicationdate",
-)  # fmt: skip
-_VISIBLE_WINDOW = 2500
 
 
 def _text(node: object) -> str:
@@ -81,86 +72,6 @@ def find_headline(
     if h1s:
         return h1s[0]
     return strip_site(meta.title, site_names) if meta.title else None
-
-
-def _machine_time(tree: etree._Element, meta: PageMeta, tz: timezone) -> FoundTime | None:
-    ld = meta.article_ld()
-    raws: list[str] = []
-    if ld is not None and isinstance(ld.get("datePublished"), str):
-        raws.append(ld["datePublished"])
-    raws.extend(meta.all(*_PUBLISHED_KEYS))
-    for el in tree.iter("time"):
-        if el.get("datetime") and "updated" not in (el.get("class") or "").lower():
-            raws.append(el.get("datetime", ""))
-            break
-    for raw in raws:
-        found = parse_iso(raw, tz)
-        if found is not None and (found.value.hour or found.value.minute or "T" in raw or ":" in raw):
-            return found
-    return None
-
-
-def _visible_time(tree: etree._Element, profile: Profile | None, tz: timezone) -> FoundTime | None:
-    if profile:
-        # Sidebars repeat the selector's markup for other stories; the article's own line
-        # is the one that states its zone ("… | 07:28 WIB"), so a zoned match wins.
-        candidates = [
-            f for xp in profile.time for n in tree.xpath(xp) if (f := parse_visible_time(_text(n), tz))
-        ]
-        if candidates:
-            return next((c for c in candidates if c.zoned), candidates[0])
-    h1 = next(iter(tree.iter("h1")), None)
-    texts: list[str] = []
-    size = 0
-    started = h1 is None
-    body = tree.find(".//body")
-    for el in (body if body is not None else tree).iter():
-        if el is h1:
-            started = True
-        if not started or not isinstance(el.tag, str):
-            continue
-        for piece in (el.text, el.tail):
-            if piece and piece.strip():
-                texts.append(piece.strip())
-                size += len(piece)
-        if size > _VISIBLE_WINDOW:
-            break
-    return parse_visible_time(" | ".join(texts), tz)
-
-
-def find_time(tree: etree._Element, meta: PageMeta, profile: Profile | None) -> FoundTime | None:
-    """The publication time, with its zone; never the modified time."""
-    tz = UTC if profile is None else _tz(profile.zone_hours)
-    machine = _machine_time(tree, meta, tz)
-    if machine and profile is not None:
-        if profile.machine_times_local:
-            machine = FoundTime(machine.value.replace(tzinfo=tz), machine.text, True)
-        elif machine.zoned:
-            local = to_zone(machine.value, tz)  # None: 9999-12-31T23:59Z is past the calendar at +07
-            machine = FoundTime(local, machine.text, True) if local is not None else None
-    visible = _visible_time(tree, profile, tz)
-    if machine and visible and visible.value.tzinfo is not None:
-        same = abs((machine.value - visible.value).total_seconds()) < 60
-        # A profile's time selector names the page's own time line: it wins over meta tags,
-        # which some portals fill with the update time.
-        from_profile = bool(profile and profile.time)
-        if same or not machine.zoned or from_profile:
-            return visible
-        local = to_zone(machine.value, visible.value.tzinfo)
-        return FoundTime(local, machine.text, True) if local is not None else visible
-    if machine and machine.zoned:
-        return machine
-    if visible and (visible.zoned or profile is not None):
-        return visible
-    if machine and profile is not None:
-        return machine
-    return machine or visible
-
-
-def _tz(hours: float) -> timezone:
-    from kabar.extract.html_time import zone
-
-    return zone(hours)
 
 
 def find_tags(tree: etree._Element, meta: PageMeta, profile: Profile | None) -> list[str]:

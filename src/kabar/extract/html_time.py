@@ -48,6 +48,7 @@ class FoundTime:
     value: datetime  # aware when a zone was stated or assumed
     text: str
     zoned: bool  # the source itself stated the zone
+    zone_name: str | None = None  # the zone as printed ("WIB", "WITA", "WIT"), when it was printed
 
 
 def zone(hours: float) -> timezone:
@@ -72,7 +73,12 @@ def parse_visible_time(text: str, default_zone: timezone | None = None) -> Found
     if found is not None and (local is None or found.value == local.value or not local.zoned):
         start = _weekday_start(text, max(0, text.find(found.text)))
         shown = " ".join(text[start : text.find(found.text) + len(found.text)].split()) or found.text
-        return FoundTime(value=found.value, text=shown, zoned=not found.zone_assumed)
+        return FoundTime(
+            value=found.value,
+            text=shown,
+            zoned=not found.zone_assumed,
+            zone_name=None if found.zone_assumed else found.zone,
+        )
     return local
 
 
@@ -96,6 +102,7 @@ def _parse_local(text: str, default_zone: timezone | None) -> FoundTime | None:
             value=naive.replace(tzinfo=tz) if tz else naive,
             text=" ".join(text[start : m.end()].split()),
             zoned=bool(z),
+            zone_name=z.upper() if z else None,
         )
     return None
 

@@ -16,7 +16,16 @@ from dataclasses import dataclass, field
 
 from kabar.extract.tables import load_table
 
-__all__ = ["People", "is_agency", "is_organisation", "is_site", "normalise_case", "read_people", "strip_lead"]
+__all__ = [
+    "People",
+    "is_agency",
+    "is_organisation",
+    "is_site",
+    "normalise_case",
+    "read_people",
+    "split_names",
+    "strip_lead",
+]
 
 _MAX_TEXT = 400
 _MAX_NAME_CHARS = 60
@@ -63,6 +72,11 @@ def _lead_re() -> re.Pattern[str]:
 def _split_re() -> re.Pattern[str]:
     words = "|".join(re.escape(w) for w in _words("conjunctions") if w.isalpha())
     return re.compile(rf"(?<!\s)\s*+[,;&/+•·]\s*+|(?<!\s)\s++(?:{words})\s++", re.IGNORECASE)
+
+
+def split_names(text: str) -> list[str]:
+    """ "A und B", "A, B dan C", "A & B" → the parts, in order (conjunctions are data)."""
+    return [p for part in _split_re().split(text[:_MAX_TEXT]) if (p := part.strip())]
 
 
 @functools.cache

@@ -1,0 +1,251 @@
+"""An HTML page's publication and modification times, from the strongest evidence.
+
+The evidence, strongest first:
+
+1. a machine time with its zone: JSON-LD ``datePublished``, the publication meta tags
+   (``article:published_time`` …), the first ``<time datetime>`` of the article;
+2. the visible time beside the headline and byline ("Selasa, 2 Januari 2024 09:15 WITA"): read from
+   the headline down to the first paragraph of prose, so a date the body cites never counts;
+   a portal profile's time selector names this line exactly;
+3. the date in the page's URL (``/2024/01/02/``): a day without its time of day, used only when
+   nothing above names one.
+
+Nothing inside a furniture box counts: related and teaser boxes, sidebars, figures and their
+captions, footers (:func:`kabar.extract.byline_elements.furniture_kind`), whose dates are other
+stories' or the photo's. Where 1 and
+2 disagree the machine time wins — except over a profile's time selector, which names the page's
+own line where some portals fill the meta tags with the update time — and the disagreement is kept
+as a note ("time: meta 2024-01-02T10:00+07:00 vs visible …"). A zone printed by name stays as
+printed (``Article.published_zone``: WIB +07:00, WITA +08:00, WIT +09:00). The modification time
+(``dateModified``, ``article:modified_time``, a "Diperbarui" line) is read apart and never taken
+for the publication time.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timezone
+
+from lxml import etree
+
+from kabar.extract.byline_elements import furniture_kind, in_furniture
+from kabar.extract.flat_lines import modified_label_re
+from kabar.extract.html_meta import PageMeta
+from kabar.extract.html_time import FoundTime, parse_iso, parse_visible_time, zone
+from kabar.extract.profiles import Profile
+from kabar.extract.time_zone import shown_zone
+from kabar.lang.dates import to_zone
+
+__all__ = ["PageTimes", "find_times"]
+
+_PUBLISHED_KEYS = (
+    "article:published_time", "og:published_time", "datepublished", "publishdate", "pubdate",
+    "publish-date", "publish_date", "dc.date.issued", "dc.date", "dcterms.created", "content_publisheddate",
+    "sailthru.date", "parsely-pub-date", "date", "article_date_original", "originalpublicationdate",
+)  # fmt: skip
+_MODIFIED_KEYS = (
+    "article:modified_time", "og:updated_time", "datemodified", "dcterms.modified", "last-modified",
+    "lastmod", "article:updated_time",
+)  # fmt: skip
+_VISIBLE_WINDOW = 2500  # characters read after the headline
+_MAX_HEAD_ELEMENTS = 4000  # elements walked after the headline
+_MAX_TIME_ELEMENTS = 50
+_PROSE_WORDS = 25  # a paragraph this long is the body: the time line stands above it
+_SAME_SECONDS = 60
+_NOTE_DAYS = 1  # a URL date further than this from the time read is noted
+# "/2024/01/02/", "/2024-01-02/", "/20240102/": a date segment of the URL's path.
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})([/-]?)(\d{2})\2(\d{2})(?=[/_-]|$)")
+
+
+@dataclass(slots=True)
+class PageTimes:
+    published: FoundTime | None = None
+    modified: FoundTime | None = None
+    zone: str | None = None  # Article.published_zone
+    notes: list[str] = field(default_factory=list)
+
+
+def _iso(value: datetime) -> str:
+    return value.isoformat(timespec="minutes")
+
+
+def _time_elements(tree: etree._Element, updated: bool) -> list[str]:
+    """``<time datetime>`` outside furniture: the first publication one, or every update one."""
+    out: list[str] = []
+    for index, el in enumerate(tree.iter("time")):
+        if index >= _MAX_TIME_ELEMENTS:
+            break
+        raw = el.get("datetime")
+        if not raw or in_furniture(el, marks=False):
+            continue
+        is_update = "updated" in (el.get("class") or "").lower() or "modified" in (el.get("class") or "")
+        if is_update == updated:
+            out.append(raw)
+            if not updated:
+                break
+    return out
+
+
+def _first_zoned_iso(raws: list[str], tz: timezone) -> FoundTime | None:
+    for raw in raws:
+        found = parse_iso(raw, tz)
+        if found is not None and (found.value.hour or found.value.minute or "T" in raw or ":" in raw):
+            return found
+    return None
+
+
+def _machine_time(tree: etree._Element, meta: PageMeta, tz: timezone) -> FoundTime | None:
+    ld = meta.article_ld()
+    raws: list[str] = []
+    if ld is not None and isinstance(ld.get("datePublished"), str):
+        raws.append(ld["datePublished"])
+    raws.extend(meta.all(*_PUBLISHED_KEYS))
+    raws.extend(_time_elements(tree, updated=False))
+    return _first_zoned_iso(raws, tz)
+
+
+def _head_texts(tree: etree._Element) -> list[str]:
+    """Text pieces from the headline down to the body's first paragraph of prose, outside furniture.
+
+    One walk in document order that carries whether it is inside furniture
+    (:func:`kabar.extract.byline_elements.furniture_kind`), so no element climbs its ancestors."""
+    h1 = next(iter(tree.iter("h1")), None)
+    body = tree.find(".//body")
+    texts: list[str] = []
+    size = 0
+    started = h1 is None
+    # (element, furniture): -1 inside a box, 0 outside. Photo and biography marks do not count:
+    # Republika sets the article's own time line inside "index-photo".
+    stack: list[tuple[etree._Element, int]] = [(body if body is not None else tree, 0)]
+    count = 0
+    while stack and count < _MAX_HEAD_ELEMENTS:
+        el, outer = stack.pop()
+        count += started  # the walk to the headline is linear in the page; after it, bounded
+        if not isinstance(el.tag, str):
+            continue
+        kind = furniture_kind(el)
+        inner = -1 if outer == -1 or kind == "box" else 0
+        stack.extend((child, inner) for child in reversed(el))
+        if el is h1:
+            started = True
+        if not started:
+            continue
+        if not inner and el.tag == "p" and len((el.text or "")[:400].split()) >= _PROSE_WORDS:
+            break  # the body has begun: its dates are what the story cites
+        for piece, furniture in ((el.text, inner), (el.tail, outer)):
+            if piece and piece.strip() and not furniture:
+                texts.append(piece.strip())
+                size += len(piece)
+        if size > _VISIBLE_WINDOW:
+            break
+    return texts
+
+
+def _node_text(node: object) -> str:
+    if isinstance(node, str):
+        return " ".join(node.split())
+    if isinstance(node, etree._Element):
+        return " ".join("".join(node.itertext()).split())
+    return ""
+
+
+def _visible_time(tree: etree._Element, profile: Profile | None, tz: timezone) -> FoundTime | None:
+    if profile:
+        # Sidebars repeat the selector's markup for other stories; the article's own line
+        # is the one that states its zone ("… | 07:28 WIB"), so a zoned match wins.
+        candidates = [
+            f for xp in profile.time for n in tree.xpath(xp) if (f := parse_visible_time(_node_text(n), tz))
+        ]
+        if candidates:
+            return next((c for c in candidates if c.zoned), candidates[0])
+    texts = [t for t in _head_texts(tree) if not _modified_label(t)]
+    return parse_visible_time(" | ".join(texts), tz)
+
+
+def _modified_label(text: str) -> bool:
+    """A line that opens with an update label ("Diperbarui 02 Jan 2024, 12:30 WIB")."""
+    return modified_label_re().match(text[:40].lstrip(" |:-–")) is not None
+
+
+def _modified_time(tree: etree._Element, meta: PageMeta, tz: timezone) -> FoundTime | None:
+    ld = meta.article_ld()
+    raws: list[str] = []
+    if ld is not None and isinstance(ld.get("dateModified"), str):
+        raws.append(ld["dateModified"])
+    raws.extend(meta.all(*_MODIFIED_KEYS))
+    raws.extend(_time_elements(tree, updated=True))
+    if (found := _first_zoned_iso(raws, tz)) is not None:
+        return found
+    for text in _head_texts(tree):  # "Diperbarui 02 Jan 2024, 12:30 WIB"
+        if _modified_label(text) and (found := parse_visible_time(text, tz)) is not None:
+            return found
+    return None
+
+
+def _url_time(url: str | None, tz: timezone) -> FoundTime | None:
+    path = url.split("?", 1)[0].split("#", 1)[0] if url else ""
+    m = _URL_DATE.search(path[:500])
+    if m is None:
+        return None
+    try:
+        value = datetime(int(m.group(1)), int(m.group(3)), int(m.group(4)), tzinfo=tz)
+    except ValueError:
+        return None
+    return FoundTime(value=value, text=m.group(0), zoned=False)
+
+
+def _choose(
+    machine: FoundTime | None, visible: FoundTime | None, profile: Profile | None, notes: list[str]
+) -> FoundTime | None:
+    if machine and visible and visible.value.tzinfo is not None:
+        if abs((machine.value - visible.value).total_seconds()) < _SAME_SECONDS:
+            return visible  # the same time: keep the zone as the page prints it
+        if not machine.zoned:
+            return visible
+        if visible.zoned or profile is not None:
+            notes.append(f"time: meta {_iso(machine.value)} vs visible {visible.text}")
+        if profile is not None and profile.time:
+            return visible  # the profile names the page's own time line (see the docstring)
+        if not visible.zoned:
+            return machine
+        local = to_zone(machine.value, visible.value.tzinfo)
+        return FoundTime(local, machine.text, True) if local is not None else visible
+    if machine and machine.zoned:
+        return machine
+    if visible and (visible.zoned or profile is not None):
+        return visible
+    if machine and profile is not None:
+        return machine
+    return machine or visible
+
+
+def find_times(tree: etree._Element, meta: PageMeta, profile: Profile | None, url: str | None) -> PageTimes:
+    """The publication time (with its zone as shown), the modification time, and the notes."""
+    tz = UTC if profile is None else zone(profile.zone_hours)
+    machine = _machine_time(tree, meta, tz)
+    if machine and profile is not None:
+        if profile.machine_times_local:
+            machine = FoundTime(machine.value.replace(tzinfo=tz), machine.text, True)
+        elif machine.zoned:
+            local = to_zone(machine.value, tz)  # None: 9999-12-31T23:59Z is past the calendar at +07
+            machine = FoundTime(local, machine.text, True) if local is not None else None
+    visible = _visible_time(tree, profile, tz)
+    times = PageTimes()
+    published = _choose(machine, visible, profile, times.notes)
+    from_url = _url_time(url, tz)
+    if published is None and from_url is not None:
+        published = from_url
+        times.notes.append(f"time: only the URL's date ({from_url.text}), no time of day")
+    elif published is not None and from_url is not None:
+        days = abs((published.value.date() - from_url.value.date()).days)
+        if days > _NOTE_DAYS:
+            times.notes.append(f"time: {_iso(published.value)} vs url {from_url.value.date().isoformat()}")
+    times.published = published
+    if published is not None and published.value.tzinfo is not None:
+        printed = published.zone_name
+        if printed is None and visible is not None and visible.value == published.value:
+            printed = visible.zone_name
+        times.zone = shown_zone(printed, published.value)
+    times.modified = _modified_time(tree, meta, tz)
+    return times
