@@ -30,6 +30,7 @@ from kabar.extract.html_parse import MAX_HTML_CHARS, HtmlInputError, parse_html,
 from kabar.extract.html_related import find_related
 from kabar.extract.html_text import byline, is_furniture_text, split_dateline
 from kabar.extract.html_time import parse_visible_time
+from kabar.extract.page_kind import read_page, settle_kind
 from kabar.extract.profiles import Profile, host_of, profile_for_host
 from kabar.model import Article, Image, RawPage, normalise_space
 
@@ -213,6 +214,8 @@ def extract_html(page: RawPage, options: HtmlOptions | None = None) -> Article:
         )
     if profile and profile.captions:
         _add_lead(body, lead_figures(tree, profile.captions, url))
+    # Pagination and live posts leave the body here; the kind is settled on the finished article.
+    reading = read_page(tree, meta, body, url, found_time.value if found_time else None)
     paragraphs = _clean_paragraphs(body, headline)
     signature = _signature(paragraphs)
     if signature is not None:
@@ -253,6 +256,7 @@ def extract_html(page: RawPage, options: HtmlOptions | None = None) -> Article:
         article.related = find_related(
             tree, profile.related if profile else (), url, exclude, page.captured_at
         )
+    settle_kind(article, reading, page.source)  # raises NotAnArticle for an index page
     article.missing = _missing(article, parsed.truncated)
     # A wire agency or desk named where a writer would be: the source, not a writer.
     article.notes.extend(AGENCY_NOTE + a for a in found_authors.agencies)
