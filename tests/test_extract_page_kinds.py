@@ -12,11 +12,12 @@ import pytest
 
 from kabar.extract import ExtractError, extract
 from kabar.extract.html import extract_html
+from kabar.extract.html_body import Body
 from kabar.extract.html_meta import read_meta
 from kabar.extract.html_parse import parse_html
 from kabar.extract.join_pages import join_pages
 from kabar.extract.live import find_live, read_clock, resolve
-from kabar.extract.page_kind import NotAnArticle
+from kabar.extract.page_kind import NotAnArticle, read_page, settle_kind
 from kabar.extract.page_kind_rules import page_kind_rules
 from kabar.extract.pagination import find_pagination, follow_up
 from kabar.guard import reject_of
@@ -78,6 +79,10 @@ def test_ten_thousand_pagination_links_stay_bounded() -> None:
     assert pages.page_count == page_kind_rules().pagination.max_page
     assert pages.is_pagination_text(" ".join(str(n) for n in range(1, 10_001)))
     assert not pages.is_pagination_text("Isi berita.")
+    # Addresses urllib refuses and digits that are no ASCII number cost nothing but the link.
+    odd = parse_html('<p><a href="?page=2">²</a> <a href="http://[x/2">2</a> <a href="?page=٣">٣</a></p>').tree
+    assert find_pagination(odd, "http://[bad-host/berita/judul").page_count is None
+    assert find_pagination(odd, "https://x.example.id/berita/judul").page_count is None
 
 
 def test_join_pages_drops_repeated_furniture() -> None:
@@ -136,10 +141,26 @@ def test_gallery_of_captioned_photos() -> None:
     assert all(i.caption and i.url for i in article.images)
     assert article.images[0].credit == "ANTARA FOTO/Budi Santoso"
     assert article.images[5].credit == "ANTARA FOTO/Rina Wulandari"
-    # No prose: the captions are the text, each photo before its own caption.
-    assert article.paragraphs == [i.caption for i in article.images]
+    # No prose: the caption lines are the text, each photo before its own caption.
+    assert len(article.paragraphs) == 6
+    assert all(
+        p.startswith(i.caption or "-") for p, i in zip(article.paragraphs, article.images, strict=True)
+    )
     assert [i.position for i in article.images] == list(range(6))
-    assert "ANTARA FOTO" not in article.body
+
+
+def test_gallery_without_any_text_gets_its_captions_as_text() -> None:
+    tree = parse_html((FIXTURES / "gallery.html").read_text(encoding="utf-8")).tree
+    reading = read_page(tree, read_meta(tree), Body(), "https://kabar.example.id/foto/mudik-di-merak", None)
+    article = Article(headline="FOTO: Suasana Mudik di Pelabuhan Merak")
+    settle_kind(article, reading)
+    assert article.kind == "gallery"
+    assert article.paragraphs == [i.caption for i in article.images] and len(article.paragraphs) == 6
+    assert (
+        article.paragraphs[0] == "Pemudik antre menaiki kapal di Pelabuhan Merak, Banten, Jumat (5/4/2024)."
+    )
+    assert [i.position for i in article.images] == list(range(6))
+    assert article.images[0].url == "https://img.example.id/merak-1.jpg"
 
 
 def test_video_page() -> None:

@@ -27,6 +27,7 @@ from lxml import etree
 from kabar.extract.html_meta import PageMeta, ld_text
 from kabar.extract.html_time import parse_iso
 from kabar.extract.page_kind_rules import LiveRules, ld_types, page_kind_rules, short_text
+from kabar.lang.dates import shift, to_zone
 from kabar.lang.time import ZONES, zone_offset
 from kabar.model import LiveEntry, normalise_space
 
@@ -127,10 +128,13 @@ def resolve(clock: _Clock, published: datetime | None) -> datetime | None:
     tz = zone_offset(clock.zone) if clock.zone else published.tzinfo
     if tz is None:
         return None
-    day = published.astimezone(tz)
+    day = to_zone(published, tz)
+    if day is None:
+        return None
     value = day.replace(hour=clock.hour, minute=clock.minute, second=0, microsecond=0)
-    if value < published - timedelta(hours=12):
-        value += timedelta(days=1)  # a post after midnight on a report that began the evening before
+    before = shift(published, -timedelta(hours=12))
+    if before is not None and value < before:
+        return shift(value, timedelta(days=1))  # after midnight, on a report begun the evening before
     return value
 
 
@@ -192,7 +196,7 @@ def _from_ld(meta: PageMeta, rules: LiveRules) -> LiveReport | None:
 
 def _head(el: etree._Element) -> str:
     """The start of a block's text, its pieces spaced ("<span>14.05 WIB</span><h4>Judul" has no space)."""
-    return " ".join(" ".join(islice(el.itertext(), 6)).split())[:40]
+    return " ".join(" ".join(t[:40] for t in islice(el.itertext(), 6)).split())[:40]
 
 
 _MAX_EMBED_CHARS = 2_000

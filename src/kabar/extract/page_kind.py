@@ -69,8 +69,12 @@ def _ld_type_names(meta: PageMeta) -> set[str]:
 _CAPTION_KEY_CHARS = 40
 
 
+def _caption_key(image: Image) -> str:
+    return normalise_space(image.caption or "").lower()[:_CAPTION_KEY_CHARS]
+
+
 def _caption_keys(images: list[Image]) -> set[str]:
-    return {normalise_space(i.caption).lower()[:_CAPTION_KEY_CHARS] for i in images if i.caption}
+    return {_caption_key(i) for i in images if i.caption}
 
 
 def _prose_chars(paragraphs: list[str], captions: set[str]) -> int:
@@ -131,7 +135,11 @@ def _article_address(url: str | None) -> bool:
     """An address naming one article: a slug of several words ("/banjir-rendam-jakarta") or a long
     number ("/berita/527615/"); a front page, section or tag index has neither."""
     rules = page_kind_rules().index
-    for segment in urlsplit(url or "").path.split("/"):
+    try:
+        path = urlsplit(url or "").path
+    except ValueError:  # an address urllib cannot read names nothing
+        return False
+    for segment in path.split("/"):
         words = [w for w in segment.replace("_", "-").split("-") if w]
         if len(words) >= rules.article_slug_words:
             return True
@@ -158,12 +166,16 @@ def _settle_gallery(article: Article, reading: PageReading) -> bool:
     if not declared and (len(have) < rules.min_photos or caption_chars <= prose):
         return False
     article.kind = "gallery"
-    if prose == 0:  # captions are the text: the article is its photos, in order
+    if not article.paragraphs:  # no text at all: the captions are the text, each under its photo
         article.paragraphs = [i.caption for i in have if i.caption]
         article.images = [Image(i.caption, i.credit, n, i.url) for n, i in enumerate(have)]
-    elif have is not article.images and len(have) > len(article.images):
-        at = len(article.paragraphs)
-        article.images = [Image(i.caption, i.credit, at, i.url) for i in have]
+    elif not any(i.caption for i in article.images):  # the body's reader found no captioned photo
+        # Each photo before the line that prints its caption, else after the text.
+        lines = {normalise_space(p).lower()[:_CAPTION_KEY_CHARS]: n for n, p in enumerate(article.paragraphs)}
+        article.images = [
+            Image(i.caption, i.credit, lines.get(_caption_key(i), len(article.paragraphs)), i.url)
+            for i in have
+        ]
     article.notes.append(f"{KIND_NOTE}gallery of {len(have)} captioned photos")
     return True
 

@@ -30,6 +30,7 @@ PAGES_ALL_NOTE = "multi-page: all pages at "
 PAGES_NEXT_NOTE = "multi-page: next page at "
 PAGE_READ_NOTE = "multi-page: this is page "
 _ALL = -1  # a page marker asking for every page at once
+_MAX_NUMBER_DIGITS = 4
 _MAX_LINK_TEXT = 120
 _MAX_BLOCK_TEXT = 400  # a pagination block's text; longer, the ancestor holds more than the links
 _BLOCK_LEVELS = 3
@@ -89,8 +90,16 @@ def _only_paging_words(text: str, rules: PaginationRules) -> bool:
     return has_digit or text.strip(_PUNCT + " ") in rules.show_all | rules.next
 
 
+def _number(text: str) -> int | None:
+    """A page number as printed: ASCII digits only ("²" and "٣" are digits to ``str.isdigit``)."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= _MAX_NUMBER_DIGITS else None
+
+
 def _locate(url: str, rules: PaginationRules) -> _Place:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "Invalid IPv6 URL": an address no link can match
+        return _Place(("", "\x00", ()), None)
     host = parts.netloc.lower().removeprefix("www.")
     page: int | None = None
     others: list[tuple[str, str]] = []
@@ -98,8 +107,8 @@ def _locate(url: str, rules: PaginationRules) -> _Place:
         lname = name.lower()
         if lname in rules.page_params and page is None:
             v = value.strip().lower()
-            if v.isdigit() and len(v) <= 4:
-                page = int(v)
+            if (n := _number(v)) is not None:
+                page = n
                 continue
             if v in rules.all_values:
                 page = _ALL
@@ -110,8 +119,8 @@ def _locate(url: str, rules: PaginationRules) -> _Place:
     head, _, last = path.rpartition("/")
     if page is None and head and last:
         low = last.lower()
-        if last.isdigit() and len(last) <= 4:
-            page, path = int(last), head
+        if (n := _number(last)) is not None:
+            page, path = n, head
         elif low in rules.all_values:
             page, path = _ALL, head
     return _Place((host, path, tuple(sorted(others))), page)
@@ -144,12 +153,25 @@ def find_pagination(tree: etree._Element, url: str | None) -> Pagination:
     addressed: dict[int, str] = {}  # page number → address, from any link to a page of this article
     links: list[etree._Element] = []
     rel_next: str | None = None
+    # The article's own last path segment ("banjir-rendam-ribuan-rumah"): a link without it, no
+    # page number, phrase or rel=next for text, and no bare query is skipped before any URL parsing.
+    slug = here.key[1].rsplit("/", 1)[-1]
+    phrases = rules.show_all | rules.next
     for el in tree.iter("a", "link"):
         href = (el.get("href") or "").strip()
         if not href or href.startswith(("#", "javascript:", "mailto:")):
             continue
         rel = (el.get("rel") or "").lower().split()
         text = short_text(el, _MAX_LINK_TEXT).lower() if el.tag == "a" else ""
+        hint = text.strip(_PUNCT + " ")
+        if not (
+            "next" in rel
+            or (slug and slug in href)
+            or href.startswith("?")
+            or _number(hint) is not None
+            or hint in phrases
+        ):
+            continue
         target = join_url(url, href)
         if target is None:
             continue
@@ -164,7 +186,7 @@ def find_pagination(tree: etree._Element, url: str | None) -> Pagination:
             links.append(el)
         elif there.page is not None and 0 < there.page <= rules.max_page:
             addressed.setdefault(there.page, target)
-            if bare.isdigit() and int(bare) == there.page:
+            if _number(bare) == there.page:
                 numbered.setdefault(there.page, target)
                 links.append(el)
             elif bare in rules.next or (el.tag == "a" and there.page != here.page):
