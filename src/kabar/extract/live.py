@@ -70,7 +70,7 @@ class LiveReport:
         if key in self.post_keys:
             return True
         line = normalise_space(text).lower()
-        if self.embeds and line and line in self.embeds:
+        if line and (f"\n{line}\n" in self.embeds or (len(line) >= _MIN_EMBED_PART and line in self.embeds)):
             return True  # a line of an embedded post or a share row inside a post
         clock = read_clock(text)
         if clock is None:
@@ -200,6 +200,7 @@ def _head(el: etree._Element) -> str:
 
 
 _MAX_EMBED_CHARS = 2_000
+_MIN_EMBED_PART = 20  # a shorter line ("Jakarta") is taken from an embed only when it is the whole embed
 _MAX_EMBEDS_CHARS = 50_000  # all embeds' text together: each body line is searched in it once
 
 
@@ -339,7 +340,7 @@ def _from_structure(tree: etree._Element, rules: LiveRules) -> LiveReport | None
             report.entries.append(post.entry)
             report.post_keys |= post.keys
             embeds |= post.embeds
-        report.embeds = "\n".join(sorted(e for e in embeds if e))[:_MAX_EMBEDS_CHARS]
+        report.embeds = ("\n" + "\n".join(sorted(e for e in embeds if e)))[:_MAX_EMBEDS_CHARS] + "\n"
         return report
     return None
 
