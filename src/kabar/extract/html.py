@@ -34,6 +34,7 @@ from kabar.extract.html_script_body import held_body, read_held_scripts
 from kabar.extract.html_text import byline, is_furniture_text, split_dateline
 from kabar.extract.html_time import parse_visible_time
 from kabar.extract.html_when import find_times
+from kabar.extract.page_kind import read_page, settle_kind
 from kabar.extract.profiles import Profile, host_of, profile_for_host
 from kabar.model import Article, Image, RawPage, normalise_space
 
@@ -225,6 +226,8 @@ def extract_html(page: RawPage, options: HtmlOptions | None = None) -> Article:
     body = script.body if script else body
     if profile and profile.captions:
         _add_lead(body, lead_figures(tree, profile.captions, url))
+    # Pagination and live posts leave the body here; the kind is settled on the finished article.
+    reading = read_page(tree, meta, body, url, found_time.value if found_time else None)
     paragraphs = _clean_paragraphs(body, headline)
     signature = _signature(paragraphs)
     if signature is not None:
@@ -271,6 +274,7 @@ def extract_html(page: RawPage, options: HtmlOptions | None = None) -> Article:
         article.related = find_related(
             tree, profile.related if profile else (), url, exclude, page.captured_at
         )
+    settle_kind(article, reading, page.source)  # raises NotAnArticle for an index page
     article.missing = _missing(article, parsed.truncated)
     article.paywalled = walls.paywalled
     article.notes.extend([*walls.notes, *([script.note] if script else [])])
