@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from kabar.extract import ExtractError
+from kabar.extract.body_edges import trim_edges
 from kabar.extract.html_authors import AGENCY_NOTE, closing_name, find_authors
 from kabar.extract.html_body import Body, generic_body, lead_figures, nested_text, profile_body
 from kabar.extract.html_fields import (
@@ -28,6 +29,7 @@ from kabar.extract.html_fields import (
 from kabar.extract.html_meta import PageMeta, read_meta
 from kabar.extract.html_parse import MAX_HTML_CHARS, HtmlInputError, parse_html, strip_inert
 from kabar.extract.html_related import find_related
+from kabar.extract.html_tables import set_aside_tables
 from kabar.extract.html_text import byline, is_furniture_text, split_dateline
 from kabar.extract.html_time import parse_visible_time
 from kabar.extract.profiles import Profile, host_of, profile_for_host
@@ -199,6 +201,7 @@ def extract_html(page: RawPage, options: HtmlOptions | None = None) -> Article:
     authors = found_authors.writers
 
     _apply_drops(tree, profile)
+    aside = set_aside_tables(tree)  # data tables go beside the body, not into it
     body = profile_body(tree, profile.body, url) if profile and profile.body else None
     if body is None:
         # On a known portal whose profile names no matching container, trafilatura's full mode
@@ -210,10 +213,16 @@ def extract_html(page: RawPage, options: HtmlOptions | None = None) -> Article:
             options.favor_precision,
             fast=profile is None,
             page_nested_text=page_nested_text,
+            without_rows=aside.without_rows,
         )
+    aside.put_back()
     if profile and profile.captions:
         _add_lead(body, lead_figures(tree, profile.captions, url))
+    # Credit and promotion lines at the body's edges, any language: before the cleaning (a closing
+    # heading is still there to take its headlines) and after it (a prompt under the headline).
+    body.paragraphs = trim_edges(body.paragraphs, body.images, known=is_furniture_text).paragraphs
     paragraphs = _clean_paragraphs(body, headline)
+    paragraphs = trim_edges(paragraphs, body.images).paragraphs
     signature = _signature(paragraphs)
     if signature is not None:
         paragraphs.pop()
@@ -253,6 +262,8 @@ def extract_html(page: RawPage, options: HtmlOptions | None = None) -> Article:
         article.related = find_related(
             tree, profile.related if profile else (), url, exclude, page.captured_at
         )
+    article.tables = aside.tables(body.container, paragraphs, body.images)
+    article.notes.extend(aside.notes())
     article.missing = _missing(article, parsed.truncated)
     # A wire agency or desk named where a writer would be: the source, not a writer.
     article.notes.extend(AGENCY_NOTE + a for a in found_authors.agencies)
