@@ -113,11 +113,11 @@ def _closing(paragraphs: list[str], known: Callable[[str], bool] | None) -> int:
     return cut
 
 
-def _opening(paragraphs: list[str], end: int, known: Callable[[str], bool] | None) -> int:
+def _opening(paragraphs: list[str], end: int) -> int:
     """How many lines before the story are prompts ("Save this article", "Bookmark")."""
     start = 0
     while start < end - 1:
-        kind = _kind(paragraphs[start], known)
+        kind = edge_kind(paragraphs[start])
         if kind is None or kind == _HEADING:
             break
         start += 1
@@ -129,10 +129,12 @@ def trim_edges(
 ) -> Trimmed:
     """``paragraphs`` without the edge lines closing and opening it; ``images`` keep their places.
 
-    ``known``: lines the caller drops anyway (page furniture), which the runs pass through: read
-    before that cleaning, a closing heading is still there to take its headlines with it."""
+    ``known``: lines the caller drops anyway (page furniture), which the closing run passes
+    through: read before that cleaning, a closing heading is still there to take its headlines
+    with it. With ``known`` the opening is left alone: the caller's cleaning reads label lines
+    there with the line after them ("Penulis" / ": Ani")."""
     cut = _closing(paragraphs, known)
-    start = _opening(paragraphs, cut, known)
+    start = 0 if known is not None else _opening(paragraphs, cut)
     dropped = [EdgeLine(_kind(t, known) or "listed", t) for t in [*paragraphs[:start], *paragraphs[cut:]]]
     for image in images:
         image.position = max(0, min(image.position, cut) - start)
