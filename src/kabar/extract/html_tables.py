@@ -344,11 +344,23 @@ def _whole(text: str) -> str:
     return normalise_space(text[:_WHOLE_CHARS]).lower()
 
 
+def _head(node: etree._Element) -> str:
+    """The opening of an element's text: up to 64 text pieces, cut at :data:`_WHOLE_CHARS`."""
+    parts: list[str] = []
+    size = 0
+    for piece in islice(node.itertext(), 64):
+        parts.append(piece[: _WHOLE_CHARS - size])
+        size += len(parts[-1])
+        if size >= _WHOLE_CHARS:
+            break
+    return "".join(parts)
+
+
 def _position(el: etree._Element, index: dict[str, int], end: int) -> int:
     """The index of the first paragraph found in the elements after ``el``: by its whole text
     (paragraphs may share an opening), else by its opening words."""
     for node in _following(el):
-        head = "".join(islice(node.itertext(), 64))
+        head = _head(node)
         hit = index.get(_whole(head))
         if hit is None:
             hit = index.get(_key(head))
