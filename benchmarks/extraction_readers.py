@@ -34,6 +34,11 @@ def read_kabar(html: str, url: str | None) -> Reading:
     text = list(a.paragraphs)
     if a.dateline and text:
         text[0] = f"{a.dateline} {text[0]}"
+    # The Zyte set's article bodies hold their data tables as text (one row a line): kabar keeps
+    # them beside the body, so they are read back in place for the score.
+    for table in sorted(a.tables, key=lambda t: -t.position):
+        rows = "\n".join(" ".join(row) for row in table.rows)
+        text.insert(min(table.position, len(text)), f"{table.caption}\n{rows}" if table.caption else rows)
     return Reading(
         body="\n\n".join(text),
         headline=a.headline,

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from kabar.extract import ExtractError
+from kabar.extract.body_edges import trim_edges
 from kabar.extract.html_authors import AGENCY_NOTE, closing_name, find_authors
 from kabar.extract.html_body import Body, generic_body, lead_figures, nested_text, profile_body
 from kabar.extract.html_canonical import find_canonical
@@ -31,6 +32,7 @@ from kabar.extract.html_paywall import find_walls, remove_walls, without_wall_li
 from kabar.extract.html_people import credit_people
 from kabar.extract.html_related import find_related
 from kabar.extract.html_script_body import held_body, read_held_scripts
+from kabar.extract.html_tables import set_aside_tables
 from kabar.extract.html_text import byline, is_furniture_text, split_dateline
 from kabar.extract.html_time import parse_visible_time
 from kabar.extract.html_when import find_times
@@ -208,6 +210,7 @@ def extract_html(page: RawPage, options: HtmlOptions | None = None) -> Article:
     authors = found_authors.writers
 
     _apply_drops(tree, profile)
+    aside = set_aside_tables(tree)  # data tables go beside the body, not into it
     body = profile_body(tree, profile.body, url) if profile and profile.body else None
     if body is None:
         # On a known portal whose profile names no matching container, trafilatura's full mode
@@ -219,7 +222,9 @@ def extract_html(page: RawPage, options: HtmlOptions | None = None) -> Article:
             options.favor_precision,
             fast=profile is None,
             page_nested_text=page_nested_text,
+            without_rows=aside.without_rows,
         )
+    aside.put_back()
     body.paragraphs = without_wall_lines(body.paragraphs, walls)
     # A paywalled page keeps its teaser; any other empty or teaser body gives way to a script's text.
     script = None if walls.paywalled else held_body(body, held, url)
@@ -228,7 +233,14 @@ def extract_html(page: RawPage, options: HtmlOptions | None = None) -> Article:
         _add_lead(body, lead_figures(tree, profile.captions, url))
     # Pagination and live posts leave the body here; the kind is settled on the finished article.
     reading = read_page(tree, meta, body, url, found_time.value if found_time else None)
+    # Credit and promotion lines at the body's edges, any language: before the cleaning (a closing
+    # heading is still there to take its headlines) and after it (a prompt under the headline).
+    edges = trim_edges(body.paragraphs, body.images, known=is_furniture_text)
+    body.paragraphs = edges.paragraphs
     paragraphs = _clean_paragraphs(body, headline)
+    late_edges = trim_edges(paragraphs, body.images)
+    paragraphs = late_edges.paragraphs
+    credit_lines = [e.text for e in (*edges.dropped, *late_edges.dropped) if e.kind == "credits"]
     signature = _signature(paragraphs)
     if signature is not None:
         paragraphs.pop()
@@ -241,7 +253,7 @@ def extract_html(page: RawPage, options: HtmlOptions | None = None) -> Article:
     if dateline and dateline.text and paragraphs:
         paragraphs[0] = dateline.rest
     people = credit_people(
-        found_authors, authors, paragraphs, dateline.text if dateline else None, site_names
+        found_authors, authors, paragraphs, dateline.text if dateline else None, site_names, credit_lines
     )
 
     ld = meta.article_ld()
@@ -274,6 +286,8 @@ def extract_html(page: RawPage, options: HtmlOptions | None = None) -> Article:
         article.related = find_related(
             tree, profile.related if profile else (), url, exclude, page.captured_at
         )
+    article.tables = aside.tables(body.container, paragraphs, body.images)
+    article.notes.extend(aside.notes())
     settle_kind(article, reading, page.source)  # raises NotAnArticle for an index page
     article.missing = _missing(article, parsed.truncated)
     article.paywalled = walls.paywalled

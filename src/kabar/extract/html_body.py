@@ -263,12 +263,16 @@ def generic_body(
     fast: bool = True,
     *,
     page_nested_text: int = 0,
+    without_rows: Callable[[list[str]], list[str]] | None = None,
 ) -> Body:
     """``page_nested_text``: :func:`nested_text` of the page as parsed, before scripts and styles
-    were stripped from ``tree``: trafilatura parses ``html_text`` afresh and reads them."""
+    were stripped from ``tree``: trafilatura parses ``html_text`` afresh and reads them.
+    ``without_rows``: drops trafilatura's lines of tables set aside from ``tree``."""
     if max(page_nested_text, nested_text(tree)) > NESTED_TEXT_LIMIT:
         return walked_body(tree, base)
     paragraphs = trafilatura_paragraphs(html_text, base, favor_precision, fast)
+    if without_rows is not None:  # data tables' rows: kept beside the body (``html_tables``)
+        paragraphs = without_rows(paragraphs)
     if _is_link_list(tree, paragraphs):
         return Body([], [], [], None, "link-list")
     container = _container_of(tree, paragraphs)

@@ -9,7 +9,7 @@ dateline ("(ANTARA) -"); a signature closing the story is already among the writ
 
 from __future__ import annotations
 
-from collections.abc import Set
+from collections.abc import Sequence, Set
 from dataclasses import dataclass, field
 
 from kabar.extract.byline import parse_byline
@@ -34,10 +34,12 @@ def credit_people(
     paragraphs: list[str],
     dateline: str | None,
     site_names: Set[str],
+    credit_lines: Sequence[str] = (),
 ) -> People:
     """Everyone the page credits, with roles; credit lines closing the body are removed from
     ``paragraphs``. ``authors`` are the writers the page's markup named (they stay the writers);
-    where it named none, the writers of the closing credit line are."""
+    where it named none, the writers of the closing credit line are. ``credit_lines`` are credit
+    lines the body's edge trimming already took out ("Writing by …; Editing by …")."""
     credits = Credits()
     credits.add_bylines(found.bylines, site_names)
     for name in authors:
@@ -49,6 +51,9 @@ def credit_people(
             break
         paragraphs.pop()
         credits.add_bylines(tail, site_names)
+    for line in credit_lines:
+        if found_line := parse_byline(line):
+            credits.add_bylines(found_line, site_names)
     opening = paragraphs[0] if paragraphs and not dateline else None
     if (agency := dateline_agency(dateline) or opening_agency(opening)) is not None:
         credits.add(agency, "agency")
