@@ -23,6 +23,7 @@ _ARTICLE_TYPES = {
     "article",
     "reportagenewsarticle",
     "blogposting",
+    "liveblogposting",
     "webpage",
     "analysisnewsarticle",
 }

@@ -104,7 +104,7 @@ def _settle_live(article: Article, live: LiveReport) -> None:
     article.kind = "live"
     article.live_entries = live.entries
     if article.published is None and live.published is not None:
-        article.published = live.published  # a LiveBlogPosting is no article type to the time reader
+        article.published = live.published  # the time reader found none: the report's own start
     if not article.paragraphs and live.intro:
         article.paragraphs = list(live.intro)
     if live.dropped:
