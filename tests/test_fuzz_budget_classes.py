@@ -118,8 +118,34 @@ def test_a_style_or_script_start_inside_another_tag_shields_nothing() -> None:
         '<span title="a > b <style>" data-x=1>teks</span>',  # a quoted '>' ends no tag
         "<span class='x' <script src=a.js>teks</span>",
         '<div data-x="never closed <script>',  # an open quote: nothing after it is a body
+        '<li><a href="x">teks</a></<style type="text/css">a></li>',  # '</' then '<style': a comment
+        "<p>teks</ <script>a</p>",
+        "<p>teks<!-- <style> -->a</p>",  # in a comment, as libxml2 reads each of these
+        "<p>teks<? x <style> ?>a</p>",
+        "<p>teks<!x <script>a</p>",
     ):
         assert _attributes_in_tree(_flood_after(opener)) <= _MAX_ATTRIBUTES, opener
+
+
+def test_a_bogus_end_tag_opens_no_body_even_when_a_real_one_ends_later() -> None:
+    # libxml2 reads '</<style ...>' as a comment (checked in the test below): the style body the
+    # tokens would open there would run to the real '</style>' far down, shielding a flood between.
+    html = '<p>a</<style type="x">b</p><p>c</p><style>p { color: red }</style>'
+    assert [html[s:e] for s, e in raw_text_bodies(html)] == ["p { color: red }"]
+    for shield in ("<!-- <style> -->", "<? <style> ?>", "<![CDATA[ <style> ]]>", "<!x <script>"):
+        html = f"<p>a{shield}b</p><style>p {{ color: red }}</style>"
+        assert [html[s:e] for s, e in raw_text_bodies(html)] == ["p { color: red }"], shield
+    page = _flood_after('<i>a</<style type="x">b</i>').replace("</article>", "</article><style>p{}</style>")
+    assert _attributes_in_tree(page) <= _MAX_ATTRIBUTES
+    tree = parse_html('<p>a</<style type="x">b</p><p>c</p>').tree
+    assert [p.xpath("string()") for p in tree.iter("p")] == ["ab", "c"]
+
+
+def test_a_body_left_open_to_the_end_shields_nothing() -> None:
+    # No end tag: the cut cannot eat one, and an opener misread by the tokens must not shield.
+    page = _flood_after("<script>var a = 1;").replace("</article></body></html>", "")
+    cleaned = clean_text(page)[0]
+    assert len(cleaned) < len(page) // 4 and "catatan" in cleaned
 
 
 def test_real_script_and_style_bodies_are_found_and_still_shield() -> None:

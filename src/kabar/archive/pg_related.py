@@ -529,6 +529,15 @@ class _Posting:
     length: int | None
 
 
+@dataclass(slots=True, frozen=True)
+class _CountPlan:
+    """What a bounded count needs to read: nothing when ``known`` is the answer already."""
+
+    known: int | None
+    held: list[list[str]] = field(default_factory=list)  # the clauses with terms some article holds
+    counts: dict[str, int] = field(default_factory=dict)  # document count per term
+
+
 def _one_clause_count(held: list[list[str]], counts: dict[str, int], bound: int) -> int | None:
     """The count, up to ``bound``, of a single clause that needs no reading: one word (its
     document count, exact) or one term alone reaching the bound; else None."""
@@ -718,27 +727,26 @@ class PgRelatedStats:
 
     def count_with_all_upto(self, clauses: Sequence[Sequence[str]], bound: int) -> int:
         """How many articles match every clause, counting no further than ``bound``."""
-        counts = self.document_counts([t for c in clauses for t in c])
-        held = _held(clauses, counts)
-        if held is None or bound <= 0:
-            return 0
-        known = _one_clause_count(held, counts, bound)
-        if known is not None:
-            return known
-        return self._count(_window_count(held, counts, self.merge_words), bound)
+        plan = self._all_count_plan(clauses, bound)
+        if plan.known is not None:
+            return plan.known
+        return self._count(_window_count(plan.held, plan.counts, self.merge_words), bound)
 
     def count_with_all_past(self, clauses: Sequence[Sequence[str]], window: Ranked, bound: int) -> int:
         """:meth:`count_with_all_upto` going on below the oldest article of ``window`` (the
         newest matches, from :meth:`best_with_all`): the window is not counted again."""
+        plan = self._all_count_plan(clauses, bound)
+        if plan.known is not None:
+            return plan.known
+        below = _window_count(plan.held, plan.counts, self.merge_words, below=True)
+        return counted_past(window, bound, lambda oldest, rest: self._count(below, rest, oldest))
+
+    def _all_count_plan(self, clauses: Sequence[Sequence[str]], bound: int) -> _CountPlan:
         counts = self.document_counts([t for c in clauses for t in c])
         held = _held(clauses, counts)
         if held is None or bound <= 0:
-            return 0
-        known = _one_clause_count(held, counts, bound)
-        if known is not None:
-            return known
-        below = _window_count(held, counts, self.merge_words, below=True)
-        return counted_past(window, bound, lambda oldest, rest: self._count(below, rest, oldest))
+            return _CountPlan(known=0)
+        return _CountPlan(_one_clause_count(held, counts, bound), held, counts)
 
     def _count(self, statement: _Sql, limit: int, below: int | None = None) -> int:
         params = {**statement.params, "limit": limit}
@@ -749,22 +757,21 @@ class PgRelatedStats:
 
     def count_with_any_upto(self, terms: Sequence[str], bound: int) -> int:
         """How many articles hold at least one term, counting no further than ``bound``."""
-        counts = self.document_counts(terms)
-        if not counts or bound <= 0:
-            return 0
-        if max(counts.values()) >= bound:  # one term alone reaches the bound
-            return bound
+        plan = self._any_count_plan(terms, bound)
+        if plan.known is not None:
+            return plan.known
         with self.source.reading() as conn:  # fewer than len(terms) x bound postings to read
-            found = int(conn.execute(text(_ANY_COUNT.format(below="")), {"terms": list(counts)}).scalar_one())
+            found = int(
+                conn.execute(text(_ANY_COUNT.format(below="")), {"terms": list(plan.counts)}).scalar_one()
+            )
         return min(found, bound)
 
     def count_with_any_past(self, terms: Sequence[str], window: Ranked, bound: int) -> int:
         """:meth:`count_with_any_upto` going on below the oldest article of ``window``."""
-        counts = self.document_counts(terms)
-        if not counts or bound <= 0:
-            return 0
-        if max(counts.values()) >= bound:  # one term alone reaches the bound
-            return bound
+        plan = self._any_count_plan(terms, bound)
+        if plan.known is not None:
+            return plan.known
+        counts = plan.counts
         sql = text(_ANY_COUNT.format(below=" AND doc_id < :below"))
 
         def below(oldest: int, rest: int) -> int:
@@ -772,6 +779,14 @@ class PgRelatedStats:
                 return int(conn.execute(sql, {"terms": list(counts), "below": oldest}).scalar_one())
 
         return counted_past(window, bound, below)
+
+    def _any_count_plan(self, terms: Sequence[str], bound: int) -> _CountPlan:
+        counts = self.document_counts(terms)
+        if not counts or bound <= 0:
+            return _CountPlan(known=0)
+        if max(counts.values()) >= bound:  # one term alone reaches the bound
+            return _CountPlan(known=bound)
+        return _CountPlan(None, counts=counts)
 
     def score_ids(self, terms: Sequence[str], ids: Sequence[int]) -> dict[int, float]:
         """FTS5's BM25 of these articles for ``terms`` (an OR of them): what SQLite's search

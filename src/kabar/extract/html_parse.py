@@ -51,8 +51,11 @@ _ATTRIBUTE_FLOOD = re.compile(
 # fuzzed page put '<style ...>' inside another tag's attributes, where libxml2 does not read it as
 # a tag; taken as an opener, it shielded a 100,000-attribute tag after it (30 s in libxml2, 26 s
 # more in trafilatura's parse). The tokens: a start or end tag's name, the start of a quoted value
-# (skipped whole: a '>' inside it ends no tag), and '>'.
-_TAG_TOKEN = re.compile(r"""<(/?)([a-zA-Z][\w:-]*+)|=\s*+(["'])|>""")
+# (skipped whole: a '>' inside it ends no tag), and '>'. As libxml2 reads them: a comment runs to
+# '-->' (to the end when it never closes); '<!' or '<?' and a '</' not followed by a letter open a
+# bogus comment that runs to the next '>' (libxml2 read '</<style type="text/css">' in a fuzzed page
+# as a comment, so no style body began there), which is taken as a tag start with no name.
+_TAG_TOKEN = re.compile(r"""<(/?)([a-zA-Z][\w:-]*+)|(<!--)|(</|<[!?])|=\s*+(["'])|>""")
 _RAW_TEXT_ELEMENTS = ("script", "style")
 _RAW_TEXT_END = {name: re.compile(rf"</{name}\b", re.IGNORECASE) for name in _RAW_TEXT_ELEMENTS}
 
@@ -90,7 +93,10 @@ def _keep_tag_names(giant_tag: re.Pattern[str], content: str) -> str:
     giants = list(giant_tag.finditer(content))
     if not giants:
         return content
-    bodies = raw_text_bodies(content)
+    # Only a body that ends shields a giant: in one that runs to the end of the page (a real one
+    # left open, or an opener the tokens misread, as a fuzzed page's stray '<style' was) there is
+    # no end tag for the cut to eat, and libxml2 may well read what follows as markup.
+    bodies = [(start, end) for start, end in raw_text_bodies(content) if end < len(content)]
     starts = [start for start, _ in bodies]
     out: list[str] = []
     last = 0
@@ -120,9 +126,18 @@ def raw_text_bodies(content: str) -> list[tuple[int, int]]:
                 in_tag = True
                 name = token.group(2).lower()
                 opener = name if not token.group(1) and name in _RAW_TEXT_ELEMENTS else ""
-        elif token.group(3):  # a quoted value, inside a tag: jumped over whole
+        elif token.group(3):  # a comment: nothing in it is markup
+            if not in_tag:
+                close = content.find("-->", pos)
+                if close < 0:
+                    break
+                pos = close + 3
+        elif token.group(4):  # a bogus comment, ended by '>' as a tag is
+            if not in_tag:
+                in_tag, opener = True, ""
+        elif token.group(5):  # a quoted value, inside a tag: jumped over whole
             if in_tag:
-                close = content.find(token.group(3), pos)
+                close = content.find(token.group(5), pos)
                 if close < 0:
                     break
                 pos = close + 1
