@@ -80,7 +80,9 @@ def test_ten_thousand_pagination_links_stay_bounded() -> None:
     assert pages.is_pagination_text(" ".join(str(n) for n in range(1, 10_001)))
     assert not pages.is_pagination_text("Isi berita.")
     # Addresses urllib refuses and digits that are no ASCII number cost nothing but the link.
-    odd = parse_html('<p><a href="?page=2">²</a> <a href="http://[x/2">2</a> <a href="?page=٣">٣</a></p>').tree
+    odd = parse_html(
+        '<p><a href="?page=2">²</a> <a href="http://[x/2">2</a> <a href="?page=٣">٣</a></p>'
+    ).tree
     assert find_pagination(odd, "http://[bad-host/berita/judul").page_count is None
     assert find_pagination(odd, "https://x.example.id/berita/judul").page_count is None
 

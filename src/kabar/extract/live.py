@@ -90,14 +90,15 @@ def _clock_re() -> re.Pattern[str]:
     alternation = "|".join(re.escape(s) for s in suffixes)
     # Minutes not followed by another digit or by ".2020": "14.05.2020" is a date, "10.000" a number.
     return re.compile(
-        rf"\s*(?P<h>\d{{1,2}})[.:](?P<m>[0-5]\d)(?!\d|[.:]\d)(?:\s*(?P<s>{alternation})(?![a-z]))?",
+        rf"(?P<h>\d{{1,2}})[.:](?P<m>[0-5]\d)(?!\d|[.:]\d)(?:\s*(?P<s>{alternation})(?![a-z]))?",
         re.IGNORECASE,
     )
 
 
 def read_clock(text: str) -> _Clock | None:
     """The clock time a line starts with, or None."""
-    m = _clock_re().match(text[:40])
+    # No leading \s* in the pattern (on a run of spaces, searched, it would be quadratic): stripped here.
+    m = _clock_re().match(text.lstrip()[:40])
     if m is None:
         return None
     hour, minute = int(m.group("h")), int(m.group("m"))
@@ -116,6 +117,7 @@ def read_clock(text: str) -> _Clock | None:
 
 
 def _after_clock(text: str, clock: _Clock) -> str:
+    text = text.lstrip()
     m = _clock_re().match(text[:40])
     rest = text[m.end() :] if m else text
     return rest.lstrip(_LEAD_SEPARATORS).strip()
