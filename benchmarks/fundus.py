@@ -62,6 +62,10 @@ def read_kabar(html: str, url: str | None) -> Read:
     text = list(a.paragraphs)
     if a.dateline and text:
         text[0] = f"{a.dateline} {text[0]}"
+    # A live report's posts are kabar's live entries, beside the intro; fundus's parsers put them in
+    # the body, in page order, so they are read back after it (as the Zyte scorer reads tables back).
+    for entry in a.live_entries:
+        text.extend([entry.headline, *entry.paragraphs] if entry.headline else entry.paragraphs)
     reading = Reading(
         body="\n\n".join(text),
         headline=a.headline,

@@ -98,6 +98,9 @@ _BYLINES = [
     ("Editor: Budi Santoso", [], [("Budi Santoso", "editor")]),  # an editor alone is not the writer
     ("Penulis: Tim Redaksi", [], [("Tim Redaksi", "agency")]),  # a desk, not a person
     ("By Reuters", [], [("Reuters", "agency")]),
+    # An affiliation ends the name, whatever its case ("For Dailymail.Com" as a site title-cases it).
+    ("By Jane Roe For Example.Com", ["Jane Roe"], [("Jane Roe", "writer")]),
+    ("By Jane Roe for The Daily Example", ["Jane Roe"], [("Jane Roe", "writer")]),
 ]
 
 

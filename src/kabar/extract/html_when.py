@@ -118,11 +118,15 @@ def _head_texts(tree: etree._Element) -> list[str]:
     # (element, furniture): -1 inside a box, 0 outside. Photo and biography marks do not count:
     # Republika sets the article's own time line inside "index-photo".
     stack: list[tuple[etree._Element, int]] = [(body if body is not None else tree, 0)]
+    # Popped in document order: before the headline, an element that does not hold it lies wholly
+    # before it, so neither it nor anything inside it is looked at (the walk to the headline
+    # visits its ancestors and their children, not the whole page before it).
+    holds_h1 = set(h1.iterancestors()) if h1 is not None else set()
     count = 0
     while stack and count < _MAX_HEAD_ELEMENTS:
         el, outer = stack.pop()
-        count += started  # the walk to the headline is linear in the page; after it, bounded
-        if not isinstance(el.tag, str):
+        count += started  # after the headline, bounded
+        if not isinstance(el.tag, str) or (not started and el is not h1 and el not in holds_h1):
             continue
         kind = furniture_kind(el)
         inner = -1 if outer == -1 or kind == "box" else 0

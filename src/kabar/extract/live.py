@@ -347,11 +347,20 @@ def _from_structure(tree: etree._Element, rules: LiveRules) -> LiveReport | None
     return None
 
 
+def _enough_clocks(tree: etree._Element, needed: int) -> bool:
+    """Whether the page's text holds ``needed`` clock times at all: a post's head starts with one,
+    so a page with fewer has no live report (one pass of C over the text, no element visited)."""
+    text = str(tree.xpath("string()"))
+    return any(n + 1 >= needed for n, _m in enumerate(_clock_re().finditer(text)))
+
+
 def find_live(tree: etree._Element, meta: PageMeta, published: datetime | None) -> LiveReport | None:
     """The page's live posts, or None when it is not a live report."""
     rules = page_kind_rules().live
     report = _from_ld(meta, rules)
     if report is None:
+        if not _enough_clocks(tree, rules.min_posts):
+            return None  # the structural scan reads every element's head: not where no post can be
         report = _from_structure(tree, rules)
         if report is None:
             return None
