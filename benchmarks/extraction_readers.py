@@ -11,7 +11,7 @@ import trafilatura
 
 from kabar.extract import ExtractError
 from kabar.extract.html import extract_html
-from kabar.model import RawPage
+from kabar.model import Article, RawPage
 
 
 @dataclass(slots=True)
@@ -25,17 +25,23 @@ class Reading:
     paragraphs: list[str] = field(default_factory=list)
 
 
+def with_dateline(a: Article) -> list[str]:
+    """The article's text as a reference parser keeps it: kabar holds the dateline ("BERLIN --") in
+    its own field, the text is dateline + paragraphs. Structured parts kabar keeps beside the body
+    (tables, live posts) are read back by each scorer as its gold set counts them."""
+    text = list(a.paragraphs)
+    if a.dateline and text:
+        text[0] = f"{a.dateline} {text[0]}"
+    return text
+
+
 def read_kabar(html: str, url: str | None) -> Reading:
     try:
         a = extract_html(RawPage(content=html, kind="html", url=url))
     except ExtractError:
         return Reading()
-    # kabar keeps the dateline ("BERLIN --") in its own field; the article's text is dateline + paragraphs.
-    text = list(a.paragraphs)
-    if a.dateline and text:
-        text[0] = f"{a.dateline} {text[0]}"
-    # The Zyte set's article bodies hold their data tables as text (one row a line): kabar keeps
-    # them beside the body, so they are read back in place for the score.
+    # The Zyte set's article bodies hold their data tables as text (one row a line).
+    text = with_dateline(a)
     for table in sorted(a.tables, key=lambda t: -t.position):
         rows = "\n".join(" ".join(row) for row in table.rows)
         text.insert(min(table.position, len(text)), f"{table.caption}\n{rows}" if table.caption else rows)

@@ -24,7 +24,7 @@ from pathlib import Path
 import trafilatura
 
 from benchmarks._common import result, shared
-from benchmarks.extraction_readers import Reading
+from benchmarks.extraction_readers import Reading, with_dateline
 from benchmarks.fundus_pages import FundusPage, fundus_pages
 from benchmarks.fundus_score import (
     author_or_source_equal,
@@ -59,9 +59,7 @@ def read_kabar(html: str, url: str | None) -> Read:
         a = extract_html(RawPage(content=html, kind="html", url=url))
     except ExtractError:
         return Read(Reading())
-    text = list(a.paragraphs)
-    if a.dateline and text:
-        text[0] = f"{a.dateline} {text[0]}"
+    text = with_dateline(a)
     # A live report's posts are kabar's live entries, beside the intro; fundus's parsers put them in
     # the body, in page order, so they are read back after it (as the Zyte scorer reads tables back).
     for entry in a.live_entries:

@@ -95,13 +95,18 @@ def _first_zoned_iso(raws: list[str], tz: timezone) -> FoundTime | None:
     return None
 
 
-def _machine_time(tree: etree._Element, meta: PageMeta, tz: timezone) -> FoundTime | None:
+def _machine_time(
+    tree: etree._Element, meta: PageMeta, tz: timezone, updated: bool = False
+) -> FoundTime | None:
+    """The first zoned machine time: JSON-LD, then meta tags, then ``<time datetime>``; the
+    publication time, or with ``updated`` the modification time."""
     ld = meta.article_ld()
+    ld_key = "dateModified" if updated else "datePublished"
     raws: list[str] = []
-    if ld is not None and isinstance(ld.get("datePublished"), str):
-        raws.append(ld["datePublished"])
-    raws.extend(meta.all(*_PUBLISHED_KEYS))
-    raws.extend(_time_elements(tree, updated=False))
+    if ld is not None and isinstance(ld.get(ld_key), str):
+        raws.append(ld[ld_key])
+    raws.extend(meta.all(*(_MODIFIED_KEYS if updated else _PUBLISHED_KEYS)))
+    raws.extend(_time_elements(tree, updated=updated))
     return _first_zoned_iso(raws, tz)
 
 
@@ -154,7 +159,9 @@ def _node_text(node: object) -> str:
     return ""
 
 
-def _visible_time(tree: etree._Element, profile: Profile | None, tz: timezone) -> FoundTime | None:
+def _visible_time(
+    tree: etree._Element, head: list[str], profile: Profile | None, tz: timezone
+) -> FoundTime | None:
     if profile:
         # Sidebars repeat the selector's markup for other stories; the article's own line
         # is the one that states its zone ("… | 07:28 WIB"), so a zoned match wins.
@@ -163,7 +170,7 @@ def _visible_time(tree: etree._Element, profile: Profile | None, tz: timezone) -
         ]
         if candidates:
             return next((c for c in candidates if c.zoned), candidates[0])
-    texts = [t for t in _head_texts(tree) if not _modified_label(t)]
+    texts = [t for t in head if not _modified_label(t)]
     return parse_visible_time(" | ".join(texts), tz)
 
 
@@ -172,16 +179,10 @@ def _modified_label(text: str) -> bool:
     return modified_label_re().match(text[:40].lstrip(" |:-–")) is not None
 
 
-def _modified_time(tree: etree._Element, meta: PageMeta, tz: timezone) -> FoundTime | None:
-    ld = meta.article_ld()
-    raws: list[str] = []
-    if ld is not None and isinstance(ld.get("dateModified"), str):
-        raws.append(ld["dateModified"])
-    raws.extend(meta.all(*_MODIFIED_KEYS))
-    raws.extend(_time_elements(tree, updated=True))
-    if (found := _first_zoned_iso(raws, tz)) is not None:
+def _modified_time(tree: etree._Element, head: list[str], meta: PageMeta, tz: timezone) -> FoundTime | None:
+    if (found := _machine_time(tree, meta, tz, updated=True)) is not None:
         return found
-    for text in _head_texts(tree):  # "Diperbarui 02 Jan 2024, 12:30 WIB"
+    for text in head:  # "Diperbarui 02 Jan 2024, 12:30 WIB"
         if _modified_label(text) and (found := parse_visible_time(text, tz)) is not None:
             return found
     return None
@@ -234,7 +235,8 @@ def find_times(tree: etree._Element, meta: PageMeta, profile: Profile | None, ur
         elif machine.zoned:
             local = to_zone(machine.value, tz)  # None: 9999-12-31T23:59Z is past the calendar at +07
             machine = FoundTime(local, machine.text, True) if local is not None else None
-    visible = _visible_time(tree, profile, tz)
+    head = _head_texts(tree)  # one walk: the visible publication and modification lines
+    visible = _visible_time(tree, head, profile, tz)
     times = PageTimes()
     published = _choose(machine, visible, profile, times.notes)
     from_url = _url_time(url, tz)
@@ -251,5 +253,5 @@ def find_times(tree: etree._Element, meta: PageMeta, profile: Profile | None, ur
         if printed is None and visible is not None and visible.value == published.value:
             printed = visible.zone_name
         times.zone = shown_zone(printed, published.value)
-    times.modified = _modified_time(tree, meta, tz)
+    times.modified = _modified_time(tree, head, meta, tz)
     return times
