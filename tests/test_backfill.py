@@ -185,9 +185,15 @@ def test_a_record_over_the_size_cap_is_dropped_unread(tmp_path: Path) -> None:
 
 
 def test_a_record_over_its_cpu_budget_is_a_reject_and_the_shard_is_written(tmp_path: Path) -> None:
+    from dataclasses import replace
+
     from kabar.guard import GuardOptions
 
-    warc = write_warc(tmp_path / "a.warc.gz", [article_spec(a) for a in sample_articles(2)])
+    # The first article made long (60 copies of its body, ~100 kB): far past 10 ms of CPU however
+    # fast the reader gets, where a short one can finish inside the budget.
+    first, second = sample_articles(2)
+    long_first = replace(first, body="\n\n".join([first.body] * 60))
+    warc = write_warc(tmp_path / "a.warc.gz", [article_spec(long_first), article_spec(second)])
     tight = GuardOptions(max_cpu_seconds=0.01)
     result = run_task(spec(warc, tmp_path / "out", guard=tight))
     assert result.status == "done"
