@@ -21,7 +21,7 @@ from kabar.archive.base import SearchQuery
 from kabar.archive.bulk_load import BulkArticle, open_bulk_load
 from kabar.archive.fts import FtsIndexer
 from kabar.archive.pg_related import PgRelatedStats
-from kabar.archive.pg_search import PgSearch, _where, _word_clauses
+from kabar.archive.pg_search import PgSearch, _group_clauses, _where, _word_clauses
 from kabar.archive.search_flow import PhraseMatch
 from kabar.archive.search_parse import parse_query
 from kabar.archive.sql_source import BoundSource
@@ -46,6 +46,10 @@ WORDS = [
     "xyzzy",
     "jakarta xyzzy",
 ]
+# Groups that come to clauses of words only with AND between the phrases: an abbreviation's
+# long form of single words ((tentara & nasional) | tni, distributed), reduplications whose
+# phrase alternative ("rekan rekan") is absorbed by the bare word.
+GROUPED = ["tentara nasional", "menteri pendidikan", "rekan-rekannya", "orang-orang", "kota-kota besar"]
 # Phrases, groups with phrase alternatives, filters: the GIN index chooses the window.
 OTHERS = [
     SearchQuery(text='"joko widodo"'),
@@ -112,12 +116,29 @@ def test_window_and_total_are_the_tsvectors(pair: Pair, query: str, operator: st
             assert index.count_upto(match, bound) == _gin_count(conn, match, bound)
 
 
+@pytest.mark.parametrize("query", GROUPED)
+def test_grouped_window_and_total_are_the_tsvectors(pair: Pair, query: str) -> None:
+    match = _match(query)
+    assert _word_clauses(match) is not None  # the postings, not the GIN index
+    with pair.postgresql.engine.connect() as conn:
+        index = PgSearch(BoundSource(conn))
+        for candidates in (1, 7, 4_000):
+            ranked = index.rank(match, candidates)
+            assert sorted(r.id for r in ranked) == sorted(_gin_window(conn, match, candidates))
+            best = index.best(match, candidates, 10)
+            assert best.hits == ranked[:10]
+        for bound in (0, 1, 5, 10_001):
+            assert index.count_upto(match, bound) == _gin_count(conn, match, bound)
+
+
 def test_some_words_match_many_articles(pair: Pair) -> None:
     """The window is cut, and totals are bounded, in the cases above (not vacuous)."""
     with pair.postgresql.engine.connect() as conn:
         assert _gin_count(conn, _match("jakarta"), 10_000) > 7
         assert _gin_count(conn, _match("presiden jokowi jakarta"), 10_000) > 1
         assert _gin_count(conn, _match("fitur", "OR"), 10_000) > 1
+        assert _gin_count(conn, _match("orang-orang"), 10_000) > 7
+        assert _gin_count(conn, _match("menteri pendidikan"), 10_000) > 1
 
 
 # Words the parser leaves as they are (no group of alternatives): FTS5 scores exactly these
@@ -139,7 +160,7 @@ def test_ranking_is_sqlites_bm25(pair: Pair, query: str) -> None:
     assert any(s > 0 for _, s in hits[1])
 
 
-@pytest.mark.parametrize("query", [q for q in WORDS if q not in PLAIN])
+@pytest.mark.parametrize("query", [*(q for q in WORDS if q not in PLAIN), *GROUPED])
 def test_word_groups_find_what_sqlite_finds(pair: Pair, query: str) -> None:
     a, b = (x.search(SearchQuery(text=query, limit=200)) for x in (pair.sqlite, pair.postgresql))
     assert (a.total, a.total_exact, a.message) == (b.total, b.total_exact, b.message)
@@ -214,3 +235,17 @@ def test_word_clauses_take_only_words_without_filters() -> None:
     assert _word_clauses(PhraseMatch((("banjir",),), "AND", "tempo")) is None
     assert _word_clauses(PhraseMatch((("banjir",),), "AND", None, "2020-01-01")) is None
     assert _word_clauses(PhraseMatch((), "AND")) is None
+
+
+def test_groups_distribute_into_word_clauses_exactly() -> None:
+    # (a & b) | c matches what (a | c) & (b | c) matches; a phrase holding a one-word
+    # alternative matches nothing that word does not; a phrase left over needs positions.
+    assert _group_clauses([(("a",), ("b",)), (("c",),)]) == [["a", "c"], ["b", "c"]]
+    assert _group_clauses([(("a",),), (("a", "a"),), (("aa",),)]) == [["a", "aa"]]
+    assert _group_clauses([(("a",),), (("x", "a", "y"), ("z",))]) == [["a"]]
+    assert _group_clauses([(("a",),), (("b", "c"),)]) is None
+    assert _group_clauses([(("a", "b"),)]) is None
+    wide = [tuple((f"w{i}{j}",) for j in range(3)) for i in range(4)]  # 3**4 = 81 clauses
+    assert _group_clauses(wide) is None
+    assert _word_clauses(PhraseMatch((("a", "&", "b", "|", "c"),), "OR")) is None  # two clauses
+    assert _word_clauses(PhraseMatch((("a", "|", "a", "a"),), "OR")) == [["a"]]

@@ -15,8 +15,9 @@ the newest matches (see :class:`RankOptions` in fts), computed from those postin
 words without filters — most searches — never touch the tsvector: the window of newest
 matches (the words' postings merged) and the bounded total (going on below the window)
 come from the postings' key alone, so their cost follows the window (4,000 articles), not
-the archive's size. Phrases, groups of alternatives and
-filters choose the window with the GIN index, and are ranked the same way.
+the archive's size; so do groups of alternatives that come to clauses of words
+(:func:`_group_clauses`). Phrases and filters choose the window with the GIN index, and
+are ranked the same way.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from sqlalchemy.exc import DBAPIError
 from kabar.archive.base import SearchQuery, SearchResult
 from kabar.archive.pg_related import PgRelatedStats, estimated_frequency
 from kabar.archive.pg_tsvector import tsquery_text, tsvector_text
-from kabar.archive.query_expansion import decode, group_terms
+from kabar.archive.query_expansion import Alternative, decode, group_terms
 from kabar.archive.search_flow import (
     PhraseMatch,
     Ranked,
@@ -78,24 +79,59 @@ def _where(match: PhraseMatch) -> _Where:
     return _Where(sql, params)
 
 
+# A group's clauses grow as the product of its alternatives' sizes; past this the GIN
+# index answers (no reader's query comes near it: the longest abbreviation has 6 words).
+MAX_GROUP_CLAUSES = 32
+
+
 def _word_clauses(match: PhraseMatch) -> list[list[str]] | None:
-    """The match as clauses of single words — each phrase a word, or a group whose every
-    alternative is one word (``fitur`` or ``fitur-fitur``) — when it has no filter; else
-    None. Related news' postings then answer it exactly: the same terms as the tsvector's
-    lexemes, one row per (term, article) under a key that reads newest first."""
+    """The match as clauses of single words (an article matches when it holds a word of
+    every clause) when it has no filter and needs no positions; else None. Related news'
+    postings then answer it exactly: the same terms as the tsvector's lexemes, one row per
+    (term, article) under a key that reads newest first. With OR between the phrases, each
+    phrase must come to one clause (the clauses' words are then simply pooled)."""
     if match.outlet is not None or match.since is not None or match.until is not None:
         return None
     clauses: list[list[str]] = []
     for phrase in match.phrases:
-        words: list[str] = []
-        for alternative in decode(phrase):
-            if len(alternative) != 1 or len(alternative[0]) != 1:
-                return None  # a phrase of several words needs positions: the tsvector
-            words.append(alternative[0][0])
-        if not words:
+        got = _group_clauses(decode(phrase))
+        if got is None or (match.operator == "OR" and len(got) != 1):
             return None
-        clauses.append(list(dict.fromkeys(words)))
+        clauses.extend(got)
     return clauses or None
+
+
+def _group_clauses(alternatives: Sequence[Alternative]) -> list[list[str]] | None:
+    """A group (alternatives OR-ed, each the AND of its phrases) as word clauses, exactly.
+
+    The group matches the union of its alternatives (``b & !a`` in the tsquery matches as
+    ``b`` does). An alternative holding a word that is itself an alternative matches only
+    articles that word matches already, so it adds nothing (``rekan`` absorbs the phrase
+    ``rekan rekan`` of a reduplication). What is left must be ANDs of single words, which
+    distribute into clauses: ``(tentara & nasional) | tni`` is ``(tentara | tni) &
+    (nasional | tni)``. A phrase of several words left over needs positions: None.
+    """
+    singles = {alt[0][0] for alt in alternatives if _one_word(alt)}
+    kept: list[list[str]] = []
+    for alt in alternatives:
+        words = list(dict.fromkeys(w for phrase in alt for w in phrase))
+        if not words:
+            continue
+        if not _one_word(alt) and singles.intersection(words):
+            continue
+        if any(len(phrase) != 1 for phrase in alt):
+            return None
+        kept.append(words)
+    clauses: list[list[str]] = [[]]
+    for words in kept:
+        clauses = [[*clause, w] for clause in clauses for w in words]
+        if len(clauses) > MAX_GROUP_CLAUSES:
+            return None
+    return [list(dict.fromkeys(c)) for c in clauses if c] or None
+
+
+def _one_word(alternative: Alternative) -> bool:
+    return len(alternative) == 1 and len(alternative[0]) == 1
 
 
 def _scored_terms(match: PhraseMatch) -> list[str]:
