@@ -19,6 +19,13 @@ and one writer stores their articles in batches, a savepoint each); the rules ar
 4. **Text the archive already holds skips understanding**, the costly part: under a URL
    the archive has not seen for it, it is recorded as a *copy* of the stored article
    (url, outlet, times; :mod:`kabar.archive.copy_store`); under a known URL it is "unchanged".
+   A URL is known in any spelling that names the same article (scheme, host case, trailing
+   slash, tracking and AMP markers: :mod:`kabar.extract.url_identity`), as a canonical or a
+   fetched URL.
+7. **A shorter copy never replaces a stored full text**: the same article arriving with a much
+   shorter body whose words are largely the stored text's (an AMP or paywall teaser, a
+   truncated capture) and no later ``modified`` time is "unchanged"; a corrected, extended or
+   newer text is "updated" (the rule: :mod:`kabar.archive.shorter_copy`).
 5. **When understanding fails for one article (an exception or a budget), the article is
    rejected, not stored without entities.** Stored half-understood, a later run would
    find its text known and never understand it again; rejected, the same input run

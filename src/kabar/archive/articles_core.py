@@ -1,7 +1,8 @@
 """The ``articles`` table's rules, shared by every backend (SQLAlchemy Core only).
 
-What makes an article the same article (canonical URL, else content hash), what one
-row holds, and the all-or-nothing add with every indexer inside the article's own
+What makes an article the same article (its URL's identity, else its content hash: see
+:meth:`CoreArchive._find`), when a second arrival of it keeps the stored text
+(:mod:`kabar.archive.shorter_copy`), what one row holds, and the all-or-nothing add with every indexer inside the article's own
 transaction are the same on SQLite and PostgreSQL; only how a backend opens its
 engine and begins a transaction differs (:mod:`kabar.archive.sqlite`,
 :mod:`kabar.archive.postgres`). Times stay ISO 8601 text on both backends (UTC text
@@ -16,11 +17,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Self
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, case, func, or_, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from kabar.archive import change_log
+from kabar.archive.article_identity import ArticleKeys
 from kabar.archive.base import (
     AddResult,
     ArticleSummary,
@@ -34,6 +36,7 @@ from kabar.archive.base import (
 from kabar.archive.copy_store import CopyRecord, SqlCopyStore
 from kabar.archive.errors import ArchiveError
 from kabar.archive.schema import articles
+from kabar.archive.shorter_copy import is_shorter_copy
 from kabar.archive.sql_source import BoundSource
 from kabar.archive.statements import parse_time
 from kabar.archive.store_access import StoreAccess
@@ -80,6 +83,7 @@ def _scrub(value: Any) -> Any:
 
 def article_row(article: Article, digest: str) -> dict[str, Any]:
     """The ``articles`` row for an article (public so bulk loaders write exactly what ``add`` writes)."""
+    keys = ArticleKeys.of(article)
     return {
         "canonical_url": article.canonical_url,
         "content_hash": digest,
@@ -93,6 +97,8 @@ def article_row(article: Article, digest: str) -> dict[str, Any]:
         "captured_at": to_utc_text(article.captured_at),
         "ingested_at": datetime.now(UTC).isoformat(),
         "data": json.dumps(article_to_dict(article), ensure_ascii=False),
+        "canonical_key": keys.canonical_key,
+        "page_key": keys.page_key,
     }
 
 
@@ -108,10 +114,20 @@ class StoredRow:
     content_hash: str
     canonical_url: str | None = None
     url: str | None = None
+    canonical_key: str | None = None
+    page_key: str | None = None
 
     @classmethod
     def of(cls, row: Any) -> StoredRow:
-        return cls(int(row[0]), str(row[1]), row[2], row[3])
+        return cls(int(row[0]), str(row[1]), row[2], row[3], row[4], row[5])
+
+    def answers_to(self, article: Article) -> bool:
+        """Whether ``article``'s URL is this row's own (as spelled, or the same identity)."""
+        url = article.canonical_url or article.url
+        if url in (self.canonical_url, self.url):
+            return True
+        own = {self.canonical_key, self.page_key} - {None}
+        return any(key in own for key in ArticleKeys.of(article).wanted())
 
 
 class CoreArchive(StoreAccess):
@@ -124,8 +140,23 @@ class CoreArchive(StoreAccess):
         self.engine = engine
         self.url = url
         # Built once: constructing Core statements per article costs more than running them.
-        stored = (articles.c.id, articles.c.content_hash, articles.c.canonical_url, articles.c.url)
-        self._by_url = select(*stored).where(articles.c.canonical_url == bindparam("url"))
+        c = articles.c
+        stored = (c.id, c.content_hash, c.canonical_url, c.url, c.canonical_key, c.page_key)
+        # An archive written before 0010_url_identity may hold one article twice under two
+        # spellings: the row spelled exactly as asked answers (SQLite's canonical_url is still
+        # unique), else the oldest, so matches never flip between them.
+        first = (case((c.canonical_url == bindparam("url"), 0), else_=1), c.id)
+        self._by_key = (
+            select(*stored)
+            .where(or_(c.canonical_key == bindparam("key"), c.page_key == bindparam("key")))
+            .order_by(*first)
+            .limit(1)
+        )
+        self._by_canonical_key = (
+            select(*stored).where(c.canonical_key == bindparam("key")).order_by(*first).limit(1)
+        )
+        self._by_page_key = select(*stored).where(c.page_key == bindparam("key")).order_by(c.id)
+        self._data = select(c.data).where(c.id == bindparam("row_id"))
         self._by_hash = select(*stored).where(articles.c.content_hash == bindparam("digest"))
         self._insert = articles.insert().returning(articles.c.id)
         # Which indexers run is the caller's choice (kabar.wiring.default_indexers() at the top):
@@ -134,7 +165,9 @@ class CoreArchive(StoreAccess):
 
     # -- writing ---------------------------------------------------------------
     def add(self, article: Article) -> AddResult:
-        """Store an article once: same canonical URL, else same content hash, is the same article.
+        """Store an article once: the same URL identity, else the same content hash, is the same
+        article (:meth:`_find`); a shorter copy of the stored text leaves it as it is
+        (:func:`~kabar.archive.shorter_copy.is_shorter_copy`).
 
         The row and every index entry are written in one transaction.
         """
@@ -199,7 +232,7 @@ class CoreArchive(StoreAccess):
             row = conn.execute(self._by_hash, {"digest": digest}).first()
             if row is None:
                 return None
-            same = self._find(conn, article.canonical_url, digest)
+            same = self._find(conn, article, digest)
             stored = same if same is not None and same.content_hash == digest else StoredRow.of(row)
             result = self._copy_or_unchanged(conn, stored, article)
             change_log.record(conn, result, article)
@@ -230,7 +263,7 @@ class CoreArchive(StoreAccess):
         # between our look-up and our write: the unique index refuses ours, the savepoint
         # undoes only that statement, and the second look-up sees the winner's row.
         for _attempt in range(3):
-            existing = self._find(conn, article.canonical_url, digest)
+            existing = self._find(conn, article, digest)
             try:
                 with conn.begin_nested():
                     if existing is None:
@@ -265,6 +298,10 @@ class CoreArchive(StoreAccess):
             # The page at this URL now carries text another article already has
             # (a reprint): that article is the one stored, and this URL is its copy.
             return self._copy_or_unchanged(conn, StoredRow.of(twin), article)
+        data = conn.execute(self._data, {"row_id": row_id}).scalar_one()
+        if is_shorter_copy(article_from_row(row_id, data), article):
+            # An AMP or paywall teaser, a truncated copy of the stored text: the text stays.
+            return self._copy_or_unchanged(conn, existing, article)
         stores = self.index_stores(conn)
         for ix in self.indexers:
             ix.remove(stores, row_id)
@@ -275,10 +312,10 @@ class CoreArchive(StoreAccess):
         return AddResult(id=row_id, status="updated")
 
     def _copy_or_unchanged(self, conn: Connection, stored: StoredRow, article: Article) -> AddResult:
-        """The stored text again: under the stored article's own URL (or none) it is unchanged;
-        under another URL it is a copy, recorded once per URL."""
+        """The stored text again: under the stored article's own URL (in any spelling of it, or
+        none) it is unchanged; under another URL it is a copy, recorded once per URL."""
         url = article.canonical_url or article.url
-        if not url or url in (stored.canonical_url, stored.url):
+        if not url or stored.answers_to(article):
             return AddResult(id=stored.id, status="unchanged")
         copy = CopyRecord(
             article_id=stored.id,
@@ -290,11 +327,27 @@ class CoreArchive(StoreAccess):
         recorded = SqlCopyStore(BoundSource(conn)).record(copy)
         return AddResult(id=stored.id, status="copy" if recorded else "unchanged")
 
-    def _find(self, conn: Connection, canonical_url: str | None, digest: str) -> StoredRow | None:
-        if canonical_url:
-            row = conn.execute(self._by_url, {"url": canonical_url}).first()
+    def _find(self, conn: Connection, article: Article, digest: str) -> StoredRow | None:
+        """The stored article ``article`` is, if any, by its identity keys
+        (:mod:`kabar.archive.article_identity`: any spelling of a URL names the same article), in
+        this order: a row whose canonical or fetched URL is the page's canonical URL; a row whose
+        canonical URL is the page's fetched URL; a row fetched under the page's fetched URL — unless
+        both name a canonical URL and they differ (many articles fetched through one address, a
+        redirect hub or a wall, are still as many articles); else the row with the same text."""
+        keys = ArticleKeys.of(article)
+        url = article.canonical_url
+        if keys.canonical_key is not None:
+            row = conn.execute(self._by_key, {"key": keys.canonical_key, "url": url}).first()
             if row is not None:
                 return StoredRow.of(row)
+        if keys.page_key is not None:
+            row = conn.execute(self._by_canonical_key, {"key": keys.page_key, "url": url}).first()
+            if row is not None:
+                return StoredRow.of(row)
+            for found in conn.execute(self._by_page_key, {"key": keys.page_key}):
+                stored = StoredRow.of(found)
+                if keys.canonical_key is None or stored.canonical_key is None:
+                    return stored
         row = conn.execute(self._by_hash, {"digest": digest}).first()
         return StoredRow.of(row) if row is not None else None
 
@@ -314,11 +367,12 @@ class CoreArchive(StoreAccess):
         return [article_from_row(i, found[i]) for i in ids if i in found]
 
     def find_id(self, *, canonical_url: str | None = None, content_hash: str | None = None) -> int | None:
+        """The article stored under ``canonical_url`` (as spelled, or any URL naming the same
+        article, as :meth:`_find` matches), else with ``content_hash``."""
         with self._read() as conn:
-            if canonical_url:
-                row = conn.execute(
-                    select(articles.c.id).where(articles.c.canonical_url == canonical_url)
-                ).first()
+            key = ArticleKeys.of_urls(canonical_url, None).canonical_key
+            if key is not None:
+                row = conn.execute(self._by_key, {"key": key, "url": canonical_url}).first()
                 if row is not None:
                     return int(row[0])
             if content_hash:

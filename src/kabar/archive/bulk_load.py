@@ -61,6 +61,8 @@ _COLUMNS = (
     "captured_at",
     "ingested_at",
     "data",
+    "canonical_key",
+    "page_key",
 )
 # As migration 0002_search creates it (PostgreSQL branch): dropped for a load, rebuilt at the end.
 _PG_GIN = "CREATE INDEX IF NOT EXISTS ix_search_docs_tsv ON search_docs USING GIN (tsv)"

@@ -2,9 +2,11 @@
 
 An article whose text the archive already holds, arriving under another URL or outlet, is
 not a new article and not a loss either: it is a copy of the stored one. Each copy URL is
-recorded once (keyed by a hash of the URL, so a hostile 100 kB URL never meets an index
-size limit). Together with the article's own publication they make its reprint chain,
-earliest first.
+recorded once in any spelling (keyed by a hash of its article identity,
+:func:`kabar.extract.url_identity.url_identity`, else of the URL as spelled; a hash, so a
+hostile 100 kB URL never meets an index size limit; rows written before 0010_url_identity
+are re-keyed by :func:`rekey`). Together with the article's own publication they make its
+reprint chain, earliest first.
 """
 
 from __future__ import annotations
@@ -16,10 +18,12 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Column, Integer, MetaData, Table, Text, func, select
+from sqlalchemy import Column, Integer, MetaData, Table, Text, bindparam, delete, func, select, update
+from sqlalchemy.engine import Connection
 
 from kabar.archive.sql_source import ConnectionSource
 from kabar.archive.upsert import dialect_insert
+from kabar.extract.url_identity import url_identity
 from kabar.model import Article
 from kabar.understand.store import utc_text as _utc_text  # the one UTC text form of a time
 
@@ -31,7 +35,7 @@ article_copies = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("article_id", Integer, nullable=False),
-    Column("url_key", Text, nullable=False),  # sha256 of the URL: one row per URL
+    Column("url_key", Text, nullable=False),  # url_key(url): one row per URL, in any spelling
     Column("url", Text, nullable=False),
     Column("outlet", Text),
     Column("published", Text),  # as the copy gave it (with its own offset)
@@ -70,7 +74,36 @@ def _clean(value: str | None) -> str | None:
 
 
 def url_key(url: str) -> str:
-    return hashlib.sha256(url.encode("utf-8", "replace")).hexdigest()
+    """sha256 of the URL's article identity (any spelling of it), else of the URL as spelled."""
+    identity = url_identity(url)
+    text = identity if identity is not None else "raw:" + url  # an identity starts with //
+    return hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()
+
+
+def rekey(conn: Connection, batch: int = 2_000) -> int:
+    """Give every copy row the key :func:`url_key` gives now (a migration runs it); of two rows
+    whose URLs turn out to be one (two spellings), the earlier recorded stays. Returns the rows
+    dropped."""
+    c = article_copies.c
+    # First every key out of the way (no sha256 hex starts with "old:"), then the new ones in id
+    # order: a new key can then only meet a row already re-keyed, which recorded the URL first.
+    conn.execute(update(article_copies).values(url_key="old:" + c.url_key))
+    taken = select(c.id).where(c.url_key == bindparam("key")).limit(1)
+    change = update(article_copies).where(c.id == bindparam("row_id")).values(url_key=bindparam("key"))
+    dropped = 0
+    last = 0
+    while True:
+        rows = conn.execute(select(c.id, c.url).where(c.id > last).order_by(c.id).limit(batch)).all()
+        if not rows:
+            return dropped
+        for row_id, url in rows:
+            key = url_key(url)
+            if conn.execute(taken, {"key": key}).first() is not None:
+                conn.execute(delete(article_copies).where(c.id == row_id))
+                dropped += 1
+            else:
+                conn.execute(change, {"row_id": row_id, "key": key})
+        last = int(rows[-1][0])
 
 
 def _time(value: str | None) -> datetime | None:
@@ -224,6 +257,7 @@ __all__ = [
     "article_chain",
     "article_copies",
     "copies_json",
+    "rekey",
     "reprint_chain",
     "url_key",
 ]

@@ -1,9 +1,10 @@
 """The PostgreSQL archive: the same rules as SQLite's (:mod:`kabar.archive.articles_core`), many writers.
 
 ``PostgresArchive("postgresql://user@host/db")`` (psycopg 3 through SQLAlchemy). Several
-processes may ingest into one database at once: each article is one transaction, a
-second writer racing for the same URL or text loses on the unique index inside a
-savepoint and reports "unchanged" (articles_core), and a deadlock between indexers'
+processes may ingest into one database at once: each article is one transaction, writers
+take their turn before looking an article up (:mod:`kabar.archive.write_turn`), so a second
+writer finds the first one's URL; one racing for the same text still loses on the unique
+index inside a savepoint and reports "unchanged" (articles_core), and a deadlock between indexers'
 upserts is retried. Search is :mod:`kabar.archive.pg_search` (kabar's own analysis in
 a weighted ``tsvector``, never PostgreSQL's Indonesian stemmer).
 

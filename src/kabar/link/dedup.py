@@ -1,6 +1,6 @@
 """Near-duplicates and reprints: MinHash LSH over word shingles, kept in the archive.
 
-Exact duplicates (same canonical URL or content hash) never reach this module: the
+Exact duplicates (the same URL identity or content hash) never reach this module: the
 archive's ``add`` folds them. What is left are reprints — agency copy republished
 with a new headline, furniture ("Baca juga: …"), cut short, paragraphs moved or a
 sentence edited. :class:`DedupIndexer` runs inside the ingest transaction: it signs
