@@ -72,6 +72,40 @@ def test_rel_next_alone() -> None:
     assert len(article.paragraphs) == 3
 
 
+def test_comment_pages_are_not_article_pages() -> None:
+    # The article has 3 pages; its comments are paged 1-8 (and 9-10) on the article's own address.
+    url = "https://kabar.example.id/read/2024/05/02/124/warga-tanam-mangrove-di-pesisir-demak"
+    article = _read("comment_pages.html", url)
+    assert article.page_count == 3 and article.pages_read == 1
+    assert follow_up(article).next_url == url + "?page=2"
+
+
+_ONE_PAGE = (
+    "<html><body><div class='isi'><h1>Harga Beras Turun di Pasar Induk</h1>"
+    "<p>Harga beras medium di pasar induk turun dua ratus rupiah per kilogram sepekan terakhir.</p>"
+    "<p>Pedagang menyebut pasokan dari sentra produksi mulai lancar setelah panen raya.</p></div>"
+    "{block}</body></html>"
+)
+_REVIEW_BLOCKS = {
+    # a reviews block known only by its heading (its id says nothing): seen on vse-diety.com
+    "heading": "<div id='otz9'><h1>Ulasan</h1><div><b>1</b> <a href='?p=2'>2</a> <a href='?p=3'>3</a></div></div>",
+    # a container whose class names it
+    "class": "<div class='reviews'><a href='?page=2'>2</a> <a href='?page=3'>3</a></div>",
+    # links whose fragment points into the comments, in a plain block
+    "fragment": "<div><a href='?page=2#comments'>2</a> <a href='?page=3#comments'>3</a></div>",
+}
+
+
+@pytest.mark.parametrize("name", sorted(_REVIEW_BLOCKS))
+def test_review_and_comment_pagination_makes_no_pages(name: str) -> None:
+    html = _ONE_PAGE.format(block=_REVIEW_BLOCKS[name])
+    article = extract_html(
+        RawPage(html, kind="html", url="https://toko.example.id/artikel/harga-beras-turun")
+    )
+    assert article.page_count is None and not article.incomplete
+    assert follow_up(article).next_url is None
+
+
 def test_ten_thousand_pagination_links_stay_bounded() -> None:
     links = " ".join(f'<a href="?page={n}">{n}</a>' for n in range(1, 10_001))
     html = f"<html><body><article><h1>Judul</h1><p>Isi berita.</p><div>{links}</div></article></body></html>"

@@ -116,6 +116,14 @@ class IngestSummary:
         return self.stored + self.rejected
 
 
+@dataclass(slots=True)
+class Prepared:
+    """A record read and extracted under the guard, not stored yet (with the CPU that took)."""
+
+    article: Article
+    cpu_seconds: float = 0.0
+
+
 def _rejected(reject: Reject) -> IngestOutcome:
     return IngestOutcome(reject.source, "rejected", reject=reject)
 
@@ -155,22 +163,29 @@ class Ingestor:
     def ingest(self, job: PageJob) -> IngestOutcome:
         """Prepare, understand and store one record; a failure is an outcome, never raised
         (except an :class:`~kabar.archive.errors.ArchiveError`, the archive's own fault)."""
-        step = self._prepared(job)
+        step = self.prepared(job)
         if isinstance(step, IngestOutcome):
             return step
-        article, spent = step
+        return self.finish(step, job.source)
+
+    def finish(self, prepared: Prepared, source: str) -> IngestOutcome:
+        """Rules 3–6 for an article :meth:`prepared` made (or several of them joined)."""
+        article = prepared.article
+        refused = self._refusal(article, source)
+        if refused is not None:
+            return refused
         try:
             known = self.archive.add_if_known(article)
         except ArchiveError:
             raise
         except Exception as exc:
-            return _rejected(reject_of(job.source, "store", exc))
+            return _rejected(reject_of(source, "store", exc))
         if known is not None:
-            return IngestOutcome(job.source, known.status, id=known.id, headline=article.headline)
-        understood = self._understood(article, job.source, spent)
+            return IngestOutcome(source, known.status, id=known.id, headline=article.headline)
+        understood = self._understood(article, source, prepared.cpu_seconds)
         if isinstance(understood, IngestOutcome):
             return understood
-        return self._add(understood, job.source)
+        return self._add(understood, source)
 
     def ready(self, job: PageJob) -> Article | IngestOutcome:
         """Every step of :meth:`ingest` but storing: the article to store, or the reject.
@@ -181,10 +196,10 @@ class Ingestor:
         ``add_if_known`` would have. Text stored by an earlier article of the same batch is
         not committed yet, so it is understood for nothing and then stored as that copy too.
         """
-        step = self._prepared(job)
+        step = self.prepared(job)
         if isinstance(step, IngestOutcome):
             return step
-        article, spent = step
+        article, spent = step.article, step.cpu_seconds
         try:
             # The raw article's hash: only text with NULs or lone surrogates (which storing
             # cleans) hashes differently, and then it is understood for nothing, never lost.
@@ -197,8 +212,9 @@ class Ingestor:
             return article
         return self._understood(article, job.source, spent)
 
-    def _prepared(self, job: PageJob) -> tuple[Article, float] | IngestOutcome:
-        """Rules 1–3: the extracted article (with the CPU it took), or the reject."""
+    def prepared(self, job: PageJob) -> Prepared | IngestOutcome:
+        """Rules 1–3: the extracted article (with the CPU it took), or the reject. The engine
+        joins a multi-page article's pages, each prepared here, before :meth:`finish` stores it."""
         if job.captured_at is None and self.options.captured_at is not None:
             job.captured_at = self.options.captured_at
         job.read = self.options.read
@@ -207,15 +223,22 @@ class Ingestor:
             return _rejected(prepared.reject)
         article = prepared.value
         assert article is not None
+        refused = self._refusal(article, job.source)
+        if refused is not None:
+            return refused
+        return Prepared(article, prepared.cpu_seconds)
+
+    def _refusal(self, article: Article, source: str) -> IngestOutcome | None:
+        """Rule 3 and the size limit (cheap: checked again on pages joined into one article)."""
         why = readable(article)
         if why is not None:
-            return _rejected(Reject(job.source, "extract", "NoArticle", why))
+            return _rejected(Reject(source, "extract", "NoArticle", why))
         limit = self.options.max_article_chars
         size = len(article.headline or "") + sum(len(p) for p in article.paragraphs)
         if limit is not None and size > limit:
             message = f"article text of {size} characters is over the limit of {limit}"
-            return _rejected(Reject(job.source, "size", "TooLarge", message))
-        return article, prepared.cpu_seconds
+            return _rejected(Reject(source, "size", "TooLarge", message))
+        return None
 
     def _understood(self, article: Article, source: str, spent: float) -> Article | IngestOutcome:
         """Rule 5: the article with entities and times, or the reject (never half-understood)."""
@@ -373,5 +396,6 @@ __all__ = [
     "Ingestor",
     "IngestorPool",
     "OutcomeStatus",
+    "Prepared",
     "item_jobs",
 ]

@@ -96,15 +96,25 @@ def fetch(
         False, "--allow-private", help="Allow fetching loopback/private addresses."
     ),
     ignore_robots: bool = typer.Option(False, "--ignore-robots", help="Do not consult robots.txt."),
+    max_pages: int = typer.Option(
+        20,
+        "--max-pages",
+        min=1,
+        max=200,
+        help="Pages of one multi-page article fetched and joined (1: only the page named).",
+    ),
 ) -> None:
-    """Fetch article pages by URL (politely, safely), extract them and store them.
+    """Fetch article pages by URL (politely, safely), extract them and store them; a multi-page
+    article's other pages are fetched the same way and joined into it.
 
     Exit status: 0 all stored; 3 some could not be fetched or were rejected; 1 none stored.
     """
     from kabar.cli.batch import RejectReport
+    from kabar.engine.article_pages import ArticlePages, PagesOptions
     from kabar.engine.pipeline import page_from_fetch
     from kabar.guard import Reject
-    from kabar.ingest import Ingestor
+    from kabar.ingest import Ingestor, IngestOutcome
+    from kabar.prepare import PageJob
     from kabar.sources.crawler import Fetcher, FetchOptions
     from kabar.sources.safety import SafetyOptions, UnsafeURLError, check_url
 
@@ -126,6 +136,7 @@ def fetch(
     async def _all() -> int:
         stored_count = 0
         async with Fetcher(options, on_record=log.record) as fetcher:
+            pages = ArticlePages(fetcher, ingestor, PagesOptions(max_pages=max_pages))
             for url in urls:
                 result = await fetcher.fetch(url, source="cli")
                 if not result.ok:
@@ -137,7 +148,12 @@ def fetch(
                     message = f"not an HTML page ({result.headers.get('content-type', '?')})"
                     report.add(Reject(url, "fetch", "NotHtml", message))
                     continue
-                stored = await asyncio.to_thread(ingestor.ingest_page, page, source=url)
+                first = await asyncio.to_thread(ingestor.prepared, PageJob(source=url, page=page))
+                if isinstance(first, IngestOutcome):
+                    stored = first
+                else:
+                    whole = await pages.complete(first, result.final_url, source="cli")
+                    stored = await asyncio.to_thread(ingestor.finish, whole, url)
                 if stored.reject is not None:
                     report.add(stored.reject)
                     continue

@@ -107,6 +107,13 @@ class EngineSection(_Table):
         default=2, ge=0, le=10, description="Retries on 429, 5xx and timeouts, with backoff and Retry-After."
     )
     obey_robots: bool = Field(default=True, description="Consult robots.txt before fetching.")
+    max_article_pages: Whole = Field(
+        default=20,
+        ge=1,
+        le=200,
+        description="The most pages of one multi-page article fetched and joined before it is stored "
+        "(1: only the page linked); past it the article is stored marked incomplete.",
+    )
     allow_private: bool = Field(
         default=False, description="Fetch loopback and private addresses (only for a local test site)."
     )

@@ -23,6 +23,7 @@ from fastapi import FastAPI
 from kabar.archive import open_archive
 from kabar.archive.base import Archive
 from kabar.archive.errors import ArchiveError, ArchiveFull
+from kabar.engine.article_pages import ArticlePages, PagesOptions
 from kabar.engine.background_ingest import BackgroundIngest
 from kabar.engine.config import EngineConfig, SourceConfig
 from kabar.engine.pipeline import page_from_fetch
@@ -30,7 +31,8 @@ from kabar.engine.poll import PollResult, poll_source
 from kabar.engine.scheduler import interval_of, plan
 from kabar.engine.status import EngineStatus, StatusOptions, status_router
 from kabar.guard import one_line
-from kabar.ingest import IngestOptions, Ingestor
+from kabar.ingest import IngestOptions, Ingestor, IngestOutcome
+from kabar.prepare import PageJob
 from kabar.serve.limits import ServerLimits, limits_from_env
 from kabar.serve.site import SiteSettings, site_from_env
 from kabar.sources.crawler import Fetcher, FetchResult
@@ -102,6 +104,7 @@ class Engine:
         self._store_lock = asyncio.Lock()
         # the one ingest path, each page under the guard with the configured budgets
         self.ingestor = Ingestor(archive, IngestOptions(guard=config.guard_options()))
+        self.pages_options = PagesOptions(max_pages=config.max_article_pages)
         self._prior_errors: dict[str, str | None] = {}
         # The first archive fault of a round (busy, full, read-only, gone): once set, no further
         # page is taken, and the round ends by raising it (see run_round).
@@ -170,10 +173,21 @@ class Engine:
             self.frontier.finish(link.url, outcome="not_html", article_id=None, retry=False)
             return
         outlet = self._outlet_for(link.source)
+        job = PageJob(source=link.url, page=page, outlet=outlet)
         async with self._store_lock:
             if self._fault is not None:
                 return  # another page met an archive fault while this one waited its turn
-            stored = await asyncio.to_thread(self.ingestor.ingest_page, page, outlet=outlet, source=link.url)
+            first = await asyncio.to_thread(self.ingestor.prepared, job)
+        if isinstance(first, IngestOutcome):
+            stored = first
+        else:
+            # A multi-page article's other pages, fetched as politely as this one, joined before storing.
+            pages = ArticlePages(fetcher, self.ingestor, self.pages_options, lock=self._store_lock)
+            whole = await pages.complete(first, result.final_url, source=link.source)
+            async with self._store_lock:
+                if self._fault is not None:
+                    return
+                stored = await asyncio.to_thread(self.ingestor.finish, whole, link.url)
         if stored.reject is not None or stored.id is None:
             # the page itself is at fault (unreadable, no article, over budget): not retried
             outcome.failed += 1

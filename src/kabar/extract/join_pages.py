@@ -4,7 +4,8 @@ Pages after the first repeat the page's furniture: the headline, the byline, the
 "related" list, the same closing lines. The first page keeps everything; later pages add only their
 own paragraphs (a line already read, the headline, a byline or a furniture line is dropped), their
 new images in place, and related items, tags and sources not seen yet. A pure function: the pages
-are fetched elsewhere (a crawler following ``kabar.extract.pagination.follow_up``).
+are fetched elsewhere (``kabar.engine.article_pages``, following
+``kabar.extract.pagination.follow_up``).
 """
 
 from __future__ import annotations

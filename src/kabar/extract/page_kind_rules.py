@@ -21,6 +21,10 @@ class PaginationRules:
     next: frozenset[str]
     words: frozenset[str]
     max_page: int
+    comment_attr: frozenset[str]  # class/id words of a comment or review container
+    comment_headings: frozenset[str]  # heading texts (counts left out) over a comment or review block
+    comment_fragments: frozenset[str]  # fragment words of a link into the comments
+    comment_levels: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +106,10 @@ def page_kind_rules() -> PageKindRules:
             next=frozenset(_words(p, "next")),
             words=frozenset(_words(p, "words")),
             max_page=int(p["max_page"]),
+            comment_attr=frozenset(_words(p, "comment_attr")),
+            comment_headings=frozenset(_words(p, "comment_headings")),
+            comment_fragments=frozenset(_words(p, "comment_fragments")),
+            comment_levels=int(p["comment_levels"]),
         ),
         gallery=GalleryRules(
             types=frozenset(_words(g, "types")),

@@ -5,7 +5,8 @@ texts are page numbers (1 2 3) pointing at the same article with a page number (
 ``?hal=2``, ``…/judul/2``), and often a "show all" link (``?page=all``). A link counts only when it
 points at the same article (same host, same path once the page marker is taken off, same other
 query values) and, for a number, when its text is the number its address carries: a site's index
-pagination (``indeks.kompas.com?page=2``) or a list of other articles never counts.
+pagination (``indeks.kompas.com?page=2``) or a list of other articles never counts, nor do the
+pages of the article's comments or reviews (:mod:`kabar.extract.comment_pages`).
 
 The reader sets ``page_count`` (the highest page seen), ``pages_read`` (1, or all of them on a
 show-all view) and notes the show-all and next addresses (``PAGES_ALL_NOTE``, ``PAGES_NEXT_NOTE``)
@@ -22,6 +23,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from lxml import etree
 
+from kabar.extract.comment_pages import CommentBlocks
 from kabar.extract.page_kind_rules import PaginationRules, page_kind_rules, short_text
 from kabar.model import Article
 from kabar.sources.urls import join_url
@@ -157,6 +159,7 @@ def find_pagination(tree: etree._Element, url: str | None) -> Pagination:
     # page number, phrase or rel=next for text, and no bare query is skipped before any URL parsing.
     slug = here.key[1].rsplit("/", 1)[-1]
     phrases = rules.show_all | rules.next
+    comments = CommentBlocks(rules)  # a comment or review block's own pages are not the article's
     for el in tree.iter("a", "link"):
         href = (el.get("href") or "").strip()
         if not href or href.startswith(("#", "javascript:", "mailto:")):
@@ -176,7 +179,7 @@ def find_pagination(tree: etree._Element, url: str | None) -> Pagination:
         if target is None:
             continue
         there = _locate(target, rules)
-        if there.key != here.key:
+        if there.key != here.key or comments.holds(el, target):
             continue
         bare = text.strip(_PUNCT + " ")
         if "next" in rel and rel_next is None:
