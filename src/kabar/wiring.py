@@ -15,6 +15,7 @@ from kabar.archive.base import Archive, Indexer
 from kabar.archive.entity_indexer import EntityIndexer
 from kabar.archive.fts import FtsIndexer
 from kabar.archive.story_indexer import StoryIndexer
+from kabar.lang.analysis import default_analyzer
 from kabar.link.change_reach import ReachIndexer
 from kabar.link.dedup import DedupIndexer
 
@@ -44,7 +45,15 @@ def default_indexers(note_reach: bool | None = None) -> list[Indexer]:
     7 ms of CPU an article, which only the targeted mode uses."""
     if note_reach is None:
         note_reach = cache_invalidation_from_env() == "targeted"
-    indexers: list[Indexer] = [FtsIndexer(), DedupIndexer(), EntityIndexer(), StoryIndexer()]
+    # One analyser for search and stories: the archive's indexing pass (archive/index_pass.py)
+    # then analyses each article's text once and hands the same terms to both.
+    analyzer = default_analyzer()
+    indexers: list[Indexer] = [
+        FtsIndexer(analyzer=analyzer),
+        DedupIndexer(),
+        EntityIndexer(),
+        StoryIndexer(analyzer=analyzer),
+    ]
     if not note_reach:
         return indexers
     # The reach last: it ranks the article against the search index as the others left it; its

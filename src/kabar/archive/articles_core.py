@@ -35,6 +35,7 @@ from kabar.archive.base import (
 )
 from kabar.archive.copy_store import CopyRecord, SqlCopyStore
 from kabar.archive.errors import ArchiveError
+from kabar.archive.index_pass import index_article
 from kabar.archive.schema import articles
 from kabar.archive.shorter_copy import is_shorter_copy
 from kabar.archive.sql_source import BoundSource
@@ -284,9 +285,7 @@ class CoreArchive(StoreAccess):
             row["id"] = article_id
         new_id = int(conn.execute(self._insert, row).scalar_one())
         article.id = new_id
-        stores = self.index_stores(conn)
-        for ix in self.indexers:
-            ix.index(stores, new_id, article)
+        index_article(self.indexers, self.index_stores(conn), new_id, article)
         return AddResult(id=new_id, status="added")
 
     def _update(self, conn: Connection, existing: StoredRow, article: Article, digest: str) -> AddResult:
@@ -307,8 +306,7 @@ class CoreArchive(StoreAccess):
             ix.remove(stores, row_id)
         article.id = row_id
         conn.execute(articles.update().where(articles.c.id == row_id).values(**article_row(article, digest)))
-        for ix in self.indexers:
-            ix.index(stores, row_id, article)
+        index_article(self.indexers, stores, row_id, article)
         return AddResult(id=row_id, status="updated")
 
     def _copy_or_unchanged(self, conn: Connection, stored: StoredRow, article: Article) -> AddResult:

@@ -42,15 +42,16 @@ from dataclasses import dataclass, field, replace
 from sqlalchemy import delete, select, text
 from sqlalchemy.engine import Connection
 
-from kabar.archive.articles_core import CoreArchive, article_from_row, to_utc_text
+from kabar.archive.articles_core import CoreArchive, article_from_row
 from kabar.archive.base import Indexer
 from kabar.archive.bulk_stories import BufferedStoryStore
 from kabar.archive.errors import ArchiveError
 from kabar.archive.fts import FtsIndexer
+from kabar.archive.index_pass import ArticleAnalyses, index_one
 from kabar.archive.schema import articles
 from kabar.archive.sql_source import BoundSource
 from kabar.archive.store_access import SqlStores
-from kabar.archive.term_records import IndexedDoc, article_terms
+from kabar.archive.term_records import IndexedDoc
 from kabar.model import Article
 
 CHUNK = 500  # articles per transaction of the build: big enough to batch, small enough to resume
@@ -169,21 +170,21 @@ def _index_all(archive: CoreArchive, conn: Connection, items: Sequence[Article])
     base = archive.index_stores(conn)
     buffered = BufferedStoryStore(BoundSource(conn))
     stores: SqlStores = replace(base, stories=buffered)
+    analyses = [ArticleAnalyses(article) for article in items]  # each text analysed once, for all
     for ix in archive.indexers:
         if isinstance(ix, FtsIndexer):  # one set-based write of the chunk's documents
-            stores.search_index.add([_doc(ix, article) for article in items])
+            stores.search_index.add([_doc(ix, one) for one in analyses])
             continue
-        for article in items:
-            assert article.id is not None
-            ix.index(stores, article.id, article)
+        for one in analyses:
+            assert one.article.id is not None
+            index_one(ix, stores, one.article.id, one)
     buffered.flush()
 
 
-def _doc(ix: FtsIndexer, article: Article) -> IndexedDoc:
+def _doc(ix: FtsIndexer, analyses: ArticleAnalyses) -> IndexedDoc:
+    article = analyses.article
     assert article.id is not None
-    return IndexedDoc(
-        article.id, article_terms(article, ix.analyzer), to_utc_text(article.published), article.outlet
-    )
+    return ix.doc(article.id, article, analyses.by(ix.text_analyzer))
 
 
 def _index_one_by_one(

@@ -49,9 +49,11 @@ from kabar.archive.term_records import (
     IndexedDoc,
     MatchOptions,
     ScoredId,
+    analysed_terms,
     article_terms,
 )
-from kabar.lang.analysis import Analyzer
+from kabar.lang.analysed import AnalysedArticle, analyse_article
+from kabar.lang.analysis import Analyzer, default_analyzer
 from kabar.model import Article
 
 # bm25() column weights (headline, body): a word in the headline says much more about
@@ -107,11 +109,22 @@ class FtsIndexer:
     analyzer: Analyzer | None = None
     name: str = "fts"
 
+    @property
+    def text_analyzer(self) -> Analyzer:
+        return self.analyzer or default_analyzer()
+
     def index(self, stores: IndexStores, article_id: int, article: Article) -> None:
-        doc = IndexedDoc(
-            article_id, article_terms(article, self.analyzer), utc_text(article.published), article.outlet
-        )
-        stores.search_index.add([doc])
+        analysed = analyse_article(article.headline, article.paragraphs, self.text_analyzer)
+        self.index_analysed(stores, article_id, article, analysed)
+
+    def index_analysed(
+        self, stores: IndexStores, article_id: int, article: Article, analysed: AnalysedArticle
+    ) -> None:
+        """:meth:`index` with the article's text analysed already (by :attr:`text_analyzer`)."""
+        stores.search_index.add([self.doc(article_id, article, analysed)])
+
+    def doc(self, article_id: int, article: Article, analysed: AnalysedArticle) -> IndexedDoc:
+        return IndexedDoc(article_id, analysed_terms(analysed), utc_text(article.published), article.outlet)
 
     def remove(self, stores: IndexStores, article_id: int) -> None:
         stores.search_index.remove(article_id)

@@ -163,7 +163,9 @@ class SqlStoryStore:
             for i in range(0, len(wanted), _BATCH):
                 chunk = [to_column(t, conn.dialect) for t in wanted[i : i + _BATCH]]
                 sql = f"SELECT term, df FROM story_df WHERE term IN ({', '.join([mark] * len(chunk))})"
-                rows = conn.exec_driver_sql(sql, tuple(chunk))
+                # all rows at once: a few hundred a call, and SQLAlchemy's row-by-row fetch cost
+                # about a third of the statement
+                rows = conn.exec_driver_sql(sql, tuple(chunk)).all()
                 out.update((from_column(str(r[0]), conn.dialect), int(r[1])) for r in rows)
         return out
 

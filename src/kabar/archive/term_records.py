@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from kabar.lang.analysed import AnalysedArticle
 from kabar.lang.analysis import Analyzer, default_analyzer
 from kabar.model import Article
 
@@ -55,3 +56,8 @@ class ScoredId:
 def article_terms(article: Article, analyzer: Analyzer | None = None) -> DocTerms:
     an = analyzer or default_analyzer()
     return DocTerms(headline=an.analyze(article.headline or ""), body=an.analyze(article.body))
+
+
+def analysed_terms(analysed: AnalysedArticle) -> DocTerms:
+    """:func:`article_terms` of an article analysed already (the same terms)."""
+    return DocTerms(headline=analysed.headline, body=analysed.body)

@@ -1,20 +1,40 @@
 """MinHash signatures and LSH band keys that can live in SQL tables.
 
-datasketch computes the signatures. Its ``MinHashLSH`` keeps the band buckets in
-memory (or Redis/Cassandra); kabar needs them in the archive's own SQLite file,
-inside the ingest transaction, queried by an index. So the banding — cutting a
-signature into ``bands`` slices of ``rows`` values and hashing each slice to one
+The signatures are datasketch's ``MinHash`` (scheme ``affine32``, its permutation parameters
+drawn by datasketch), computed here over a whole set at once: datasketch's ``update_batch``
+hashes each value with a Python call (``sha1_hash32``: a digest, a slice, a ``struct.unpack``)
+before its numpy step, which was most of a signature's cost. Here the digests' first four bytes
+are joined and read by numpy in one go, then mixed and permuted as datasketch does (MurmurHash3's
+finaliser, then ``a * h + b`` in uint32); ``tests/test_dedup_minhash_batch.py`` checks the
+signatures equal datasketch's on corpus texts.
+
+Its ``MinHashLSH`` keeps the band buckets in memory (or Redis/Cassandra); kabar needs them in the
+archive's own SQLite file, inside the ingest transaction, queried by an index. So the banding —
+cutting a signature into ``bands`` slices of ``rows`` values and hashing each slice to one
 64-bit key — is written here by hand, following datasketch's scheme.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 _SCHEME = "affine32"  # uint32 hash values: 4 bytes per permutation on disk
+_EMPTY = 0xFFFFFFFF  # an empty MinHash's value (datasketch's maximum hash for the scheme)
+# MurmurHash3's 32-bit finaliser, datasketch's pre-mix for affine32
+_FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
+
+
+def _fmix32(hv: np.ndarray) -> np.ndarray:
+    s1, m1, s2, m2, s3 = _FMIX32
+    hv = hv ^ (hv >> s1)
+    hv = hv * m1  # uint32 arrays wrap: the modulo 2^32 the finaliser means
+    hv = hv ^ (hv >> s2)
+    hv = hv * m2
+    return hv ^ (hv >> s3)
 
 
 @dataclass(slots=True, frozen=True)
@@ -36,22 +56,28 @@ class Signer:
     options: SignatureOptions = field(default_factory=SignatureOptions)
     _permutations: np.ndarray | None = None
 
-    def signature(self, shingles: set[str]) -> np.ndarray:
-        # datasketch (and its scipy) load on the first signature, not when kabar is imported:
-        # the indexer list is built by every writer, most of which never sign anything.
-        from datasketch import MinHash
-
-        if self._permutations is None:
-            self._permutations = MinHash(num_perm=self.options.num_perm, seed=self.options.seed).permutations
-        mh = MinHash(
-            num_perm=self.options.num_perm,
-            seed=self.options.seed,
-            permutations=self._permutations,
-            scheme=_SCHEME,
-        )
+    def signature(self, shingles: Iterable[str]) -> np.ndarray:
+        """datasketch's ``MinHash(num_perm, seed, scheme="affine32")`` updated with the shingles'
+        UTF-8 bytes: the same uint32 values."""
+        a, b = self._affine()
+        sha1 = hashlib.sha1
         # surrogatepass: text decoded with surrogateescape may hold lone surrogates.
-        mh.update_batch([s.encode("utf-8", "surrogatepass") for s in shingles])
-        return np.asarray(mh.hashvalues, dtype=np.uint32)
+        digests = b"".join([sha1(s.encode("utf-8", "surrogatepass")).digest()[:4] for s in shingles])
+        if not digests:
+            return np.full(self.options.num_perm, _EMPTY, dtype=np.uint32)
+        hv = _fmix32(np.frombuffer(digests, dtype="<u4").astype(np.uint32))  # sha1_hash32, all at once
+        return (hv[:, np.newaxis] * a + b).min(axis=0)
+
+    def _affine(self) -> np.ndarray:
+        """datasketch's (a, b) rows for the scheme, drawn once."""
+        if self._permutations is None:
+            # datasketch (and its scipy) load on the first signature, not when kabar is imported:
+            # the indexer list is built by every writer, most of which never sign anything.
+            from datasketch import MinHash
+
+            drawn = MinHash(num_perm=self.options.num_perm, seed=self.options.seed, scheme=_SCHEME)
+            self._permutations = np.asarray(drawn.permutations, dtype=np.uint32)
+        return self._permutations
 
     def band_keys(self, signature: np.ndarray) -> list[int]:
         """One signed 64-bit key per band (SQLite INTEGER), the band number mixed in."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 
+from kabar.lang.analysed import AnalysedArticle
 from kabar.model import Article
 from kabar.understand.story_events import EventSignature, event_signature
 
@@ -92,8 +93,12 @@ def tokens(text: str) -> list[str]:
     they separate them."""
     from kabar.lang.analysis import analyze
 
+    return _kept(analyze(text))
+
+
+def _kept(terms: list[str]) -> list[str]:
     stop = _stopwords()
-    return [t for t in analyze(text) if len(t) > 2 and t not in stop and _has_letter(t)]
+    return [t for t in terms if len(t) > 2 and t not in stop and _has_letter(t)]
 
 
 def _entity_key(name: str) -> str:
@@ -174,24 +179,57 @@ def headline_of(article: Article) -> str:
     return _SLUG.sub(" ", slug).strip()
 
 
-def _story_paragraphs(article: Article) -> list[str]:
-    """The paragraphs that tell the story: a paragraph after the lead that names the outlet
-    itself ("DailySocial.id adalah portal berita startup …", "Baca juga di CNN Indonesia") is the
-    outlet's furniture, repeated under every article, and would glue its unrelated articles together."""
+def _story_paragraphs(article: Article) -> list[int]:
+    """The paragraphs that tell the story (their places): a paragraph after the lead that names
+    the outlet itself ("DailySocial.id adalah portal berita startup …", "Baca juga di CNN
+    Indonesia") is the outlet's furniture, repeated under every article, and would glue its
+    unrelated articles together."""
     outlet = (article.outlet or "").lower().strip()
     # a bare outlet name may be a common word ("Merdeka", "Suara"): only a domain-like
     # ("dailysocial.id", "tempo.co") or several-word name is matched
     if len(outlet) < 5 or not ("." in outlet or " " in outlet):
-        return article.paragraphs
-    return [p for i, p in enumerate(article.paragraphs) if i < 2 or outlet not in p.lower()]
+        return list(range(len(article.paragraphs)))
+    return [i for i, p in enumerate(article.paragraphs) if i < 2 or outlet not in p.lower()]
 
 
-def article_features(article: Article, options: FeatureOptions | None = None) -> ArticleFeatures:
+def _body_terms(article: Article, kept: list[int], analysed: AnalysedArticle, max_chars: int) -> list[str]:
+    """The analysed terms of the kept paragraphs joined by blank lines and cut at ``max_chars``:
+    whole paragraphs' terms as analysed, the one the cut falls in analysed as cut (its last
+    word may be cut short)."""
+    out: list[str] = []
+    at = 0  # where the next paragraph starts in the joined text
+    for n, i in enumerate(kept):
+        if n:
+            at += 2  # the blank line between paragraphs
+        room = max_chars - at
+        if room <= 0:
+            break
+        paragraph = article.paragraphs[i]
+        if len(paragraph) > room:
+            out.extend(analysed.analyzer.analyze(paragraph[:room]))
+            break
+        out.extend(analysed.paragraphs[i])
+        at += len(paragraph)
+    return out
+
+
+def article_features(
+    article: Article, options: FeatureOptions | None = None, analysed: AnalysedArticle | None = None
+) -> ArticleFeatures:
+    """The story features of an article; ``analysed``: its text analysed already (by the search
+    index's analyser, as the features always read it), else it is analysed here."""
     opts = options or FeatureOptions()
     headline = headline_of(article)
-    body = "\n\n".join(_story_paragraphs(article))[: opts.max_chars]
-    title_counts = Counter(tokens(headline))
-    counts = Counter(tokens(body))
+    kept = _story_paragraphs(article)
+    body = "\n\n".join(article.paragraphs[i] for i in kept)[: opts.max_chars]
+    if analysed is None:
+        title_counts = Counter(tokens(headline))
+        counts = Counter(tokens(body))
+    else:
+        # headline_of reads the URL slug where there is no headline: that text was not analysed
+        title_terms = analysed.headline if article.headline else analysed.analyzer.analyze(headline)
+        title_counts = Counter(_kept(title_terms))
+        counts = Counter(_kept(_body_terms(article, kept, analysed, opts.max_chars)))
     for term, n in title_counts.items():
         counts[term] += 2 * n  # a headline word says more about the event than a body word
     entities, names = _entities(article, f"{headline}\n{body}", opts)
