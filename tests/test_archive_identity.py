@@ -71,6 +71,7 @@ SAME_ARTICLE = [
     "https://koran.example/amp/berita/2024/harga-beras",
     "https://amp.koran.example/berita/2024/harga-beras",
     "https://www.koran.example/berita/2024/harga-beras?amp",
+    "https://m.koran.example/berita/2024/harga-beras",
 ]
 
 
@@ -86,6 +87,7 @@ def test_every_spelling_of_one_articles_url_has_one_identity() -> None:
         ("https://koran.example/berita/A", "https://koran.example/berita/a"),  # paths keep their case
         ("https://koran.example/amp", "https://koran.example/"),  # a page named amp is no marker
         ("https://amp.example/berita", "https://example/berita"),  # nor the name of a site
+        ("https://m.co/berita", "https://co/berita"),
         ("https://koran.example:8080/a", "https://koran.example/a"),  # a port of its own
         ("https://koran.example/a", "https://lain.example/a"),
     ],
