@@ -94,9 +94,19 @@ def furniture_kind(node: etree._Element) -> str | None:
         return None
     if node.tag in _FURNITURE_TAGS:
         return "box"
-    marks = " ".join(node.get(a) or "" for a in ("class", "id"))
-    if not marks:
-        return None
+    get = node.get
+    cls, ident = get("class"), get("id")
+    if not cls and not ident:
+        return _blank_kind()  # most elements: the answer for no class and id, read once
+    return _marks_kind(f"{cls or ''} {ident or ''}")
+
+
+@functools.cache
+def _blank_kind() -> str | None:
+    return _marks_kind(" ")  # what the two empty attributes joined read as
+
+
+def _marks_kind(marks: str) -> str | None:
     if _not_byline_re("not_byline_boxes").search(marks):
         return "box"
     if _not_byline_re("not_byline_marks").search(marks):

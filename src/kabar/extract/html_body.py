@@ -257,16 +257,19 @@ NESTED_TEXT_LIMIT = 20_000_000
 def nested_text(tree: etree._Element) -> int:
     """The sum over every text of its length × its depth: what per-element text reading costs."""
     total = depth = 0
-    # One walk in C, depth counted on its events; a tail counts at its parent's depth.
-    for event, el in etree.iterwalk(tree, events=("start", "end")):
+    # One walk in C, depth counted on its events; a tail counts at its parent's depth. A comment or
+    # processing instruction is a leaf: one event, inside its parent.
+    for event, el in etree.iterwalk(tree, events=("start", "end", "comment", "pi")):
         if event == "start":
             depth += 1
             if text := el.text:
                 total += len(text) * depth
-        else:
+        elif event == "end":
             depth -= 1
             if tail := el.tail:
                 total += len(tail) * depth
+        else:
+            total += len(el.text or "") * (depth + 1) + len(el.tail or "") * depth
     return total
 
 

@@ -323,8 +323,8 @@ def _in_time_order(clocks: list[_Clock]) -> bool:
 def _from_structure(tree: etree._Element, rules: LiveRules) -> LiveReport | None:
     candidates: list[tuple[int, list[etree._Element], list[_Clock | None]]] = []
     for parent in tree.iter():
-        if not isinstance(parent.tag, str) or parent.tag in _SKIP_TAGS:
-            continue
+        if len(parent) < rules.min_posts or not isinstance(parent.tag, str) or parent.tag in _SKIP_TAGS:
+            continue  # (too few children of any kind: no list built)
         children = [c for c in parent if isinstance(c.tag, str)]
         if len(children) < rules.min_posts:
             continue
