@@ -77,8 +77,9 @@ def _text_with_breaks(el: etree._Element) -> str:
 
 
 def _marked(el: etree._Element) -> bool:
-    marks = " ".join(el.get(a) or "" for a in ("class", "id", "itemprop", "rel", "data-testid"))
-    return bool(marks.strip()) and _BYLINE_MARK.search(marks) is not None
+    get = el.get
+    marks = f"{get('class') or ''} {get('id') or ''} {get('itemprop') or ''} {get('rel') or ''} {get('data-testid') or ''}"
+    return _BYLINE_MARK.search(marks) is not None
 
 
 _FURNITURE_TAGS = frozenset({"footer", "aside", "nav", "form", "figure", "figcaption", "picture"})
@@ -93,9 +94,19 @@ def furniture_kind(node: etree._Element) -> str | None:
         return None
     if node.tag in _FURNITURE_TAGS:
         return "box"
-    marks = " ".join(node.get(a) or "" for a in ("class", "id"))
-    if not marks:
-        return None
+    get = node.get
+    cls, ident = get("class"), get("id")
+    if not cls and not ident:
+        return _blank_kind()  # most elements: the answer for no class and id, read once
+    return _marks_kind(f"{cls or ''} {ident or ''}")
+
+
+@functools.cache
+def _blank_kind() -> str | None:
+    return _marks_kind(" ")  # what the two empty attributes joined read as
+
+
+def _marks_kind(marks: str) -> str | None:
     if _not_byline_re("not_byline_boxes").search(marks):
         return "box"
     if _not_byline_re("not_byline_marks").search(marks):
@@ -149,29 +160,25 @@ def in_teaser(el: etree._Element) -> bool:
     return False
 
 
-def _headline_index(order: dict[etree._Element, int], tree: etree._Element) -> int:
-    for h1 in tree.iter("h1"):
-        return order.get(h1, 0)
-    return 0
-
-
 def element_people(tree: etree._Element, site_names: Set[str]) -> People:
     """A byline element near the headline, or at the end of the article (outside furniture)."""
     found = People()
-    order: dict[etree._Element, int] = {}
-    candidates: list[etree._Element] = []
+    candidates: list[tuple[int, etree._Element]] = []  # (place in document order, element)
+    headline: int | None = None  # the first h1's place, if the walk reached it
     for i, el in enumerate(tree.iter()):
-        if not isinstance(el.tag, str):
+        tag = el.tag
+        if not isinstance(tag, str):
             continue
-        order[el] = i
-        if el.tag not in _NOT_BYLINE_TAGS and _marked(el):
-            candidates.append(el)
+        if tag == "h1" and headline is None:
+            headline = i
+        if tag not in _NOT_BYLINE_TAGS and _marked(el):
+            candidates.append((i, el))
             if len(candidates) >= _MAX_BYLINE_ELEMENTS * 4:
                 break
-    start = _headline_index(order, tree) - _BEFORE_HEADLINE
+    start = (headline or 0) - _BEFORE_HEADLINE
     tried = 0
-    for el in candidates:
-        if order[el] < start or in_furniture(el) or in_teaser(el):
+    for place, el in candidates:
+        if place < start or in_furniture(el) or in_teaser(el):
             continue
         tried += 1
         if tried > _MAX_BYLINE_ELEMENTS:

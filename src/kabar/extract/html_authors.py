@@ -122,16 +122,22 @@ def _visible_bylines(tree: etree._Element) -> list[Byline]:
             break
         if not isinstance(el.tag, str):
             continue
-        for raw, start in ((el.text, el), (el.tail, el.getparent())):
-            if not raw or start is None or not _opens_byline(raw):
-                continue
-            if len(" ".join(raw.split())) > 140:
-                continue
-            bylines = _byline_around(start)
-            if not bylines or in_teaser(start) or in_furniture(start):
-                continue
-            found.extend(b for b in bylines if b not in found)
+        # Most pieces are the spaces between tags: no first word, no label (no call made).
+        text, tail = el.text, el.tail
+        if text and not text.isspace() and _opens_byline(text):
+            _add_byline(found, text, el)
+        if tail and not tail.isspace() and _opens_byline(tail) and (parent := el.getparent()) is not None:
+            _add_byline(found, tail, parent)
     return found
+
+
+def _add_byline(found: list[Byline], raw: str, start: etree._Element) -> None:
+    if len(" ".join(raw.split())) > 140:
+        return
+    bylines = _byline_around(start)
+    if not bylines or in_teaser(start) or in_furniture(start):
+        return
+    found.extend(b for b in bylines if b not in found)
 
 
 def _byline_around(el: etree._Element) -> list[Byline] | None:

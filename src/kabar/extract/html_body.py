@@ -214,14 +214,34 @@ def _is_link_list(tree: etree._Element, paragraphs: list[str]) -> bool:
     """
     if not paragraphs:
         return False
-    links = {normalise_space("".join(a.itertext())).lower() for a in tree.iter("a") if a.get("href")}
-    linked = 0
-    for text in paragraphs:
-        if text.lower() in links:
-            linked += 1
-        elif len(text) > _MAX_LIST_HEADING_CHARS or text.endswith((".", "!", "?", '"', "”")):
+    sentences = [t for t in paragraphs if len(t) > _MAX_LIST_HEADING_CHARS or t.endswith(_SENTENCE_ENDS)]
+    # With sentences, only they decide (each must be a link's text); without, any line that is.
+    if sentences:
+        longest = max(sentences, key=len)  # few links are that long: most bodies end here
+        if longest.lower() not in _link_texts(tree, len(longest)):
             return False
-    return linked > 0
+        links = _link_texts(tree, min(len(t) for t in sentences))
+        return all(t.lower() in links for t in sentences)
+    links = _link_texts(tree, min(len(t) for t in paragraphs))
+    return any(t.lower() in links for t in paragraphs)
+
+
+_SENTENCE_ENDS = (".", "!", "?", '"', "”")
+
+
+@functools.cache
+def _links_at_least() -> etree.XPath:
+    # Collapsing spaces only shortens a text, and lower() at most doubles a character: a link this
+    # filter leaves out is shorter than any line it could print.
+    return etree.XPath("descendant-or-self::a[@href != ''][string-length() * 2 >= $chars]")
+
+
+def _link_texts(tree: etree._Element, chars: int) -> set[str]:
+    """The lower-case texts of the page's links that may be ``chars`` long or more (the length
+    filter runs in C: most links are far shorter than a story's sentence)."""
+    found = _links_at_least()(tree, chars=chars)
+    elements = found if isinstance(found, list) else []
+    return {normalise_space("".join(a.itertext())).lower() for a in elements if isinstance(a, etree._Element)}
 
 
 # trafilatura reads text element by element: its link-density test trims the whole text of each
@@ -236,14 +256,20 @@ NESTED_TEXT_LIMIT = 20_000_000
 
 def nested_text(tree: etree._Element) -> int:
     """The sum over every text of its length × its depth: what per-element text reading costs."""
-    total = 0
-    stack = [(tree, 1)]
-    while stack:
-        el, depth = stack.pop()
-        total += len(el.text or "") * depth
-        for child in el:
-            stack.append((child, depth + 1))
-            total += len(child.tail or "") * depth
+    total = depth = 0
+    # One walk in C, depth counted on its events; a tail counts at its parent's depth. A comment or
+    # processing instruction is a leaf: one event, inside its parent.
+    for event, el in etree.iterwalk(tree, events=("start", "end", "comment", "pi")):
+        if event == "start":
+            depth += 1
+            if text := el.text:
+                total += len(text) * depth
+        elif event == "end":
+            depth -= 1
+            if tail := el.tail:
+                total += len(tail) * depth
+        else:
+            total += len(el.text or "") * (depth + 1) + len(el.tail or "") * depth
     return total
 
 
@@ -262,13 +288,16 @@ def generic_body(
     favor_precision: bool,
     fast: bool = True,
     *,
-    page_nested_text: int = 0,
+    page_nested_text: int | None = None,
     without_rows: Callable[[list[str]], list[str]] | None = None,
 ) -> Body:
     """``page_nested_text``: :func:`nested_text` of the page as parsed, before scripts and styles
-    were stripped from ``tree``: trafilatura parses ``html_text`` afresh and reads them.
+    were stripped from ``tree``: trafilatura parses ``html_text`` afresh and reads them. Given, the
+    tree is not walked again: what was done to it since only took elements out (a stripped
+    element's tail stays at its depth), which never raises the sum.
     ``without_rows``: drops trafilatura's lines of tables set aside from ``tree``."""
-    if max(page_nested_text, nested_text(tree)) > NESTED_TEXT_LIMIT:
+    cost = page_nested_text if page_nested_text is not None else nested_text(tree)
+    if cost > NESTED_TEXT_LIMIT:
         return walked_body(tree, base)
     paragraphs = trafilatura_paragraphs(html_text, base, favor_precision, fast)
     if without_rows is not None:  # data tables' rows: kept beside the body (``html_tables``)

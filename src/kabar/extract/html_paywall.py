@@ -71,6 +71,21 @@ def _wall_words() -> _WallWords:
     )
 
 
+@functools.cache
+def _class_word_re() -> re.Pattern[str] | None:
+    """One of ``class_words`` as a whole word (a run of letters and digits) of a lower-cased
+    attribute: the same test as splitting on ``_ATTR_WORD``, without building the word list."""
+    words = sorted((w for w in _wall_words().words if re.fullmatch(r"[a-z0-9]+", w)), key=len, reverse=True)
+    if not words:
+        return None
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(words) + r")(?![a-z0-9])")
+
+
+def _has_class_word(attrs: str) -> bool:
+    pattern = _class_word_re()
+    return pattern is not None and pattern.search(attrs) is not None
+
+
 @dataclass(slots=True)
 class Walls:
     flagged: bool = False  # the page's metadata says the text is behind a wall
@@ -163,7 +178,7 @@ def _is_wall_attr(el: etree._Element) -> bool:
     words = _wall_words()
     if any(f in attrs for f in words.fragments):
         return True
-    return not words.words.isdisjoint(_ATTR_WORD.split(attrs))
+    return _has_class_word(attrs)
 
 
 @functools.cache
@@ -175,7 +190,7 @@ def _any_wall_attr(tree: etree._Element) -> bool:
     values = _class_and_id()(tree)
     attrs = " ".join(v for v in values if isinstance(v, str)).lower() if isinstance(values, list) else ""
     words = _wall_words()
-    return any(f in attrs for f in words.fragments) or not words.words.isdisjoint(_ATTR_WORD.split(attrs))
+    return any(f in attrs for f in words.fragments) or _has_class_word(attrs)
 
 
 def _short_text(el: etree._Element) -> str | None:

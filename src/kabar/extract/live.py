@@ -201,6 +201,15 @@ def _head(el: etree._Element) -> str:
     return " ".join(" ".join(t[:40] for t in islice(el.itertext(), 6)).split())[:40]
 
 
+def _may_lead_with_clock(el: etree._Element) -> bool:
+    """Whether :func:`_head` could start with a clock: its first printed character is a digit (a
+    cheap look at the first pieces, before the head is joined and the pattern tried)."""
+    for piece in islice(el.itertext(), 6):
+        if start := piece[:40].lstrip():
+            return start[0].isdigit()  # ``\d`` matches decimal digits, a subset of these
+    return False
+
+
 _MAX_EMBED_CHARS = 2_000
 _MIN_EMBED_PART = 20  # a shorter line ("Jakarta") is taken from an embed only when it is the whole embed
 _MAX_EMBEDS_CHARS = 50_000  # all embeds' text together: each body line is searched in it once
@@ -314,12 +323,12 @@ def _in_time_order(clocks: list[_Clock]) -> bool:
 def _from_structure(tree: etree._Element, rules: LiveRules) -> LiveReport | None:
     candidates: list[tuple[int, list[etree._Element], list[_Clock | None]]] = []
     for parent in tree.iter():
-        if not isinstance(parent.tag, str) or parent.tag in _SKIP_TAGS:
-            continue
+        if len(parent) < rules.min_posts or not isinstance(parent.tag, str) or parent.tag in _SKIP_TAGS:
+            continue  # (too few children of any kind: no list built)
         children = [c for c in parent if isinstance(c.tag, str)]
         if len(children) < rules.min_posts:
             continue
-        clocks = [read_clock(_head(c)) for c in children]
+        clocks = [read_clock(_head(c)) if _may_lead_with_clock(c) else None for c in children]
         led = sum(c is not None for c in clocks)
         if led >= rules.min_posts:
             candidates.append((led, children, clocks))

@@ -160,19 +160,21 @@ def find_pagination(tree: etree._Element, url: str | None) -> Pagination:
     slug = here.key[1].rsplit("/", 1)[-1]
     phrases = rules.show_all | rules.next
     comments = CommentBlocks(rules)  # a comment or review block's own pages are not the article's
+    edges = _PUNCT + " "
     for el in tree.iter("a", "link"):
-        href = (el.get("href") or "").strip()
-        if not href or href.startswith(("#", "javascript:", "mailto:")):
+        href = el.get("href")
+        if not href or not (href := href.strip()) or href.startswith(("#", "javascript:", "mailto:")):
             continue
-        rel = (el.get("rel") or "").lower().split()
+        rel_value = el.get("rel")
+        rel = rel_value.lower().split() if rel_value else []
         text = short_text(el, _MAX_LINK_TEXT).lower() if el.tag == "a" else ""
-        hint = text.strip(_PUNCT + " ")
+        hint = text.strip(edges)
         if not (
             "next" in rel
             or (slug and slug in href)
             or href.startswith("?")
-            or _number(hint) is not None
             or hint in phrases
+            or (len(hint) <= _MAX_NUMBER_DIGITS and _number(hint) is not None)  # a page number is short
         ):
             continue
         target = join_url(url, href)
