@@ -33,6 +33,7 @@ from kabar.archive.base import (
     SearchQuery,
     SearchResult,
 )
+from kabar.archive.centroid_cache import CentroidCache
 from kabar.archive.copy_store import CopyRecord, SqlCopyStore
 from kabar.archive.errors import ArchiveError
 from kabar.archive.index_pass import index_article
@@ -140,6 +141,8 @@ class CoreArchive(StoreAccess):
     def __init__(self, engine: Engine, url: str, indexers: Sequence[Indexer] | None) -> None:
         self.engine = engine
         self.url = url
+        # Kept across articles and transactions; each entry checked against the stored text.
+        self.centroids = CentroidCache()
         # Built once: constructing Core statements per article costs more than running them.
         c = articles.c
         stored = (c.id, c.content_hash, c.canonical_url, c.url, c.canonical_key, c.page_key)

@@ -168,7 +168,7 @@ def _index_all(archive: CoreArchive, conn: Connection, items: Sequence[Article])
     """Every indexer, in the archive's order, over the whole chunk: the kinds are independent of
     one another, so running each over all the articles equals running all over each."""
     base = archive.index_stores(conn)
-    buffered = BufferedStoryStore(BoundSource(conn))
+    buffered = BufferedStoryStore(BoundSource(conn), archive.centroids)
     stores: SqlStores = replace(base, stories=buffered)
     analyses = [ArticleAnalyses(article) for article in items]  # each text analysed once, for all
     for ix in archive.indexers:

@@ -33,6 +33,7 @@ from typing import Any
 
 from sqlalchemy import delete
 
+from kabar.archive.centroid_cache import CentroidCache
 from kabar.archive.nul_text import to_column
 from kabar.archive.sql_source import ConnectionSource
 from kabar.archive.statements import insert_new, parse_time
@@ -41,6 +42,7 @@ from kabar.archive.story_store import (  # the stored statements themselves: the
     SqlStoryStore,
     _candidates,
     _save,
+    stories,
     story_articles,
     story_keys,
 )
@@ -65,8 +67,8 @@ class _Story:
 class BufferedStoryStore(SqlStoryStore):
     """:class:`~kabar.archive.story_store.SqlStoryStore` whose clustering writes wait for :meth:`flush`."""
 
-    def __init__(self, source: ConnectionSource) -> None:
-        super().__init__(source)
+    def __init__(self, source: ConnectionSource, centroids: CentroidCache | None = None) -> None:
+        super().__init__(source, centroids)
         self._source = source
         self._df_added: Counter[str] = Counter()
         self._df_stored: dict[str, int | None] = {}  # the table's count (None: no row)
@@ -129,16 +131,28 @@ class BufferedStoryStore(SqlStoryStore):
         for sid in story_ids:
             story = self._stories.get(sid)
             if story is not None:  # parsed as the table's row would be
-                out[sid] = Centroid.from_json(
-                    json.loads(story.centroid), story.count, parse_time(story.first), parse_time(story.last)
+                out[sid] = self.centroids.parse(
+                    sid, story.centroid, story.count, parse_time(story.first), parse_time(story.last)
                 )
             elif sid in loaded:
                 out[sid] = loaded[sid]
         return out
 
+    def create(self, centroid: Centroid, keys: list[str]) -> int:
+        # the id from the table at once (as on ingest), the story itself with the chunk's writes
+        with self._source.writing() as conn:
+            result = conn.execute(stories.insert(), {"label": "", "article_count": 0, "centroid": "{}"})
+            pk = result.inserted_primary_key
+            assert pk is not None
+            sid = int(pk[0])
+        self.save(sid, centroid, keys)
+        return sid
+
     def save(self, story_id: int, centroid: Centroid, keys: list[str]) -> None:
+        text = json.dumps(centroid.to_json(), ensure_ascii=False)
+        self.centroids.keep(story_id, text, centroid)
         self._stories[story_id] = _Story(
-            centroid=json.dumps(centroid.to_json(), ensure_ascii=False),
+            centroid=text,
             label=centroid.label,
             count=centroid.count,
             first=utc_text(centroid.first),

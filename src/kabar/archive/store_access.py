@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
 from kabar.archive.base import ArticleSummary
+from kabar.archive.centroid_cache import CentroidCache
 from kabar.archive.change_log import ChangeNotes
 from kabar.archive.copy_store import SqlCopyStore
 from kabar.archive.duplicate_store import SqlDuplicateStore
@@ -45,9 +46,11 @@ class SqlStores:
     change_notes: ChangeNotes
 
 
-def sql_stores(source: ConnectionSource, search: SearchStores) -> SqlStores:
+def sql_stores(
+    source: ConnectionSource, search: SearchStores, centroids: CentroidCache | None = None
+) -> SqlStores:
     return SqlStores(
-        stories=SqlStoryStore(source),
+        stories=SqlStoryStore(source, centroids),
         entities=SqlEntityStore(source),
         duplicates=SqlDuplicateStore(source),
         term_stats=search,
@@ -58,6 +61,7 @@ def sql_stores(source: ConnectionSource, search: SearchStores) -> SqlStores:
 
 class StoreAccess:
     engine: Engine
+    centroids: CentroidCache  # the archive's parsed story centroids (kabar.archive.centroid_cache)
 
     def search_stores(self, source: ConnectionSource) -> SearchStores:
         raise NotImplementedError(f"{type(self).__name__} has no search backend")
@@ -65,11 +69,11 @@ class StoreAccess:
     def index_stores(self, conn: Connection) -> SqlStores:
         """The stores on the ingest transaction ``conn`` (for the indexers; never commits)."""
         source = BoundSource(conn)
-        return sql_stores(source, self.search_stores(source))
+        return sql_stores(source, self.search_stores(source), self.centroids)
 
     @property
     def stories(self) -> SqlStoryStore:
-        return SqlStoryStore(EngineSource(self.engine))
+        return SqlStoryStore(EngineSource(self.engine), self.centroids)
 
     @property
     def entities(self) -> SqlEntityStore:

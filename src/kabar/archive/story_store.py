@@ -31,9 +31,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
+from kabar.archive.centroid_cache import CentroidCache
 from kabar.archive.nul_text import NulSafeText, from_column, to_column
 from kabar.archive.sql_source import ConnectionSource
-from kabar.archive.statements import insert_new, once, page, parse_time, read_id, read_ids
+from kabar.archive.statements import once, page, parse_time, read_id, read_ids
 from kabar.archive.stores import StoryMember, StorySummary
 from kabar.archive.upsert import dialect_insert
 from kabar.understand.store import utc_text
@@ -147,8 +148,10 @@ def _member_upsert(dialect: str) -> Any:
 class SqlStoryStore:
     """:class:`kabar.archive.stores.StoryStore` in SQL; also the clustering's store on ingest."""
 
-    def __init__(self, source: ConnectionSource) -> None:
+    def __init__(self, source: ConnectionSource, centroids: CentroidCache | None = None) -> None:
         self._db = source
+        # the archive's cache when it hands one over (kept across articles), else this store's own
+        self.centroids = centroids if centroids is not None else CentroidCache()
 
     # -- the clustering's state ------------------------------------------------------
     # The two hottest statements of ingest (hundreds of terms per article) go to the driver
@@ -160,13 +163,24 @@ class SqlStoryStore:
         out: dict[str, int] = {}
         with self._db.reading() as conn:
             mark = _placeholder(conn)
-            for i in range(0, len(wanted), _BATCH):
-                chunk = [to_column(t, conn.dialect) for t in wanted[i : i + _BATCH]]
-                sql = f"SELECT term, df FROM story_df WHERE term IN ({', '.join([mark] * len(chunk))})"
-                # all rows at once: a few hundred a call, and SQLAlchemy's row-by-row fetch cost
-                # about a third of the statement
-                rows = conn.exec_driver_sql(sql, tuple(chunk)).all()
-                out.update((from_column(str(r[0]), conn.dialect), int(r[1])) for r in rows)
+            nul_safe = conn.dialect.name == "postgresql"
+            # The driver's own cursor on the same connection (and transaction): SQLAlchemy's
+            # result object fetched the few hundred rows one by one, most of the call's cost.
+            cursor = conn.connection.cursor()
+            try:
+                for i in range(0, len(wanted), _BATCH):
+                    chunk = wanted[i : i + _BATCH]
+                    if nul_safe:
+                        chunk = [to_column(t, conn.dialect) for t in chunk]
+                    sql = f"SELECT term, df FROM story_df WHERE term IN ({', '.join([mark] * len(chunk))})"
+                    cursor.execute(sql, tuple(chunk))
+                    rows = cursor.fetchall()
+                    if nul_safe:
+                        out.update((from_column(str(r[0]), conn.dialect), int(r[1])) for r in rows)
+                    else:
+                        out.update(rows)
+            finally:
+                cursor.close()
         return out
 
     def add_document(self, terms: Iterable[str], sign: int) -> None:
@@ -179,7 +193,10 @@ class SqlStoryStore:
                 f"df = CASE WHEN story_df.df + {m} > 0 THEN story_df.df + {m} ELSE 0 END"
             )
             # Sorted: the rows' locks are taken in one order, whichever writer runs this.
-            rows = [(to_column(t, conn.dialect), first, sign, sign) for t in sorted({*terms, DOCS_KEY})]
+            keys = sorted({*terms, DOCS_KEY})
+            if conn.dialect.name == "postgresql":
+                keys = [to_column(t, conn.dialect) for t in keys]
+            rows = [(t, first, sign, sign) for t in keys]
             conn.exec_driver_sql(sql, rows)
 
     def candidates(self, keys: list[str], published: datetime | None, options: ClusterOptions) -> list[int]:
@@ -198,40 +215,54 @@ class SqlStoryStore:
         out: dict[int, Centroid] = {}
         with self._db.reading() as conn:
             for r in conn.execute(_load(), {"i": story_ids}):
-                out[int(r[0])] = Centroid.from_json(
-                    json.loads(r[1] or "{}"), int(r[2]), parse_time(r[3]), parse_time(r[4])
+                sid = int(r[0])
+                out[sid] = self.centroids.parse(
+                    sid, r[1] or "{}", int(r[2]), parse_time(r[3]), parse_time(r[4])
                 )
         return out
 
     def create(self, centroid: Centroid, keys: list[str]) -> int:
+        row = _story_row(centroid)
         with self._db.writing() as conn:
-            result = conn.execute(stories.insert(), {"label": "", "article_count": 0, "centroid": "{}"})
+            result = conn.execute(stories.insert(), row)
             pk = result.inserted_primary_key
             assert pk is not None
             sid = int(pk[0])
-        self.save(sid, centroid, keys)
+            self.centroids.keep(sid, row["centroid"], centroid)
+            # a new story has no key rows yet: nothing to drop
+            self._insert_keys(conn, sid, keys, row["last_published"])
         return sid
 
     def save(self, story_id: int, centroid: Centroid, keys: list[str]) -> None:
-        last = utc_text(centroid.last)
+        row = _story_row(centroid)
         params = {
             "i": story_id,
-            "l": centroid.label,
-            "n": centroid.count,
-            "f": utc_text(centroid.first),
-            "p": last,
-            "c": json.dumps(centroid.to_json(), ensure_ascii=False),
-            "u": datetime.now(UTC).isoformat(),
+            "l": row["label"],
+            "n": row["article_count"],
+            "f": row["first_published"],
+            "p": row["last_published"],
+            "c": row["centroid"],
+            "u": row["updated_at"],
         }
         with self._db.writing() as conn:
             conn.execute(_save(), params)
+            self.centroids.keep(story_id, row["centroid"], centroid)
             conn.execute(_drop_keys(), {"i": story_id})
-            if keys:
-                conn.execute(
-                    insert_new(conn.dialect.name, story_keys),
-                    # sorted, as add_document's rows: one lock order for every writer
-                    [{"key": k, "story_id": story_id, "last_published": last} for k in sorted(keys)],
-                )
+            self._insert_keys(conn, story_id, keys, row["last_published"])
+
+    @staticmethod
+    def _insert_keys(conn: Connection, story_id: int, keys: list[str], last: str | None) -> None:
+        if not keys:
+            return
+        # To the driver, as add_document's rows: a story's few dozen keys on every save cost
+        # SQLAlchemy's per-row parameter processing more than the insert itself.
+        m = _placeholder(conn)
+        sql = (
+            f"INSERT INTO story_keys (key, story_id, last_published) VALUES ({m}, {m}, {m}) "
+            "ON CONFLICT DO NOTHING"
+        )
+        # sorted, as add_document's rows: one lock order for every writer
+        conn.exec_driver_sql(sql, [(to_column(k, conn.dialect), story_id, last) for k in sorted(keys)])
 
     # -- membership --------------------------------------------------------------------
     def set_member(self, member: StoryMember) -> None:
@@ -329,6 +360,18 @@ class SqlStoryStore:
         stmt = select(story_articles.c.features).where(story_articles.c.story_id == story_id)
         with self._db.reading() as conn:
             return [features_from_json(r[0]) for r in conn.execute(stmt)]
+
+
+def _story_row(centroid: Centroid) -> dict[str, Any]:
+    """The ``stories`` row that holds ``centroid``."""
+    return {
+        "label": centroid.label,
+        "article_count": centroid.count,
+        "first_published": utc_text(centroid.first),
+        "last_published": utc_text(centroid.last),
+        "centroid": json.dumps(centroid.to_json(), ensure_ascii=False),
+        "updated_at": datetime.now(UTC).isoformat(),
+    }
 
 
 def _summary_columns() -> Select[Any]:

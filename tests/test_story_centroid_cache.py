@@ -1,0 +1,75 @@
+"""An archive keeps its story centroids parsed across articles (kabar.archive.centroid_cache), and
+a read is never served from an entry the stored centroid has moved away from: another writer's
+save, a save rolled back, a caller changing what it read."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from backends import open_test_archive
+from kabar.archive.articles_core import CoreArchive
+from kabar.archive.sql_source import BoundSource
+from kabar.archive.story_store import SqlStoryStore
+from kabar.understand.story_cluster import Centroid
+
+
+def _centroid(terms: dict[str, float], count: int = 1) -> Centroid:
+    return Centroid(terms=terms, title={"banjir": 1.0}, entities={"jakarta": 1.0}, count=count)
+
+
+@pytest.fixture
+def archives(archive_url: str) -> Iterator[tuple[CoreArchive, CoreArchive]]:
+    """Two archives on one database: two writers, each with a cache of its own."""
+    first, second = open_test_archive(archive_url), open_test_archive(archive_url)
+    yield first, second
+    first.close()
+    second.close()
+
+
+def test_a_read_is_a_copy_the_next_read_does_not_see_changed(archives) -> None:  # type: ignore[no-untyped-def]
+    archive, _ = archives
+    sid = archive.stories.create(_centroid({"banjir": 2.0}), ["t:banjir"])
+    read = archive.stories.load([sid])[sid]
+    read.terms["gempa"] = 5.0  # the clustering updates what it loaded in place
+    again = archive.stories.load([sid])[sid]
+    assert again.terms == {"banjir": 2.0}
+    assert archive.centroids.parse(sid, '{"terms": {"banjir": 2.0}}', 1, None, None).terms == {"banjir": 2.0}
+
+
+def test_another_writers_save_is_read(archives) -> None:  # type: ignore[no-untyped-def]
+    ours, theirs = archives
+    sid = ours.stories.create(_centroid({"banjir": 2.0}), ["t:banjir"])
+    assert ours.stories.load([sid])[sid].terms == {"banjir": 2.0}
+    assert len(ours.centroids) == 1  # kept parsed by ours: what their save must not leave stale
+    theirs.stories.save(sid, _centroid({"banjir": 3.0, "rob": 1.0}, count=2), ["t:banjir", "t:rob"])
+    got = ours.stories.load([sid])[sid]
+    assert got.terms == {"banjir": 3.0, "rob": 1.0}
+    assert got.count == 2
+
+
+def test_a_save_rolled_back_is_not_read(archives) -> None:  # type: ignore[no-untyped-def]
+    archive, _ = archives
+    sid = archive.stories.create(_centroid({"banjir": 2.0}), ["t:banjir"])
+    with archive.engine.connect() as conn:
+        trans = conn.begin()
+        store = SqlStoryStore(BoundSource(conn), archive.centroids)
+        store.save(sid, _centroid({"gempa": 4.0}, count=2), ["t:gempa"])
+        assert store.load([sid])[sid].terms == {"gempa": 4.0}
+        trans.rollback()
+    got = archive.stories.load([sid])[sid]
+    assert got.terms == {"banjir": 2.0}
+    assert got.count == 1
+
+
+def test_the_cache_keeps_at_most_its_size_the_least_recently_read_go() -> None:
+    from kabar.archive.centroid_cache import CentroidCache
+
+    cache = CentroidCache(size=2)
+    for sid in (1, 2):
+        cache.keep(sid, "{}", _centroid({}))
+    cache.parse(1, "{}", 1, None, None)  # 1 read again: 2 is now the oldest
+    cache.keep(3, "{}", _centroid({}))
+    assert len(cache) == 2
+    assert cache.parse(3, '{"terms": {"rob": 1.0}}', 1, None, None).terms == {"rob": 1.0}  # another text
