@@ -34,7 +34,8 @@ def _variants(text: str) -> dict[str, str]:
 
 
 def test_fixture_set_covers_the_portal_shapes() -> None:
-    assert {"kompas", "cnn", "liputan6", "antara", "republika", "truncated", "notime"} <= set(NAMES)
+    shapes = {"kompas", "cnn", "liputan6", "antara", "republika", "truncated", "notime", "gallery"}
+    assert shapes <= set(NAMES)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -55,6 +56,19 @@ def test_time_line_zones() -> None:
     assert _read("kompas")["published"] == "2020-11-03T16:50:00+07:00"
     assert _read("truncated")["published"] == "2020-11-03T16:50:00+08:00"  # WITA
     assert _read("liputan6")["published"] == "2020-11-03T16:50:00+09:00"  # WIT
+
+
+def test_gallery_is_captions_that_outweigh_the_text() -> None:
+    """Credited captions with no story text are a gallery; the same photos in an article whose
+    text outweighs their captions leave it an article, its captions as captions."""
+    text = (FLAT / "gallery.txt").read_text("utf-8")
+    assert _read("gallery")["kind"] == "gallery"
+    sentence = "Arus mudik di Pelabuhan Merak meningkat tajam sejak Kamis malam menurut petugas."
+    story = " ".join([sentence] * 12)
+    article = article_to_dict(extract_flat(RawPage(content=text.replace("Bagikan", f"{story}\n\nBagikan"))))
+    assert article["kind"] == "article"
+    assert article["paragraphs"] == [story]
+    assert len(article["images"]) == 5  # type: ignore[arg-type]
 
 
 def test_page_without_time_line_names_it_missing() -> None:

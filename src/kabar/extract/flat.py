@@ -8,7 +8,9 @@ apart, so this reader works on the lines, with the heuristics kept as data (``da
 small modules it shares with the HTML reader: :mod:`~kabar.extract.dateline`,
 :mod:`~kabar.extract.credits`, :mod:`~kabar.extract.furniture`, :mod:`~kabar.extract.byline`,
 :mod:`~kabar.extract.related_list`, :mod:`kabar.lang.time`. :mod:`~kabar.extract.flat_head` finds
-the head and the body's start; this module reads the body and what follows it.
+the head and the body's start; this module reads the body and what follows it. A page of
+credited captions with little text is a photo gallery, by the HTML reader's rule
+(:mod:`~kabar.extract.gallery`): its captions are its text.
 
 Every step is one pass over the lines with bounded work per line, so the reader is linear in the
 page size (a 20 MB page is read in seconds, see the tests).
@@ -27,6 +29,7 @@ from kabar.extract.flat_head import Head, find_head
 from kabar.extract.flat_lines import FlatOptions, is_prose, split_units, time_line
 from kabar.extract.flat_restate import restates
 from kabar.extract.furniture import classify_line, split_list
+from kabar.extract.gallery import caption_keys, counts_as_caption, make_gallery, prose_chars, reads_as_gallery
 from kabar.extract.language import guess_language
 from kabar.extract.people_credits import Credits, dateline_agency, opening_agency
 from kabar.extract.related_list import match_header, parse_related
@@ -256,6 +259,7 @@ def _finish(state: _State, units: list[str], head: Head) -> None:
             article.paragraphs.append(pending.raw)
             continue
         article.images.append(pending.image)
+    _settle_gallery(article)
     credits = Credits()
     credits.add_bylines(state.bylines)
     opening = article.paragraphs[0] if article.paragraphs else None
@@ -284,6 +288,16 @@ def _finish(state: _State, units: list[str], head: Head) -> None:
         "paragraphs": article.paragraphs,
     }
     article.missing = [name for name, value in checks.items() if not value]
+
+
+def _settle_gallery(article: Article) -> None:
+    """Captioned photos with little text around them are a photo gallery, by the HTML reader's
+    rule (:mod:`~kabar.extract.gallery`). Flat text has no caption elements: a line is known as a
+    caption by its photo credit (inline or on the next line), so only credited captions count; a
+    restated caption without one may be a pull quote. Nothing in flat text declares a gallery."""
+    photos = [i for i in article.images if i.credit is not None and counts_as_caption(i.caption)]
+    if reads_as_gallery(photos, prose_chars(article.paragraphs, caption_keys(photos)), declared=False):
+        make_gallery(article, photos)
 
 
 def extract_flat(page: RawPage, options: FlatOptions | None = None) -> Article:

@@ -20,6 +20,14 @@ from lxml import etree
 
 from kabar.extract import ExtractError
 from kabar.extract.body_filter import drop_paragraphs
+from kabar.extract.gallery import (
+    caption_key,
+    caption_keys,
+    make_gallery,
+    prose_chars,
+    prose_limit,
+    reads_as_gallery,
+)
 from kabar.extract.html_body import Body
 from kabar.extract.html_meta import PageMeta, ld_text
 from kabar.extract.live import LiveReport, find_live
@@ -30,7 +38,6 @@ from kabar.extract.teasers import Teasers, find_teasers
 from kabar.model import Article, Image, normalise_space
 
 LIVE_DROPPED_NOTE = "live report: posts past the bound not read: "
-KIND_NOTE = "page kind: "
 
 
 class NotAnArticle(ExtractError):
@@ -64,22 +71,6 @@ def _og_type(meta: PageMeta) -> str:
 
 def _ld_type_names(meta: PageMeta) -> set[str]:
     return {t for obj in meta.jsonld for t in ld_types(obj)}
-
-
-_CAPTION_KEY_CHARS = 40
-
-
-def _caption_key(image: Image) -> str:
-    return normalise_space(image.caption or "").lower()[:_CAPTION_KEY_CHARS]
-
-
-def _caption_keys(images: list[Image]) -> set[str]:
-    return {_caption_key(i) for i in images if i.caption}
-
-
-def _prose_chars(paragraphs: list[str], captions: set[str]) -> int:
-    """Text in lines that are not a photo's caption (a caption line may carry its credit too)."""
-    return sum(len(p) for p in paragraphs if normalise_space(p).lower()[:_CAPTION_KEY_CHARS] not in captions)
 
 
 def settle_kind(article: Article, reading: PageReading, source: str | None = None) -> None:
@@ -149,34 +140,29 @@ def _article_address(url: str | None) -> bool:
 
 
 def _settle_gallery(article: Article, reading: PageReading) -> bool:
-    rules = page_kind_rules().gallery
-    declared = _og_type(reading.meta) in rules.types or bool(_ld_type_names(reading.meta) & rules.types)
+    types = page_kind_rules().gallery.types
+    declared = _og_type(reading.meta) in types or bool(_ld_type_names(reading.meta) & types)
     have = [i for i in article.images if i.caption]
-    prose = _prose_chars(article.paragraphs, _caption_keys(have))
-    limit = rules.declared_max_prose_chars if declared else rules.max_prose_chars
-    if prose > limit:
+    prose = prose_chars(article.paragraphs, caption_keys(have))
+    if prose > prose_limit(declared):
         return False
     photos = captioned_photos(reading.tree, reading.url)
     if len(photos) > len(have):
         have = photos
-        prose = _prose_chars(article.paragraphs, _caption_keys(have))
-    caption_chars = sum(len(i.caption or "") for i in have)
-    if not have or prose > limit:
+        prose = prose_chars(article.paragraphs, caption_keys(have))
+    if not reads_as_gallery(have, prose, declared):
         return False
-    if not declared and (len(have) < rules.min_photos or caption_chars <= prose):
-        return False
-    article.kind = "gallery"
-    if not article.paragraphs:  # no text at all: the captions are the text, each under its photo
-        article.paragraphs = [i.caption for i in have if i.caption]
-        article.images = [Image(i.caption, i.credit, n, i.url) for n, i in enumerate(have)]
-    elif not any(i.caption for i in article.images):  # the body's reader found no captioned photo
-        # Each photo before the line that prints its caption, else after the text.
-        lines = {normalise_space(p).lower()[:_CAPTION_KEY_CHARS]: n for n, p in enumerate(article.paragraphs)}
+    if article.paragraphs and not any(i.caption for i in article.images):
+        # The body's reader found no captioned photo: each photo before the line that prints its
+        # caption, else after the text.
+        lines = {caption_key(p): n for n, p in enumerate(article.paragraphs)}
         article.images = [
-            Image(i.caption, i.credit, lines.get(_caption_key(i), len(article.paragraphs)), i.url)
+            Image(
+                i.caption, i.credit, lines.get(caption_key(i.caption or ""), len(article.paragraphs)), i.url
+            )
             for i in have
         ]
-    article.notes.append(f"{KIND_NOTE}gallery of {len(have)} captioned photos")
+    make_gallery(article, have)  # with no text at all, the captions become the text
     return True
 
 
