@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
-from sqlalchemy import case, or_, select
+from sqlalchemy import Select, bindparam, case, or_, select
 from sqlalchemy.engine import Connection, Engine
 
 from kabar.archive.base import ArticleBrief, ArticleSummary
@@ -26,7 +26,7 @@ from kabar.archive.fetch_log import SqlFetchLog
 from kabar.archive.frontier import SqlFrontier
 from kabar.archive.schema import articles
 from kabar.archive.sql_source import BoundSource, ConnectionSource, EngineSource
-from kabar.archive.statements import parse_time
+from kabar.archive.statements import once, parse_time
 from kabar.archive.stores import SearchIndex, TermStats
 from kabar.archive.story_store import SqlStoryStore
 
@@ -132,17 +132,11 @@ class StoreAccess:
         """
         if not ids:
             return []
-        a = articles.c
-        no_description = or_(a.description.is_(None), a.description == "")
-        body = case((no_description, a.data), else_=None)
+        stmt = _briefs_statement()
         found: dict[int, ArticleBrief] = {}
         with EngineSource(self.engine).reading() as conn:
             for i in range(0, len(ids), 500):
-                chunk = list(ids[i : i + 500])
-                stmt = select(a.id, a.headline, a.published, a.outlet, a.url, a.description, body).where(
-                    a.id.in_(chunk)
-                )
-                for r in conn.execute(stmt):
+                for r in conn.execute(stmt, {"ids": list(ids[i : i + 500])}):
                     found[int(r[0])] = ArticleBrief(
                         id=int(r[0]),
                         headline=r[1],
@@ -152,6 +146,17 @@ class StoreAccess:
                         blurb=r[5] or (_first_paragraph(r[6]) if r[6] is not None else None),
                     )
         return [found[i] for i in ids if i in found]
+
+
+@once
+def _briefs_statement() -> Select[Any]:
+    """Built once: constructing it cost more than running it (a portal page lists ten)."""
+    a = articles.c
+    no_description = or_(a.description.is_(None), a.description == "")
+    body = case((no_description, a.data), else_=None)
+    return select(a.id, a.headline, a.published, a.outlet, a.url, a.description, body).where(
+        a.id.in_(bindparam("ids", expanding=True))
+    )
 
 
 def _first_paragraph(data: str) -> str | None:
