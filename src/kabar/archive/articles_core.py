@@ -456,6 +456,10 @@ class CoreArchive(StoreAccess):
         """Every read inside the block on one connection and transaction (one portal page)."""
         return read_scope.shared_read(self.engine)
 
+    def own_reads(self) -> AbstractContextManager[None]:
+        """Reads inside the block in transactions of their own, even inside :meth:`shared_read`."""
+        return read_scope.own_reads()
+
     def close(self) -> None:
         self.engine.dispose()
 

@@ -180,6 +180,10 @@ class Archive(DerivedStores, Protocol):
         """Every read inside the block on one connection and transaction (one portal page)."""
         ...
 
+    def own_reads(self) -> AbstractContextManager[None]:
+        """Reads inside the block in transactions of their own, even inside :meth:`shared_read`."""
+        ...
+
     def stream_articles(self, query: StreamQuery) -> Iterator[ArticlePage]:
         """Every matching article, a page at a time in id order, memory one page
         (:mod:`kabar.archive.article_stream`; ``kabar export`` reads through it)."""

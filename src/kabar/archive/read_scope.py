@@ -44,6 +44,21 @@ def shared_read(engine: Engine) -> Iterator[None]:
 
 
 @contextmanager
+def own_reads() -> Iterator[None]:
+    """Reads inside the block take their own transactions again, outside any shared read.
+
+    For work whose answer is kept beyond the page (the related-news ranking): computed on the
+    page's snapshot, begun before an invalidation that it would then outlive, it would be
+    kept stale.
+    """
+    token = _SCOPE.set(None)
+    try:
+        yield
+    finally:
+        _SCOPE.reset(token)
+
+
+@contextmanager
 def _on_shared(conn: Connection) -> Iterator[Connection]:
     try:
         yield conn
@@ -62,4 +77,4 @@ def reading(engine: Engine) -> AbstractContextManager[Connection]:
     return engine.connect().execution_options(kabar_read=True)
 
 
-__all__ = ["reading", "shared_read"]
+__all__ = ["own_reads", "reading", "shared_read"]

@@ -119,9 +119,12 @@ def related_articles(
     if cached is not None:
         return archive.briefs(cached)
     try:
-        hits = related.related(
-            archive, article_id, related.RelatedOptions(mode="newest", limit=limit), known=known
-        )
+        # Kept in the cache beyond this page: ranked on fresh reads, not on the page's
+        # snapshot, which may predate an invalidation of this very entry.
+        with archive.own_reads():
+            hits = related.related(
+                archive, article_id, related.RelatedOptions(mode="newest", limit=limit), known=known
+            )
     except related.RelatedError:
         return []
     except Exception:
