@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import datetime
+from typing import Any
 
 import pytest
 
@@ -217,9 +218,11 @@ def _ranked(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     seen: list[int] = []
     real = related.related
 
-    def counting(archive: object, article_id: int, options: object = None) -> list[related.RelatedHit]:
+    def counting(
+        archive: object, article_id: int, options: object = None, **known: Any
+    ) -> list[related.RelatedHit]:
         seen.append(article_id)
-        return real(archive, article_id, options)  # type: ignore[arg-type]
+        return real(archive, article_id, options, **known)  # type: ignore[arg-type]
 
     monkeypatch.setattr(related, "related", counting)
     return seen

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol
@@ -102,7 +103,7 @@ class MatchPager(Protocol):
     def count(self, match: PhraseMatch) -> int: ...
 
 
-Reader = Callable[[], Connection]
+Reader = Callable[[], AbstractContextManager[Connection]]
 
 
 def _pager(conn: Connection) -> MatchPager:

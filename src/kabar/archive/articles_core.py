@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Self
@@ -21,7 +22,7 @@ from sqlalchemy import bindparam, case, func, or_, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
-from kabar.archive import change_log
+from kabar.archive import change_log, read_scope
 from kabar.archive.article_identity import ArticleKeys
 from kabar.archive.base import (
     AddResult,
@@ -447,9 +448,17 @@ class CoreArchive(StoreAccess):
         with self._read() as conn:
             return fts.search(conn, query)
 
-    def _read(self) -> Connection:
-        """A connection for reading only."""
-        return self.engine.connect()
+    def _read(self) -> AbstractContextManager[Connection]:
+        """A connection for reading only (inside :meth:`shared_read`, the shared one)."""
+        return read_scope.reading(self.engine)
+
+    def shared_read(self) -> AbstractContextManager[None]:
+        """Every read inside the block on one connection and transaction (one portal page)."""
+        return read_scope.shared_read(self.engine)
+
+    def own_reads(self) -> AbstractContextManager[None]:
+        """Reads inside the block in transactions of their own, even inside :meth:`shared_read`."""
+        return read_scope.own_reads()
 
     def close(self) -> None:
         self.engine.dispose()

@@ -10,6 +10,7 @@ updates every index incrementally inside the article's own transaction.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
@@ -65,6 +66,20 @@ class ArticleSummary:
     outlet: str | None
     url: str | None
     description: str | None = None
+
+
+@dataclass(slots=True, frozen=True)
+class ArticleBrief:
+    """An article as a list of other articles shows it (related news, a story's timeline, an
+    entity's articles): read from the row's columns, the stored JSON opened only for the
+    first paragraph of an article without a description."""
+
+    id: int
+    headline: str | None
+    published: datetime | None
+    outlet: str | None
+    url: str | None
+    blurb: str | None  # the description, else the first paragraph (what an Article would show)
 
 
 @dataclass(slots=True, frozen=True)
@@ -155,6 +170,18 @@ class Archive(DerivedStores, Protocol):
 
     def summaries(self, ids: Sequence[int]) -> list[ArticleSummary]:
         """Light rows (no body) for these ids, in their order; unknown ids are skipped."""
+        ...
+
+    def briefs(self, ids: Sequence[int]) -> list[ArticleBrief]:
+        """What a list of articles shows of each, in the order of ``ids`` (unknown ids skipped)."""
+        ...
+
+    def shared_read(self) -> AbstractContextManager[None]:
+        """Every read inside the block on one connection and transaction (one portal page)."""
+        ...
+
+    def own_reads(self) -> AbstractContextManager[None]:
+        """Reads inside the block in transactions of their own, even inside :meth:`shared_read`."""
         ...
 
     def stream_articles(self, query: StreamQuery) -> Iterator[ArticlePage]:

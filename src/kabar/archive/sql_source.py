@@ -12,6 +12,8 @@ from typing import Protocol
 
 from sqlalchemy.engine import Connection, Engine
 
+from kabar.archive import read_scope
+
 
 class ConnectionSource(Protocol):
     def reading(self) -> AbstractContextManager[Connection]: ...
@@ -27,8 +29,9 @@ class EngineSource:
 
     def reading(self) -> AbstractContextManager[Connection]:
         # ``kabar_read``: on SQLite a deferred BEGIN, so a reader never queues for the write
-        # lock (see kabar.archive.sqlite); other backends ignore the option.
-        return self.engine.connect().execution_options(kabar_read=True)
+        # lock (see kabar.archive.sqlite); other backends ignore the option. Inside a shared
+        # read (kabar.archive.read_scope) the scope's connection.
+        return read_scope.reading(self.engine)
 
     def writing(self) -> AbstractContextManager[Connection]:
         return self.engine.begin()

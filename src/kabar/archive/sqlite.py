@@ -6,8 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy.engine import Connection
-
 from kabar.archive.articles_core import article_row
 from kabar.archive.base import Indexer
 from kabar.archive.batch_write import BatchArchive
@@ -45,10 +43,6 @@ class SqliteArchive(BatchArchive):
 
     def search_stores(self, source: ConnectionSource) -> FtsSearch:
         return FtsSearch(source)
-
-    def _read(self) -> Connection:
-        """A connection for reading only (deferred BEGIN: readers never wait on each other)."""
-        return self.engine.connect().execution_options(kabar_read=True)
 
 
 def open_archive(

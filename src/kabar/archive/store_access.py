@@ -8,14 +8,15 @@ search (:meth:`search_stores`): FTS5 on SQLite, a ``tsvector`` on PostgreSQL.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, case, or_, select
 from sqlalchemy.engine import Connection, Engine
 
-from kabar.archive.base import ArticleSummary
+from kabar.archive.base import ArticleBrief, ArticleSummary
 from kabar.archive.centroid_cache import CentroidCache
 from kabar.archive.change_log import ChangeNotes
 from kabar.archive.copy_store import SqlCopyStore
@@ -25,7 +26,7 @@ from kabar.archive.fetch_log import SqlFetchLog
 from kabar.archive.frontier import SqlFrontier
 from kabar.archive.schema import articles
 from kabar.archive.sql_source import BoundSource, ConnectionSource, EngineSource
-from kabar.archive.statements import parse_time
+from kabar.archive.statements import once, parse_time
 from kabar.archive.stores import SearchIndex, TermStats
 from kabar.archive.story_store import SqlStoryStore
 
@@ -121,6 +122,47 @@ class StoreAccess:
                         description=r[5],
                     )
         return [found[i] for i in ids if i in found]
+
+    def briefs(self, ids: Sequence[int]) -> list[ArticleBrief]:
+        """What a list of articles shows of each, in the order of ``ids``; unknown ids are skipped.
+
+        The columns hold what the stored JSON holds (both written from one article by
+        ``article_row``); only an article without a description sends its JSON, for the first
+        paragraph, and that is parsed as plain JSON, never rebuilt into an Article.
+        """
+        if not ids:
+            return []
+        stmt = _briefs_statement()
+        found: dict[int, ArticleBrief] = {}
+        with EngineSource(self.engine).reading() as conn:
+            for i in range(0, len(ids), 500):
+                for r in conn.execute(stmt, {"ids": list(ids[i : i + 500])}):
+                    found[int(r[0])] = ArticleBrief(
+                        id=int(r[0]),
+                        headline=r[1],
+                        published=parse_time(r[2]),
+                        outlet=r[3],
+                        url=r[4],
+                        blurb=r[5] or (_first_paragraph(r[6]) if r[6] is not None else None),
+                    )
+        return [found[i] for i in ids if i in found]
+
+
+@once
+def _briefs_statement() -> Select[Any]:
+    """Built once: constructing it cost more than running it (a portal page lists ten)."""
+    a = articles.c
+    no_description = or_(a.description.is_(None), a.description == "")
+    body = case((no_description, a.data), else_=None)
+    return select(a.id, a.headline, a.published, a.outlet, a.url, a.description, body).where(
+        a.id.in_(bindparam("ids", expanding=True))
+    )
+
+
+def _first_paragraph(data: str) -> str | None:
+    """The first paragraph of a stored article's JSON (as ``Article.paragraphs[0]``), else None."""
+    paragraphs = json.loads(data).get("paragraphs") or []
+    return str(paragraphs[0]) if paragraphs else None
 
 
 __all__ = ["SearchStores", "SqlStores", "StoreAccess", "sql_stores"]

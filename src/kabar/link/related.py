@@ -125,13 +125,19 @@ class CandidatePool:
     candidates: list[Candidate] = field(default_factory=list)
 
 
-def related(archive: Archive, article_id: int, options: RelatedOptions | None = None) -> list[RelatedHit]:
-    """Related articles for ``article_id``; raises :class:`RelatedError` with a reader's message."""
+def related(
+    archive: Archive, article_id: int, options: RelatedOptions | None = None, *, known: Article | None = None
+) -> list[RelatedHit]:
+    """Related articles for ``article_id``; raises :class:`RelatedError` with a reader's message.
+
+    ``known``: the stored article, when the caller has just read it (the portal's page), so
+    that it is not read and rebuilt from its JSON a second time.
+    """
     opts = options or RelatedOptions()
     if max(0, min(opts.limit, MAX_LIMIT)) == 0:
-        load_article(archive, _checked_id(article_id))  # an unknown article is still an error
+        load_article(archive, _checked_id(article_id), known)  # an unknown article is still an error
         return []
-    return choose(candidate_pool(archive, article_id, opts), opts)
+    return choose(candidate_pool(archive, article_id, opts, known=known), opts)
 
 
 def choose(pool: CandidatePool, options: RelatedOptions) -> list[RelatedHit]:
@@ -154,10 +160,12 @@ def choose(pool: CandidatePool, options: RelatedOptions) -> list[RelatedHit]:
     return [_hit(c, pool.profile) for c in cands[:limit]]
 
 
-def candidate_pool(archive: Archive, article_id: int, options: RelatedOptions | None = None) -> CandidatePool:
+def candidate_pool(
+    archive: Archive, article_id: int, options: RelatedOptions | None = None, *, known: Article | None = None
+) -> CandidatePool:
     """The article's candidates scored by relevance, best first, above ``relevant_floor`` only."""
     opts = options or RelatedOptions()
-    article = load_article(archive, _checked_id(article_id))
+    article = load_article(archive, _checked_id(article_id), known)
     stats = archive.term_stats
     # The entity store holds only what understanding put in the article: without entities in
     # the article, the names are capitalised spans, whose document counts are looked up with
@@ -216,9 +224,12 @@ def _story_members(archive: Archive, article_id: int, most: int) -> frozenset[in
     return frozenset(members) - {article_id}
 
 
-def load_article(archive: Archive, article_id: int) -> Article:
-    """The stored article, or :class:`UnknownArticle` / :class:`NoText`."""
-    article = archive.get(article_id) if 0 < article_id <= _MAX_ID else None
+def load_article(archive: Archive, article_id: int, known: Article | None = None) -> Article:
+    """The stored article (``known`` when it is that article), or :class:`UnknownArticle` / :class:`NoText`."""
+    if known is not None and known.id == article_id:
+        article: Article | None = known
+    else:
+        article = archive.get(article_id) if 0 < article_id <= _MAX_ID else None
     if article is None:
         raise UnknownArticle(f"no article with id {article_id} in this archive")
     if not article.paragraphs and not (article.headline or "").strip():

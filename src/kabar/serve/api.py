@@ -104,10 +104,11 @@ def related(
     request: Request, article_id: ItemId, limit: Annotated[int, Query(ge=1, le=50)] = 10
 ) -> RelatedListOut:
     state = get_state(request)
-    article = state.archive.get(article_id)
-    if article is None:
-        raise HTTPException(404, f"article {article_id} not found")
-    found = related_views(state.archive, article, state.now(), limit, state.related_cache)
+    with state.archive.shared_read():  # one read transaction, as the article page's
+        article = state.archive.get(article_id)
+        if article is None:
+            raise HTTPException(404, f"article {article_id} not found")
+        found = related_views(state.archive, article, state.now(), limit, state.related_cache)
     views, source = found.items, found.source
     items = [
         RelatedOut(

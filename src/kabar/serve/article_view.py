@@ -136,15 +136,20 @@ def page_related(archive: Archive, article: Article, now: datetime) -> list[Rela
 
 
 def archive_related(
-    archive: Archive, article_id: int, now: datetime, limit: int, cache: TtlCache | None = None
+    archive: Archive,
+    article_id: int,
+    now: datetime,
+    limit: int,
+    cache: TtlCache | None = None,
+    known: Article | None = None,
 ) -> list[RelatedView]:
-    found = sections.related_articles(archive, article_id, limit, cache)
+    found = sections.related_articles(archive, article_id, limit, cache, known)
     return [
         RelatedView(
             headline=a.headline or "(tanpa judul)",
             age=age_marker(a.published) if a.published else None,
-            description=a.description or (a.paragraphs[0] if a.paragraphs else None),
-            href=article_href(a.id, a.headline) if a.id is not None else None,
+            description=a.blurb,
+            href=article_href(a.id, a.headline),
             internal=True,
             published=a.published,
         )
@@ -195,7 +200,7 @@ def related_views(
 ) -> RelatedList:
     """The archive's related ranking first, then the page's own list for what it has not found."""
     assert article.id is not None
-    views = archive_related(archive, article.id, now, limit, cache)
+    views = archive_related(archive, article.id, now, limit, cache, known=article)
     source: RelatedSource = "archive" if views else "none"
     if len(views) < limit and article.related:
         seen = {v.href for v in views} | {v.headline for v in views}

@@ -36,18 +36,21 @@ def render(request: Request, name: str, status: int = 200, **context: Any) -> HT
 def home(request: Request) -> HTMLResponse:
     state = get_state(request)
     archive = state.archive
-    outlets = state.outlets()
-    by_outlet = [
-        (o, archive.list_articles(ListQuery(limit=5, outlet=o.outlet))) for o in outlets[:6] if o.outlet
-    ]
+    with archive.shared_read():  # one read transaction for the page's dozen lists
+        outlets = state.outlets()
+        by_outlet = [
+            (o, archive.list_articles(ListQuery(limit=5, outlet=o.outlet))) for o in outlets[:6] if o.outlet
+        ]
+        latest = archive.list_articles(ListQuery(limit=12))
+        stories = sections.top_stories(archive, 8)
     return render(
         request,
         "home.html",
         title=f"{state.options.site_name} — berita terbaru",
-        latest=archive.list_articles(ListQuery(limit=12)),
+        latest=latest,
         by_outlet=by_outlet,
         outlets=outlets,
-        stories=sections.top_stories(archive, 8),
+        stories=stories,
         feeds=[("RSS berita terbaru", "/feed/rss/terbaru"), ("Atom berita terbaru", "/feed/atom/terbaru")],
         path="/",
     )
@@ -55,10 +58,13 @@ def home(request: Request) -> HTMLResponse:
 
 def _article_page(request: Request, article_id: int) -> HTMLResponse:
     state = get_state(request)
-    article = state.archive.get(article_id)
-    if article is None:
-        raise HTTPException(404, f"artikel {article_id} tidak ada di arsip")
-    view = build_article_view(state.archive, article, state.now(), cache=state.related_cache)
+    # One read transaction for the whole view, not one per section (article, related, copies,
+    # entities, story): each was a BEGIN, a file check and a ROLLBACK.
+    with state.archive.shared_read():
+        article = state.archive.get(article_id)
+        if article is None:
+            raise HTTPException(404, f"artikel {article_id} tidak ada di arsip")
+        view = build_article_view(state.archive, article, state.now(), cache=state.related_cache)
     first = next((b.text for b in view.blocks if b.kind == "paragraph"), "")
     return render(
         request,

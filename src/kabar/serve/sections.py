@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from kabar.archive.base import Archive
+from kabar.archive.base import Archive, ArticleBrief
 from kabar.archive.stores import EntityName, EntityQuery
 from kabar.link import related
 from kabar.link.story_view import get_story
@@ -88,32 +88,43 @@ class EntityView:
 
 
 def _entries(archive: Archive, ids: list[int]) -> list[TimelineEntry]:
+    # Briefs, not articles: a list shows a few columns, and rebuilding each listed article
+    # from its stored JSON was most of a story or entity page's time.
     return [
         TimelineEntry(
             article_id=a.id,
             headline=a.headline,
             published=a.published,
             outlet=a.outlet,
-            description=a.description or (a.paragraphs[0] if a.paragraphs else None),
+            description=a.blurb,
         )
-        for a in archive.get_many(ids)
-        if a.id is not None
+        for a in archive.briefs(ids)
     ]
 
 
 def related_articles(
-    archive: Archive, article_id: int, limit: int, cache: TtlCache | None = None
-) -> list[Article]:
+    archive: Archive,
+    article_id: int,
+    limit: int,
+    cache: TtlCache | None = None,
+    known: Article | None = None,
+) -> list[ArticleBrief]:
     """The archive's own "Berita terkait": same subject above a similarity floor, newest first.
 
     ``newest`` is the mode a portal's related box uses; an article the ranking cannot
-    answer for (no distinctive text) simply has no archive-side related news.
+    answer for (no distinctive text) simply has no archive-side related news. ``known``: the
+    article itself, when the caller holds it (it is not read again).
     """
     cached = cache.get((article_id, limit)) if cache is not None else None
     if cached is not None:
-        return archive.get_many(cached)
+        return archive.briefs(cached)
     try:
-        hits = related.related(archive, article_id, related.RelatedOptions(mode="newest", limit=limit))
+        # Kept in the cache beyond this page: ranked on fresh reads, not on the page's
+        # snapshot, which may predate an invalidation of this very entry.
+        with archive.own_reads():
+            hits = related.related(
+                archive, article_id, related.RelatedOptions(mode="newest", limit=limit), known=known
+            )
     except related.RelatedError:
         return []
     except Exception:
@@ -125,7 +136,7 @@ def related_articles(
     ids = [h.id for h in hits]
     if cache is not None:
         cache.put((article_id, limit), ids)
-    return archive.get_many(ids)
+    return archive.briefs(ids)
 
 
 def article_story(archive: Archive, article_id: int) -> StoryRef | None:
@@ -161,6 +172,11 @@ def story_count(archive: Archive) -> int:
 
 
 def story(archive: Archive, story_id: int) -> StoryView | None:
+    with archive.shared_read():  # one read transaction for the story and its articles
+        return _story(archive, story_id)
+
+
+def _story(archive: Archive, story_id: int) -> StoryView | None:
     found = get_story(archive, story_id)
     if found is None:
         return None
@@ -194,6 +210,11 @@ def article_entity_ids(archive: Archive, article: Article) -> dict[tuple[str, st
 
 
 def entity(archive: Archive, entity_id: int, limit: int, offset: int) -> EntityView | None:
+    with archive.shared_read():  # one read transaction for the entity and its articles
+        return _entity(archive, entity_id, limit, offset)
+
+
+def _entity(archive: Archive, entity_id: int, limit: int, offset: int) -> EntityView | None:
     record = archive.entities.get_entity(entity_id)
     if record is None:
         return None
