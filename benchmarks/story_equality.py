@@ -46,11 +46,14 @@ def _entities(text: str) -> list[Entity]:
     ]
 
 
-def corpus_articles(path: Path) -> list[Article]:
+def corpus_articles(path: Path, start: int = 0, count: int | None = None) -> list[Article]:
+    """The corpus in publication order (``count`` of them from ``start``), as ingest maps a
+    record: every tenth without a headline, every other one with capitalised names as entities
+    (cheap and deterministic: understanding is not under test). tests/test_ingest_equality uses it too."""
     records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     records.sort(key=lambda r: (r["published_utc"], r["url"]))
     out = []
-    for i, rec in enumerate(records):
+    for i, rec in enumerate(records[start : None if count is None else start + count]):
         body = [p.strip() for p in rec["body"].split("\n\n") if p.strip()]
         host = urlsplit(rec["url"]).netloc.removeprefix("www.")
         out.append(

@@ -11,18 +11,17 @@ outlet as the URL's host (so the story features drop later paragraphs naming the
 from __future__ import annotations
 
 import json
-import re
-from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+
+from benchmarks.story_equality import corpus_articles as story_corpus
 
 from backends import open_test_archive
 from conftest import FIXTURES, shared_path
 from kabar.archive.base import SearchQuery
 from kabar.archive.batch_write import BatchArchive
 from kabar.link.related import RelatedOptions, related
-from kabar.model import Article, Entity, Mention
+from kabar.model import Article
 from kabar.wiring import default_indexers
 
 N_ARTICLES = 300
@@ -31,38 +30,11 @@ BATCH = 64
 QUERIES = ["presiden", "banjir jakarta", "harga minyak", '"menteri keuangan"', "polisi", "sepak bola"]
 RELATED_OF = [1, 37, 90, 151, 222, 299]
 GOLDEN = FIXTURES / "ingest" / "corpus300_before.json"
-_NAME = re.compile(r"\b([A-Z][a-z]{2,}(?: [A-Z][a-z]{2,})?)\b")
-
-
-def _entities(text: str) -> list[Entity]:
-    """Capitalised names (cheap and deterministic: understanding is not under test here)."""
-    names = list(dict.fromkeys(m.group(1) for m in _NAME.finditer(text)))[:6]
-    return [
-        Entity(name=n, type="person" if i % 2 == 0 else "place", mentions=[Mention(0, len(n), n)])
-        for i, n in enumerate(names)
-    ]
 
 
 def corpus_articles() -> list[Article]:
     path = shared_path("corpus", "indosum-dev.jsonl")  # skips, saying so, without ../shared
-    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-    records.sort(key=lambda r: (r["published_utc"], r["url"]))
-    out = []
-    for i, rec in enumerate(records[START : START + N_ARTICLES]):
-        body = [p.strip() for p in rec["body"].split("\n\n") if p.strip()]
-        host = urlsplit(rec["url"]).netloc.removeprefix("www.")
-        out.append(
-            Article(
-                headline="" if i % 10 == 9 else rec["title_from_slug"].capitalize(),
-                paragraphs=body,
-                published=datetime.fromisoformat(rec["published_utc"]),
-                outlet=host,
-                url=rec["url"],
-                canonical_url=rec["url"],
-                entities=_entities(" ".join(body)) if i % 2 == 0 else [],
-            )
-        )
-    return out
+    return story_corpus(path, START, N_ARTICLES)
 
 
 def snapshot(archive: BatchArchive) -> dict[str, Any]:
