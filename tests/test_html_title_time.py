@@ -92,3 +92,18 @@ def test_heading_made_only_of_kicker_and_hidden_parts_keeps_its_text() -> None:
     )
     tree = parse_html(html).tree
     assert find_headline(tree, read_meta(tree), None, set()) == "Only a kicker here today"
+
+
+def test_heading_with_its_kicker_is_not_a_body_paragraph() -> None:
+    article = _read("title_kicker_hidden_separator.html")
+    assert article.paragraphs[0].startswith("The council met")  # not "Minderheit in SyrienDrusen …"
+    assert len(article.paragraphs) == 3
+
+
+def test_short_headline_ending_a_line_keeps_the_line() -> None:
+    from kabar.extract.headline_parts import is_heading_line
+
+    assert is_heading_line("Premier League Liverpool verliert bei Everton", "Liverpool verliert bei Everton")
+    assert not is_heading_line("Warga mengungsi karena banjir", "Banjir")
+    assert is_heading_line("Banjir!", "banjir")
+    assert not is_heading_line("", "")

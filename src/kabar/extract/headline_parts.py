@@ -9,13 +9,14 @@ inside a breadcrumb trail is the trail's last item, not the headline. The marks 
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 
 from lxml import etree
 
 from kabar.extract.tables import load_table
 
-__all__ = ["Heading", "in_navigation", "read_heading"]
+__all__ = ["Heading", "in_navigation", "is_heading_line", "read_heading"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +26,8 @@ class _Marks:
     navigation: tuple[str, ...]
     navigation_tags: frozenset[str]
     navigation_depth: int
+    kicker_max_chars: int
+    kicker_min_headline_words: int
 
 
 @functools.lru_cache(maxsize=1)
@@ -40,6 +43,8 @@ def _marks() -> _Marks:
         navigation=marks("navigation_marks"),
         navigation_tags=frozenset(marks("navigation_tags")),
         navigation_depth=int(table["navigation_depth"]),
+        kicker_max_chars=int(table["kicker_max_chars"]),
+        kicker_min_headline_words=int(table["kicker_min_headline_words"]),
     )
 
 
@@ -118,3 +123,25 @@ def in_navigation(heading: etree._Element) -> bool:
                 return True
         el = el.getparent()
     return False
+
+
+_WORD = re.compile(r"\w+")
+
+
+def is_heading_line(line: str, headline: str) -> bool:
+    """Whether a body line is the headline again: its words, or a short kicker's and then its words
+    ("Premier League Rückschlag im Titelkampf …" over the headline "Rückschlag im Titelkampf …").
+    Compared on the words' letters run together: a heading's spans often come out unspaced
+    ("Minderheit in SyrienDrusen fordern …")."""
+    head = _WORD.findall(headline.lower())
+    joined_head = "".join(head)
+    joined = "".join(_WORD.findall(line.lower()))
+    if not joined_head or joined == joined_head:
+        return bool(joined_head)
+    # A short headline ends many a line ("… Banjir"): only a headline of some words is told this way.
+    m = _marks()
+    return (
+        len(head) >= m.kicker_min_headline_words
+        and len(joined) - len(joined_head) <= m.kicker_max_chars
+        and joined.endswith(joined_head)
+    )
