@@ -107,3 +107,15 @@ def test_short_headline_ending_a_line_keeps_the_line() -> None:
     assert not is_heading_line("Warga mengungsi karena banjir", "Banjir")
     assert is_heading_line("Banjir!", "banjir")
     assert not is_heading_line("", "")
+
+
+def test_huge_and_nested_headings_are_read() -> None:
+    from kabar.extract.headline_parts import read_heading
+
+    many = "".join(f"<span>w{i}</span> " for i in range(20_000))
+    tree = parse_html(f'<html><body><h1><span class="kicker">K</span>{many}</h1></body></html>').tree
+    heading = read_heading(next(tree.iter("h1")))
+    assert heading.kicker == "K" and heading.proper.startswith("w0 w1") and heading.proper.endswith("w19999")
+    deep = "<span>" * 200 + "Deep title" + "</span>" * 200
+    tree = parse_html(f"<html><body><h1>{deep}<!-- c --></h1></body></html>").tree
+    assert read_heading(next(tree.iter("h1"))).proper == "Deep title"

@@ -57,6 +57,10 @@ def _hidden(el: etree._Element) -> bool:
     return el.get("aria-hidden") == "true" or _has_mark(el, _marks().hidden)
 
 
+def _is_kicker(el: etree._Element) -> bool:
+    return _has_mark(el, _marks().kicker)
+
+
 @dataclass(frozen=True, slots=True)
 class Heading:
     full: str  # every word of it, as a screen reader reads it
@@ -73,6 +77,7 @@ def read_heading(heading: etree._Element) -> Heading:
     kicker: list[str] = []
     depth = 0  # inside a left-out element: its depth
     in_kicker = False
+    started = False  # the title's first word has been read
     for event, el in etree.iterwalk(heading, events=("start", "end")):
         tagged = isinstance(el.tag, str)
         if event == "start":
@@ -80,16 +85,13 @@ def read_heading(heading: etree._Element) -> Heading:
                 depth += 1
                 if in_kicker and tagged:
                     kicker.append(el.text or "")
-            elif (
-                el is not heading
-                and tagged
-                and (hidden := _hidden(el)) | (not "".join(parts).strip() and _has_mark(el, _marks().kicker))
-            ):
-                depth, in_kicker = 1, not hidden
+            elif el is not heading and tagged and (_hidden(el) or (not started and _is_kicker(el))):
+                depth, in_kicker = 1, not _hidden(el)
                 if in_kicker:
                     kicker.append(el.text or "")
             elif tagged:
                 parts.append(el.text or "")
+                started = started or bool(parts[-1].strip())
             continue
         if depth:
             depth -= 1
@@ -100,6 +102,7 @@ def read_heading(heading: etree._Element) -> Heading:
                 kicker.append(el.tail or "")
         elif el is not heading:
             parts.append(el.tail or "")
+        started = started or bool(parts and parts[-1].strip())
     full = " ".join("".join(heading.itertext()).split())
     kicker_text = " ".join(" ".join(kicker).split()).strip(" :-|–—")
     proper = " ".join(" ".join(parts).split()) or kicker_text or full  # a kicker alone is the headline
