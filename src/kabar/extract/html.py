@@ -17,6 +17,7 @@ from lxml import etree
 
 from kabar.extract import ExtractError
 from kabar.extract.body_edges import trim_edges
+from kabar.extract.headline_parts import is_heading_line
 from kabar.extract.html_authors import AGENCY_NOTE, closing_name, find_authors
 from kabar.extract.html_body import Body, generic_body, lead_figures, nested_text, profile_body
 from kabar.extract.html_canonical import find_canonical
@@ -89,8 +90,8 @@ def _clean_paragraphs(body: Body, headline: str | None) -> list[str]:
             after_label = label_only
             continue
         after_label = False
-        if i < 3 and head and normalise_space(text).lower() == head:
-            continue
+        if i < 3 and head and is_heading_line(text, head):
+            continue  # the headline again, or the heading with its kicker
         out.append(text)
     kept_before = kept_before[: len(body.paragraphs)]
     kept_before.append(len(out))

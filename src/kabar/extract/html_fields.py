@@ -6,6 +6,7 @@ import re
 
 from lxml import etree
 
+from kabar.extract.headline_parts import Heading, in_navigation, read_heading
 from kabar.extract.html_meta import PageMeta, ld_names, ld_text
 from kabar.extract.profiles import Profile, host_of
 
@@ -51,26 +52,79 @@ def _only_link(el: etree._Element) -> bool:
     return bool(links) and sum(len(_text(a)) for a in links) >= len(_text(el)) - 2
 
 
+def _strip_site_suffix(title: str, site_names: set[str]) -> str:
+    """A declared headline with the site's name after a separator ("… - 毎日新聞"): without it. Only
+    a known site name goes, so a headline's own dash ("Iran - Israel …") stays."""
+    parts = _TITLE_SEP.split(title)
+    while len(parts) > 1 and parts[-1].strip().lower() in site_names:
+        parts.pop()
+    return title if len(parts) == len(_TITLE_SEP.split(title)) else title[: _last_sep_end(title, parts)]
+
+
+def _last_sep_end(title: str, kept: list[str]) -> int:
+    """Where the kept parts end in ``title`` (the separators between them stay as written)."""
+    end = 0
+    for part in kept:
+        end = title.index(part, end) + len(part)
+    return end
+
+
+def _headings(tree: etree._Element) -> list[etree._Element]:
+    """The page's headline elements: its ``<h1>``s outside breadcrumbs, or where every ``<h1>`` is a
+    breadcrumb's item (or there is none), the elements the page marks ``itemprop="headline"`` (the
+    heading that holds one, so its kicker comes along)."""
+    h1s = [h for h in tree.iter("h1") if not in_navigation(h)]
+    if h1s:
+        return h1s
+    out: list[etree._Element] = []
+    for el in tree.xpath("//*[@itemprop='headline'][not(self::meta)]")[:_MAX_DECLARED]:
+        parent = el.getparent()
+        out.append(parent if parent is not None and parent.tag in _HEADING_TAGS else el)
+    return out
+
+
+_MAX_DECLARED = 5  # a declared headline is near the top; later ones are teasers'
+_MIN_HEADLINE = 10  # shorter: a section name or a fragment, not a headline to match by containment
+_HEADING_TAGS = frozenset({"h1", "h2", "h3"})
+
+
+def _agreeing(heading: Heading, declared: str) -> str | None:
+    """The headline where the heading and a title the page declares (og:title, JSON-LD) agree.
+
+    Where the declared title carries the heading's kicker with its title ("Kicker: Title"), the page
+    says the kicker is part of the headline, joined as it declares; otherwise the title proper."""
+    low = declared.lower()
+    proper = heading.proper.lower()
+    if heading.kicker and heading.kicker.lower() in low and proper in low:
+        return declared
+    if len(proper) > _MIN_HEADLINE and (proper in low or low in proper):
+        return heading.proper
+    full = heading.full.lower()
+    if full in low or low in full:
+        return heading.full
+    return None
+
+
 def find_headline(
     tree: etree._Element, meta: PageMeta, profile: Profile | None, site_names: set[str]
 ) -> str | None:
     if profile and (text := xpath_first_text(tree, profile.headline)):
         return text
     og = meta.first("og:title", "twitter:title")
-    og_clean = strip_site(og, site_names) if og else None
+    og_clean = " ".join(strip_site(og, site_names).split()) if og else None
     # An <h1> that is only a link is the site logo or a section name, not the headline.
-    h1s = [t for h in tree.iter("h1") if (t := _text(h)) and len(t) > 10 and not _only_link(h)]
+    headings = [read_heading(h) for h in _headings(tree) if len(_text(h)) > 10 and not _only_link(h)]
     if og_clean:
-        for h in h1s:
-            if h.lower() in og_clean.lower() or og_clean.lower() in h.lower():
-                return h
+        for heading in headings:
+            if (agreed := _agreeing(heading, og_clean)) is not None:
+                return agreed
     ld = meta.article_ld()
     if ld is not None and (text := ld_text(ld.get("headline"))):
-        return " ".join(text.split())
+        return _strip_site_suffix(" ".join(text.split()), site_names)
     if og_clean:
         return og_clean
-    if h1s:
-        return h1s[0]
+    if headings:
+        return headings[0].proper
     return strip_site(meta.title, site_names) if meta.title else None
 
 

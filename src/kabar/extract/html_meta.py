@@ -70,6 +70,9 @@ def _flatten_ld(data: Any, out: list[dict[str, Any]], depth: int = 0) -> None:
         out.append(data)
         if "@graph" in data:
             _flatten_ld(data["@graph"], out, depth + 1)
+        # A WebPage whose ``mainEntity`` is the NewsArticle: the article's own dates and headline.
+        if isinstance(data.get("mainEntity"), dict | list):
+            _flatten_ld(data["mainEntity"], out, depth + 1)
 
 
 def _depth_within(data: Any, limit: int) -> bool:

@@ -7,8 +7,12 @@ The evidence, strongest first:
 2. the visible time beside the headline and byline ("Selasa, 2 Januari 2024 09:15 WITA"): read from
    the headline down to the first paragraph of prose, so a date the body cites never counts;
    a portal profile's time selector names this line exactly;
-3. the date in the page's URL (``/2024/01/02/``): a day without its time of day, used only when
-   nothing above names one.
+3. a machine date without a time of day (``"2025-11-03"``), then the date in the page's URL
+   (``/2024/01/02/``): a day without its time of day, used only when nothing above names one.
+
+Among machine times one that states its offset wins over a bare one, and without a portal profile a
+bare time (and a bare day) is read in the offset the page states on any other machine time
+(published or modified), else in UTC.
 
 Nothing inside a furniture box counts: related and teaser boxes, sidebars, figures and their
 captions, footers (:func:`kabar.extract.byline_elements.furniture_kind`), whose dates are other
@@ -55,6 +59,7 @@ _PROSE_WORDS = 25  # a paragraph this long is the body: the time line stands abo
 _SAME_SECONDS = 60
 _NOTE_DAYS = 1  # a URL date further than this from the time read is noted
 # "/2024/01/02/", "/2024-01-02/", "/20240102/": a date segment of the URL's path.
+_ISO_DAY = re.compile(r"((?:19|20)\d{2})-(\d{2})-(\d{2})")
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})([/-]?)(\d{2})\2(\d{2})(?=[/_-]|$)")
 
 
@@ -87,19 +92,9 @@ def _time_elements(tree: etree._Element, updated: bool) -> list[str]:
     return out
 
 
-def _first_zoned_iso(raws: list[str], tz: timezone) -> FoundTime | None:
-    for raw in raws:
-        found = parse_iso(raw, tz)
-        if found is not None and (found.value.hour or found.value.minute or "T" in raw or ":" in raw):
-            return found
-    return None
-
-
-def _machine_time(
-    tree: etree._Element, meta: PageMeta, tz: timezone, updated: bool = False
-) -> FoundTime | None:
-    """The first zoned machine time: JSON-LD, then meta tags, then ``<time datetime>``; the
-    publication time, or with ``updated`` the modification time."""
+def _machine_raws(tree: etree._Element, meta: PageMeta, updated: bool) -> list[str]:
+    """The page's machine times in evidence order: JSON-LD, then meta tags, then ``<time datetime>``;
+    the publication ones, or with ``updated`` the modification ones."""
     ld = meta.article_ld()
     ld_key = "dateModified" if updated else "datePublished"
     raws: list[str] = []
@@ -107,7 +102,53 @@ def _machine_time(
         raws.append(ld[ld_key])
     raws.extend(meta.all(*(_MODIFIED_KEYS if updated else _PUBLISHED_KEYS)))
     raws.extend(_time_elements(tree, updated=updated))
-    return _first_zoned_iso(raws, tz)
+    return raws
+
+
+def _first_zoned_iso(raws: list[str], tz: timezone) -> FoundTime | None:
+    """The first machine time that states its zone, else the first with a time of day.
+
+    A page may write the same time twice, once bare ("2023-04-28 18:11:01.0" in JSON-LD) and once
+    with its offset (a meta tag): the bare one read in an assumed zone would be hours off."""
+    first: FoundTime | None = None
+    for raw in raws:
+        found = parse_iso(raw, tz)
+        if found is None or not (found.value.hour or found.value.minute or "T" in raw or ":" in raw):
+            continue
+        if found.zoned:
+            return found
+        first = first or found
+    return first
+
+
+def _machine_time(
+    tree: etree._Element, meta: PageMeta, tz: timezone, updated: bool = False
+) -> FoundTime | None:
+    """The publication time, or with ``updated`` the modification time, from machine evidence."""
+    return _first_zoned_iso(_machine_raws(tree, meta, updated), tz)
+
+
+def _page_zone(raws: list[str]) -> timezone | None:
+    """The offset the page states on any of its machine times (publication ones first): the zone
+    of its bare times ("2023-04-28 18:16" beside "2023-04-28T18:16:04+0200")."""
+    for raw in raws:
+        found = parse_iso(raw)
+        if found is not None and found.zoned and isinstance(found.value.tzinfo, timezone):
+            return found.value.tzinfo
+    return None
+
+
+def _machine_day(raws: list[str], tz: timezone) -> FoundTime | None:
+    """A machine date without a time of day ("2025-11-03"): the day, at the start of it in ``tz``."""
+    for raw in raws:
+        if (m := _ISO_DAY.fullmatch(raw.strip())) is None:
+            continue
+        try:
+            value = datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)), tzinfo=tz)
+        except ValueError:
+            continue
+        return FoundTime(value=value, text=raw.strip(), zoned=False)
+    return None
 
 
 def _head_texts(tree: etree._Element) -> list[str]:
@@ -227,8 +268,12 @@ def _choose(
 
 def find_times(tree: etree._Element, meta: PageMeta, profile: Profile | None, url: str | None) -> PageTimes:
     """The publication time (with its zone as shown), the modification time, and the notes."""
-    tz = UTC if profile is None else zone(profile.zone_hours)
-    machine = _machine_time(tree, meta, tz)
+    raws = _machine_raws(tree, meta, updated=False)
+    updated_raws = _machine_raws(tree, meta, updated=True)
+    # Without a portal profile, a bare time is read in the zone the page states elsewhere.
+    page_zone = _page_zone(raws + updated_raws) if profile is None else None
+    tz = zone(profile.zone_hours) if profile is not None else page_zone or UTC
+    machine = _first_zoned_iso(raws, tz)
     if machine and profile is not None:
         if profile.machine_times_local:
             machine = FoundTime(machine.value.replace(tzinfo=tz), machine.text, True)
@@ -240,7 +285,10 @@ def find_times(tree: etree._Element, meta: PageMeta, profile: Profile | None, ur
     times = PageTimes()
     published = _choose(machine, visible, profile, times.notes)
     from_url = _url_time(url, tz)
-    if published is None and from_url is not None:
+    if published is None and (day := _machine_day(raws, tz)) is not None:
+        published = day  # the day is right even where no time of day is printed
+        times.notes.append(f"time: only a day ({day.text}), no time of day")
+    elif published is None and from_url is not None:
         published = from_url
         times.notes.append(f"time: only the URL's date ({from_url.text}), no time of day")
     elif published is not None and from_url is not None:
