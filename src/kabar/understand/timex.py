@@ -17,7 +17,9 @@ from dataclasses import dataclass
 
 from kabar.model import Article, TimeExpression
 from kabar.understand import timex_resolve as r
+from kabar.understand.timex_more import more_patterns, resolve_more
 from kabar.understand.timex_patterns import Pattern, patterns
+from kabar.understand.timex_timeml import typed
 
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s*[\"'”]?\s*)$")
@@ -40,6 +42,7 @@ class _Candidate:
     end: int
     rank: int  # the pattern's place in the list: earlier wins a tie
     resolved: r.Resolved
+    timex: r.Timex | None  # TimeML's reading
 
 
 def _fields(article: Article) -> Iterator[tuple[str, str]]:
@@ -116,6 +119,24 @@ def _select(candidates: list[_Candidate], length: int) -> list[_Candidate]:
     return sorted(chosen, key=lambda c: c.start)
 
 
+_DAY_VALUE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _attach_days(chosen: list[_Candidate], anchor: r.Anchor) -> list[r.Timex | None]:
+    """Clock times and parts of day take the day named last before them in the field, else the
+    publication day ("Senin (8/8) … pukul 10.00" is Monday's ten o'clock)."""
+    day = anchor.today.isoformat() if anchor.today else "XXXX-XX-XX"
+    out: list[r.Timex | None] = []
+    for c in chosen:
+        t = c.timex
+        if t is not None and t.suffix is not None:
+            t = r.Timex(t.type, day + t.suffix, t.mod)
+        elif t is not None and _DAY_VALUE.match(t.value):
+            day = t.value[:10]
+        out.append(t)
+    return out
+
+
 def find_in_text(
     text: str, field: str, anchor: r.Anchor, options: TimexOptions | None = None
 ) -> list[TimeExpression]:
@@ -127,7 +148,15 @@ def find_in_text(
         for m in p.regex.finditer(text):
             resolved = _resolve(p, m, text, anchor)
             if resolved is not None:
-                candidates.append(_Candidate(m.start(), m.end(), rank, resolved))
+                timex = typed(p.name, m.groupdict(), m.group(0), resolved)
+                candidates.append(_Candidate(m.start(), m.end(), rank, resolved, timex))
+    first = len(patterns())
+    for rank, p in enumerate(more_patterns(), start=first):
+        for m in p.regex.finditer(text):
+            resolved = resolve_more(p, m, text, anchor)
+            if resolved is not None:
+                candidates.append(_Candidate(m.start(), m.end(), rank, resolved, resolved.timex))
+    chosen = _select(candidates, len(text))
     return [
         TimeExpression(
             text=text[c.start : c.end],
@@ -136,8 +165,11 @@ def find_in_text(
             end=c.end,
             note=c.resolved.note,
             field=field,
+            timex_type=t.type if t else None,
+            timex_value=t.value if t else None,
+            mod=t.mod if t else None,
         )
-        for c in _select(candidates, len(text))
+        for c, t in zip(chosen, _attach_days(chosen, anchor), strict=True)
     ]
 
 

@@ -1,0 +1,72 @@
+"""The TimeML wording of data/timex_timeml.json, loaded once: which words make which TIMEX3 type, value, mod."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+
+@dataclass(slots=True, frozen=True)
+class TimemlWords:
+    refs: dict[str, str]  # "saat ini" → PRESENT_REF
+    ref_not_after: frozenset[str]
+    parts_of_day: dict[str, str]  # "pagi" → MO
+    part_of_day_not_after: frozenset[str]
+    seasons: dict[str, str]  # "musim panas" → SU
+    units: dict[str, str]  # "tahun" → Y
+    clock_units: frozenset[str]  # units written after PT (jam, menit, detik)
+    number_words: dict[str, float]
+    number_scales: dict[str, int]
+    vague_counts: frozenset[str]
+    reduplicated_units: dict[str, str]  # "bertahun-tahun" → Y
+    set_words: frozenset[str]
+    mods: dict[str, str]  # "akhir" → END
+    duration_mods: frozenset[str]
+    last_words: frozenset[str]
+    clock_words: frozenset[str]
+    clock_zones: dict[str, int]
+    clock_pm: dict[str, int]  # hours to add to an hour under 12
+    signals: frozenset[str]
+    count_not_after: frozenset[str]
+    frequency_words: frozenset[str]
+
+
+def _values(section: dict[str, Any]) -> dict[str, Any]:
+    return {k: v["value"] for k, v in section.items() if not k.startswith("_")}
+
+
+def _words(section: dict[str, Any]) -> frozenset[str]:
+    return frozenset(k for k in section.get("words", section) if not k.startswith("_"))
+
+
+@lru_cache(maxsize=1)
+def timeml_words() -> TimemlWords:
+    raw = json.loads(
+        resources.files("kabar.understand").joinpath("data/timex_timeml.json").read_text(encoding="utf-8")
+    )
+    return TimemlWords(
+        refs=_values(raw["refs"]),
+        ref_not_after=_words(raw["ref_not_after"]),
+        parts_of_day=_values(raw["parts_of_day"]),
+        part_of_day_not_after=_words(raw["part_of_day_not_after"]),
+        seasons=_values(raw["seasons"]),
+        units=_values(raw["units"]),
+        clock_units=_words(raw["clock_units"]),
+        number_words={k: float(v) for k, v in _values(raw["number_words"]).items()},
+        number_scales={k: int(v) for k, v in _values(raw["number_scales"]).items()},
+        vague_counts=_words(raw["vague_counts"]),
+        reduplicated_units=_values(raw["reduplicated_units"]["words"]),
+        set_words=_words(raw["set_words"]),
+        mods=_values(raw["mods"]),
+        duration_mods=_words(raw["duration_mods"]),
+        last_words=_words(raw["last_words"]),
+        clock_words=_words(raw["clock_words"]),
+        clock_zones={k: int(v) for k, v in _values(raw["clock_zones"]).items()},
+        clock_pm={k: int(v) for k, v in _values(raw["clock_pm"]["words"]).items()},
+        signals=_words(raw["signals"]),
+        count_not_after=_words(raw["count_not_after"]),
+        frequency_words=_words(raw["frequency_words"]),
+    )
