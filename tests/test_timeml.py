@@ -83,3 +83,19 @@ def test_bad_timeml_is_a_clear_error(data: bytes) -> None:
 def test_huge_timeml_is_refused_before_parsing() -> None:
     with pytest.raises(TimemlError, match="limited"):
         read_timeml(b"<TimeML><TEXT>" + b"a" * 6_000_000 + b"</TEXT></TimeML>")
+
+
+def test_extents_follow_the_guidelines() -> None:
+    text = "Ia tiba hari Rabu (10/8) malam WIB, 5 Agustus kemarin, Selasa (9/8) kemarin dan tahun 2015 lalu."
+    doc = annotate(text, date(2016, 8, 12), "d")
+    assert [(t.text, t.type, t.value) for t in doc.timexes] == [
+        ("hari Rabu (10/8) malam WIB", "TIME", "2016-08-10TNI"),
+        ("5 Agustus kemarin", "DATE", "2016-08-05"),
+        ("Selasa (9/8) kemarin", "DATE", "2016-08-09"),
+        ("tahun 2015 lalu", "DATE", "2015"),
+    ]
+
+
+def test_a_clock_time_takes_the_day_of_an_earlier_paragraph() -> None:
+    doc = annotate("Laga digelar Senin (8/8).\n\nKick-off pukul 19.30 WIB.", date(2016, 8, 12), "d")
+    assert [t.value for t in doc.timexes] == ["2016-08-08", "2016-08-08T19:30"]

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from kabar.model import Article, TimeExpression
 from kabar.understand import timex_resolve as r
-from kabar.understand.timex_more import more_patterns, resolve_more
+from kabar.understand.timex_more import count_before, more_patterns, resolve_more
 from kabar.understand.timex_patterns import Pattern, patterns
 from kabar.understand.timex_timeml import typed
 
@@ -98,6 +98,8 @@ def _resolve(p: Pattern, m: re.Match[str], text: str, anchor: r.Anchor) -> r.Res
     if name == "relative_period":
         if m.group("unit") == "Minggu" and not _SENTENCE_START.search(text[: m.start()]):
             return None  # capitalised mid-sentence, "Minggu lalu" is last Sunday, not last week
+        if not g.get("mod") and count_before(text, m.start()):
+            return None  # "berusia 37 tahun ini": the count makes "37 tahun" a duration
         return r.resolve_period(g["unit"], g["dir"], g.get("mod"), anchor)
     if name == "relative_count":
         return r.resolve_count(g.get("n"), g["unit"], g["dir"], anchor)
@@ -122,10 +124,10 @@ def _select(candidates: list[_Candidate], length: int) -> list[_Candidate]:
 _DAY_VALUE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def _attach_days(chosen: list[_Candidate], anchor: r.Anchor) -> list[r.Timex | None]:
-    """Clock times and parts of day take the day named last before them in the field, else the
-    publication day ("Senin (8/8) … pukul 10.00" is Monday's ten o'clock)."""
-    day = anchor.today.isoformat() if anchor.today else "XXXX-XX-XX"
+def _attach_days(chosen: list[_Candidate], anchor: r.Anchor, day: str | None) -> list[r.Timex | None]:
+    """Clock times and parts of day take the day named last before them (in the field, else in the
+    paragraphs before: ``day``), else the publication day ("Senin (8/8) … pukul 10.00" is Monday's)."""
+    day = day or (anchor.today.isoformat() if anchor.today else "XXXX-XX-XX")
     out: list[r.Timex | None] = []
     for c in chosen:
         t = c.timex
@@ -138,9 +140,10 @@ def _attach_days(chosen: list[_Candidate], anchor: r.Anchor) -> list[r.Timex | N
 
 
 def find_in_text(
-    text: str, field: str, anchor: r.Anchor, options: TimexOptions | None = None
+    text: str, field: str, anchor: r.Anchor, options: TimexOptions | None = None, day: str | None = None
 ) -> list[TimeExpression]:
-    """Time expressions of one field's text (offsets into ``text``)."""
+    """Time expressions of one field's text (offsets into ``text``); ``day``: the day named last
+    before this text, which its clock times and parts of day belong to until it names another."""
     opts = options or TimexOptions()
     text = text[: opts.max_field_chars]
     candidates: list[_Candidate] = []
@@ -169,8 +172,16 @@ def find_in_text(
             timex_value=t.value if t else None,
             mod=t.mod if t else None,
         )
-        for c, t in zip(chosen, _attach_days(chosen, anchor), strict=True)
+        for c, t in zip(chosen, _attach_days(chosen, anchor, day), strict=True)
     ]
+
+
+def last_day(expressions: list[TimeExpression]) -> str | None:
+    """The day the last of these expressions names (a date, or a time on a date), if any."""
+    for t in reversed(expressions):
+        if t.timex_value and _DAY_VALUE.match(t.timex_value):
+            return t.timex_value[:10]
+    return None
 
 
 def find_time_expressions(article: Article, options: TimexOptions | None = None) -> list[TimeExpression]:
@@ -178,10 +189,14 @@ def find_time_expressions(article: Article, options: TimexOptions | None = None)
     anchor = _anchor(article, opts)
     found: list[TimeExpression] = []
     budget = opts.max_article_chars
+    day: str | None = None
     for field, text in _fields(article):
         if budget <= 0:
             break
-        found.extend(find_in_text(text[:budget], field, anchor, opts))
+        here = find_in_text(text[:budget], field, anchor, opts, day if field.startswith("body:") else None)
+        if field.startswith("body:"):
+            day = last_day(here) or day
+        found.extend(here)
         budget -= min(len(text), opts.max_field_chars)
         if len(found) >= opts.max_expressions:
             return found[: opts.max_expressions]

@@ -23,7 +23,10 @@ _NEXT_TAILS = ("lagi", "mendatang")
 
 
 def _alt(words: object) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))  # type: ignore[call-overload]
+    """An alternation, longest first; a hyphen may stand between spaces ("baru - baru ini", as some
+    outlets' text is tokenised) and a space may be several."""
+    ordered = sorted(set(words), key=len, reverse=True)  # type: ignore[call-overload]
+    return "|".join(re.escape(w).replace(r"\-", r"\s*-\s*").replace(r"\ ", r"\s+") for w in ordered)
 
 
 @lru_cache(maxsize=1)
@@ -33,9 +36,10 @@ def more_patterns() -> tuple[Pattern, ...]:
     pods = _alt(w.parts_of_day)
     units = _alt(w.units)
     numbers = _alt([*w.number_words, *w.number_scales])
-    number = rf"(?:\d{{1,4}}(?:[.,]\d{{1,2}})?|(?:{numbers})(?:\s+(?:{numbers}))*|{_alt(w.vague_counts)})"
+    number = rf"(?:\d{{1,3}}(?:[.,]\d{{1,2}})?|(?:{numbers})(?:\s+(?:{numbers}))*|{_alt(w.vague_counts)})"
     se_units = _alt([u for u in w.units if u != "malam"])  # "semalam" is a day word (last night)
-    tails = _alt([*w.last_words, *_PAST_TAILS, *_NEXT_TAILS])
+    tails = _alt([*_PAST_TAILS, *_NEXT_TAILS])
+    after = _alt(w.last_words)
     dmods = _alt(w.duration_mods)
     zones = _alt(w.clock_zones)
     clock_words = _alt(w.clock_words)
@@ -45,8 +49,8 @@ def more_patterns() -> tuple[Pattern, ...]:
         # pukul 10.00 WIB; pk 19.30; jam 9 pagi; 10.00 WIB (a bare h.mm needs its zone)
         (
             "clock",
-            rf"(?<![\w.])(?:(?:{clock_words})\s*(?P<h>[01]?\d|2[0-4])(?:[.:](?P<mi>[0-5]\d))?"
-            rf"|(?P<h2>[01]?\d|2[0-4])[.:](?P<mi2>[0-5]\d)(?=\s*(?-i:{zones})\b))"
+            rf"(?<![\w.])(?:(?:{clock_words})\s*(?P<h>2[0-4]|[01]?\d)(?!\d)(?:[.:](?P<mi>[0-5]\d))?"
+            rf"|(?P<h2>2[0-4]|[01]?\d)[.:](?P<mi2>[0-5]\d)(?=\s*(?-i:{zones})\b))"
             rf"(?:\s*(?-i:(?P<zone>{zones}))\b)?(?:\s+(?P<pod>{pods})\b(?!-))?",
         ),
         # Senin pagi; kemarin sore; pagi hari; malam itu (no day: the day named before, or today's)
@@ -59,7 +63,7 @@ def more_patterns() -> tuple[Pattern, ...]:
         (
             "duration",
             rf"\b(?:(?P<mod>{dmods})\s+)?(?:(?P<n>{number})\s*(?P<unit>{units})|(?P<se>se)(?P<seunit>{se_units}))\b(?!-)"
-            rf"(?:\s+(?P<tail>{tails})\b)?",
+            rf"(?:\s+(?P<tail>{tails})\b|\s+(?P<after>{after})\b)?",
         ),
         ("redup", rf"\b(?P<word>{_alt(w.reduplicated_units)})\b"),
         # setiap Senin; tiap tahun; setiap hari Senin; setiap lima tahun; setiap malam
@@ -67,11 +71,44 @@ def more_patterns() -> tuple[Pattern, ...]:
             "set",
             rf"\b(?P<q>{_alt(w.set_words)})\s+(?:(?P<n>{number})\s+)?(?:(?:hari\s+)?{wd}|(?P<unit>{units})(?:nya)?|(?P<pod>{pods}))\b",
         ),
+        ("set_adjective", rf"(?-i:\b(?P<word>{_alt(w.set_adjectives)})\b)"),
         ("season", rf"\b(?P<season>{_alt(w.seasons)})(?:\s+(?P<y>(?:19|20)\d{{2}}))?\b"),
         # akhir tahun; awal bulan; akhir pekan (the current one: "akhir tahun lalu" is a calendar pattern)
+        # kemarin (12/11); hari ini (8/8/2016): the bracketed date gives the value
+        (
+            "day_word_date",
+            r"\b(?:hari\s+ini|kemarin|besok|lusa)\s*\(\s*(?P<d>0?[1-9]|[12]\d|3[01])\s*/\s*(?P<m>0?[1-9]|1[0-2])"
+            r"(?:\s*/\s*(?P<y>\d{4}|\d{2}))?\s*\)",
+        ),
+        # Liga 1 2017, Olimpiade 2008 dan 2012, (1991): a bare year, checked against its neighbours
+        ("bare_year", r"(?<![\w./,:-])(?P<y>(?:19|20)\d{2})(?![\w/]|[.,:-]\d|\s*-\s*an\b)"),
+        # musim 2015/2016 (silam); 2017/18: a sport season, valued by its starting year
+        (
+            "season_years",
+            rf"(?:\bmusim\s+(?:kompetisi\s+)?)?(?<![\w./-])(?P<y1>(?:19|20)\d{{2}})\s*/\s*(?P<y2>\d{{4}}|\d{{2}})(?![\w/])"
+            rf"(?:\s+(?P<dir>{_alt(w.deictic_after)})\b)?",
+        ),
+        ("sport_season", rf"\bmusim\s+(?:kompetisi\s+)?(?P<dir>{_alt(w.season_shift)})\b"),
+        # Juli lalu; Desember nanti; Sepanjang Juli sampai Agustus (capitalised full names only)
+        (
+            "bare_month",
+            rf"(?<!\d)(?<!\d\s)(?-i:\b(?P<mon>{_alt(w.month_names)})\b)(?!\s*\d)(?:\s+(?P<dir>{_alt(w.deictic_after)})\b)?",
+        ),
         ("mod_period", rf"\b(?P<mod>{period_mods})\s+(?P<unit>tahun|bulan|pekan|minggu)\b(?!\s*\d)"),
     ]
     return tuple(Pattern(name, re.compile(rx, re.IGNORECASE)) for name, rx in raw)
+
+
+def _key(text: str) -> str:
+    """A matched phrase as its data key: lower case, single spaces, no spaces around a hyphen."""
+    return re.sub(r"\s*-\s*", "-", " ".join(text.lower().split()))
+
+
+def count_before(text: str, start: int) -> bool:
+    """Whether a number (37, tiga, puluh) stands just before ``start``."""
+    word = _word_before(text, start)
+    w = timeml_words()
+    return word.isdigit() or word in w.number_words or word in w.number_scales
 
 
 def _word_before(text: str, start: int) -> str:
@@ -119,6 +156,9 @@ def duration_value(n: float | None, unit_code: str, clock: bool) -> str:
     if unit_code.endswith("Y") and unit_code != "Y":  # windu: eight years
         years = int(unit_code[:-1])
         return f"P{_amount(n * years)}Y" if n is not None else "PXY"
+    if clock and n is not None and n != int(n) and unit_code == "H":
+        minutes = round((n - int(n)) * 60)  # setengah jam: PT30M; satu setengah jam: PT1H30M
+        return f"PT{int(n)}H{minutes}M" if int(n) else f"PT{minutes}M"
     return f"PT{amount}{unit_code}" if clock else f"P{amount}{unit_code}"
 
 
@@ -165,7 +205,7 @@ def _part_of_day(m: re.Match[str], text: str, anchor: r.Anchor, w: TimemlWords) 
 def _ref(m: re.Match[str], text: str, w: TimemlWords) -> r.Resolved | None:
     if _word_before(text, m.start()) in w.ref_not_after:
         return None
-    return r.Resolved(None, timex=r.Timex("DATE", w.refs[" ".join(m["ref"].lower().split())]))
+    return r.Resolved(None, timex=r.Timex("DATE", w.refs[_key(m["ref"])]))
 
 
 def _duration(m: re.Match[str], text: str, anchor: r.Anchor, w: TimemlWords) -> r.Resolved | None:
@@ -177,8 +217,8 @@ def _duration(m: re.Match[str], text: str, anchor: r.Anchor, w: TimemlWords) -> 
     n = 1.0 if m["se"] else parse_number(m["n"], w)
     if n is not None and (n <= 0 or n > 10_000):
         return None
-    if m["se"] and not m["mod"] and not m["tail"] and before in w.frequency_words:
-        # tiga kali sehari: a frequency, so a SET of days
+    if m["se"] and not m["mod"] and not m["tail"] and before in w.per_unit_words:
+        # tiga kali sehari, 10 jam sehari: a rate, so a SET of days
         return r.Resolved(None, timex=r.Timex("SET", duration_value(1.0, unit, unit_word in w.clock_units)))
     mod = w.mods.get(" ".join(m["mod"].lower().split())) if m["mod"] else None
     tail = " ".join((m["tail"] or "").lower().split())
@@ -194,6 +234,7 @@ def _duration(m: re.Match[str], text: str, anchor: r.Anchor, w: TimemlWords) -> 
         if count is None or count.value is None or not isinstance(count.value, str):
             return None
         return r.Resolved(count.value, count.note, timex=r.Timex("DATE", count.value, mod))
+    mod = mod or w.last_words.get(_key(m["after"] or "")) or None  # satu bulan lebih: MORE_THAN
     return r.Resolved(
         None, timex=r.Timex("DURATION", duration_value(n, unit, unit_word in w.clock_units), mod)
     )
@@ -206,8 +247,6 @@ def _set(m: re.Match[str], w: TimemlWords) -> r.Resolved | None:
     if m["pod"]:
         return r.Resolved(None, timex=r.Timex("SET", f"XXXX-XX-XXT{w.parts_of_day[m['pod'].lower()]}"))
     unit_word = m["unit"].lower()
-    if m["q"].lower() == "per" and unit_word in w.clock_units:
-        return None  # km per jam: a speed, not a repeated time
     n = parse_number(m["n"], w) if m["n"] else 1.0
     return r.Resolved(
         None, timex=r.Timex("SET", duration_value(n, w.units[unit_word], unit_word in w.clock_units))
@@ -236,6 +275,50 @@ def _mod_period(m: re.Match[str], anchor: r.Anchor, w: TimemlWords) -> r.Resolve
     return r.Resolved(None, timex=r.Timex("DATE", f"{y}-W{wk:02d}", mod))
 
 
+def _bare_year(m: re.Match[str], text: str, anchor: r.Anchor, w: TimemlWords) -> r.Resolved | None:
+    year = int(m["y"])
+    latest = (anchor.today.year if anchor.today else anchor.context_year or 2100) + 30
+    if year > latest or _word_before(text, m.start()) in w.year_not_after:
+        return None
+    following = text[m.end() : m.end() + 24].split()
+    if following and following[0].lower().strip(".,;:)") in w.year_not_before:
+        return None  # 2000 orang: a count
+    return r.Resolved(None, timex=r.Timex("DATE", m["y"]))
+
+
+def _season_years(m: re.Match[str]) -> r.Resolved | None:
+    first = int(m["y1"])
+    second = int(m["y2"]) if len(m["y2"]) == 4 else first - first % 100 + int(m["y2"])
+    if second != first + 1:
+        return None  # 2015/2017, 1998/99 across a century: not one season
+    return r.Resolved(None, timex=r.Timex("DATE", m["y1"]))
+
+
+def _sport_season(m: re.Match[str], anchor: r.Anchor, w: TimemlWords) -> r.Resolved | None:
+    if anchor.today is None:
+        return None
+    start = anchor.today.year if anchor.today.month >= w.season_start_month else anchor.today.year - 1
+    return r.Resolved(None, timex=r.Timex("DATE", f"{start + w.season_shift[m['dir'].lower()]:04d}"))
+
+
+def _bare_month(m: re.Match[str], anchor: r.Anchor) -> r.Resolved | None:
+    month = vocabulary().months.get(m["mon"].lower())
+    if month is None:
+        return None
+    direction = (m["dir"] or "").lower()
+    if anchor.today is None:
+        return r.Resolved(None, timex=r.Timex("DATE", f"XXXX-{month:02d}"))
+    year = anchor.today.year
+    if direction in ("lalu", "kemarin", "silam", "yang lalu") and month >= anchor.today.month:
+        year -= 1 if month > anchor.today.month else 0
+    elif direction in ("depan", "mendatang", "nanti") and month < anchor.today.month:
+        year += 1
+    elif not direction:  # the nearest such month (TimeML: the value nearest the creation time)
+        here = anchor.today.year * 12 + anchor.today.month
+        year = min((year - 1, year, year + 1), key=lambda y: abs(y * 12 + month - here))
+    return r.Resolved(None, timex=r.Timex("DATE", f"{year:04d}-{month:02d}"))
+
+
 def resolve_more(p: Pattern, m: re.Match[str], text: str, anchor: r.Anchor) -> r.Resolved | None:
     w = timeml_words()
     name = p.name
@@ -248,12 +331,28 @@ def resolve_more(p: Pattern, m: re.Match[str], text: str, anchor: r.Anchor) -> r
     if name == "duration":
         return _duration(m, text, anchor, w)
     if name == "redup":
-        unit = w.reduplicated_units[m["word"].lower()]
-        return r.Resolved(None, timex=r.Timex("DURATION", duration_value(None, unit, unit == "H")))
+        unit = w.reduplicated_units[_key(m["word"])]
+        count = float(unit[:-1]) if unit[:-1] else None
+        return r.Resolved(None, timex=r.Timex("DURATION", duration_value(count, unit[-1], unit[-1] == "H")))
+    if name == "set_adjective":
+        return r.Resolved(None, timex=r.Timex("SET", w.set_adjectives[m["word"]]))
     if name == "set":
         return _set(m, w)
     if name == "season":
         return _season(m, anchor, w)
+    if name == "day_word_date":
+        found = r.resolve_numeric(int(m["d"]), int(m["m"]), m["y"], anchor, None)
+        if found is None or not isinstance(found.value, str):
+            return None
+        return r.Resolved(found.value, found.note, timex=r.Timex("DATE", found.value))
+    if name == "bare_year":
+        return _bare_year(m, text, anchor, w)
+    if name == "season_years":
+        return _season_years(m)
+    if name == "sport_season":
+        return _sport_season(m, anchor, w)
+    if name == "bare_month":
+        return _bare_month(m, anchor)
     if name == "mod_period":
         return _mod_period(m, anchor, w)
     raise ValueError(f"no resolver for TimeML pattern {name!r}")

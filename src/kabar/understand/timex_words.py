@@ -25,13 +25,21 @@ class TimemlWords:
     set_words: frozenset[str]
     mods: dict[str, str]  # "akhir" → END
     duration_mods: frozenset[str]
-    last_words: frozenset[str]
+    last_words: dict[str, str]  # after a count: "" stays inside, else the mod it gives
     clock_words: frozenset[str]
     clock_zones: dict[str, int]
     clock_pm: dict[str, int]  # hours to add to an hour under 12
     signals: frozenset[str]
     count_not_after: frozenset[str]
-    frequency_words: frozenset[str]
+    year_not_after: frozenset[str]
+    year_not_before: frozenset[str]
+    deictic_after: frozenset[str]
+    head_before: frozenset[str]
+    season_start_month: int
+    season_shift: dict[str, int]  # musim ini/depan/lalu → years from the current season
+    month_names: frozenset[str]
+    per_unit_words: frozenset[str]
+    set_adjectives: dict[str, str]  # tahunan → P1Y
 
 
 def _values(section: dict[str, Any]) -> dict[str, Any]:
@@ -62,11 +70,19 @@ def timeml_words() -> TimemlWords:
         set_words=_words(raw["set_words"]),
         mods=_values(raw["mods"]),
         duration_mods=_words(raw["duration_mods"]),
-        last_words=_words(raw["last_words"]),
+        last_words=_values(raw["last_words"]["words"]),
         clock_words=_words(raw["clock_words"]),
         clock_zones={k: int(v) for k, v in _values(raw["clock_zones"]).items()},
         clock_pm={k: int(v) for k, v in _values(raw["clock_pm"]["words"]).items()},
         signals=_words(raw["signals"]),
         count_not_after=_words(raw["count_not_after"]),
-        frequency_words=_words(raw["frequency_words"]),
+        year_not_after=_words(raw["year_not_after"]),
+        year_not_before=_words(raw["year_not_before"]),
+        deictic_after=_words(raw["deictic_after"]),
+        head_before=_words(raw["head_before"]),
+        season_start_month=int(raw["sport_season"]["start_month"]),
+        season_shift={k: int(v) for k, v in _values(raw["sport_season"]["words"]).items()},
+        month_names=_words(raw["month_names"]),
+        per_unit_words=_words(raw["per_unit_words"]),
+        set_adjectives=_values(raw["set_adjectives"]["words"]),
     )
