@@ -147,7 +147,10 @@ def find_in_text(
     opts = options or TimexOptions()
     text = text[: opts.max_field_chars]
     candidates: list[_Candidate] = []
+    lower = text.lower()
     for rank, p in enumerate(patterns()):
+        if not p.may_match(lower):
+            continue
         for m in p.regex.finditer(text):
             resolved = _resolve(p, m, text, anchor)
             if resolved is not None:
@@ -155,6 +158,8 @@ def find_in_text(
                 candidates.append(_Candidate(m.start(), m.end(), rank, resolved, timex))
     first = len(patterns())
     for rank, p in enumerate(more_patterns(), start=first):
+        if not p.may_match(lower):
+            continue
         for m in p.regex.finditer(text):
             resolved = resolve_more(p, m, text, anchor)
             if resolved is not None:

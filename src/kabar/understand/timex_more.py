@@ -56,7 +56,9 @@ def more_patterns() -> tuple[Pattern, ...]:
         # Senin pagi; kemarin sore; pagi hari; malam itu (no day: the day named before, or today's)
         (
             "part_of_day",
-            rf"(?:(?:{wd}|\b(?P<dw>{day_words}))\s+)?\b(?P<pod>{pods})\b(?!-)(?:\s+hari\b)?",
+            rf"(?:(?:{wd}|\b(?P<dw>{day_words}))\s+)?\b(?P<pod>{pods})\b(?!-)(?:\s+hari\b)?"
+            # Senin malam (26/9): the bracketed date names the day
+            r"(?:\s*\(\s*(?P<d>0?[1-9]|[12]\d|3[01])\s*/\s*(?P<m>0?[1-9]|1[0-2])(?:\s*/\s*(?P<y>\d{4}|\d{2}))?\s*\))?",
         ),
         ("ref", rf"\b(?P<ref>{_alt(w.refs)})\b(?!-)"),
         # (sekitar) tiga tahun (terakhir); 2,5 jam; setahun; beberapa hari lalu
@@ -96,7 +98,35 @@ def more_patterns() -> tuple[Pattern, ...]:
         ),
         ("mod_period", rf"\b(?P<mod>{period_mods})\s+(?P<unit>tahun|bulan|pekan|minggu)\b(?!\s*\d)"),
     ]
-    return tuple(Pattern(name, re.compile(rx, re.IGNORECASE)) for name, rx in raw)
+    needs = _needs(w)
+    return tuple(Pattern(name, re.compile(rx, re.IGNORECASE), needs.get(name, ())) for name, rx in raw)
+
+
+def _needs(w: TimemlWords) -> dict[str, tuple[str, ...]]:
+    """What each pattern's matches must hold (lower case), for the cheap test before its regex."""
+
+    def first_words(words: object) -> tuple[str, ...]:
+        return tuple(sorted({str(x).lower().split()[0].split("-")[0] for x in words}))  # type: ignore[attr-defined]
+
+    def longest_words(words: object) -> tuple[str, ...]:
+        return tuple(sorted({max(re.split(r"[\s-]+", str(x).lower()), key=len) for x in words}))  # type: ignore[attr-defined]
+
+    months = tuple(sorted({m.lower() for m in w.month_names}))
+    return {
+        "clock": (*first_words(w.clock_words), *(z.lower() for z in w.clock_zones)),
+        "part_of_day": tuple(sorted({p.split()[-1] for p in w.parts_of_day})),  # tengah malam: "malam"
+        "ref": longest_words(w.refs),
+        "duration": tuple(sorted(w.units)),
+        "redup": first_words(w.reduplicated_units),
+        "set": first_words(w.set_words),
+        "set_adjective": tuple(w.set_adjectives),
+        "season": ("musim",),
+        "day_word_date": ("(",),
+        "season_years": ("/",),
+        "sport_season": ("musim",),
+        "bare_month": months,
+        "mod_period": first_words(k for k, v in w.mods.items() if v in ("START", "MID", "END")),
+    }
 
 
 def _key(text: str) -> str:
@@ -183,6 +213,9 @@ def _day_of(m: re.Match[str], anchor: r.Anchor) -> date | None:
     """The day a weekday or day word before a part of day names."""
     if anchor.today is None:
         return None
+    if m["d"]:
+        dated = r.resolve_numeric(int(m["d"]), int(m["m"]), m["y"], anchor, None)
+        return date.fromisoformat(dated.value) if dated and isinstance(dated.value, str) else None
     if m["wd"]:
         found = r.resolve_weekday(m["wd"], None, anchor)
         return date.fromisoformat(found.value) if found and isinstance(found.value, str) else None
@@ -194,7 +227,7 @@ def _part_of_day(m: re.Match[str], text: str, anchor: r.Anchor, w: TimemlWords) 
     if not m["wd"] and not m["dw"] and _word_before(text, m.start()) in w.part_of_day_not_after:
         return None  # makan malam, jam malam: a meal, a curfew
     pod = w.parts_of_day[m["pod"].lower()]
-    if m["wd"] or m["dw"]:
+    if m["wd"] or m["dw"] or m["d"]:
         day = _day_of(m, anchor)
         if day is None:
             return None
@@ -234,7 +267,8 @@ def _duration(m: re.Match[str], text: str, anchor: r.Anchor, w: TimemlWords) -> 
         if count is None or count.value is None or not isinstance(count.value, str):
             return None
         return r.Resolved(count.value, count.note, timex=r.Timex("DATE", count.value, mod))
-    mod = mod or w.last_words.get(_key(m["after"] or "")) or None  # satu bulan lebih: MORE_THAN
+    if not re.match(r"\s*[^\W\d_]", text[m.end() : m.end() + 3]):  # "1,5 jam lebih lama": a comparison
+        mod = mod or w.last_words.get(_key(m["after"] or "")) or None  # satu bulan lebih: MORE_THAN
     return r.Resolved(
         None, timex=r.Timex("DURATION", duration_value(n, unit, unit_word in w.clock_units), mod)
     )
@@ -301,10 +335,11 @@ def _sport_season(m: re.Match[str], anchor: r.Anchor, w: TimemlWords) -> r.Resol
     return r.Resolved(None, timex=r.Timex("DATE", f"{start + w.season_shift[m['dir'].lower()]:04d}"))
 
 
-def _bare_month(m: re.Match[str], anchor: r.Anchor) -> r.Resolved | None:
+def _bare_month(m: re.Match[str], text: str, anchor: r.Anchor, w: TimemlWords) -> r.Resolved | None:
     month = vocabulary().months.get(m["mon"].lower())
-    if month is None:
-        return None
+    before = _word_before(text, m.start())
+    if month is None or before in w.mods or before == "bulan":
+        return None  # "awal Oktober", "bulan Mei": the calendar patterns' (with their mod and value)
     direction = (m["dir"] or "").lower()
     if anchor.today is None:
         return r.Resolved(None, timex=r.Timex("DATE", f"XXXX-{month:02d}"))
@@ -352,7 +387,7 @@ def resolve_more(p: Pattern, m: re.Match[str], text: str, anchor: r.Anchor) -> r
     if name == "sport_season":
         return _sport_season(m, anchor, w)
     if name == "bare_month":
-        return _bare_month(m, anchor)
+        return _bare_month(m, text, anchor, w)
     if name == "mod_period":
         return _mod_period(m, anchor, w)
     raise ValueError(f"no resolver for TimeML pattern {name!r}")
