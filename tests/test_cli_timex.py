@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import FIXTURES
+from conftest import FIXTURES, shared_path
 from kabar.cli.main import app
 
 runner = CliRunner()
@@ -81,3 +81,21 @@ def test_missing_file_and_bad_options(tmp_path: Path) -> None:
     assert runner.invoke(app, ["timex", str(src), "--published", "kemarin"]).exit_code == 2
     assert runner.invoke(app, ["timex", str(src), "--as", "pdf"]).exit_code == 2
     assert runner.invoke(app, ["timex", str(src), str(src)]).exit_code == 2  # several: --out needed
+
+
+def test_a_flattened_page_through_the_flat_reader() -> None:
+    seed = shared_path("seed", "000_b561e05cfa5aa674.txt")
+    result = runner.invoke(app, ["timex", str(seed), "--as", "flat", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    gold = json.loads(
+        shared_path("seed", "000_b561e05cfa5aa674.understanding.json").read_text(encoding="utf-8")
+    )
+    days = {
+        v
+        for w in gold["time_expressions"]
+        for v in (w["value"] if isinstance(w["value"], list) else [w["value"]])
+    }
+    assert doc["dct"] == "2020-11-03"
+    # every day the seed's expressions name is a TIMEX3 value (decades in TimeML's form: 199)
+    assert {d.rstrip("X") for d in days} <= {t["value"] for t in doc["timexes"]}

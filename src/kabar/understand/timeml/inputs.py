@@ -69,7 +69,9 @@ def kind_of(path: Path, data: bytes) -> str:
 
 
 def _article_text(article: Article) -> str:
-    return "\n\n".join(p for p in [article.headline or "", *article.paragraphs] if p.strip())
+    """Headline, paragraphs and photo captions, a blank line between each (kabar's fields, in order)."""
+    captions = [i.caption or "" for i in article.images]
+    return "\n\n".join(p for p in [article.headline or "", *article.paragraphs, *captions] if p.strip())
 
 
 def _day(published: datetime | None) -> date | None:
