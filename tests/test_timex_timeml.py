@@ -39,3 +39,12 @@ def test_old_stored_expressions_still_read() -> None:
     assert article.time_expressions[0].timex_type is None
     again = article_to_dict(article)["time_expressions"][0]
     assert again["value"] == "2020-11-02" and again["timex_value"] is None
+
+
+def test_the_anchor_is_the_day_in_the_pages_zone() -> None:
+    # 23:30 UTC on 11 August is 06:30 WIB on 12 August: "kemarin" is the 11th
+    article = Article(
+        paragraphs=["Ia tiba kemarin."], published=datetime.fromisoformat("2016-08-11T23:30:00+00:00")
+    )
+    article.published_zone = "WIB"
+    assert [t.value for t in find_time_expressions(article)] == ["2016-08-11"]

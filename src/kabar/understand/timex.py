@@ -14,7 +14,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date, timedelta
 
+from kabar.lang.dates import shift
+from kabar.lang.time import zone_offset
 from kabar.model import Article, TimeExpression
 from kabar.understand import timex_resolve as r
 from kabar.understand.timex_more import count_before, more_patterns, resolve_more
@@ -57,9 +60,11 @@ def _fields(article: Article) -> Iterator[tuple[str, str]]:
 
 def _anchor(article: Article, options: TimexOptions) -> r.Anchor:
     if article.published is not None:
-        return r.Anchor(
-            today=article.published.date(), hour=article.published.hour, future_days=options.future_days
-        )
+        # The day in the zone the page shows (WIB/WITA/WIT): a time stored in UTC would put an
+        # article of 06:00 WIB on the day before.
+        zone = zone_offset(article.published_zone) if article.published_zone else None
+        local = article.published.astimezone(zone) if zone and article.published.tzinfo else article.published
+        return r.Anchor(today=local.date(), hour=local.hour, future_days=options.future_days)
     # No publication time: year-less dates take the latest year the article itself states.
     years = [
         int(m.group(0)) for _, t in _fields(article) for m in _YEAR.finditer(t[: options.max_field_chars])
@@ -131,7 +136,12 @@ def _attach_days(chosen: list[_Candidate], anchor: r.Anchor, day: str | None) ->
     out: list[r.Timex | None] = []
     for c in chosen:
         t = c.timex
-        if t is not None and t.suffix is not None:
+        if t is not None and t.shift is not None:
+            named = date.fromisoformat(day) if _DAY_VALUE.fullmatch(day) else None
+            moved = shift(named, timedelta(days=t.shift)) if named else None
+            t = r.Timex(t.type, moved.isoformat() if moved else "XXXX-XX-XX", t.mod)
+            day = t.value if moved else day
+        elif t is not None and t.suffix is not None:
             t = r.Timex(t.type, day + t.suffix, t.mod)
         elif t is not None and _DAY_VALUE.match(t.value):
             day = t.value[:10]

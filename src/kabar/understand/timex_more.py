@@ -82,6 +82,7 @@ def more_patterns() -> tuple[Pattern, ...]:
             r"\b(?:hari\s+ini|kemarin|besok|lusa)\s*\(\s*(?P<d>0?[1-9]|[12]\d|3[01])\s*/\s*(?P<m>0?[1-9]|1[0-2])"
             r"(?:\s*/\s*(?P<y>\d{4}|\d{2}))?\s*\)",
         ),
+        ("anchored", rf"\b(?P<rel>{_alt(w.anchored_relatives)})\b"),
         # Liga 1 2017, Olimpiade 2008 dan 2012, (1991): a bare year, checked against its neighbours
         ("bare_year", r"(?<![\w./,:-])(?P<y>(?:19|20)\d{2})(?![\w/]|[.,:-]\d|\s*-\s*an\b)"),
         # musim 2015/2016 (silam); 2017/18: a sport season, valued by its starting year
@@ -121,6 +122,7 @@ def _needs(w: TimemlWords) -> dict[str, tuple[str, ...]]:
         "set": first_words(w.set_words),
         "set_adjective": tuple(w.set_adjectives),
         "season": ("musim",),
+        "anchored": tuple(sorted({max(k.split(), key=len) for k in w.anchored_relatives})),
         "day_word_date": ("(",),
         "season_years": ("/",),
         "sport_season": ("musim",),
@@ -375,6 +377,8 @@ def resolve_more(p: Pattern, m: re.Match[str], text: str, anchor: r.Anchor) -> r
         return _set(m, w)
     if name == "season":
         return _season(m, anchor, w)
+    if name == "anchored":
+        return r.Resolved(None, timex=r.Timex("DATE", "", shift=w.anchored_relatives[_key(m["rel"])]))
     if name == "day_word_date":
         found = r.resolve_numeric(int(m["d"]), int(m["m"]), m["y"], anchor, None)
         if found is None or not isinstance(found.value, str):

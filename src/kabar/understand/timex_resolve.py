@@ -48,6 +48,8 @@ class Timex:
     # A clock time or part of day with no day of its own ("pukul 10.00", "pagi"): the value's day
     # is the day named just before it in the paragraph, else the publication day; suffix is the rest.
     suffix: str | None = None
+    # An event-anchored day ("keesokan harinya"): days from the day named just before it.
+    shift: int | None = None
 
 
 @dataclass(slots=True, frozen=True)

@@ -38,6 +38,7 @@ class TimemlWords:
     season_start_month: int
     season_shift: dict[str, int]  # musim ini/depan/lalu → years from the current season
     month_names: frozenset[str]
+    anchored_relatives: dict[str, int]  # keesokan harinya → +1 day from the day named before
     per_unit_words: frozenset[str]
     set_adjectives: dict[str, str]  # tahunan → P1Y
 
@@ -83,6 +84,7 @@ def timeml_words() -> TimemlWords:
         season_start_month=int(raw["sport_season"]["start_month"]),
         season_shift={k: int(v) for k, v in _values(raw["sport_season"]["words"]).items()},
         month_names=_words(raw["month_names"]),
+        anchored_relatives={k: int(v) for k, v in _values(raw["anchored_relatives"]["words"]).items()},
         per_unit_words=_words(raw["per_unit_words"]),
         set_adjectives=_values(raw["set_adjectives"]["words"]),
     )
