@@ -35,8 +35,11 @@ def _check(article: Article) -> None:
         assert hits, f"{want['text']!r} not found among {[t.text for t in found]}"
         assert hits[0].value == want["value"], (want, hits[0])
         assert bool(hits[0].note) == ("note" in want), hits[0]
-    # nothing spurious: every expression found is one the seed lists
-    assert {t.text for t in found} == {str(w["text"]) for w in _expected()}
+    # nothing spurious: every date or time found is one the seed lists (the seed predates TimeML's
+    # durations and sets, "beberapa kali sehari": those have no calendar value and are not dates)
+    dated = {t.text for t in found if t.timex_type not in ("DURATION", "SET")}
+    assert dated == {str(w["text"]) for w in _expected()}
+    assert all(t.value is None for t in found if t.timex_type in ("DURATION", "SET"))
 
 
 def test_seed_by_hand() -> None:

@@ -28,6 +28,8 @@ def test_sentence(case: dict[str, Any]) -> None:
     for t, e in zip(found, case["expect"], strict=True):
         assert bool(t.note) == bool(e.get("note")), t
         assert case["text"][t.start : t.end] == t.text and t.field == "body:0"
+        if "timex_value" in e:  # TimeML's reading, where the case gives it
+            assert (t.timex_type, t.timex_value) == (e["timex_type"], e["timex_value"]), t
 
 
 def test_enough_cases() -> None:

@@ -103,12 +103,19 @@ class Entity:
 class TimeExpression:
     text: str
     # ISO date, list of ISO dates, ISO week (2020-W44), decade (199X), range; None: a time whose
-    # value falls off the calendar (resolved from a publication time at year 1 or 9999)
+    # value falls off the calendar (resolved from a publication time at year 1 or 9999), or one with
+    # no calendar value of this kind (a duration, a set, a vague reference, a clock time: see timex_value)
     value: str | list[str] | None
     start: int | None = None
     end: int | None = None
     note: str | None = None
     field: str = "body"
+    # TimeML's reading (TIMEX3): type DATE/TIME/DURATION/SET, value (2016-08-12, 2016-W32,
+    # 2016-08-12TMO, 2016-08-12T10:00, P3Y, XXXX-WXX-1, PRESENT_REF, 199 …) and mod (START, END,
+    # APPROX …). None in data stored before kabar read TimeML; a list expression keeps its first day.
+    timex_type: str | None = None
+    timex_value: str | None = None
+    mod: str | None = None
 
 
 @dataclass(slots=True)

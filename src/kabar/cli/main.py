@@ -16,6 +16,7 @@ from kabar.cli import (
     serve_cmd,
     stories_cmd,
     tag_cmd,
+    timex_cmd,
     upgrade_cmd,
 )
 from kabar.cli.common import KabarGroup
@@ -46,6 +47,7 @@ for _module in (
     backfill_cmd,
     link_cmd,
     tag_cmd,
+    timex_cmd,
     stories_cmd,
     serve_cmd,
     run_cmd,

@@ -59,6 +59,9 @@ _TIMEX = pa.struct(
         ("end", pa.int32()),
         ("note", _TEXT),
         ("field", _TEXT),
+        ("timex_type", _TEXT),
+        ("timex_value", _TEXT),
+        ("mod", _TEXT),
     ]
 )
 
@@ -140,6 +143,10 @@ def timex_row(t: dict[str, Any]) -> dict[str, Any]:
         "end": t.get("end"),
         "note": t.get("note"),
         "field": t.get("field", "body"),
+        # absent in articles stored before kabar read TimeML: null columns
+        "timex_type": t.get("timex_type"),
+        "timex_value": t.get("timex_value"),
+        "mod": t.get("mod"),
     }
 
 

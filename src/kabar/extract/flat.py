@@ -166,7 +166,10 @@ def _walk(units: list[str], start: int, state: _State) -> None:
         if line is not None:
             if line.modified and article.modified is None:
                 article.modified = line.time.value
-            continue
+            if line.modified or line.clock or not article.paragraphs:
+                continue  # an update stamp or the page's own time, not story text
+            # A date alone inside the story ("Selasa, 9 Agustus 2016" over a schedule's entry) is
+            # story text: held like any short line, kept once prose follows it.
         if _caption(state, unit, in_body=True):
             continue
         _body_line(state, unit)
@@ -205,7 +208,10 @@ def _body_line(state: _State, unit: str) -> None:
 
 def _end_body(state: _State) -> None:
     """The story ends (a tag row, a related heading, a footer, the page's end): lines still held
-    are its closing list (a results table, a line-up), fewer than ``max_body_gap`` of them."""
+    are its closing list (a results table, a line-up), fewer than ``max_body_gap`` of them. A date
+    alone at the end heads nothing: the page's furniture (a footer's date), not story text."""
+    while state.held and time_line(state.held[-1], state.options) is not None:
+        state.held.pop()
     state.article.paragraphs.extend(state.held)
     state.held.clear()
 

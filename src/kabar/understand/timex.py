@@ -14,10 +14,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date, timedelta
 
+from kabar.lang.dates import shift
+from kabar.lang.time import zone_offset
 from kabar.model import Article, TimeExpression
 from kabar.understand import timex_resolve as r
+from kabar.understand.timex_more import count_before, more_patterns, resolve_more
 from kabar.understand.timex_patterns import Pattern, patterns
+from kabar.understand.timex_timeml import typed
 
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s*[\"'”]?\s*)$")
@@ -40,6 +45,7 @@ class _Candidate:
     end: int
     rank: int  # the pattern's place in the list: earlier wins a tie
     resolved: r.Resolved
+    timex: r.Timex | None  # TimeML's reading
 
 
 def _fields(article: Article) -> Iterator[tuple[str, str]]:
@@ -54,9 +60,11 @@ def _fields(article: Article) -> Iterator[tuple[str, str]]:
 
 def _anchor(article: Article, options: TimexOptions) -> r.Anchor:
     if article.published is not None:
-        return r.Anchor(
-            today=article.published.date(), hour=article.published.hour, future_days=options.future_days
-        )
+        # The day in the zone the page shows (WIB/WITA/WIT): a time stored in UTC would put an
+        # article of 06:00 WIB on the day before.
+        zone = zone_offset(article.published_zone) if article.published_zone else None
+        local = article.published.astimezone(zone) if zone and article.published.tzinfo else article.published
+        return r.Anchor(today=local.date(), hour=local.hour, future_days=options.future_days)
     # No publication time: year-less dates take the latest year the article itself states.
     years = [
         int(m.group(0)) for _, t in _fields(article) for m in _YEAR.finditer(t[: options.max_field_chars])
@@ -95,6 +103,8 @@ def _resolve(p: Pattern, m: re.Match[str], text: str, anchor: r.Anchor) -> r.Res
     if name == "relative_period":
         if m.group("unit") == "Minggu" and not _SENTENCE_START.search(text[: m.start()]):
             return None  # capitalised mid-sentence, "Minggu lalu" is last Sunday, not last week
+        if not g.get("mod") and count_before(text, m.start()):
+            return None  # "berusia 37 tahun ini": the count makes "37 tahun" a duration
         return r.resolve_period(g["unit"], g["dir"], g.get("mod"), anchor)
     if name == "relative_count":
         return r.resolve_count(g.get("n"), g["unit"], g["dir"], anchor)
@@ -116,18 +126,55 @@ def _select(candidates: list[_Candidate], length: int) -> list[_Candidate]:
     return sorted(chosen, key=lambda c: c.start)
 
 
+_DAY_VALUE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _attach_days(chosen: list[_Candidate], anchor: r.Anchor, day: str | None) -> list[r.Timex | None]:
+    """Clock times and parts of day take the day named last before them (in the field, else in the
+    paragraphs before: ``day``), else the publication day ("Senin (8/8) … pukul 10.00" is Monday's)."""
+    day = day or (anchor.today.isoformat() if anchor.today else "XXXX-XX-XX")
+    out: list[r.Timex | None] = []
+    for c in chosen:
+        t = c.timex
+        if t is not None and t.shift is not None:
+            named = date.fromisoformat(day) if _DAY_VALUE.fullmatch(day) else None
+            moved = shift(named, timedelta(days=t.shift)) if named else None
+            t = r.Timex(t.type, moved.isoformat() if moved else "XXXX-XX-XX", t.mod)
+            day = t.value if moved else day
+        elif t is not None and t.suffix is not None:
+            t = r.Timex(t.type, day + t.suffix, t.mod)
+        elif t is not None and _DAY_VALUE.match(t.value):
+            day = t.value[:10]
+        out.append(t)
+    return out
+
+
 def find_in_text(
-    text: str, field: str, anchor: r.Anchor, options: TimexOptions | None = None
+    text: str, field: str, anchor: r.Anchor, options: TimexOptions | None = None, day: str | None = None
 ) -> list[TimeExpression]:
-    """Time expressions of one field's text (offsets into ``text``)."""
+    """Time expressions of one field's text (offsets into ``text``); ``day``: the day named last
+    before this text, which its clock times and parts of day belong to until it names another."""
     opts = options or TimexOptions()
     text = text[: opts.max_field_chars]
     candidates: list[_Candidate] = []
+    lower = text.lower()
     for rank, p in enumerate(patterns()):
+        if not p.may_match(lower):
+            continue
         for m in p.regex.finditer(text):
             resolved = _resolve(p, m, text, anchor)
             if resolved is not None:
-                candidates.append(_Candidate(m.start(), m.end(), rank, resolved))
+                timex = typed(p.name, m.groupdict(), m.group(0), resolved)
+                candidates.append(_Candidate(m.start(), m.end(), rank, resolved, timex))
+    first = len(patterns())
+    for rank, p in enumerate(more_patterns(), start=first):
+        if not p.may_match(lower):
+            continue
+        for m in p.regex.finditer(text):
+            resolved = resolve_more(p, m, text, anchor)
+            if resolved is not None:
+                candidates.append(_Candidate(m.start(), m.end(), rank, resolved, resolved.timex))
+    chosen = _select(candidates, len(text))
     return [
         TimeExpression(
             text=text[c.start : c.end],
@@ -136,9 +183,20 @@ def find_in_text(
             end=c.end,
             note=c.resolved.note,
             field=field,
+            timex_type=t.type if t else None,
+            timex_value=t.value if t else None,
+            mod=t.mod if t else None,
         )
-        for c in _select(candidates, len(text))
+        for c, t in zip(chosen, _attach_days(chosen, anchor, day), strict=True)
     ]
+
+
+def last_day(expressions: list[TimeExpression]) -> str | None:
+    """The day the last of these expressions names (a date, or a time on a date), if any."""
+    for t in reversed(expressions):
+        if t.timex_value and _DAY_VALUE.match(t.timex_value):
+            return t.timex_value[:10]
+    return None
 
 
 def find_time_expressions(article: Article, options: TimexOptions | None = None) -> list[TimeExpression]:
@@ -146,10 +204,14 @@ def find_time_expressions(article: Article, options: TimexOptions | None = None)
     anchor = _anchor(article, opts)
     found: list[TimeExpression] = []
     budget = opts.max_article_chars
+    day: str | None = None
     for field, text in _fields(article):
         if budget <= 0:
             break
-        found.extend(find_in_text(text[:budget], field, anchor, opts))
+        here = find_in_text(text[:budget], field, anchor, opts, day if field.startswith("body:") else None)
+        if field.startswith("body:"):
+            day = last_day(here) or day
+        found.extend(here)
         budget -= min(len(text), opts.max_field_chars)
         if len(found) >= opts.max_expressions:
             return found[: opts.max_expressions]

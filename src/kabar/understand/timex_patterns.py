@@ -147,6 +147,18 @@ def vocabulary() -> Vocabulary:
 class Pattern:
     name: str  # which resolver in kabar.understand.timex_resolve handles the match
     regex: re.Pattern[str]
+    # Lower-case words one of which every match holds: a text without any of them is not scanned
+    # (a substring test is far cheaper than the regex; empty: always scanned).
+    needs: tuple[str, ...] = ()
+
+    def may_match(self, lower: str) -> bool:
+        return not self.needs or _needs_re(self.needs).search(lower) is not None
+
+
+@lru_cache(maxsize=64)
+def _needs_re(words: tuple[str, ...]) -> re.Pattern[str]:
+    # one C-level scan for all the words, where a Python loop of substring tests costs more
+    return re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)))
 
 
 @lru_cache(maxsize=1)
@@ -216,4 +228,22 @@ def patterns() -> tuple[Pattern, ...]:
         # Senin; Senin lalu; Kamis depan; Jumat (with no date: the latest such day by publication)
         ("weekday", rf"{wd}(?:\s+(?P<dir>lalu|kemarin|depan|mendatang|ini))?\b"),
     ]
-    return tuple(Pattern(name, re.compile(rx, re.IGNORECASE)) for name, rx in raw)
+    month_words = tuple(sorted({m[:3] for m in v.months}))
+    weekday_words = tuple(sorted(v.weekdays))
+    day_words = tuple(sorted({max(k.split(), key=len) for k in DAY_WORDS}))
+    needs = {
+        "range": month_words,
+        "list": month_words,
+        "weekday_date": weekday_words,
+        "weekday_numeric": weekday_words,
+        "weekday": weekday_words,
+        "date": month_words,
+        "date_mdy": month_words,
+        "month": month_words,
+        "year_mod": ("19", "20"),
+        "year": ("19", "20"),
+        "relative_period": ("pekan", "minggu", "bulan", "tahun", "week", "month", "year"),
+        "relative_count": tuple(sorted(UNITS)),
+        "day_word": day_words,
+    }
+    return tuple(Pattern(name, re.compile(rx, re.IGNORECASE), needs.get(name, ())) for name, rx in raw)

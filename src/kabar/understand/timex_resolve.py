@@ -39,9 +39,24 @@ class Anchor:
 
 
 @dataclass(slots=True, frozen=True)
+class Timex:
+    """TimeML's reading of an expression (a TIMEX3's type, value and mod)."""
+
+    type: str  # DATE, TIME, DURATION, SET
+    value: str
+    mod: str | None = None
+    # A clock time or part of day with no day of its own ("pukul 10.00", "pagi"): the value's day
+    # is the day named just before it in the paragraph, else the publication day; suffix is the rest.
+    suffix: str | None = None
+    # An event-anchored day ("keesokan harinya"): days from the day named just before it.
+    shift: int | None = None
+
+
+@dataclass(slots=True, frozen=True)
 class Resolved:
     value: str | list[str] | None  # None: the expression is a time, but its value leaves the calendar
     note: str | None = None
+    timex: Timex | None = None  # set by the TimeML patterns; the others are typed by timex_timeml
 
 
 OFF_CALENDAR = "the value falls outside the calendar (before year 1 or after 9999)"

@@ -1,0 +1,50 @@
+"""TimeML's types, values and mods on kabar's time expressions (tests/fixtures/timex/timeml_sentences.json)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+import pytest
+
+from conftest import FIXTURES
+from kabar.model import Article
+from kabar.serialize import article_from_dict, article_to_dict
+from kabar.understand.timex import find_time_expressions
+
+_DATA = json.loads((FIXTURES / "timex" / "timeml_sentences.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", _DATA["cases"], ids=[c["text"][:40] for c in _DATA["cases"]])
+def test_timeml_sentence(case: dict[str, Any]) -> None:
+    article = Article(paragraphs=[case["text"]], published=datetime.fromisoformat(_DATA["published"]))
+    found = find_time_expressions(article)
+    assert [[t.text, t.timex_type, t.timex_value, t.mod] for t in found] == case["expect"]
+
+
+def test_new_kinds_leave_kabars_own_value_empty() -> None:
+    # durations, sets, references and bare clock times have no calendar day: timelines skip them
+    article = Article(paragraphs=["Saat ini, selama tiga tahun, setiap Senin pukul 10.00 WIB."])
+    article.published = datetime.fromisoformat(_DATA["published"])
+    assert [t.value for t in find_time_expressions(article)] == [None, None, None, None]
+
+
+def test_old_stored_expressions_still_read() -> None:
+    stored = {
+        "headline": "x",
+        "time_expressions": [{"text": "kemarin", "value": "2020-11-02", "field": "body:0"}],
+    }
+    article = article_from_dict(stored)
+    assert article.time_expressions[0].timex_type is None
+    again = article_to_dict(article)["time_expressions"][0]
+    assert again["value"] == "2020-11-02" and again["timex_value"] is None
+
+
+def test_the_anchor_is_the_day_in_the_pages_zone() -> None:
+    # 23:30 UTC on 11 August is 06:30 WIB on 12 August: "kemarin" is the 11th
+    article = Article(
+        paragraphs=["Ia tiba kemarin."], published=datetime.fromisoformat("2016-08-11T23:30:00+00:00")
+    )
+    article.published_zone = "WIB"
+    assert [t.value for t in find_time_expressions(article)] == ["2016-08-11"]
