@@ -40,7 +40,7 @@ from pathlib import Path
 import pytest
 
 from kabar.extract import extract, html_body
-from kabar.extract.html_body import NESTED_TEXT_LIMIT, nested_text
+from kabar.extract.html_body import NESTED_TEXT_LIMIT, nested_text, too_nested
 from kabar.extract.html_parse import _MAX_ATTRIBUTES, clean_text, parse_html, raw_text_bodies, strip_inert
 from kabar.extract.html_text import is_furniture_text
 from kabar.model import Article, RawPage
@@ -315,6 +315,21 @@ def test_nested_text_counts_each_text_once_per_enclosing_element() -> None:
     tree = parse_html("<html><body><div>ab<p>cde</p>f</div></body></html>").tree
     # html > body > div: "ab" and the tail "f" at depth 3, "cde" inside <p> at depth 4
     assert nested_text(tree) == 2 * 3 + 3 * 4 + 1 * 3
+
+
+def test_too_nested_answers_as_the_walk_does_at_every_bound() -> None:
+    """The shortcut (text x deepest level) never says no where the exact sum is over the bound."""
+    pages = [
+        "<html><body><div>ab<p>cde</p>f</div></body></html>",
+        _soup_story(6, 3),
+        _unclosed_divs(3, 5),
+        "<html><body><div>x<!-- a long comment, one level deeper -->y</div></body></html>",
+    ]
+    for html in pages:
+        tree = parse_html(html).tree
+        exact = nested_text(tree)
+        for limit in {1, exact - 1, exact, exact + 1, 2 * exact, 10 * exact} - {0}:
+            assert too_nested(tree, limit) is (exact > limit), (html[:40], limit, exact)
 
 
 def test_a_script_deep_in_tag_soup_sends_the_page_to_the_walker(monkeypatch: pytest.MonkeyPatch) -> None:

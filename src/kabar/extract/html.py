@@ -19,7 +19,7 @@ from kabar.extract import ExtractError
 from kabar.extract.body_edges import trim_edges
 from kabar.extract.headline_parts import is_heading_line
 from kabar.extract.html_authors import AGENCY_NOTE, closing_name, find_authors
-from kabar.extract.html_body import Body, generic_body, lead_figures, nested_text, profile_body
+from kabar.extract.html_body import Body, generic_body, lead_figures, profile_body, too_nested
 from kabar.extract.html_canonical import find_canonical
 from kabar.extract.html_fields import (
     cited_sources,
@@ -194,7 +194,7 @@ def extract_html(page: RawPage, options: HtmlOptions | None = None) -> Article:
     meta = read_meta(tree)
     url = _page_url(page, meta)
     profile = _profile(page, meta, options)
-    page_nested_text = nested_text(tree)  # as trafilatura will read it: scripts and all
+    page_too_nested = too_nested(tree)  # as trafilatura will read it: scripts and all
     held = read_held_scripts(tree, meta)  # a story held in a script: read before scripts go
     strip_inert(tree)
     walls = find_walls(tree, meta)
@@ -222,7 +222,7 @@ def extract_html(page: RawPage, options: HtmlOptions | None = None) -> Article:
             url,
             options.favor_precision,
             fast=profile is None,
-            page_nested_text=page_nested_text,
+            page_too_nested=page_too_nested,
             without_rows=aside.without_rows,
         )
     aside.put_back()

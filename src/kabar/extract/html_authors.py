@@ -90,7 +90,7 @@ def _opens_byline(raw: str) -> bool:
     ("Di:", "Redaktur:") is tried with a colon near the start, or standing alone (the colon and
     names in the next cells: "<td>Redaktur</td><td>:</td><td>Ani</td>"); "Di Jakarta" is a sentence."""
     head = raw.lstrip(" (")[:30]
-    first = head.split(None, 1)[0].lower().rstrip(":") if head.strip() else ""
+    first = _first_word(raw)
     if first not in label_first_words():
         return False
     if first in load_table("bylines")["scan_needs_colon"]:
@@ -117,18 +117,31 @@ def _visible_bylines(tree: etree._Element) -> list[Byline]:
     """Labelled bylines in the page, with the role each label credits; label and names may sit in
     sibling cells ("<td>Penulis</td><td>: Ani</td>")."""
     found: list[Byline] = []
+    firsts = label_first_words()
     for i, el in enumerate(tree.iter()):
         if i > _MAX_LINES:
             break
         if not isinstance(el.tag, str):
             continue
-        # Most pieces are the spaces between tags: no first word, no label (no call made).
+        # Most pieces are the spaces between tags or start with no label's first word: the first
+        # word is read here, where it costs no call (as ``_first_word`` reads it).
         text, tail = el.text, el.tail
-        if text and not text.isspace() and _opens_byline(text):
-            _add_byline(found, text, el)
-        if tail and not tail.isspace() and _opens_byline(tail) and (parent := el.getparent()) is not None:
-            _add_byline(found, tail, parent)
+        if text and not text.isspace():
+            words = text.lstrip(" (")[:30].split(None, 1)
+            if words and words[0].lower().rstrip(":") in firsts and _opens_byline(text):
+                _add_byline(found, text, el)
+        if tail and not tail.isspace():
+            words = tail.lstrip(" (")[:30].split(None, 1)
+            opens = bool(words) and words[0].lower().rstrip(":") in firsts and _opens_byline(tail)
+            if opens and (parent := el.getparent()) is not None:
+                _add_byline(found, tail, parent)
     return found
+
+
+def _first_word(raw: str) -> str:
+    """The lower-case first word of ``raw`` as :func:`_opens_byline` reads it ("" for none)."""
+    words = raw.lstrip(" (")[:30].split(None, 1)
+    return words[0].lower().rstrip(":") if words else ""
 
 
 def _add_byline(found: list[Byline], raw: str, start: etree._Element) -> None:

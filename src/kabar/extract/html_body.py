@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import trafilatura
 from lxml import etree
 
 from kabar.extract.html_blocks import Blocks, Figure, walk_container
@@ -25,6 +24,7 @@ from kabar.extract.html_captions import (
     usable_image_url,
 )
 from kabar.extract.html_inline import restore_inline_text
+from kabar.extract.trafilatura_input import TrafilaturaInput
 from kabar.model import Image, normalise_space
 
 _MIN_PROFILE_CHARS = 100  # a photo page's one paragraph is ~140 characters
@@ -87,20 +87,11 @@ _FAST_FAILED_CHARS = 500
 _RECALL_GAIN = 2.0
 
 
-def _trafilatura_text(html_text: str, url: str | None, *, fast: bool, precision: bool, recall: bool) -> str:
+def _trafilatura_text(
+    page: TrafilaturaInput, url: str | None, *, fast: bool, precision: bool, recall: bool
+) -> str:
     _bound_string_caches()
-    text = trafilatura.extract(
-        html_text,
-        url=url,
-        fast=fast,
-        favor_precision=precision,
-        favor_recall=recall,
-        include_comments=False,
-        include_tables=True,
-        with_metadata=False,
-        deduplicate=False,
-    )
-    return text or ""
+    return page.extract(url, fast=fast, precision=precision, recall=recall)
 
 
 # trafilatura caches ``trim`` and ``line_processing`` (1,024 entries each) keyed by whole element
@@ -144,11 +135,12 @@ def _bound_string_caches() -> None:
 def trafilatura_paragraphs(
     html_text: str, url: str | None, favor_precision: bool, fast: bool = True
 ) -> list[str]:
-    text = _trafilatura_text(html_text, url, fast=fast, precision=favor_precision, recall=False)
+    page = TrafilaturaInput(html_text)  # parsed once, for every call below
+    text = _trafilatura_text(page, url, fast=fast, precision=favor_precision, recall=False)
     if fast and len(text) < _FAST_FAILED_CHARS:  # fast mode lost the story: let the fallbacks compare
-        text = _trafilatura_text(html_text, url, fast=False, precision=favor_precision, recall=False)
+        text = _trafilatura_text(page, url, fast=False, precision=favor_precision, recall=False)
     if len(text) < _SHORT_BODY_CHARS:
-        fuller = _trafilatura_text(html_text, url, fast=True, precision=False, recall=True)
+        fuller = _trafilatura_text(page, url, fast=True, precision=False, recall=True)
         if len(fuller) > _RECALL_GAIN * len(text):
             text = fuller
     return [p for line in text.split("\n") if (p := normalise_space(line))]
@@ -273,6 +265,25 @@ def nested_text(tree: etree._Element) -> int:
     return total
 
 
+@functools.cache
+def _deeper_than() -> etree.XPath:
+    return etree.XPath(
+        "boolean(//*[count(ancestor::*) >= $levels] | //comment() | //processing-instruction())"
+    )
+
+
+def too_nested(tree: etree._Element, limit: int = NESTED_TEXT_LIMIT) -> bool:
+    """``nested_text(tree) > limit``, mostly without the walk: every text counts at most the depth
+    of the deepest element, so when the page's text times that depth stays within ``limit`` the
+    answer is no (two passes in C, where the walk costs a Python step per element). Comments and
+    processing instructions count one level deeper than their parent: with any, the walk decides."""
+    chars = len(etree.tostring(tree, method="text", encoding="utf-8"))  # bytes: never fewer than chars
+    levels = limit // chars if chars else limit
+    if not _deeper_than()(tree, levels=levels):
+        return False  # no element at depth levels + 1: text x depth <= chars x levels <= limit
+    return nested_text(tree) > limit
+
+
 def walked_body(tree: etree._Element, base: str | None) -> Body:
     """The page's body read by kabar's walker alone, for pages trafilatura cannot read in time."""
     root = tree.find(".//body")
@@ -288,16 +299,15 @@ def generic_body(
     favor_precision: bool,
     fast: bool = True,
     *,
-    page_nested_text: int | None = None,
+    page_too_nested: bool | None = None,
     without_rows: Callable[[list[str]], list[str]] | None = None,
 ) -> Body:
-    """``page_nested_text``: :func:`nested_text` of the page as parsed, before scripts and styles
+    """``page_too_nested``: :func:`too_nested` of the page as parsed, before scripts and styles
     were stripped from ``tree``: trafilatura parses ``html_text`` afresh and reads them. Given, the
     tree is not walked again: what was done to it since only took elements out (a stripped
     element's tail stays at its depth), which never raises the sum.
     ``without_rows``: drops trafilatura's lines of tables set aside from ``tree``."""
-    cost = page_nested_text if page_nested_text is not None else nested_text(tree)
-    if cost > NESTED_TEXT_LIMIT:
+    if page_too_nested if page_too_nested is not None else too_nested(tree):
         return walked_body(tree, base)
     paragraphs = trafilatura_paragraphs(html_text, base, favor_precision, fast)
     if without_rows is not None:  # data tables' rows: kept beside the body (``html_tables``)

@@ -167,7 +167,13 @@ def find_pagination(tree: etree._Element, url: str | None) -> Pagination:
             continue
         rel_value = el.get("rel")
         rel = rel_value.lower().split() if rel_value else []
-        text = short_text(el, _MAX_LINK_TEXT).lower() if el.tag == "a" else ""
+        if el.tag != "a":
+            text = ""
+        elif len(el):
+            text = short_text(el, _MAX_LINK_TEXT).lower()
+        else:  # a link of one text node (most): short_text's own shortcut, without the call
+            own = el.text
+            text = " ".join(own[:_MAX_LINK_TEXT].split()).lower() if own else ""
         hint = text.strip(edges)
         if not (
             "next" in rel

@@ -1,0 +1,116 @@
+"""trafilatura's input, made once per page: its tree and its options.
+
+The generic body asks trafilatura up to three times for one page (precision, then recall or its full
+mode when the first reading is short). Handed the HTML text, trafilatura parses it afresh each time,
+and its ``lxml.html`` parser calls a Python class lookup for every element it ever touches (a
+quarter of a million calls over the Zyte pages). Here the page is parsed once as trafilatura's own
+``load_html`` would parse it, with the same parser options but lxml's C-level class lookup giving
+the same ``HtmlElement`` class, and each call gets that tree (trafilatura copies a tree it is given,
+so the calls never see each other's pruning). The options record is built once per setting and
+copied with the page's URL, as trafilatura's ``Extractor(...)`` would build it per call.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import logging
+
+import trafilatura
+from lxml import etree
+from lxml import html as lxml_html
+from trafilatura.settings import Extractor
+from trafilatura.utils import is_dubious_html, repair_faulty_html
+
+__all__ = ["TrafilaturaInput", "trafilatura_options", "trafilatura_tree"]
+
+_LOG = logging.getLogger(__name__)
+
+
+@functools.cache
+def _parser() -> etree.HTMLParser:
+    """trafilatura's ``HTML_PARSER`` options; element classes looked up in C, not in Python."""
+    parser = etree.HTMLParser(
+        collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True, remove_pis=True
+    )
+    parser.set_element_class_lookup(
+        etree.ElementDefaultClassLookup(
+            element=lxml_html.HtmlElement,
+            comment=lxml_html.HtmlComment,
+            pi=lxml_html.HtmlProcessingInstruction,
+            entity=lxml_html.HtmlEntity,
+        )
+    )
+    return parser
+
+
+def _from_bytes(text: str) -> lxml_html.HtmlElement | None:
+    try:
+        return lxml_html.fromstring(text.encode("utf8", "surrogatepass"), parser=_parser())
+    except Exception as exc:  # as trafilatura's ``fromstring_bytes``: any parser failure is "no tree"
+        _LOG.debug("lxml parser bytestring %s", exc)
+    return None
+
+
+def trafilatura_tree(text: str) -> lxml_html.HtmlElement | None:
+    """The tree ``trafilatura.utils.load_html(text)`` returns, step for step (repair, parse the
+    text, else its UTF-8 bytes, reject a near-empty non-HTML tree), or None where it returns None."""
+    beginning = text[:50].lower()
+    dubious = is_dubious_html(beginning)
+    text = repair_faulty_html(text, beginning)
+    tree: lxml_html.HtmlElement | None = None
+    from_bytes = False
+    try:
+        tree = lxml_html.fromstring(text, parser=_parser())
+    except ValueError:  # "Unicode strings with encoding declaration are not supported."
+        tree = _from_bytes(text)
+        from_bytes = True
+    except Exception as exc:  # as trafilatura: a parser failure leaves no tree
+        _LOG.debug("lxml parsing failed: %s", exc)
+    if (tree is None or len(tree) < 1) and not from_bytes:
+        tree = _from_bytes(text)
+    if tree is not None and dubious and len(tree) < 2:
+        tree = None
+    return tree
+
+
+@functools.cache
+def _template(fast: bool, precision: bool, recall: bool) -> Extractor:
+    return Extractor(
+        output_format="txt",
+        fast=fast,
+        precision=precision,
+        recall=recall,
+        comments=False,
+        tables=True,
+        dedup=False,
+        with_metadata=False,
+    )
+
+
+def trafilatura_options(url: str | None, *, fast: bool, precision: bool, recall: bool) -> Extractor:
+    """``Extractor(..., url=url)`` for kabar's settings: a copy of one built once, given the URL
+    as ``Extractor.__init__`` sets it (its other fields do not depend on the page)."""
+    options = copy.copy(_template(fast, precision, recall))
+    options.url = url
+    options.source = url and url.encode("utf-8", "replace").decode("utf-8")
+    return options
+
+
+class TrafilaturaInput:
+    """One page's input to trafilatura: parsed on first use, then shared by every call."""
+
+    __slots__ = ("_parsed", "_text", "_tree")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._tree: lxml_html.HtmlElement | None = None
+        self._parsed = False
+
+    def extract(self, url: str | None, *, fast: bool, precision: bool, recall: bool) -> str:
+        if not self._parsed:
+            self._tree, self._parsed = trafilatura_tree(self._text), True
+        if self._tree is None:
+            return ""  # trafilatura's own loader finds no tree: it extracts nothing either
+        options = trafilatura_options(url, fast=fast, precision=precision, recall=recall)
+        return trafilatura.extract(self._tree, url=url, options=options) or ""

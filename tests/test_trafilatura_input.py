@@ -1,0 +1,69 @@
+"""kabar's one parse for trafilatura gives trafilatura what its own loader would, call for call."""
+
+from __future__ import annotations
+
+import pytest
+import trafilatura
+from lxml import etree
+from trafilatura.utils import load_html
+
+from kabar.extract.trafilatura_input import TrafilaturaInput, trafilatura_options, trafilatura_tree
+
+_STORY = "".join(
+    f"<p>Paragraf {i}: Presiden meresmikan bendungan baru di Subang pada Senin pagi bersama menteri.</p>"
+    for i in range(12)
+)
+PAGES = [
+    f"<!DOCTYPE html><html><head><title>Bendungan</title></head><body><article>{_STORY}</article></body></html>",
+    # An XHTML doctype: trafilatura's repair drops it, which changes how the tags parse.
+    '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "x">\n'
+    f'<html xml:lang="id"><head><meta charset="utf-8" /></head><body><div>{_STORY}</div></body></html>',
+    "<p>Hanya satu paragraf tanpa dokumen.</p>",  # not a document: trafilatura's loader refuses it
+    "",
+    "   ",
+    "\x00\x01\x02 biner",
+    '<?xml version="1.0" encoding="iso-8859-1"?><html><body><p>Teks</p></body></html>',
+    "<html><body>" + "<div>" * 300 + "dalam" + "</div>" * 300 + "</body></html>",
+]
+
+
+def _shape(tree: etree._Element | None) -> bytes | None:
+    return None if tree is None else etree.tostring(tree)
+
+
+@pytest.mark.parametrize("html", PAGES)
+def test_the_tree_is_the_one_trafilaturas_loader_makes(html: str) -> None:
+    assert _shape(trafilatura_tree(html)) == _shape(load_html(html))
+
+
+@pytest.mark.parametrize("html", PAGES)
+@pytest.mark.parametrize(
+    ("fast", "precision", "recall"), [(True, True, False), (False, True, False), (True, False, True)]
+)
+def test_every_call_reads_as_trafilatura_reads_the_text(
+    html: str, fast: bool, precision: bool, recall: bool
+) -> None:
+    shared = TrafilaturaInput(html)
+    expected = trafilatura.extract(
+        html,
+        url="https://example.id/berita/1",
+        fast=fast,
+        favor_precision=precision,
+        favor_recall=recall,
+        include_comments=False,
+        include_tables=True,
+        with_metadata=False,
+        deduplicate=False,
+    )
+    got = shared.extract("https://example.id/berita/1", fast=fast, precision=precision, recall=recall)
+    assert got == (expected or "")
+    # The shared tree is copied by trafilatura: a second call reads the page as the first did.
+    assert shared.extract("https://example.id/berita/1", fast=fast, precision=precision, recall=recall) == got
+
+
+def test_options_carry_the_page_url_and_nothing_of_the_previous_page() -> None:
+    first = trafilatura_options("https://a.example/1", fast=True, precision=True, recall=False)
+    second = trafilatura_options(None, fast=True, precision=True, recall=False)
+    assert (first.url, first.source) == ("https://a.example/1", "https://a.example/1")
+    assert (second.url, second.source) == (None, None)
+    assert (first.focus, first.fast, first.comments, first.tables) == ("precision", True, False, True)
