@@ -195,6 +195,9 @@ def continue_run(
     long = [p for p in kept if len(p) >= _KEY_CHARS]
     if not long:
         return RunEnd()
+    parent = container.getparent()
+    if _tag(container) in ("p", "li", "blockquote") and parent is not None:
+        container = parent  # one paragraph found on the page: the run is among its siblings
     anchor = _anchor(container, long[-1])
     if anchor is None:
         return RunEnd()
