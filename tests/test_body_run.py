@@ -127,3 +127,15 @@ def test_bad_input(html: str) -> None:
     )
     assert continue_run(tree, [], None).paragraphs == []
     assert continue_run(tree, ["short"], None).paragraphs == []
+
+
+def test_tag_soup_is_read_in_bounded_work() -> None:
+    # Unclosed <div>s, each holding the rest of the page: the lead search reads a bounded prefix of
+    # each element and the run looks at a bounded number of blocks; neither finds anything here.
+    paragraph = "Plain words in a long run of text that never closes its blocks at all. "
+    html = "<html><body><h1>Headline</h1>" + "<div>" * 3000 + paragraph * 200 + "</body></html>"
+    tree = parse_html(html).tree
+    assert find_lead(tree, [paragraph.strip()], "Headline", None) is None
+    body = tree.find(".//div")
+    assert body is not None
+    assert continue_run(body, [paragraph.strip()], None).paragraphs == []

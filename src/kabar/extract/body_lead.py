@@ -58,8 +58,20 @@ def _key(text: str) -> str:
     return normalise_space(text)[:_KEY_CHARS].lower()
 
 
+_TEXT_LIMIT = 4_000  # longer than any lead: reading further tells nothing more
+
+
 def _text(el: etree._Element) -> str:
-    return normalise_space("".join(el.itertext()))
+    """The element's text, read no further than ``_TEXT_LIMIT`` characters: on tag soup each
+    unclosed element holds the rest of the page, and ``max_elements`` of them are looked at."""
+    parts: list[str] = []
+    size = 0
+    for piece in el.itertext():
+        parts.append(piece)
+        size += len(piece)
+        if size > _TEXT_LIMIT:
+            break
+    return normalise_space("".join(parts))
 
 
 def _headline_element(tree: etree._Element, headline: str | None) -> etree._Element | None:

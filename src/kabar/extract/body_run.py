@@ -85,14 +85,25 @@ def _is_end(el: etree._Element, rules: RunRules) -> bool:
     return bool(attrs.strip()) and bool(rules.end_attr.search(attrs))
 
 
+def _prefix(el: etree._Element) -> str:
+    """The start of an element's text, enough for its key: never the whole of a nested element."""
+    parts: list[str] = []
+    size = 0
+    for piece in el.itertext():
+        parts.append(piece)
+        size += len(piece)
+        if size > 4 * _KEY_CHARS:
+            break
+    return "".join(parts)
+
+
 def _anchor(container: etree._Element, last: str) -> etree._Element | None:
     """The element inside ``container`` whose text is the last kept paragraph."""
     wanted = _key(last)
     found: etree._Element | None = None
     for el in container.iter("p", "div", "li", "blockquote", "span", "td", "h2", "h3"):
         own = (el.text or "").strip()
-        text = own if own else "".join(el.itertext())
-        if _key(text) == wanted:
+        if _key(own if own else _prefix(el)) == wanted:
             found = el  # the last (innermost) match: its following blocks come next
     if found is None:
         return None
