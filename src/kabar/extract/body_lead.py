@@ -61,15 +61,15 @@ def _key(text: str) -> str:
 _TEXT_LIMIT = 4_000  # longer than any lead: reading further tells nothing more
 
 
-def _text(el: etree._Element) -> str:
-    """The element's text, read no further than ``_TEXT_LIMIT`` characters: on tag soup each
+def _text(el: etree._Element, limit: int = _TEXT_LIMIT) -> str:
+    """The element's text, read no further than ``limit`` characters: on tag soup each
     unclosed element holds the rest of the page, and ``max_elements`` of them are looked at."""
     parts: list[str] = []
     size = 0
     for piece in el.itertext():
         parts.append(piece)
         size += len(piece)
-        if size > _TEXT_LIMIT:
+        if size > limit:
             break
     return normalise_space("".join(parts))
 
@@ -82,19 +82,24 @@ def _headline_element(tree: etree._Element, headline: str | None) -> etree._Elem
     return next((h for h in h1s if head and _text(h).lower() == head), h1s[0])
 
 
-def _after(el: etree._Element) -> Iterator[etree._Element]:
-    """Elements after ``el`` in document order (its own descendants excluded)."""
+def _after(el: etree._Element, skip: frozenset[str]) -> Iterator[etree._Element]:
+    """Elements after ``el`` in document order (its own descendants excluded), never inside an
+    element of a ``skip`` tag (a figure's caption, a navigation list)."""
     node: etree._Element | None = el
     while node is not None:
         for sib in node.itersiblings():
-            if isinstance(sib.tag, str):
-                yield sib
-                yield from (d for d in sib.iterdescendants() if isinstance(d.tag, str))
+            stack = [sib]
+            while stack:
+                current = stack.pop()
+                if not isinstance(current.tag, str):
+                    continue
+                yield current
+                if current.tag.lower() not in skip:
+                    stack.extend(reversed(current))
         node = node.getparent()
 
 
-def _inside_skipped(el: etree._Element, rules: LeadRules) -> bool:
-    return any(isinstance(a.tag, str) and a.tag.lower() in rules.skip_tags for a in el.iterancestors())
+_CANDIDATE_TAGS = frozenset(["p", "div", "h2", "span"])
 
 
 def _link_share(el: etree._Element, total: int) -> float:
@@ -102,9 +107,16 @@ def _link_share(el: etree._Element, total: int) -> float:
     return linked / total if total else 0.0
 
 
-def _marked(el: etree._Element, text: str, description: str, rules: LeadRules) -> bool:
+_OWN_PREFIX = 20  # enough of a block's own text to tell whether it opens like the description
+
+
+def _attr_marked(el: etree._Element, rules: LeadRules) -> bool:
     attrs = f"{el.get('class') or ''} {el.get('id') or ''}"
-    if attrs.strip() and rules.attr.search(attrs):
+    return bool(attrs.strip()) and bool(rules.attr.search(attrs))
+
+
+def _marked(el: etree._Element, text: str, description: str, rules: LeadRules) -> bool:
+    if _attr_marked(el, rules):
         return True
     if not description:
         return False
@@ -123,15 +135,25 @@ def find_lead(
         return None
     kept = {_key(p) for p in paragraphs if len(p) >= rules.min_chars}
     declared = normalise_space(description or "")
-    for count, el in enumerate(_after(head)):
+    for count, el in enumerate(_after(head, rules.skip_tags)):
         if count >= rules.max_elements:
             break
         tag = el.tag.lower() if isinstance(el.tag, str) else ""
-        text = _text(el)
-        if text and _key(text) in kept:
-            break  # the body begins: no lead before it
-        if tag in rules.skip_tags or tag not in ("p", "div", "h2", "span") or _inside_skipped(el, rules):
+        if tag not in _CANDIDATE_TAGS:
             continue
+        own = normalise_space(el.text or "") or _text(el, 4 * _KEY_CHARS)
+        if own and _key(own) in kept:
+            break  # the body begins: no lead before it
+        parent = el.getparent()
+        # Only a block the page marks (its class, its parent's) or one opening like the declared
+        # description is read whole: most blocks after a headline are neither.
+        if not (
+            _attr_marked(el, rules)
+            or (parent is not None and _attr_marked(parent, rules))
+            or (declared and own and declared.lower().startswith(own[:_OWN_PREFIX].lower()))
+        ):
+            continue
+        text = _text(el)
         if not rules.min_chars <= len(text) <= rules.max_chars:
             continue
         if byline(text) is not None or _link_share(el, len(text)) > rules.max_link_share:
@@ -142,7 +164,6 @@ def find_lead(
         if _marked(el, text, declared, rules):
             return text
         # Marked one level up (a <p> inside div.lead): a sentence, not a heading inside the intro.
-        parent = el.getparent()
         if parent is not None and text.endswith(_SENTENCE_END) and _marked(parent, text, declared, rules):
             return text
     return None
