@@ -36,7 +36,7 @@ from benchmarks.fundus_score import (
     same_minute,
 )
 from kabar.extract import ExtractError
-from kabar.extract.html import extract_html
+from kabar.extract.html import LEAD_NOTE, extract_html
 from kabar.extract.html_authors import AGENCY_NOTE
 from kabar.model import RawPage
 
@@ -60,6 +60,10 @@ def read_kabar(html: str, url: str | None) -> Read:
     except ExtractError:
         return Read(Reading())
     text = with_dateline(a)
+    # The lead under the headline is kabar's description; fundus's parsers put it first in the
+    # body, as its ``summary``.
+    if LEAD_NOTE in a.notes and a.description:
+        text.insert(0, a.description)
     # A live report's posts are kabar's live entries, beside the intro; fundus's parsers put them in
     # the body, in page order, so they are read back after it (as the Zyte scorer reads tables back).
     for entry in a.live_entries:

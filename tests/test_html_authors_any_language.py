@@ -14,6 +14,7 @@ import json
 import pytest
 
 from kabar.extract.html import extract_html
+from kabar.extract.html_authors import AGENCY_NOTE
 from kabar.extract.person_names import is_organisation, normalise_case, read_people
 from kabar.model import Article, RawPage
 
@@ -84,6 +85,18 @@ def test_organisation_as_author_is_the_source_not_a_writer() -> None:
     article = _read(_page(head=head, tail_html=tail))
     assert article.authors == []
     assert any("Reuters" in note for note in article.notes)
+
+
+@pytest.mark.parametrize(
+    ("content", "writers", "agency"),
+    [("Anadolu Ajansı", [], "Anadolu Ajansı"), ("Ayşe Yılmaz", ["Ayşe Yılmaz"], None)],
+)
+def test_article_author_meta_key(content: str, writers: list[str], agency: str | None) -> None:
+    # <meta name="articleAuthor">: a wire agency there is the source, a person the writer.
+    article = _read(_page(head=f'<meta name="articleAuthor" content="{content}">', lang="tr"))
+    assert article.authors == writers
+    agencies = [n.removeprefix(AGENCY_NOTE) for n in article.notes if n.startswith(AGENCY_NOTE)]
+    assert agencies == ([agency] if agency else [])
 
 
 def test_site_name_and_its_initials_are_not_writers() -> None:

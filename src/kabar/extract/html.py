@@ -18,6 +18,7 @@ from lxml import etree
 from kabar.extract import ExtractError
 from kabar.extract.body_edges import trim_edges
 from kabar.extract.headline_parts import is_heading_line
+from kabar.extract.body_lead import find_lead
 from kabar.extract.html_authors import AGENCY_NOTE, closing_name, find_authors
 from kabar.extract.html_body import Body, generic_body, lead_figures, profile_body, too_nested
 from kabar.extract.html_canonical import find_canonical
@@ -41,7 +42,12 @@ from kabar.extract.page_kind import read_page, settle_kind
 from kabar.extract.profiles import Profile, host_of, profile_for_host
 from kabar.model import Article, Image, RawPage, normalise_space
 
-__all__ = ["MAX_HTML_CHARS", "HtmlOptions", "extract_html"]
+__all__ = ["LEAD_NOTE", "MAX_HTML_CHARS", "HtmlOptions", "extract_html"]
+
+# How Article.notes says the description is the lead the page prints under its headline (a
+# standfirst: a summary beside the body, not its first paragraph; fundus counts it as the body's
+# summary, the Zyte benchmark's article body leaves it out).
+LEAD_NOTE = "description: the lead printed under the headline"
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +172,16 @@ def _is_dateline_only(text: str) -> bool:
     return len(t) < 60 and t.endswith(("-", "–", "—")) and len(t.split()) <= 6
 
 
+def _description(meta: PageMeta) -> str | None:
+    return meta.first("og:description", "description", "twitter:description")
+
+
+def _declared_body(meta: PageMeta) -> str | None:
+    ld = meta.article_ld()
+    text = ld.get("articleBody") if ld else None
+    return text if isinstance(text, str) and text.strip() else None
+
+
 def _add_lead(body: Body, lead: list[Image]) -> None:
     """Put the lead photo first; where the body already holds it, give it the caption."""
     by_url = {i.url: i for i in body.images if i.url}
@@ -213,6 +229,7 @@ def extract_html(page: RawPage, options: HtmlOptions | None = None) -> Article:
     _apply_drops(tree, profile)
     aside = set_aside_tables(tree)  # data tables go beside the body, not into it
     body = profile_body(tree, profile.body, url) if profile and profile.body else None
+    lead: str | None = None  # the standfirst under the headline: the description, not body text
     if body is None:
         # On a known portal whose profile names no matching container, trafilatura's full mode
         # (with its readability/jusText comparison) reads old portal layouts better than fast mode.
@@ -224,7 +241,10 @@ def extract_html(page: RawPage, options: HtmlOptions | None = None) -> Article:
             fast=profile is None,
             page_too_nested=page_too_nested,
             without_rows=aside.without_rows,
+            declared=_declared_body(meta),
         )
+        if body.method == "trafilatura":  # the lead under the headline, outside the body's container
+            lead = find_lead(tree, body.paragraphs, headline, _description(meta))
     aside.put_back()
     body.paragraphs = without_wall_lines(body.paragraphs, walls)
     # A paywalled page keeps its teaser; any other empty or teaser body gives way to a script's text.
@@ -274,7 +294,7 @@ def extract_html(page: RawPage, options: HtmlOptions | None = None) -> Article:
         images=body.images,
         sources=cited_sources(body.links, host_of(url)),
         tags=find_tags(tree, meta, profile),
-        description=meta.first("og:description", "description", "twitter:description"),
+        description=lead or _description(meta),
         section=meta.first("article:section")
         or (str(ld.get("articleSection")) if ld and ld.get("articleSection") else None),
         url=page.url or url,
@@ -295,6 +315,8 @@ def extract_html(page: RawPage, options: HtmlOptions | None = None) -> Article:
     article.notes.extend([*walls.notes, *([script.note] if script else [])])
     # A wire agency or desk named where a writer would be: the source, not a writer.
     article.notes.extend(AGENCY_NOTE + a for a in found_authors.agencies)
+    if lead is not None:
+        article.notes.append(LEAD_NOTE)
     article.notes.extend(times.notes)
     return article
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from lxml import etree
 
+from kabar.extract.body_run import continue_run
 from kabar.extract.html_blocks import Blocks, Figure, walk_container
 from kabar.extract.html_captions import (
     Caption,
@@ -301,12 +302,15 @@ def generic_body(
     *,
     page_too_nested: bool | None = None,
     without_rows: Callable[[list[str]], list[str]] | None = None,
+    declared: str | None = None,
 ) -> Body:
     """``page_too_nested``: :func:`too_nested` of the page as parsed, before scripts and styles
     were stripped from ``tree``: trafilatura parses ``html_text`` afresh and reads them. Given, the
     tree is not walked again: what was done to it since only took elements out (a stripped
     element's tail stays at its depth), which never raises the sum.
-    ``without_rows``: drops trafilatura's lines of tables set aside from ``tree``."""
+    ``without_rows``: drops trafilatura's lines of tables set aside from ``tree``.
+    ``declared``: the article's JSON-LD ``articleBody``, evidence for where the body ends
+    (:mod:`kabar.extract.body_run`)."""
     if page_too_nested if page_too_nested is not None else too_nested(tree):
         return walked_body(tree, base)
     paragraphs = trafilatura_paragraphs(html_text, base, favor_precision, fast)
@@ -315,6 +319,8 @@ def generic_body(
     if _is_link_list(tree, paragraphs):
         return Body([], [], [], None, "link-list")
     container = _container_of(tree, paragraphs)
+    if container is not None:  # the article runs on past a short or weak block: read to its end
+        paragraphs = [*paragraphs, *continue_run(container, paragraphs, base, declared).paragraphs]
     # The lead photo usually stands above the text block, inside the same <article>.
     article = next((a for a in container.iterancestors("article")), None) if container is not None else None
     container = article if article is not None else container
