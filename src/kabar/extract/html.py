@@ -17,8 +17,8 @@ from lxml import etree
 
 from kabar.extract import ExtractError
 from kabar.extract.body_edges import trim_edges
-from kabar.extract.headline_parts import is_heading_line
 from kabar.extract.body_lead import find_lead
+from kabar.extract.headline_parts import is_heading_line
 from kabar.extract.html_authors import AGENCY_NOTE, closing_name, find_authors
 from kabar.extract.html_body import Body, generic_body, lead_figures, profile_body, too_nested
 from kabar.extract.html_canonical import find_canonical
