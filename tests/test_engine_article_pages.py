@@ -3,7 +3,7 @@ other pages through the same polite fetcher, read each and join them before stor
 
 A local site serves a three-page article written for these tests (``fixtures/multipage``) under
 several addresses, each a case: all pages there, page 3 missing, page 2 linking back to page 1,
-page 3 disallowed by robots.txt.
+page 3 disallowed by robots.txt, page 2 redirecting to another host.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from kabar.model import Article, RawPage
 from kabar.prepare import PageJob
 from kabar.sources.crawler import Fetcher
 from kabar.sources.urls import canonical_url
-from sources_site import LocalSite, rss
+from sources_site import LocalSite, Route, rss
 
 FIX = Path(__file__).parent / "fixtures" / "multipage"
 SLUG = "banjir-bandang-lembah"
@@ -39,7 +39,9 @@ CASES: dict[str, dict[str, str | None]] = {  # folder → its pages (query → f
     "robots": {"": "page1", "?page=2": "page2", "?page=3": "page3"},  # page 3 disallowed
     "berkas": {"?page=2": "page2", "?page=3": "page3"},  # page 1 is read from a file, offline
     "semua": {"": "page1_showall", "?page=all": "all", "?page=2": "page2", "?page=3": "page3"},
+    "pindah": {"": "page1", "?page=3": "page3"},  # page 2 redirects to another host (OFF_HOST)
 }
+OFF_HOST = "/berita/lain/" + SLUG  # where page 2 of "pindah" points, on the site's other name
 
 
 def _html(case: str, name: str) -> str:
@@ -85,6 +87,10 @@ def ran(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ran]:
             for query, name in pages.items():
                 body = _html(case, name).encode() if name else b"tidak ada"
                 site.add(_path(case) + query, body=body, status=200 if name else 404)
+        # The same server under another name (localhost, not 127.0.0.1) stands for another host.
+        elsewhere = site.url(OFF_HOST).replace("127.0.0.1", "localhost")
+        site.add(_path("pindah") + "?page=2", Route(status=302, headers={"Location": elsewhere}))
+        site.add(OFF_HOST, body=_html("pindah", "page2").encode())
         site.add("/robots.txt", body=f"User-agent: *\nDisallow: {_path('robots')}?page=3\n".encode())
         date = "Fri, 03 May 2024 08:15:00 +0700"
         items = [(site.url(_path(c)), f"Banjir {c}", date) for c in CASES if c != "berkas"]
@@ -186,6 +192,21 @@ def test_a_next_page_on_another_host_is_not_fetched(ran: Ran) -> None:
     assert ran.hits("utuh", "?page=2") == before
     assert whole.pages_read == 1 and whole.incomplete
     assert any("on another host, not fetched" in n for n in whole.notes)
+
+
+def test_a_next_page_redirecting_to_another_host_is_not_followed(ran: Ran) -> None:
+    # The redirect is stopped before the other host is asked anything: neither the page nor its
+    # robots.txt is requested there (same server, so its hits show every request).
+    article = ran.stored("pindah")
+    assert article.paragraphs == _paragraphs("pindah", "page1")
+    assert article.page_count == 3 and article.pages_read == 1 and article.incomplete
+    assert ran.hits("pindah", "?page=2") == 1
+    assert ran.site.hits_for(OFF_HOST) == []
+    assert not [h for h in ran.site.hits if h.headers.get("host", "").startswith("localhost")]
+    assert any(
+        n.startswith(PAGES_STOPPED_NOTE + "page 2 was not read: redirected to another host, not fetched")
+        for n in article.notes
+    ), article.notes
 
 
 def test_a_page_read_offline_fetches_nothing(ran: Ran) -> None:

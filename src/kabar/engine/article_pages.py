@@ -170,7 +170,10 @@ class ArticlePages:
 
     async def _read(self, url: str, host: str, source: str | None) -> _PageRead:
         """One more page, fetched politely and read under the guard, or why not."""
-        result = await self.fetcher.fetch(url, source=source)
+        # same_host: a redirect to another host is stopped before that host is asked anything.
+        result = await self.fetcher.fetch(url, source=source, same_host=True)
+        if result.outcome == "off_host_redirect":
+            return _PageRead(why=f"redirected to another host, not fetched: {result.final_url}")
         if not result.ok:
             detail = result.error or (f"HTTP {result.status}" if result.status else "")
             return _PageRead(why=f"{result.outcome.replace('_', ' ')} {detail}".strip())
