@@ -246,3 +246,68 @@ def test_fetch_command_joins_the_pages(ran: Ran, tmp_path: Path) -> None:
     assert article is not None
     assert article.paragraphs == [p for n in ("page1", "page2", "page3") for p in _paragraphs("utuh", n)]
     assert article.pages_read == 3 and not article.incomplete
+
+
+def _crawl(site: LocalSite, db: Path, feeds: list[list[str]]) -> list[int]:
+    """One engine round per feed (the paths it lists); the article count after each round."""
+    listed: list[str] = []
+    date = "Fri, 03 May 2024 08:15:00 +0700"
+    site.add(
+        "/rss.xml",
+        Route(handler=lambda _p: Route(body=rss([(site.url(p), "Banjir", date) for p in listed]))),
+    )
+    toml = f"""
+[engine]
+db = "{db}"
+rate_per_host = 100
+timeout_seconds = 2
+retries = 0
+allow_private = true
+
+[[source]]
+name = "Lokal"
+kind = "feed"
+url = "{site.url("/rss.xml")}"
+"""
+    cfg = parse_config(toml)
+    archive = open_archive(cfg.db)
+    engine = Engine(cfg, archive)
+    counts: list[int] = []
+    try:
+        for paths in feeds:
+            listed[:] = paths
+
+            async def go() -> None:
+                async with Fetcher(cfg.fetch_options(), on_record=engine.log.record) as fetcher:
+                    await engine.run_round(fetcher, all_sources=True)
+
+            asyncio.run(go())
+            counts.append(archive.count())
+    finally:
+        engine.close()
+        archive.close()
+    return counts
+
+
+@pytest.mark.parametrize("together", [False, True], ids=["later-round", "same-round"])
+def test_pages_read_with_their_article_are_not_crawled_as_articles(tmp_path: Path, together: bool) -> None:
+    # The feed lists page 2 as a link of its own: later (page 1 already stored with it) or in the
+    # same round as page 1. Either way it is one article, page 2 is this article's page in the
+    # frontier, and a later listing fetches nothing.
+    path = _path("frontier")
+    with LocalSite() as site:
+        for query, name in CASES["utuh"].items():
+            site.add(path + query, body=_html("frontier", name or "").encode())
+        first, second = [path], [path, path + "?page=2"]
+        counts = _crawl(site, tmp_path / "k.db", [second, second] if together else [first, second, second])
+        assert counts[-1] == 1, counts
+        with open_archive(tmp_path / "k.db") as archive:
+            found = archive.find_id(canonical_url=canonical_url(site.url(path)))
+            page2 = canonical_url(site.url(path + "?page=2"))
+            assert page2 is not None and archive.frontier.state_of(page2) == "done"
+            stored = archive.get(found or 0)
+        assert stored is not None and stored.pages_read == 3
+        if not together:
+            # fetched once, as page 2 of the article: never again as a link of its own
+            assert len(site.hits_for(path + "?page=2")) == 1
+        assert len(site.hits_for(path + "?page=3")) <= (2 if together else 1)

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import asyncio
 import copy
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
 from kabar.engine.pipeline import page_from_fetch
@@ -36,6 +37,15 @@ PAGES_ALL_READ_NOTE = "multi-page: all pages read at "
 @dataclass(frozen=True, slots=True)
 class PagesOptions:
     max_pages: int = DEFAULT_MAX_PAGES  # 1: never fetch another page
+
+
+@dataclass(slots=True)
+class Completed:
+    """An article with its other pages, and the addresses fetched for them (so a crawler that
+    finds those addresses later knows they are this article's pages, not articles of their own)."""
+
+    prepared: Prepared
+    page_urls: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -78,35 +88,50 @@ class ArticlePages:
         ingestor: Ingestor,
         options: PagesOptions | None = None,
         lock: asyncio.Lock | None = None,
+        on_page: Callable[[str], None] | None = None,
     ) -> None:
         self.fetcher = fetcher
         self.ingestor = ingestor
         self.options = options or PagesOptions()
         self.lock = lock or asyncio.Lock()
+        # told each other page's address before it is fetched (the engine keeps its own crawl
+        # from fetching it again meanwhile)
+        self.on_page = on_page
 
     async def complete(self, first: Prepared, url: str, *, source: str | None = None) -> Prepared:
         """The article of ``first`` (read from ``url``) with its other pages, or ``first`` as it was."""
+        return (await self.complete_pages(first, url, source=source)).prepared
+
+    async def complete_pages(self, first: Prepared, url: str, *, source: str | None = None) -> Completed:
+        """As :meth:`complete`, with the addresses fetched for the other pages."""
         article = first.article
         if not article.incomplete or self.options.max_pages <= 1:
-            return first
+            return Completed(first)
         pages = follow_up(article)
         notes: list[str] = []
+        fetched: list[str] = []
         if pages.all_url is not None:
-            whole = await self._show_all(first, url, pages.all_url, source, notes)
+            whole = await self._show_all(first, url, pages.all_url, source, notes, fetched)
             if whole is not None:
-                return whole
+                return Completed(whole, fetched)
         if pages.next_url is None:
-            return _with_notes(first, notes)
-        return await self._follow(first, url, pages.next_url, source, notes)
+            return Completed(_with_notes(first, notes), fetched)
+        return Completed(await self._follow(first, url, pages.next_url, source, notes, fetched), fetched)
 
     async def _show_all(
-        self, first: Prepared, url: str, all_url: str, source: str | None, notes: list[str]
+        self,
+        first: Prepared,
+        url: str,
+        all_url: str,
+        source: str | None,
+        notes: list[str],
+        fetched: list[str],
     ) -> Prepared | None:
         """The article from its show-all view, or None (and a note) when that view is no use."""
         if _host(all_url) != _host(url):
             notes.append(f"{PAGES_STOPPED_NOTE}the show-all page is on another host: {all_url}")
             return None
-        read = await self._read(all_url, _host(url), source)
+        read = await self._read(all_url, _host(url), source, fetched)
         if read.prepared is None:
             notes.append(f"{PAGES_STOPPED_NOTE}the show-all page was not read: {read.why}")
             return None
@@ -122,7 +147,13 @@ class ArticlePages:
         return Prepared(joined, first.cpu_seconds + read.prepared.cpu_seconds)
 
     async def _follow(
-        self, first: Prepared, url: str, next_url: str, source: str | None, notes: list[str]
+        self,
+        first: Prepared,
+        url: str,
+        next_url: str,
+        source: str | None,
+        notes: list[str],
+        fetched: list[str],
     ) -> Prepared:
         host = _host(url)
         read_pages: list[Article] = [first.article]
@@ -144,7 +175,7 @@ class ArticlePages:
                 notes.append(f"{PAGES_STOPPED_NOTE}page {number} links back to a page already read: {nxt}")
                 break
             seen.add(_page_key(nxt))
-            read = await self._read(nxt, host, source)
+            read = await self._read(nxt, host, source, fetched)
             if read.prepared is None:
                 notes.append(f"{PAGES_STOPPED_NOTE}page {number} was not read: {read.why}")
                 break
@@ -168,8 +199,11 @@ class ArticlePages:
         joined.notes.extend(notes)
         return Prepared(joined, cpu)
 
-    async def _read(self, url: str, host: str, source: str | None) -> _PageRead:
+    async def _read(self, url: str, host: str, source: str | None, fetched: list[str]) -> _PageRead:
         """One more page, fetched politely and read under the guard, or why not."""
+        fetched.append(url)
+        if self.on_page is not None:
+            self.on_page(url)
         # same_host: a redirect to another host is stopped before that host is asked anything.
         result = await self.fetcher.fetch(url, source=source, same_host=True)
         if result.outcome == "off_host_redirect":
@@ -188,6 +222,8 @@ class ArticlePages:
             r = prepared.reject
             why = f"{r.stage}: {r.error}: {r.message}" if r is not None else prepared.status
             return _PageRead(why=why)
+        if result.final_url != url:
+            fetched.append(result.final_url)
         return _PageRead(prepared, final_url=result.final_url)
 
 
@@ -199,4 +235,4 @@ def _with_notes(prepared: Prepared, notes: list[str]) -> Prepared:
     return Prepared(article, prepared.cpu_seconds)
 
 
-__all__ = ["DEFAULT_MAX_PAGES", "PAGES_STOPPED_NOTE", "ArticlePages", "PagesOptions"]
+__all__ = ["DEFAULT_MAX_PAGES", "PAGES_STOPPED_NOTE", "ArticlePages", "Completed", "PagesOptions"]
