@@ -22,7 +22,7 @@ from kabar.engine.article_pages import PAGES_STOPPED_NOTE, ArticlePages, PagesOp
 from kabar.engine.config import parse_config
 from kabar.engine.run import Engine
 from kabar.extract.html import extract_html
-from kabar.extract.pagination import PAGES_NEXT_NOTE
+from kabar.extract.pagination import PAGE_READ_NOTE, PAGES_NEXT_NOTE
 from kabar.ingest import Prepared
 from kabar.model import Article, RawPage
 from kabar.prepare import PageJob
@@ -40,7 +40,9 @@ CASES: dict[str, dict[str, str | None]] = {  # folder → its pages (query → f
     "berkas": {"?page=2": "page2", "?page=3": "page3"},  # page 1 is read from a file, offline
     "semua": {"": "page1_showall", "?page=all": "all", "?page=2": "page2", "?page=3": "page3"},
     "pindah": {"": "page1", "?page=3": "page3"},  # page 2 redirects to another host (OFF_HOST)
+    "masuk": {"": "page1", "?page=2": "page2", "?page=3": "page3"},  # the feed lists page 2 (ENTRY)
 }
+ENTRY = {"masuk": "?page=2"}  # a case's feed link when not its page 1
 OFF_HOST = "/berita/lain/" + SLUG  # where page 2 of "pindah" points, on the site's other name
 
 
@@ -93,7 +95,7 @@ def ran(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ran]:
         site.add(OFF_HOST, body=_html("pindah", "page2").encode())
         site.add("/robots.txt", body=f"User-agent: *\nDisallow: {_path('robots')}?page=3\n".encode())
         date = "Fri, 03 May 2024 08:15:00 +0700"
-        items = [(site.url(_path(c)), f"Banjir {c}", date) for c in CASES if c != "berkas"]
+        items = [(site.url(_path(c) + ENTRY.get(c, "")), f"Banjir {c}", date) for c in CASES if c != "berkas"]
         site.add("/rss.xml", body=rss(items), content_type="application/rss+xml")
         toml = f"""
 [engine]
@@ -144,6 +146,43 @@ def test_a_show_all_view_is_fetched_instead_of_each_page(ran: Ran) -> None:
     assert article.paragraphs == expected
     assert article.page_count == 3 and article.pages_read == 3 and not article.incomplete
     assert ran.hits("semua", "?page=all") == 1 and ran.hits("semua", "?page=2") == 0
+
+
+def test_an_article_entered_at_page_2_is_read_from_page_1(ran: Ran) -> None:
+    # The feed names page 2; page 2 names page 1 (?page=1, which the site serves as page 1):
+    # page 1 is fetched, then page 2 is taken as read (not fetched again), then page 3.
+    with open_archive(ran.db) as archive:
+        found = archive.find_id(canonical_url=canonical_url(ran.site.url(_path("masuk") + "?page=1")))
+        article = archive.get(found or 0)
+    assert article is not None
+    expected = [p for n in ("page1", "page2", "page3") for p in _paragraphs("masuk", n)]
+    assert article.paragraphs == expected
+    assert article.page_count == 3 and article.pages_read == 3 and not article.incomplete
+    assert ran.hits("masuk", "?page=2") == 1 and ran.hits("masuk", "?page=1") == 1
+    assert ran.hits("masuk", "?page=3") == 1 and ran.hits("masuk", "") == 0
+    assert not any(n.startswith(PAGE_READ_NOTE) for n in article.notes), article.notes
+
+
+def test_a_page_2_whose_page_1_fails_is_kept_forward_and_incomplete(ran: Ran) -> None:
+    path = _path("gagal")  # page 1 (?page=1) answers 404
+    ran.site.add(path + "?page=1", status=404, body=b"tidak ada")
+    for query in ("?page=2", "?page=3"):
+        ran.site.add(path + query, body=_html("gagal", CASES["utuh"][query] or "").encode())
+    url = ran.site.url(path + "?page=2")
+    page = RawPage(_html("gagal", "page2"), kind="html", url=url)
+    first = ran.engine.ingestor.prepared(PageJob(source=url, page=page))
+    assert isinstance(first, Prepared)
+
+    async def go() -> Prepared:
+        async with Fetcher(ran.engine.config.fetch_options()) as fetcher:
+            return await ArticlePages(fetcher, ran.engine.ingestor).complete(first, url)
+
+    whole = asyncio.run(go()).article
+    assert whole.paragraphs == _paragraphs("gagal", "page2") + _paragraphs("gagal", "page3")
+    assert whole.incomplete and whole.pages_read == 2
+    assert any(n.startswith(PAGES_STOPPED_NOTE + "page 1 was not read: http error") for n in whole.notes), (
+        whole.notes
+    )
 
 
 def test_a_missing_page_stores_what_was_read(ran: Ran) -> None:

@@ -57,6 +57,24 @@ def test_second_page_says_which_page_it_is() -> None:
     assert follow_up(article).next_url == ARTICLE + "?page=3"
 
 
+KOPI = "https://warta.example.id/berita/d-7012345/petani-kopi-gayo-panen-raya"
+
+
+@pytest.mark.parametrize(
+    "name", ["entered_page2.html", "entered_page2_prev.html"], ids=["number-link", "rel-prev-only"]
+)
+def test_an_article_entered_at_page_2_says_where_page_1_is(name: str) -> None:
+    # Read offline from page 2 (…/2): incomplete, saying so, and naming page 1 — its "1" link to
+    # the article's own address, or, with no page numbers, page 2's rel="prev".
+    article = _read(name, KOPI + "/2")
+    assert article.incomplete and article.pages_read == 1
+    assert article.page_count == (3 if name == "entered_page2.html" else 2)
+    assert f"multi-page: this is page 2 of {article.page_count}" in article.notes
+    assert follow_up(article).first_url == KOPI
+    # page 1 itself names no first page
+    assert follow_up(_read("relnext.html", KOPI)).first_url is None
+
+
 def test_show_all_view_is_complete() -> None:
     article = _read("multipage.html", ARTICLE + "?page=all")
     assert article.page_count == 3 and article.pages_read == 3

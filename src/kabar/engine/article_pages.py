@@ -114,6 +114,10 @@ class ArticlePages:
             whole = await self._show_all(first, url, pages.all_url, source, notes, fetched)
             if whole is not None:
                 return Completed(whole, fetched)
+        if pages.first_url is not None:  # entered at a later page: read from page 1 on
+            begun = await self._from_page_one(first, url, pages.first_url, source, notes, fetched)
+            if begun is not None:
+                return Completed(begun, fetched)
         if pages.next_url is None:
             return Completed(_with_notes(first, notes), fetched)
         return Completed(await self._follow(first, url, pages.next_url, source, notes, fetched), fetched)
@@ -139,12 +143,49 @@ class ArticlePages:
         if whole.incomplete or not whole.page_count:
             notes.append(f"{PAGES_STOPPED_NOTE}{all_url} does not show every page")
             return None
-        joined = join_pages([first.article, whole])
+        # Entered at a later page, the show-all view is the article and the page adds only what
+        # the view lacks; entered at page 1, the view adds the other pages' text after it.
+        later = follow_up(first.article).first_url is not None
+        joined = join_pages([whole, first.article] if later else [first.article, whole])
         joined.page_count = max(whole.page_count, first.article.page_count or 0)
         joined.pages_read = joined.page_count
         joined.notes = [n for n in joined.notes if not n.startswith(JOINED_NOTE)]
         joined.notes.append(PAGES_ALL_READ_NOTE + all_url)
         return Prepared(joined, first.cpu_seconds + read.prepared.cpu_seconds)
+
+    async def _from_page_one(
+        self,
+        entry: Prepared,
+        url: str,
+        first_url: str,
+        source: str | None,
+        notes: list[str],
+        fetched: list[str],
+    ) -> Prepared | None:
+        """An article entered at a later page, read from its page 1 on, the page entered at taken
+        in its place (not fetched again); None (and a note) when page 1 does not lead to it."""
+        host = _host(url)
+        if _host(first_url) != host:
+            notes.append(f"{PAGES_STOPPED_NOTE}page 1 is on another host, not fetched: {first_url}")
+            return None
+        read = await self._read(first_url, host, source, fetched)
+        if read.prepared is None:
+            notes.append(f"{PAGES_STOPPED_NOTE}page 1 was not read: {read.why}")
+            return None
+        one = read.prepared
+        nxt = follow_up(one.article).next_url
+        known = {_page_key(url): entry.article}
+        if entry.article.url:
+            known[_page_key(entry.article.url)] = entry.article
+        if nxt is None:
+            notes.append(f"{PAGES_STOPPED_NOTE}page 1 names no next page: {first_url}")
+            return None
+        start = Prepared(one.article, entry.cpu_seconds + one.cpu_seconds)
+        walked = await self._follow(start, read.final_url or first_url, nxt, source, notes, fetched, known)
+        if not any(v is entry.article for v in known.values()):
+            return walked
+        notes.append(f"{PAGES_STOPPED_NOTE}page 1 does not lead to the page entered at: {url}")
+        return None
 
     async def _follow(
         self,
@@ -154,7 +195,11 @@ class ArticlePages:
         source: str | None,
         notes: list[str],
         fetched: list[str],
+        known: dict[str, Article] | None = None,
     ) -> Prepared:
+        """``first`` and the pages after it, from ``next_url`` on; a page in ``known`` (by address)
+        is taken from there, not fetched, and taken out of it."""
+        known = known if known is not None else {}
         host = _host(url)
         read_pages: list[Article] = [first.article]
         cpu = first.cpu_seconds
@@ -175,6 +220,15 @@ class ArticlePages:
                 notes.append(f"{PAGES_STOPPED_NOTE}page {number} links back to a page already read: {nxt}")
                 break
             seen.add(_page_key(nxt))
+            if _page_key(nxt) in known:
+                page = known[_page_key(nxt)]
+                for key in [k for k, v in known.items() if v is page]:
+                    del known[key]
+                    seen.add(key)
+                texts |= {_text_key(p) for p in page.paragraphs}
+                read_pages.append(page)
+                nxt = follow_up(page).next_url
+                continue
             read = await self._read(nxt, host, source, fetched)
             if read.prepared is None:
                 notes.append(f"{PAGES_STOPPED_NOTE}page {number} was not read: {read.why}")
