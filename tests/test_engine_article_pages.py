@@ -163,6 +163,27 @@ def test_an_article_entered_at_page_2_is_read_from_page_1(ran: Ran) -> None:
     assert not any(n.startswith(PAGE_READ_NOTE) for n in article.notes), article.notes
 
 
+def test_an_article_entered_at_page_2_with_a_show_all_view_reads_the_view(ran: Ran) -> None:
+    # Page 2 links the show-all view: the view is the article, in order, page 2 not appended twice.
+    path = _path("semuadua")
+    ran.site.add(path + "?page=all", body=_html("semuadua", "all").encode())
+    page2 = _html("semuadua", "page2").replace(
+        "Halaman berikutnya</a>", 'Halaman berikutnya</a> <a href="?page=all">Tampilkan semua</a>'
+    )
+    url = ran.site.url(path + "?page=2")
+    first = ran.engine.ingestor.prepared(PageJob(source=url, page=RawPage(page2, kind="html", url=url)))
+    assert isinstance(first, Prepared)
+
+    async def go() -> Prepared:
+        async with Fetcher(ran.engine.config.fetch_options()) as fetcher:
+            return await ArticlePages(fetcher, ran.engine.ingestor).complete(first, url)
+
+    whole = asyncio.run(go()).article
+    assert whole.paragraphs == _paragraphs("semuadua", "all")
+    assert whole.pages_read == 3 and not whole.incomplete
+    assert len(ran.site.hits_for(path + "?page=all")) == 1 and ran.site.hits_for(path + "?page=1") == []
+
+
 def test_a_page_2_whose_page_1_fails_is_kept_forward_and_incomplete(ran: Ran) -> None:
     path = _path("gagal")  # page 1 (?page=1) answers 404
     ran.site.add(path + "?page=1", status=404, body=b"tidak ada")
