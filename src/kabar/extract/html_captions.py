@@ -7,6 +7,7 @@ separate credit element; neither trafilatura nor newspaper4k separates them.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,14 +17,20 @@ from lxml import etree
 from kabar.extract.word_patterns import word_pattern
 from kabar.sources.urls import join_url
 
-_AGENCY = (
-    r"ANTARA\s*FOTO|ANTARA|TEMPO|REUTERS|AP\s*Photo|AP|AFP|EPA(?:-EFE)?|Xinhua|Getty\s*Images|Kompas\.com|KOMPAS\.com"
-    r"|KOMPAS|Liputan6\.com|detik(?:com|foto)?|Republika|REPUBLIKA|Okezone|VIVA(?:\.co\.id|news)?|Viva\.co\.id"
-    r"|KapanLagi\.com|kapanlagi\.com|Suara\.com|kumparan|IDN\s*Times|Tribunnews(?:\.com)?|MI|CNN\s*Indonesia"
-    r"|Sputnik|Handout|Anadolu|Bloomberg|Shutterstock|Dok\.?|dok\.?|Dokumentasi"
-)
-_AGENCY_SLASH = re.compile(rf"(?<![\w/])(?:{_AGENCY})\s*/\s*\S")
-_BARE = re.compile(rf"^(?:{_AGENCY}|Istimewa|istimewa|[Ii]st\.?|[Dd]o[ck](?:\.\s*|\s+)\S.*)$")
+
+@functools.cache
+def _agency_slash() -> re.Pattern[str]:
+    """An agency's credit with a name after a slash ("ANTARA FOTO/Name")."""
+    return re.compile(rf"(?<![\w/])(?:{word_pattern('caption_agency').pattern})\s*/\s*\S")
+
+
+@functools.cache
+def _bare() -> re.Pattern[str]:
+    """A segment that is a credit alone: an agency, or another bare credit ("Istimewa")."""
+    agency, extra = word_pattern("caption_agency").pattern, word_pattern("bare_credit").pattern
+    return re.compile(rf"^(?:{agency}|{extra})$")
+
+
 # Words in a trailing parenthesis that describe the picture, not who took it.
 _NOT_CREDIT = {
     "kiri",
@@ -54,7 +61,7 @@ def _looks_like_credit(segment: str) -> bool:
     words = segment.split()
     if not words or len(words) > _MAX_CREDIT_WORDS:
         return False
-    if _BARE.match(segment) or word_pattern("credit_label").match(segment):
+    if _bare().match(segment) or word_pattern("credit_label").match(segment):
         return True
     # "Name/Agency" shapes: a slash between capitalised words, no sentence inside.
     return "/" in segment and segment[0].isupper() and ". " not in segment
@@ -141,7 +148,7 @@ def _split_credit_html(text: str) -> Caption:
         if doc is not None and doc.start() > 0 and len(text[doc.start() :].split()) <= _MAX_CREDIT_WORDS:
             cut = doc.start()
     if cut is None:
-        agency = _last(_AGENCY_SLASH.finditer(text))
+        agency = _last(_agency_slash().finditer(text))
         if agency is not None and len(text[agency.start() :].split()) <= _MAX_CREDIT_WORDS:
             cut = agency.start()
     if cut is None:
