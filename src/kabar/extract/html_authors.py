@@ -59,7 +59,6 @@ from kabar.extract.profiles import Profile
 from kabar.extract.tables import load_table
 from kabar.extract.word_patterns import word_pattern
 
-_SPLIT = re.compile(r"(?<!\s)\s*+(?:,|&|\bdan\b|\band\b|;|\|)\s*")
 _MAX_LINES = 4000
 
 
@@ -77,7 +76,7 @@ def person_names(text: str) -> list[str]:
     text = re.sub(r"(?<!\s)\s++(?:Jurnalis|Wartawan|Reporter)$", "", text.strip())
     # "Kontributor Lhokseumawe, Masriadi": the role and place come before the name.
     text = re.sub(r"^(?:Kontributor|Koresponden|Wartawan)\s+[\w ]+?,\s*", "", text.strip())
-    return [n for part in _SPLIT.split(text) if (n := clean_person(part))]
+    return [n for part in word_pattern("name_separator").split(text) if (n := clean_person(part))]
 
 
 def _opens_byline(raw: str) -> bool:

@@ -13,22 +13,12 @@ from dataclasses import dataclass
 from kabar.extract.word_patterns import word_pattern
 
 _SHORTCODE = re.compile(r"^\[\w+[^\]]*\].*\[/\w+\]$")
-# Page links ("1 2 3 Selanjutnya"): a digit, then at least one more, among digits and spaces. Written
-# without nested repeats: "(?:\d+\s*){2,}" tried every split of a run of digits, so a paragraph of
-# 24 digits and a letter took 5 s and one of 250,000 digits (a garbage date repeated) never ended.
-_PAGING = re.compile(
-    r"^(?:halaman\s*:?\s*)?\d\s*+\d[\d\s]*+(?:selanjutnya|berikutnya|next|»|›)?$|^halaman\s+\d+$", re.I
-)
 # "(ant/ndr)", "(fyk/ash)", "(mdk/fik)": editor initials closing a story.
 _EDITOR_CODE = re.compile(r"^\(\s*[a-z]{1,6}(?:\s*/\s*[a-z]{1,6}){1,3}\s*\)$", re.IGNORECASE)
 # "JAKARTA, KOMPAS.com —", "Mataram, NTB (ANTARA News) -", "TEMPO.CO, Jakarta -",
 # "REPUBLIKA.CO.ID, JAKARTA --", "Liputan6.com, Jakarta -", "JAKARTA -".
 # Runs are entered at their start and never given back, so both stay linear wherever they run.
 _DATELINE_SEP = re.compile(r"(?<!\s)\s*+(?:--|—|–|-)\s+|(?<!\s)\s++(?:--|—|–)\s*")
-_OUTLET_TOKEN = re.compile(
-    r"\(?(?<![\w/ ])[\w/ ]*\b(?:ANTARA|Antara|VIVA|VIVAnews|detik\w*)\b[\w/ .]*\)?"
-    r"|\(?(?<![\w-])\b[\w-]++(?:\.[A-Za-z]{2,3}){1,2}\b\)?"
-)
 _MAX_DATELINE_WORDS = 7
 
 
@@ -51,7 +41,7 @@ def is_furniture_text(text: str) -> bool:
     return bool(
         word_pattern("furniture_line").match(t)
         or word_pattern("copyright").search(t[:80])
-        or _PAGING.match(t)
+        or word_pattern("paging_line").match(t)
         or _EDITOR_CODE.match(t)
         or word_pattern("label_line").match(t)
         or _SHORTCODE.match(t)
@@ -107,12 +97,12 @@ def _split_dateline_local(first: str) -> Dateline:
     prefix = first[: m.start()].strip()
     if len(prefix.split()) > _MAX_DATELINE_WORDS or prefix.endswith((".", "!", "?", '"')):
         return Dateline(None, None, first)
-    has_outlet = bool(_OUTLET_TOKEN.search(prefix))
+    has_outlet = bool(word_pattern("dateline_outlet").search(prefix))
     words = prefix.replace(",", " ").split()
     place_like = all(w[0].isupper() and w.isalpha() for w in words) and len(words) <= 3
     if not has_outlet and not place_like:
         return Dateline(None, None, first)
-    place = _OUTLET_TOKEN.sub(" ", prefix) if has_outlet else prefix
+    place = word_pattern("dateline_outlet").sub(" ", prefix) if has_outlet else prefix
     place = re.sub(r"\b\d{1,2}\s+\w+\s+\d{4}\b", " ", place)  # "ISTANBUL, 23 Februari 2016 (…)"
     place = " ".join(place.split()).strip(" ,")
     return Dateline(" ".join(first[: m.end()].split()), place or None, first[m.end() :].strip())
