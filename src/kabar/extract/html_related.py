@@ -7,7 +7,6 @@ through a portal profile's ``related`` selector.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from lxml import etree
@@ -17,11 +16,6 @@ from kabar.lang.time import find_age
 from kabar.model import RelatedItem
 from kabar.sources.urls import join_url
 
-_AGE = re.compile(
-    r"(?<!\d)(\d++)\s*(detik|menit|jam|hari|minggu|pekan|bulan|tahun)\s+(?:yang\s+)?lalu", re.IGNORECASE
-)
-_UNIT = {"detik": 1, "menit": 60, "jam": 3600, "hari": 86400, "minggu": 604800, "pekan": 604800}
-_UNIT.update({"bulan": 30 * 86400, "tahun": 365 * 86400})
 _MAX_ITEMS = 30
 _MIN_HEADLINE_WORDS = 3
 
