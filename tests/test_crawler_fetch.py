@@ -160,6 +160,28 @@ def test_redirects_followed_loops_and_chains_stopped() -> None:
         assert chain.outcome == "too_many_redirects" and len(chain.redirects) == 6
 
 
+def test_same_host_stops_a_redirect_to_another_host_before_asking_it() -> None:
+    with LocalSite() as site:
+        elsewhere = site.url("/there").replace("127.0.0.1", "localhost")
+        site.add("/here", status=302, headers={"Location": elsewhere})
+        site.add("/local", status=302, headers={"Location": "/there"})
+        site.add("/there", body=b"<p>sana</p>")
+
+        async def go() -> list[FetchResult]:
+            async with Fetcher(opts()) as f:
+                return [
+                    await f.fetch(site.url("/here"), same_host=True),
+                    await f.fetch(site.url("/local"), same_host=True),
+                ]
+
+        away, local = asyncio.run(go())
+        assert away.outcome == "off_host_redirect" and away.final_url == elsewhere and not away.content
+        assert local.ok and local.content == b"<p>sana</p>"
+        # the other host was asked nothing, not even its robots.txt
+        assert not [h for h in site.hits if h.headers.get("host", "").startswith("localhost")]
+        assert len(site.hits_for("/there")) == 1
+
+
 def test_size_cap_declared_and_streamed() -> None:
     big = b"<p>" + b"a" * 300_000 + b"</p>"
     with LocalSite() as site:

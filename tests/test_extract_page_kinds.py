@@ -20,6 +20,7 @@ from kabar.extract.live import find_live, read_clock, resolve
 from kabar.extract.page_kind import NotAnArticle, read_page, settle_kind
 from kabar.extract.page_kind_rules import page_kind_rules
 from kabar.extract.pagination import find_pagination, follow_up
+from kabar.extract.photos import captioned_photos
 from kabar.guard import reject_of
 from kabar.model import Article, Image, RawPage, RelatedItem
 
@@ -55,6 +56,24 @@ def test_second_page_says_which_page_it_is() -> None:
     assert article.page_count == 3 and article.pages_read == 1
     assert "multi-page: this is page 2 of 3" in article.notes
     assert follow_up(article).next_url == ARTICLE + "?page=3"
+
+
+KOPI = "https://warta.example.id/berita/d-7012345/petani-kopi-gayo-panen-raya"
+
+
+@pytest.mark.parametrize(
+    "name", ["entered_page2.html", "entered_page2_prev.html"], ids=["number-link", "rel-prev-only"]
+)
+def test_an_article_entered_at_page_2_says_where_page_1_is(name: str) -> None:
+    # Read offline from page 2 (…/2): incomplete, saying so, and naming page 1 — its "1" link to
+    # the article's own address, or, with no page numbers, page 2's rel="prev".
+    article = _read(name, KOPI + "/2")
+    assert article.incomplete and article.pages_read == 1
+    assert article.page_count == (3 if name == "entered_page2.html" else 2)
+    assert f"multi-page: this is page 2 of {article.page_count}" in article.notes
+    assert follow_up(article).first_url == KOPI
+    # page 1 itself names no first page
+    assert follow_up(_read("relnext.html", KOPI)).first_url is None
 
 
 def test_show_all_view_is_complete() -> None:
@@ -183,6 +202,31 @@ def test_gallery_of_captioned_photos() -> None:
         p.startswith(i.caption or "-") for p, i in zip(article.paragraphs, article.images, strict=True)
     )
     assert [i.position for i in article.images] == list(range(6))
+
+
+LAYANG = [
+    "Peserta menerbangkan layang-layang naga sepanjang dua puluh meter di Pantai Padang, Minggu (14/7/2024).",
+    "Anak-anak berlari menarik benang layang-layang di tepi pantai saat angin bertiup kencang.",
+    "Juri menilai bentuk dan warna layang-layang tradisional kiriman peserta dari berbagai daerah.",
+    "Layang-layang berbentuk ikan pari menghiasi langit sore di atas Pantai Padang.",
+    "Pengunjung memotret layang-layang raksasa yang dipajang di panggung utama festival.",
+]
+
+
+def test_gallery_captions_are_its_photos_not_the_credit_box_or_the_sidebar() -> None:
+    # Five captioned photos in the article; beside them an editor/photographer credit box (a list of
+    # roles, names and avatars) and a "most read" sidebar of cards whose caption blocks hold another
+    # article's headline link. Neither is a photo's caption. The body's reader found no text (as
+    # on the page this structure was seen on): the captions become the text.
+    tree = parse_html((FIXTURES / "gallery_sidebar.html").read_text(encoding="utf-8")).tree
+    url = "https://kabar.example.id/foto/2024/07/14/festival-layang-layang"
+    assert [i.caption for i in captioned_photos(tree, url)] == LAYANG
+    article = Article(headline="FOTO: Festival Layang-layang di Pantai Padang")
+    settle_kind(article, read_page(tree, read_meta(tree), Body(), url, None))
+    assert article.kind == "gallery"
+    assert [i.caption for i in article.images] == LAYANG and article.paragraphs == LAYANG
+    assert [i.url for i in article.images] == [f"https://img.example.id/layang-{n}.jpg" for n in range(1, 6)]
+    assert {i.credit for i in article.images} == {"Bayu Adi Pratama"}
 
 
 def test_gallery_without_any_text_gets_its_captions_as_text() -> None:

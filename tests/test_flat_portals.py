@@ -8,6 +8,7 @@ paragraphs, which must not change the result.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -34,7 +35,17 @@ def _variants(text: str) -> dict[str, str]:
 
 
 def test_fixture_set_covers_the_portal_shapes() -> None:
-    shapes = {"kompas", "cnn", "liputan6", "antara", "republika", "truncated", "notime", "gallery"}
+    shapes = {
+        "kompas",
+        "cnn",
+        "liputan6",
+        "antara",
+        "republika",
+        "truncated",
+        "notime",
+        "gallery",
+        "gallery_counter",
+    }
     assert shapes <= set(NAMES)
 
 
@@ -69,6 +80,25 @@ def test_gallery_is_captions_that_outweigh_the_text() -> None:
     assert article["kind"] == "article"
     assert article["paragraphs"] == [story]
     assert len(article["images"]) == 5  # type: ignore[arg-type]
+
+
+def _without(text: str, counter: int) -> str:
+    return "\n".join(line for line in text.splitlines() if line.strip() != f"Foto {counter} dari 5")
+
+
+def test_a_gallery_declared_by_its_photo_counter() -> None:
+    """Uncredited captions make a gallery when the page counts its photos (``Foto 2 dari 5`` or
+    ``2/5``), the whole run from 1 to N; a broken run, or no counter, leaves the lines the body."""
+    text = (FLAT / "gallery_counter.txt").read_text("utf-8")
+    expected = json.loads((FLAT / "gallery_counter.expected.json").read_text("utf-8"))
+    bare = re.sub(r"^Foto (\d) dari (\d)$", r"\1/\2", text, flags=re.MULTILINE)
+    got = article_to_dict(extract_flat(RawPage(content=bare)))
+    assert got["kind"] == "gallery" and got["paragraphs"] == expected["paragraphs"]
+    assert "3/5" not in got["paragraphs"]  # type: ignore[operator]
+    for broken in (_without(text, 3), _without(text, 1)):
+        got = article_to_dict(extract_flat(RawPage(content=broken)))
+        assert got["kind"] == "article" and not got["images"]
+        assert expected["paragraphs"][1] in got["paragraphs"]  # type: ignore[operator]
 
 
 def test_page_without_time_line_names_it_missing() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+from kabar.archive import open_archive as kabar_open_archive
 from kabar.archive.sqlite import open_archive
 from kabar.sources.crawler import FetchResult
 from kabar.sources.fetchlog import due_after
@@ -65,3 +66,22 @@ def test_fetch_log_records_and_prunes(tmp_path: Path) -> None:
         recent = log.recent_fetches(100)
         assert len(recent) == 10 and recent[0]["url"] == "https://a.id/29" and len(recent[0]["error"]) <= 500
         assert recent[0]["bytes"] == 3
+
+
+def test_an_articles_pages_are_done_under_its_id(archive_url: str) -> None:
+    # Pages read as part of an article: done whether listed before (pending, failed) or not at
+    # all, so the crawl never takes them as articles; a page stored as its own article stays so.
+    with kabar_open_archive(archive_url) as archive:
+        log = archive.frontier
+        log.discover(
+            [("https://a.id/x?page=2", {}), ("https://a.id/x?page=4", {}), ("https://a.id/y", {})], "A"
+        )
+        log.finish("https://a.id/x?page=4", outcome="timeout", article_id=None, retry=False)
+        log.finish("https://a.id/y", outcome="added", article_id=9, retry=False)
+        pages = ["https://a.id/x?page=2", "https://a.id/x?page=3", "https://a.id/x?page=4", "https://a.id/y"]
+        log.mark_pages(pages, article_id=5, source="A")
+        assert [log.state_of(u) for u in pages] == ["done"] * 4
+        assert log.pending() == []
+        assert log.discover([("https://a.id/x?page=3", {})], "B") == 0
+        counts = log.counts()
+        assert (counts.pending, counts.done, counts.failed) == (0, 4, 0)

@@ -12,6 +12,7 @@ from kabar.archive.upsert import insert_for
 from kabar.sources.fetchlog import FrontierCounts, PendingLink
 
 metadata = MetaData()
+PAGE_OF_ARTICLE = "page_of_article"  # the outcome of a page read as part of another article
 
 crawl_frontier = Table(
     "crawl_frontier",
@@ -105,6 +106,29 @@ class SqlFrontier:
                 )
             )
 
+    def mark_pages(self, urls: list[str], *, article_id: int, source: str | None) -> None:
+        """A multi-page article's other pages, fetched and stored with it: ``done`` under its id
+        (outcome ``page_of_article``), whether already discovered or not, so the crawl never takes
+        them up as articles of their own. A page already done as its own article stays as it is."""
+        urls = sorted(set(urls))
+        if not urls:
+            return
+        now = _now()
+        rows = [
+            {"url": url, "source": source, "state": "done", "hints": "{}", "discovered_at": now, "attempts": 0,
+             "last_attempt_at": now, "outcome": PAGE_OF_ARTICLE, "article_id": article_id}
+            for url in urls
+        ]  # fmt: skip
+        with self._db.writing() as conn:
+            conn.execute(
+                insert_for(conn, crawl_frontier).on_conflict_do_nothing(index_elements=["url"]), rows
+            )
+            conn.execute(
+                update(crawl_frontier)
+                .where(crawl_frontier.c.url.in_(urls), crawl_frontier.c.state != "done")
+                .values(state="done", last_attempt_at=now, outcome=PAGE_OF_ARTICLE, article_id=article_id)
+            )
+
     def counts(self) -> FrontierCounts:
         stmt = select(crawl_frontier.c.state, func.count()).group_by(crawl_frontier.c.state)
         with self._db.reading() as conn:
@@ -114,4 +138,4 @@ class SqlFrontier:
         )
 
 
-__all__ = ["SqlFrontier", "crawl_frontier"]
+__all__ = ["PAGE_OF_ARTICLE", "SqlFrontier", "crawl_frontier"]

@@ -37,6 +37,7 @@ from kabar.serve.limits import ServerLimits, limits_from_env
 from kabar.serve.site import SiteSettings, site_from_env
 from kabar.sources.crawler import Fetcher, FetchResult
 from kabar.sources.fetchlog import PendingLink, due_after
+from kabar.sources.urls import canonical_url
 from kabar.wiring import default_indexers
 
 log = logging.getLogger("kabar.run")
@@ -106,6 +107,9 @@ class Engine:
         self.ingestor = Ingestor(archive, IngestOptions(guard=config.guard_options()))
         self.pages_options = PagesOptions(max_pages=config.max_article_pages)
         self._prior_errors: dict[str, str | None] = {}
+        # A page being fetched as another article's page → that article's link (frontier URLs):
+        # its own link, met meanwhile, is not fetched or stored on its own (see _yields).
+        self._claims: dict[str, str] = {}
         # The first archive fault of a round (busy, full, read-only, gone): once set, no further
         # page is taken, and the round ends by raising it (see run_round).
         self._fault: ArchiveError | None = None
@@ -153,7 +157,33 @@ class Engine:
             except ArchiveError as fault:
                 self._fault = self._fault or fault
 
+    def _yields(self, url: str) -> bool:
+        """Whether the link ``url`` is another article's page: fetched with it now, or stored with
+        it already (``done`` since it was listed as pending). Two articles claiming each other's
+        first page (one entered at its page 2) are one: the lesser URL keeps it."""
+        owner = self._claims.get(url)
+        if owner is None:
+            return self.frontier.state_of(url) == "done"
+        return self._claims.get(owner) != url or url > owner
+
+    def _claim(self, owner: str, page_url: str) -> None:
+        key = canonical_url(page_url) or page_url
+        if key != owner:
+            self._claims.setdefault(key, owner)
+
+    def _release(self, owner: str) -> None:
+        for key in [k for k, v in self._claims.items() if v == owner]:
+            del self._claims[key]
+
     async def _ingest_link(self, fetcher: Fetcher, link: PendingLink, outcome: RoundResult) -> None:
+        if self._yields(link.url):
+            return  # another article's page: that article marks it done when it is stored
+        try:
+            await self._ingest_own(fetcher, link, outcome)
+        finally:
+            self._release(link.url)
+
+    async def _ingest_own(self, fetcher: Fetcher, link: PendingLink, outcome: RoundResult) -> None:
         known = self.archive.find_id(canonical_url=link.url)
         if known is not None:  # stored before (another source, an earlier run): not fetched again
             self.frontier.finish(link.url, outcome="already_stored", article_id=known, retry=False)
@@ -178,16 +208,26 @@ class Engine:
             if self._fault is not None:
                 return  # another page met an archive fault while this one waited its turn
             first = await asyncio.to_thread(self.ingestor.prepared, job)
+        page_urls: list[str] = []
         if isinstance(first, IngestOutcome):
             stored = first
         else:
             # A multi-page article's other pages, fetched as politely as this one, joined before storing.
-            pages = ArticlePages(fetcher, self.ingestor, self.pages_options, lock=self._store_lock)
-            whole = await pages.complete(first, result.final_url, source=link.source)
+            pages = ArticlePages(
+                fetcher,
+                self.ingestor,
+                self.pages_options,
+                lock=self._store_lock,
+                on_page=lambda u: self._claim(link.url, u),
+            )
+            whole = await pages.complete_pages(first, result.final_url, source=link.source)
+            page_urls = [k for u in whole.page_urls if (k := canonical_url(u) or u) != link.url]
+            if self._yields(link.url):
+                return  # read meanwhile as another article's page: stored with it, not twice
             async with self._store_lock:
                 if self._fault is not None:
                     return
-                stored = await asyncio.to_thread(self.ingestor.finish, whole, link.url)
+                stored = await asyncio.to_thread(self.ingestor.finish, whole.prepared, link.url)
         if stored.reject is not None or stored.id is None:
             # the page itself is at fault (unreadable, no article, over budget): not retried
             outcome.failed += 1
@@ -197,6 +237,8 @@ class Engine:
             log.info("page rejected: %s", stored.reject.line() if stored.reject else link.url)
             return
         self.frontier.finish(link.url, outcome=stored.status, article_id=stored.id, retry=False)
+        # its other pages are this article's, never fetched again as articles of their own
+        self.frontier.mark_pages(page_urls, article_id=stored.id, source=link.source)
         if stored.status == "added":
             outcome.added += 1
             self.log.count_article(link.source, added=True, failed=False)

@@ -18,6 +18,7 @@ from lxml import etree
 
 from kabar.extract.person_names import People, read_people, strip_lead
 from kabar.extract.tables import load_table
+from kabar.extract.word_patterns import word_pattern
 
 __all__ = ["element_people", "furniture_kind", "in_furniture", "in_teaser", "opener_people", "rel_people"]
 
@@ -34,7 +35,6 @@ _MAX_TEASER_ELEMENTS = 60
 # A byline line opening with "von"/"by"/"par" sits within a few elements of the headline.
 _AFTER_HEADLINE = 40
 _MAX_OPENER_CHARS = 80
-_BYLINE_MARK = re.compile(r"author|byline|autor|verfasser", re.IGNORECASE)
 # Never a byline element: page-wide containers ("<body class='single-author'>") and non-text elements.
 _NOT_BYLINE_TAGS = frozenset(
     {"html", "body", "main", "article", "script", "style", "meta", "link", "img", "button", "svg"}
@@ -79,7 +79,7 @@ def _text_with_breaks(el: etree._Element) -> str:
 def _marked(el: etree._Element) -> bool:
     get = el.get
     marks = f"{get('class') or ''} {get('id') or ''} {get('itemprop') or ''} {get('rel') or ''} {get('data-testid') or ''}"
-    return _BYLINE_MARK.search(marks) is not None
+    return word_pattern("byline_mark").search(marks) is not None
 
 
 _FURNITURE_TAGS = frozenset({"footer", "aside", "nav", "form", "figure", "figcaption", "picture"})

@@ -29,7 +29,15 @@ from kabar.extract.flat_head import Head, find_head
 from kabar.extract.flat_lines import FlatOptions, is_prose, split_units, time_line
 from kabar.extract.flat_restate import restates
 from kabar.extract.furniture import classify_line, split_list
-from kabar.extract.gallery import caption_keys, counts_as_caption, make_gallery, prose_chars, reads_as_gallery
+from kabar.extract.gallery import (
+    caption_key,
+    caption_keys,
+    counts_as_caption,
+    make_gallery,
+    prose_chars,
+    reads_as_gallery,
+)
+from kabar.extract.gallery_counter import counted_gallery
 from kabar.extract.language import guess_language
 from kabar.extract.people_credits import Credits, dateline_agency, opening_agency
 from kabar.extract.related_list import match_header, parse_related
@@ -265,7 +273,7 @@ def _finish(state: _State, units: list[str], head: Head) -> None:
             article.paragraphs.append(pending.raw)
             continue
         article.images.append(pending.image)
-    _settle_gallery(article)
+    _settle_gallery(article, units)
     credits = Credits()
     credits.add_bylines(state.bylines)
     opening = article.paragraphs[0] if article.paragraphs else None
@@ -296,14 +304,35 @@ def _finish(state: _State, units: list[str], head: Head) -> None:
     article.missing = [name for name, value in checks.items() if not value]
 
 
-def _settle_gallery(article: Article) -> None:
+def _settle_gallery(article: Article, units: list[str]) -> None:
     """Captioned photos with little text around them are a photo gallery, by the HTML reader's
     rule (:mod:`~kabar.extract.gallery`). Flat text has no caption elements: a line is known as a
     caption by its photo credit (inline or on the next line), so only credited captions count; a
-    restated caption without one may be a pull quote. Nothing in flat text declares a gallery."""
+    restated caption without one may be a pull quote. What declares a gallery in flat text is its
+    photo counter (:mod:`~kabar.extract.gallery_counter`): each counted photo's caption is the line
+    after its counter, credited or not, and the counters are not text."""
     photos = [i for i in article.images if i.credit is not None and counts_as_caption(i.caption)]
     if reads_as_gallery(photos, prose_chars(article.paragraphs, caption_keys(photos)), declared=False):
         make_gallery(article, photos)
+        return
+    counted = counted_gallery(units)
+    if counted is None:
+        return
+    counters = {units[i].strip() for i in counted.counter_lines}
+    paragraphs = [p for p in article.paragraphs if p.strip() not in counters]
+    keys = caption_keys(counted.photos)
+    if not reads_as_gallery(counted.photos, prose_chars(paragraphs, keys), declared=True):
+        return
+    # The captions are the text, each photo before its own; other lines (a lead) stay before them.
+    others = [p for p in paragraphs if caption_key(p) not in keys]
+    article.paragraphs = others
+    article.images = []
+    make_gallery(article, [i for i in counted.photos if i.caption])
+    if others:
+        article.paragraphs = [*others, *(i.caption for i in counted.photos if i.caption)]
+        article.images = [
+            Image(i.caption, None, len(others) + n, i.url) for n, i in enumerate(counted.photos)
+        ]
 
 
 def extract_flat(page: RawPage, options: FlatOptions | None = None) -> Article:

@@ -40,6 +40,7 @@ from kabar.extract.html_time import parse_visible_time
 from kabar.extract.html_when import find_times
 from kabar.extract.page_kind import read_page, settle_kind
 from kabar.extract.profiles import Profile, host_of, profile_for_host
+from kabar.extract.word_patterns import word_pattern
 from kabar.model import Article, Image, RawPage, normalise_space
 
 __all__ = ["LEAD_NOTE", "MAX_HTML_CHARS", "HtmlOptions", "extract_html"]
@@ -78,14 +79,14 @@ def _clean_paragraphs(body: Body, headline: str | None) -> list[str]:
     after_label = after_tags = False
     for i, text in enumerate(body.paragraphs):
         kept_before.append(len(out))
-        if out and _TAIL_HEADING.match(text):
+        if out and word_pattern("tail_heading").match(text):
             kept_before.extend([len(out)] * (len(body.paragraphs) - i))
             break  # a related-news heading ends the story ("Berita Terkait", "Jangan Lewatkan")
-        label_only = _LABEL_ONLY.match(text) is not None
+        label_only = word_pattern("label_only").match(text) is not None
         if after_tags and "," in text and len(text) < _MAX_TAG_LIST_CHARS:
             after_tags = False
             continue  # the tag list under a "Tags" label
-        after_tags = _TAGS_LABEL.match(text) is not None
+        after_tags = word_pattern("tags_label").match(text) is not None
         # "Penulis" / ": Ani Lestari" split over two table cells.
         if (
             is_furniture_text(text)
@@ -107,16 +108,7 @@ def _clean_paragraphs(body: Body, headline: str | None) -> list[str]:
     return out
 
 
-_TAIL_HEADING = re.compile(
-    r"^(?:berita|artikel)\s+(?:terkait|lainnya|lain|pilihan|rekomendasi)\b|^jangan\s+lewatkan\b|^related\s+(?:news|articles)$",
-    re.IGNORECASE,
-)
-_TAGS_LABEL = re.compile(r"^(?:tags?|topik|topics?)\s*:?$", re.IGNORECASE)
 _MAX_TAG_LIST_CHARS = 600
-_LABEL_ONLY = re.compile(
-    r"^(?:penulis|reporter|editor|redaktur|pewarta|sumber|fotografer|photographer|foto|oleh)\s*:?$",
-    re.IGNORECASE,
-)
 _MAX_CRUMB_CHARS = 25  # "home", "Headline", "Berita › Nasional": labels, not story text
 _MAX_TIME_LINE_CHARS = 60
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")

@@ -57,20 +57,14 @@ from kabar.extract.person_names import (
 )
 from kabar.extract.profiles import Profile
 from kabar.extract.tables import load_table
+from kabar.extract.word_patterns import word_pattern
 
-_NOT_A_PERSON = re.compile(
-    r"\b(?:media|cyber|pt|tbk|web|design|development|redaksi|news|network|group|com|co\.id|online|tim|team"
-    r"|admin|editorial|desk|kantor berita|agency|www|http|facebook|twitter)\b|[.@/;]|\d",
-    re.IGNORECASE,
-)
-_SPLIT = re.compile(r"(?<!\s)\s*+(?:,|&|\bdan\b|\band\b|;|\|)\s*")
-_TRAIL = re.compile(r"(?<!\s)\s*+(?:[-–—|]|\bEditor\b|\bFoto\b|\bSumber\b|\bPewarta\b|\bReporter\b).*+$")
 _MAX_LINES = 4000
 
 
 def clean_person(name: str) -> str | None:
     name = " ".join(name.split()).strip(" ,.:;-–—|()")
-    if not name or len(name) > 60 or len(name.split()) > 6 or _NOT_A_PERSON.search(name):
+    if not name or len(name) > 60 or len(name.split()) > 6 or word_pattern("not_a_person").search(name):
         return None
     if not name[0].isalpha():
         return None
@@ -78,11 +72,11 @@ def clean_person(name: str) -> str | None:
 
 
 def person_names(text: str) -> list[str]:
-    text = _TRAIL.sub("", text)
+    text = word_pattern("author_trail").sub("", text)
     text = re.sub(r"(?<!\s)\s++(?:Jurnalis|Wartawan|Reporter)$", "", text.strip())
     # "Kontributor Lhokseumawe, Masriadi": the role and place come before the name.
     text = re.sub(r"^(?:Kontributor|Koresponden|Wartawan)\s+[\w ]+?,\s*", "", text.strip())
-    return [n for part in _SPLIT.split(text) if (n := clean_person(part))]
+    return [n for part in word_pattern("name_separator").split(text) if (n := clean_person(part))]
 
 
 def _opens_byline(raw: str) -> bool:

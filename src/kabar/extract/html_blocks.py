@@ -8,7 +8,6 @@ profile's body selector, or the element holding trafilatura's paragraphs).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -22,6 +21,7 @@ from kabar.extract.html_captions import (
     split_credit,
     usable_image_url,
 )
+from kabar.extract.word_patterns import word_pattern
 from kabar.sources.urls import join_url
 
 _BLOCK_TAGS = frozenset(
@@ -55,14 +55,6 @@ _BLOCK_TAGS = frozenset(
 _SKIP_TAGS = frozenset(
     ["nav", "aside", "footer", "form", "button", "select", "input", "textarea", "label", "header", "menu"]
 )
-# class/id fragments of page furniture inside article containers.
-_FURNITURE_ATTR = re.compile(
-    r"(?:^|[\s_-])(?:share|sharing|social|sosmed|related|terkait|baca-?juga|bacajuga|readalso|read-also"
-    r"|newsletter|subscribe|iklan|ads?|advert\w*|adsense|banner|comment\w*|komentar|tags?|breadcrumbs?"
-    r"|byline|promo|recommend\w*|rekomendasi|popular|terpopuler|sidebar|widget|pagination|paging"
-    r"|video-?player|author-box|box-?author|follow|sticky|outbrain|taboola|mgid)(?:$|[\s_-])",
-    re.IGNORECASE,
-)
 
 
 @dataclass(slots=True)
@@ -85,7 +77,7 @@ class Blocks:
 
 def is_furniture(el: etree._Element) -> bool:
     attrs = f"{el.get('class') or ''} {el.get('id') or ''}"
-    return bool(attrs.strip()) and bool(_FURNITURE_ATTR.search(attrs))
+    return bool(attrs.strip()) and bool(word_pattern("furniture_attr").search(attrs))
 
 
 # Inline elements: their words belong to the sentence around them. Kompas wraps in-sentence links in
@@ -167,7 +159,6 @@ MAX_DEPTH = 160
 
 
 _MAX_TAIL_CAPTION = 300
-_PHOTO_LABEL = re.compile(r"(?:^|[\s.(])(?:Foto|FOTO|Photo)\s*:\s*\S")
 
 
 def _tail_caption(img: etree._Element) -> bool:
@@ -223,7 +214,7 @@ class _Walker:
             and last[0] == len(self.out.paragraphs)
             and last[1].caption is None
             and len(text) <= _MAX_TAIL_CAPTION
-            and _PHOTO_LABEL.search(text)
+            and word_pattern("photo_label").search(text)
         ):
             cap = split_credit(text)
             last[1].caption, last[1].credit = cap.caption, cap.credit

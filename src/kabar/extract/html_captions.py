@@ -7,33 +7,30 @@ separate credit element; neither trafilatura nor newspaper4k separates them.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from lxml import etree
 
+from kabar.extract.word_patterns import word_pattern
 from kabar.sources.urls import join_url
 
-_CAPTION_ATTR = re.compile(
-    r"caption|deskripsi|cap-?foto|keterangan|(?:^|[\s_-])ket(?:$|[\s_-])|ket-?foto|foto-?ket|photo-?desc|image-?desc|figcaption"
-    r"|(?:^|[\s_-])credit|foto-?credit|photo-?credit|img-?source|wp-caption-text",
-    re.IGNORECASE,
-)
-_CREDIT_ATTR = re.compile(
-    r"credit|copyright|sumber|source|(?:^|[\s_-])(?:by|author)(?:$|[\s_-])", re.IGNORECASE
-)
 
-_AGENCY = (
-    r"ANTARA\s*FOTO|ANTARA|TEMPO|REUTERS|AP\s*Photo|AP|AFP|EPA(?:-EFE)?|Xinhua|Getty\s*Images|Kompas\.com|KOMPAS\.com"
-    r"|KOMPAS|Liputan6\.com|detik(?:com|foto)?|Republika|REPUBLIKA|Okezone|VIVA(?:\.co\.id|news)?|Viva\.co\.id"
-    r"|KapanLagi\.com|kapanlagi\.com|Suara\.com|kumparan|IDN\s*Times|Tribunnews(?:\.com)?|MI|CNN\s*Indonesia"
-    r"|Sputnik|Handout|Anadolu|Bloomberg|Shutterstock|Dok\.?|dok\.?|Dokumentasi"
-)
-_AGENCY_SLASH = re.compile(rf"(?<![\w/])(?:{_AGENCY})\s*/\s*\S")
-_LABEL = re.compile(r"(?:^|(?<=[\s.(\[]))(?:Foto|FOTO|Photo|PHOTO|Sumber foto|Kredit|Credit|Image)\s*:\s*")
-_BARE = re.compile(rf"^(?:{_AGENCY}|Istimewa|istimewa|[Ii]st\.?|[Dd]o[ck](?:\.\s*|\s+)\S.*)$")
-_DOC = re.compile(r"(?:^|(?<=\s))(?:Doc|Dok|doc|dok)\.\s")
+@functools.cache
+def _agency_slash() -> re.Pattern[str]:
+    """An agency's credit with a name after a slash ("ANTARA FOTO/Name")."""
+    return re.compile(rf"(?<![\w/])(?:{word_pattern('caption_agency').pattern})\s*/\s*\S")
+
+
+@functools.cache
+def _bare() -> re.Pattern[str]:
+    """A segment that is a credit alone: an agency, or another bare credit ("Istimewa")."""
+    agency, extra = word_pattern("caption_agency").pattern, word_pattern("bare_credit").pattern
+    return re.compile(rf"^(?:{agency}|{extra})$")
+
+
 # Words in a trailing parenthesis that describe the picture, not who took it.
 _NOT_CREDIT = {
     "kiri",
@@ -54,11 +51,6 @@ _MAX_WRAPPED_CAPTION = 400
 _MIN_CAPTION_WORDS = 5
 
 
-_DECOR = re.compile(
-    r"logo|icon|button|arrow|sprite|spacer|blank|loader|share|pixel|gal_(?:next|left|right|prev)|avatar", re.I
-)
-
-
 @dataclass(slots=True)
 class Caption:
     caption: str | None
@@ -69,14 +61,22 @@ def _looks_like_credit(segment: str) -> bool:
     words = segment.split()
     if not words or len(words) > _MAX_CREDIT_WORDS:
         return False
-    if _BARE.match(segment) or _LABEL.match(segment):
+    if _bare().match(segment) or word_pattern("credit_label").match(segment):
         return True
     # "Name/Agency" shapes: a slash between capitalised words, no sentence inside.
     return "/" in segment and segment[0].isupper() and ". " not in segment
 
 
 def _clean_credit(credit: str) -> str | None:
-    credit = _LABEL.sub("", credit.strip(), count=1).strip().strip("()[]").strip().rstrip(".").strip()
+    credit = (
+        word_pattern("credit_label")
+        .sub("", credit.strip(), count=1)
+        .strip()
+        .strip("()[]")
+        .strip()
+        .rstrip(".")
+        .strip()
+    )
     return credit or None
 
 
@@ -140,15 +140,15 @@ def _split_credit_html(text: str) -> Caption:
         if glued or closing or _looks_like_credit(inner):
             cut = start
     if cut is None:
-        label = _last(_LABEL.finditer(text))
+        label = _last(word_pattern("credit_label").finditer(text))
         if label is not None and len(text[label.end() :].split()) <= _MAX_CREDIT_WORDS:
             cut = label.start()
     if cut is None:
-        doc = _last(_DOC.finditer(text))
+        doc = _last(word_pattern("doc_mark").finditer(text))
         if doc is not None and doc.start() > 0 and len(text[doc.start() :].split()) <= _MAX_CREDIT_WORDS:
             cut = doc.start()
     if cut is None:
-        agency = _last(_AGENCY_SLASH.finditer(text))
+        agency = _last(_agency_slash().finditer(text))
         if agency is not None and len(text[agency.start() :].split()) <= _MAX_CREDIT_WORDS:
             cut = agency.start()
     if cut is None:
@@ -167,7 +167,7 @@ def is_caption_element(el: etree._Element) -> bool:
     if tag == "figcaption":
         return True
     attrs = f"{el.get('class') or ''} {el.get('id') or ''}"
-    return bool(attrs.strip()) and bool(_CAPTION_ATTR.search(attrs))
+    return bool(attrs.strip()) and bool(word_pattern("caption_attr").search(attrs))
 
 
 def _text(el: etree._Element) -> str:
@@ -182,7 +182,7 @@ def from_caption_element(el: etree._Element) -> Caption:
         if (
             child is not el
             and isinstance(child.tag, str)
-            and _CREDIT_ATTR.search(f"{child.get('class') or ''}")
+            and word_pattern("credit_attr").search(f"{child.get('class') or ''}")
         ):
             credit_el = child
             break
@@ -252,7 +252,7 @@ def usable_image_url(img: etree._Element, base_url: str | None) -> str | None:
             continue
         if (img.get("width") or "").strip() in ("1", "0") or (img.get("height") or "").strip() in ("1", "0"):
             return None
-        if _DECOR.search(value.rsplit("/", 1)[-1].split("?")[0]):
+        if word_pattern("decor").search(value.rsplit("/", 1)[-1].split("?")[0]):
             return None  # logos, share buttons, spacers: page chrome, not the story's pictures
         url = join_url(base_url, value)
         if url is None:

@@ -7,25 +7,15 @@ through a portal profile's ``related`` selector.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from lxml import etree
 
+from kabar.extract.word_patterns import word_pattern
 from kabar.lang.time import find_age
 from kabar.model import RelatedItem
 from kabar.sources.urls import join_url
 
-_HEADING = re.compile(
-    r"^(?:berita|artikel|baca)?\s*(?:terkait|juga|lainnya|lain(?:nya)?|populer|terpopuler|pilihan|rekomendasi|terkini"
-    r"|related(?: (?:news|stories|articles))?|more (?:news|stories))\s*:?$",
-    re.IGNORECASE,
-)
-_AGE = re.compile(
-    r"(?<!\d)(\d++)\s*(detik|menit|jam|hari|minggu|pekan|bulan|tahun)\s+(?:yang\s+)?lalu", re.IGNORECASE
-)
-_UNIT = {"detik": 1, "menit": 60, "jam": 3600, "hari": 86400, "minggu": 604800, "pekan": 604800}
-_UNIT.update({"bulan": 30 * 86400, "tahun": 365 * 86400})
 _MAX_ITEMS = 30
 _MIN_HEADLINE_WORDS = 3
 
@@ -94,7 +84,7 @@ def find_related(
     if not containers:
         for el in tree.iter("h2", "h3", "h4", "h5", "div", "span", "strong", "p"):
             own = " ".join((el.text or "").split())
-            if own and len(own) < 40 and _HEADING.match(own) and len(el) <= 2:
+            if own and len(own) < 40 and word_pattern("related_heading").match(own) and len(el) <= 2:
                 found = _list_after_heading(el)
                 if found is not None:
                     containers.append(found)

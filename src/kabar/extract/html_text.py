@@ -10,47 +10,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_FURNITURE = re.compile(
-    r"^(?:baca\s+juga|lihat\s+juga|simak\s+juga|tonton\s+juga|simak\s+video|lihat\s+video|artikel\s+terkait"
-    r"|berita\s+terkait|baca\s+selengkapnya|baca\s+berita|klik\s+di\s?sini|dapatkan\s+update|ikuti\s+(?:kami|berita)"
-    r"|download\s+aplikasi|unduh\s+aplikasi|saksikan\s+(?:juga|video)|follow\s+(?:us|kami)|share\s*:|bagikan\s*:"
-    r"|advertisement|iklan$|scroll\s+to\s+continue|gulir\s+untuk|loading\.{0,3}$|related\s*:|see\s+also\s*:"
-    r"|cek\s+berita|disclaimer\s*:\s*komentar|read\s+(?:more|also)\s*:|sign\s+up\s+for|subscribe\s+to)",
-    re.IGNORECASE,
-)
-# Interface words standing alone on a line (any language the benchmark pages use).
-_LABEL_LINE = re.compile(
-    r"^(?:tags?|topik|by|oleh|text\s+size|comments?|komentar|share|bagikan|print|cetak|tweet|"
-    r"updated(?:\s+at)?\s+[\d:.apm ]+|diperbarui\s+[\d:.]+)\s*:?$",
-    re.IGNORECASE,
-)
+from kabar.extract.word_patterns import word_pattern
+
 _SHORTCODE = re.compile(r"^\[\w+[^\]]*\].*\[/\w+\]$")
-_REPRINT = re.compile(
-    r"^this copy is for your personal, non-commercial use|^write to [\w .'-]+ at \S+@\S+$|^an error has occurred",
-    re.IGNORECASE,
-)
-_COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b|hak\s+cipta\b)|all\s+rights\s+reserved", re.IGNORECASE)
-# Page links ("1 2 3 Selanjutnya"): a digit, then at least one more, among digits and spaces. Written
-# without nested repeats: "(?:\d+\s*){2,}" tried every split of a run of digits, so a paragraph of
-# 24 digits and a letter took 5 s and one of 250,000 digits (a garbage date repeated) never ended.
-_PAGING = re.compile(
-    r"^(?:halaman\s*:?\s*)?\d\s*+\d[\d\s]*+(?:selanjutnya|berikutnya|next|»|›)?$|^halaman\s+\d+$", re.I
-)
 # "(ant/ndr)", "(fyk/ash)", "(mdk/fik)": editor initials closing a story.
 _EDITOR_CODE = re.compile(r"^\(\s*[a-z]{1,6}(?:\s*/\s*[a-z]{1,6}){1,3}\s*\)$", re.IGNORECASE)
-_BYLINE = re.compile(
-    r"^(?P<label>Penulis|Reporter|Fotografer|Red|Editor|Editing|Pewarta|Oleh|Laporan|Kontributor|Redaktur|Penyunting|Sumber|Foto"
-    r"|Author|Writer|By)\s*:?\s+(?P<names>.{2,120})$",
-    re.IGNORECASE,
-)
 # "JAKARTA, KOMPAS.com —", "Mataram, NTB (ANTARA News) -", "TEMPO.CO, Jakarta -",
 # "REPUBLIKA.CO.ID, JAKARTA --", "Liputan6.com, Jakarta -", "JAKARTA -".
 # Runs are entered at their start and never given back, so both stay linear wherever they run.
 _DATELINE_SEP = re.compile(r"(?<!\s)\s*+(?:--|—|–|-)\s+|(?<!\s)\s++(?:--|—|–)\s*")
-_OUTLET_TOKEN = re.compile(
-    r"\(?(?<![\w/ ])[\w/ ]*\b(?:ANTARA|Antara|VIVA|VIVAnews|detik\w*)\b[\w/ .]*\)?"
-    r"|\(?(?<![\w-])\b[\w-]++(?:\.[A-Za-z]{2,3}){1,2}\b\)?"
-)
 _MAX_DATELINE_WORDS = 7
 
 
@@ -71,13 +39,13 @@ def is_furniture_text(text: str) -> bool:
     if shared_is_furniture(t):
         return True
     return bool(
-        _FURNITURE.match(t)
-        or _COPYRIGHT.search(t[:80])
-        or _PAGING.match(t)
+        word_pattern("furniture_line").match(t)
+        or word_pattern("copyright").search(t[:80])
+        or word_pattern("paging_line").match(t)
         or _EDITOR_CODE.match(t)
-        or _LABEL_LINE.match(t)
+        or word_pattern("label_line").match(t)
         or _SHORTCODE.match(t)
-        or _REPRINT.match(t)
+        or word_pattern("reprint").match(t)
     ) or (len(t) < 3 and not t.isalnum())
 
 
@@ -86,7 +54,7 @@ def byline(text: str) -> tuple[str, str] | None:
     t = " ".join(text.split())
     if len(t) > 140:
         return None
-    m = _BYLINE.match(t)
+    m = word_pattern("byline_line").match(t)
     if not m:
         return None
     labelled = ":" in t[: m.start("names")]
@@ -129,12 +97,12 @@ def _split_dateline_local(first: str) -> Dateline:
     prefix = first[: m.start()].strip()
     if len(prefix.split()) > _MAX_DATELINE_WORDS or prefix.endswith((".", "!", "?", '"')):
         return Dateline(None, None, first)
-    has_outlet = bool(_OUTLET_TOKEN.search(prefix))
+    has_outlet = bool(word_pattern("dateline_outlet").search(prefix))
     words = prefix.replace(",", " ").split()
     place_like = all(w[0].isupper() and w.isalpha() for w in words) and len(words) <= 3
     if not has_outlet and not place_like:
         return Dateline(None, None, first)
-    place = _OUTLET_TOKEN.sub(" ", prefix) if has_outlet else prefix
+    place = word_pattern("dateline_outlet").sub(" ", prefix) if has_outlet else prefix
     place = re.sub(r"\b\d{1,2}\s+\w+\s+\d{4}\b", " ", place)  # "ISTANBUL, 23 Februari 2016 (…)"
     place = " ".join(place.split()).strip(" ,")
     return Dateline(" ".join(first[: m.end()].split()), place or None, first[m.end() :].strip())

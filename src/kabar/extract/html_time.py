@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+from kabar.extract.word_patterns import word_pattern
+
 ZONES = {"WIB": 7, "WITA": 8, "WIT": 9, "GMT": 0, "UTC": 0}
 
 MONTHS = {
@@ -107,11 +109,8 @@ def _parse_local(text: str, default_zone: timezone | None) -> FoundTime | None:
     return None
 
 
-_WEEKDAY = re.compile(r"(?:Senin|Selasa|Rabu|Kamis|Jumat|Jum'at|Sabtu|Minggu|Ahad)\s*,?\s*$", re.IGNORECASE)
-
-
 def _weekday_start(text: str, start: int) -> int:
-    m = _WEEKDAY.search(text[max(0, start - 12) : start])
+    m = word_pattern("weekday").search(text[max(0, start - 12) : start])
     return max(0, start - 12) + m.start() if m else start
 
 

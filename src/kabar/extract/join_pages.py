@@ -14,11 +14,11 @@ import copy
 
 from kabar.extract import ExtractError
 from kabar.extract.html_text import byline, is_furniture_text
-from kabar.extract.pagination import PAGE_READ_NOTE, PAGES_ALL_NOTE, PAGES_NEXT_NOTE
+from kabar.extract.pagination import PAGE_READ_NOTE, PAGES_ALL_NOTE, PAGES_FIRST_NOTE, PAGES_NEXT_NOTE
 from kabar.model import Article, Image, normalise_space
 
 JOINED_NOTE = "multi-page: pages joined: "
-_PAGE_NOTES = (PAGES_ALL_NOTE, PAGES_NEXT_NOTE, PAGE_READ_NOTE)
+_PAGE_NOTES = (PAGES_ALL_NOTE, PAGES_NEXT_NOTE, PAGE_READ_NOTE, PAGES_FIRST_NOTE)
 
 
 def _key(text: str) -> str:

@@ -37,6 +37,11 @@ class GalleryRules:
     max_prose_chars: int
     declared_max_prose_chars: int
     max_images: int
+    box_tags: frozenset[str]  # a caption element holding (or being) one of these is a box of several things
+    teaser_tags: frozenset[str]  # a caption element holding one of these is another article's card
+    teaser_link_share: float  # link text to another page at least this share of it: a card too
+    counter_words: frozenset[str]  # the word before a photo counter in flat text ("foto 2 dari 5")
+    counter_joins: frozenset[str]  # what joins its number and total ("dari", "of", "/")
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +125,11 @@ def page_kind_rules() -> PageKindRules:
             max_prose_chars=int(g["max_prose_chars"]),
             declared_max_prose_chars=int(g["declared_max_prose_chars"]),
             max_images=int(g["max_images"]),
+            box_tags=frozenset(_words(g, "box_tags")),
+            teaser_tags=frozenset(_words(g, "teaser_tags")),
+            teaser_link_share=float(g["teaser_link_share"]),
+            counter_words=frozenset(_words(g, "counter_words")),
+            counter_joins=frozenset(_words(g, "counter_joins")),
         ),
         video=VideoRules(
             og_prefixes=_words(v, "og_prefixes"),

@@ -10,7 +10,9 @@ pages of the article's comments or reviews (:mod:`kabar.extract.comment_pages`).
 
 The reader sets ``page_count`` (the highest page seen), ``pages_read`` (1, or all of them on a
 show-all view) and notes the show-all and next addresses (``PAGES_ALL_NOTE``, ``PAGES_NEXT_NOTE``)
-for a crawler to fetch. The pagination links' texts are kept out of the body.
+for a crawler to fetch; on a later page (``?page=2``, ``…/2``) also where page 1 is
+(``PAGES_FIRST_NOTE``: its number link, or ``rel="prev"`` on page 2), so the article is read from
+its beginning. The pagination links' texts are kept out of the body.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ from kabar.sources.urls import join_url
 PAGES_ALL_NOTE = "multi-page: all pages at "
 PAGES_NEXT_NOTE = "multi-page: next page at "
 PAGE_READ_NOTE = "multi-page: this is page "
+# An article entered at a later page: where it begins (read from there, it is whole and in order).
+PAGES_FIRST_NOTE = "multi-page: first page at "
 _ALL = -1  # a page marker asking for every page at once
 _MAX_NUMBER_DIGITS = 4
 _MAX_LINK_TEXT = 120
@@ -54,6 +58,7 @@ class Pagination:
     current: int | None = None  # the page this is, from its own address; None: the first
     all_url: str | None = None
     next_url: str | None = None
+    first_url: str | None = None  # page 1, named by a later page's own links
     texts: set[str] = field(default_factory=set)  # lower-case texts of the pagination links and blocks
 
     @property
@@ -155,6 +160,7 @@ def find_pagination(tree: etree._Element, url: str | None) -> Pagination:
     addressed: dict[int, str] = {}  # page number → address, from any link to a page of this article
     links: list[etree._Element] = []
     rel_next: str | None = None
+    rel_prev: str | None = None
     # The article's own last path segment ("banjir-rendam-ribuan-rumah"): a link without it, no
     # page number, phrase or rel=next for text, and no bare query is skipped before any URL parsing.
     slug = here.key[1].rsplit("/", 1)[-1]
@@ -177,6 +183,7 @@ def find_pagination(tree: etree._Element, url: str | None) -> Pagination:
         hint = text.strip(edges)
         if not (
             "next" in rel
+            or "prev" in rel
             or (slug and slug in href)
             or href.startswith("?")
             or hint in phrases
@@ -192,6 +199,8 @@ def find_pagination(tree: etree._Element, url: str | None) -> Pagination:
         bare = text.strip(_PUNCT + " ")
         if "next" in rel and rel_next is None:
             rel_next = target
+        if "prev" in rel and rel_prev is None:
+            rel_prev = target
         if there.page == _ALL or (bare in rules.show_all and there.page is None):
             found.all_url = found.all_url or target
             links.append(el)
@@ -217,8 +226,18 @@ def find_pagination(tree: etree._Element, url: str | None) -> Pagination:
         count = max(count or 0, nxt_page)
     elif count is not None and current < count:
         found.next_url = numbered.get(current + 1) or addressed.get(current + 1)
+    if current > 1:
+        # page 1 by its number link, else page 2's rel=prev (the page before page 2 is page 1)
+        prev_page = _locate(rel_prev, rules).page if rel_prev is not None else None
+        found.first_url = (
+            numbered.get(1)
+            or addressed.get(1)
+            or (rel_prev if current == 2 and prev_page in (None, 1) else None)
+        )
     if found.all_url is not None and count is None:
-        count = max(2, current)  # a show-all link to this article: it has more than one page
+        count = max(2, current)
+    if found.first_url is not None and count is None:
+        count = current  # a later page naming page 1: at least this many pages  # a show-all link to this article: it has more than one page
     if found.current == _ALL and count is None and numbered:
         count = max(numbered)
     if count is None and found.all_url is None:
@@ -239,6 +258,8 @@ def apply_pagination(article: Article, pages: Pagination) -> None:
     article.pages_read = pages.page_count if pages.showing_all else 1
     if pages.current not in (None, _ALL, 1):
         article.notes.append(f"{PAGE_READ_NOTE}{pages.current} of {pages.page_count}")
+        if pages.first_url:
+            article.notes.append(PAGES_FIRST_NOTE + pages.first_url)
     if not pages.showing_all:
         if pages.all_url:
             article.notes.append(PAGES_ALL_NOTE + pages.all_url)
@@ -250,10 +271,15 @@ def apply_pagination(article: Article, pages: Pagination) -> None:
 class FollowUp:
     all_url: str | None
     next_url: str | None
+    first_url: str | None = None  # set when the page read is a later page: where the article begins
+
+
+def _noted(article: Article, prefix: str) -> str | None:
+    return next((n[len(prefix) :] for n in article.notes if n.startswith(prefix)), None)
 
 
 def follow_up(article: Article) -> FollowUp:
     """Where the rest of an incomplete multi-page article is, as its notes say (for a crawler)."""
-    all_url = next((n[len(PAGES_ALL_NOTE) :] for n in article.notes if n.startswith(PAGES_ALL_NOTE)), None)
-    nxt = next((n[len(PAGES_NEXT_NOTE) :] for n in article.notes if n.startswith(PAGES_NEXT_NOTE)), None)
-    return FollowUp(all_url, nxt)
+    return FollowUp(
+        _noted(article, PAGES_ALL_NOTE), _noted(article, PAGES_NEXT_NOTE), _noted(article, PAGES_FIRST_NOTE)
+    )

@@ -5,8 +5,9 @@ what kabar owes the machine it runs on: robots.txt (with Crawl-delay), a per-hos
 request rate and concurrency cap, a descriptive User-Agent, retries with backoff
 on 429/5xx honouring Retry-After, a total deadline per request, a size cap that
 stops reading (also on the *decoded* size, against compression bombs), redirects
-followed by hand so that every hop passes the safety check, and a record of every
-fetch handed to ``on_record``. Synchronous callers use ``asyncio.run``.
+followed by hand so that every hop passes the safety check (and, when the caller asks for
+``same_host``, a redirect to another host is stopped before anything is asked of that host,
+robots.txt included), and a record of every fetch handed to ``on_record``. Synchronous callers use ``asyncio.run``.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ Outcome = Literal[
     "robots_disallowed",
     "redirect_loop",
     "too_many_redirects",
+    "off_host_redirect",
 ]
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
@@ -85,6 +87,14 @@ class FetchResult:
     @property
     def size(self) -> int:
         return len(self.content)
+
+
+def _host(url: str) -> str:
+    """Host and port, as the per-host gate counts them."""
+    try:
+        return urlsplit(url).netloc.lower()
+    except ValueError:
+        return ""
 
 
 class _HostGate:
@@ -296,11 +306,17 @@ class Fetcher:
         etag: str | None = None,
         last_modified: str | None = None,
         source: str | None = None,
+        same_host: bool = False,
     ) -> FetchResult:
-        """Fetch ``url`` politely; never raises for network or server trouble."""
+        """Fetch ``url`` politely; never raises for network or server trouble.
+
+        ``same_host``: a redirect to another host is not followed (outcome ``off_host_redirect``,
+        ``final_url`` the address it pointed to) — for pages that must come from the host the
+        caller already trusts, such as an article's other pages.
+        """
         started = datetime.now(UTC)
         t0 = time.monotonic()
-        result = await self._fetch(url, etag, last_modified)
+        result = await self._fetch(url, etag, last_modified, same_host)
         result.started_at = started
         result.elapsed = time.monotonic() - t0
         result.source = source
@@ -308,8 +324,11 @@ class Fetcher:
             self.on_record(result)
         return result
 
-    async def _fetch(self, url: str, etag: str | None, last_modified: str | None) -> FetchResult:
+    async def _fetch(
+        self, url: str, etag: str | None, last_modified: str | None, same_host: bool
+    ) -> FetchResult:
         current = url
+        host = _host(url)
         seen = {url}
         redirects: list[str] = []
         total_attempts = 0
@@ -329,6 +348,10 @@ class Fetcher:
             if hop.status in _REDIRECTS and location:
                 nxt = urljoin(current, location.strip())
                 redirects.append(nxt)
+                if same_host and _host(nxt) != host:
+                    return FetchResult(url, nxt, "off_host_redirect", hop.status,
+                                       error=f"redirected to another host: {nxt}",
+                                       attempts=total_attempts, redirects=redirects)  # fmt: skip
                 if nxt in seen:
                     return FetchResult(url, nxt, "redirect_loop", hop.status, error=f"redirect loop at {nxt}",
                                        attempts=total_attempts, redirects=redirects)  # fmt: skip
