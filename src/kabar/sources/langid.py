@@ -10,7 +10,6 @@ between them.
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -97,6 +96,7 @@ _INDONESIAN_MARKERS = frozenset(["karena", "yaitu", "bahwa", "saja", "berbagai"]
 _WORD = re.compile(r"[a-zA-Z]+")
 _INERT = ("script", "style", "noscript")
 _INERT_INITIALS = frozenset("sSnN")
+_FOLD = re.IGNORECASE | re.ASCII  # see _Finder.find
 
 
 @dataclass(slots=True, frozen=True)
@@ -155,43 +155,71 @@ def _text_runs(html: str) -> list[str]:
     """The text between tags, inert elements (script, style, noscript) and comments.
 
     What ``re.split(r"<(script|style|noscript)\\b.*?</\\1\\s*>|<!--.*?-->|<[^>]+>", re.S | re.I)``
-    gives, in O(n log n): that pattern rescans to the end of the page from every ``<script``,
+    gives, in linear time: that pattern rescans to the end of the page from every ``<script``,
     ``<!--`` or ``<`` that is never closed (50,000 of them took minutes). Here each closing
-    string's positions are found once and looked up by bisection.
+    string is searched for once per stretch of the page (:class:`_Finder`), and a ``<`` after
+    the last ``>`` is not searched from at all.
     """
     return list(_iter_runs(html))
 
 
+# The next markup: a plain tag matched whole (in C: a page has thousands), or a lone '<' where
+# an inert element or a comment may open, left to _markup_end. ASCII case folding, as
+# _Finder.starts_with; the lookahead may say "maybe" more often than _markup_end agrees (a
+# "<scripts>"), never less, and _markup_end's answer is the old walk's answer.
+_MARKUP = re.compile(r"<(?=(?ai:script|style|noscript)|!--)|<[^>]+>")
+
+
 def _iter_runs(html: str) -> Iterator[str]:
     finder = _Finder(html)
+    # A '<' after the page's last '>' closes nothing: it is text. Searching only up to there
+    # keeps each such '<' from being a scan to the end of the page.
+    stop = html.rfind(">") + 1
     start = cursor = 0
-    while (lt := html.find("<", cursor)) >= 0:
-        end = _markup_end(html, finder, lt)
-        if end is None:  # a bare '<' is text
-            cursor = lt + 1
-            continue
+    while (match := _MARKUP.search(html, cursor, stop)) is not None:
+        lt, end = match.span()
+        if end == lt + 1:  # maybe an inert element or a comment
+            found = _markup_end(html, finder, lt)
+            if found is None:  # a bare '<' is text
+                cursor = lt + 1
+                continue
+            end = found
         yield html[start:lt]
         start = cursor = end
     yield html[start:]
 
 
+@dataclass(slots=True, frozen=True)
+class _Found:
+    start: int  # searched from here
+    at: int  # the first match at or after start; -1: none to the end of the page
+
+
 class _Finder:
-    """``str.find`` for a few fixed strings, case-insensitive for ASCII, in O(log n) a call."""
+    """``str.find`` for a few fixed strings, case-insensitive for ASCII, in O(n) a page in all.
+
+    Each needle's last answer is kept: the walk asks with ever later starts, so a start at or
+    before that answer gets it again unsearched, and a fresh search begins past it. A search
+    that found nothing answers every later start too (an unclosed ``<script`` scans to the
+    end once, not once per ``<``). Only as much of the page is searched as the walk reads:
+    the language check stops early on a long page.
+    """
 
     def __init__(self, html: str) -> None:
         self.html = html
-        self._at: dict[str, list[int]] = {}
+        self._last: dict[str, _Found] = {}
 
     def find(self, needle: str, start: int) -> int:
-        positions = self._at.get(needle)
-        if positions is None:
-            # re.ASCII: only A-Z fold to a-z, so offsets stay the page's own ("İ".lower() is
-            # two characters); no lowered copy of the page is made (str.translate on a page
-            # with any non-ASCII character is a per-character Python loop).
-            pattern = re.compile(re.escape(needle), re.IGNORECASE | re.ASCII)
-            positions = self._at[needle] = [m.start() for m in pattern.finditer(self.html)]
-        i = bisect.bisect_left(positions, start)
-        return positions[i] if i < len(positions) else -1
+        last = self._last.get(needle)
+        if last is not None and last.start <= start and (last.at < 0 or start <= last.at):
+            return last.at
+        # re.ASCII: only A-Z fold to a-z, so offsets stay the page's own ("İ".lower() is
+        # two characters); no lowered copy of the page is made (str.translate on a page
+        # with any non-ASCII character is a per-character Python loop).
+        match = re.compile(re.escape(needle), _FOLD).search(self.html, start)
+        at = match.start() if match is not None else -1
+        self._last[needle] = _Found(start, at)
+        return at
 
     def starts_with(self, name: str, at: int) -> bool:
         """Whether the lowercase ASCII ``name`` is at ``at``, ASCII letters in any case."""
