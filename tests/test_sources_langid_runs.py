@@ -1,4 +1,4 @@
-"""The language check's text runs: the regex fast path gives exactly what the tag-by-tag walk gave.
+"""The language check's text runs and prose: the regex fast paths give exactly what the tag-by-tag walk gave.
 
 The walk below is the reader as it was before (one Python step per ``<``), kept as the spec:
 the fast path must split every page into the same runs, so the verdicts (and a backfill's
@@ -17,7 +17,7 @@ from collections.abc import Iterator
 import pytest
 
 from conftest import shared_path
-from kabar.sources.langid import _text_runs
+from kabar.sources.langid import _text_runs, visible_text
 
 _INERT = ("script", "style", "noscript")
 
@@ -71,10 +71,24 @@ def _walk_runs(html: str) -> list[str]:
     return list(runs())
 
 
+def _walk_visible_text(html: str, limit: int = 400_000, min_words: int = 8, enough: int | None = None) -> str:
+    """The spec of :func:`visible_text`: every run of the walk, kept when it has ``min_words`` words."""
+    prose: list[str] = []
+    size = 0
+    for r in _walk_runs(html[:limit]):
+        if r and r.count(" ") + 1 >= min_words and len(re.findall(r"[a-zA-Z]+", r)) >= min_words:
+            prose.append(r)
+            size += len(r) + 1
+            if enough is not None and size >= enough:
+                break
+    return "\n".join(prose)
+
+
 _PIECES = [
     "<", ">", "<>", "<!--", "-->", "--->", "<script", "<SCRIPT>", "</script", "</Script >", "</script\t\n>",
     "<style", "</style>", "<noscript>", "</noscript\u2003>", "<scripts", "<script_x>", "<scriptä>",
-    "<\u017fcript>", "<s", "<span>", "</", " ", "a b c", "kata", "\n", "\u0130", "_", "é",
+    "<\u017fcript>", "<s", "<span>", "</", " ", "a b c", "kata", "\n", "\u0130", "_", "é", "yang dan di ke",
+    "word1word", " x-y z ", "<a href=x>", "</a>",
 ]  # fmt: skip
 
 
@@ -110,3 +124,24 @@ def test_real_pages_split_as_the_walk_does() -> None:
     assert len(pages) > 60
     for html in pages:
         assert _text_runs(html) == _walk_runs(html)
+
+
+def test_random_markup_has_the_walks_prose() -> None:
+    rnd = random.Random(17)
+    for _ in range(20_000):
+        html = "".join(rnd.choice(_PIECES) for _ in range(rnd.randint(0, 60)))
+        min_words = rnd.choice([0, 1, 2, 3, 8])
+        enough = rnd.choice([None, 1, 20, 200])
+        assert visible_text(html, min_words=min_words, enough=enough) == _walk_visible_text(
+            html, min_words=min_words, enough=enough
+        ), repr(html)
+
+
+def test_real_pages_have_the_walks_prose() -> None:
+    english = sorted(shared_path("pages", "zyte", "html").glob("*.html.gz"))[:60]
+    indonesian = sorted(shared_path("pages", "id", "anpandu").glob("*/*.html"))[:60]
+    pages = [gzip.decompress(p.read_bytes()).decode("utf-8", "replace") for p in english]
+    pages += [p.read_text(encoding="utf-8", errors="replace") for p in indonesian]
+    for html in pages:
+        for enough in (None, 20_000):
+            assert visible_text(html, enough=enough) == _walk_visible_text(html, enough=enough)

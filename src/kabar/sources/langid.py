@@ -10,6 +10,7 @@ between them.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -130,6 +131,18 @@ def judge_text(text: str, options: LangOptions | None = None) -> LangVerdict:
     return LangVerdict(True, ratio, len(words), "indonesian")
 
 
+@functools.lru_cache(maxsize=8)
+def _at_least_words(n: int) -> re.Pattern[str]:
+    """Matches a text holding at least ``n`` words (as :data:`_WORD` finds them), without
+    listing them all: each word is taken whole (no letter after it), so one long word is one."""
+    return re.compile(rf"(?:[^a-zA-Z]*[a-zA-Z]+(?![a-zA-Z])){{{max(n, 0)}}}")
+
+
+@functools.lru_cache(maxsize=16)
+def _needle(needle: str) -> re.Pattern[str]:
+    return re.compile(re.escape(needle), _FOLD)
+
+
 def visible_text(html: str, limit: int = 400_000, min_words: int = 8, enough: int | None = None) -> str:
     """The prose of an HTML page, cheaply: runs of text between tags with at least
     ``min_words`` words. Menus and link lists are short runs; dropping them keeps a
@@ -142,8 +155,10 @@ def visible_text(html: str, limit: int = 400_000, min_words: int = 8, enough: in
     """
     prose: list[str] = []
     size = 0
-    for r in _iter_runs(html[:limit]):
-        if r and r.count(" ") + 1 >= min_words and len(_WORD.findall(r)) >= min_words:
+    enough_words = _at_least_words(min_words)
+    # min_words words need min_words - 1 spaces between them: a shorter run never passes
+    for r in _iter_runs(html[:limit], skip_shorter=2 * min_words - 1):
+        if r and r.count(" ") + 1 >= min_words and enough_words.match(r) is not None:
             prose.append(r)
             size += len(r) + 1
             if enough is not None and size >= enough:
@@ -168,15 +183,28 @@ def _text_runs(html: str) -> list[str]:
 # _Finder.starts_with; the lookahead may say "maybe" more often than _markup_end agrees (a
 # "<scripts>"), never less, and _markup_end's answer is the old walk's answer.
 _MARKUP = re.compile(r"<(?=(?ai:script|style|noscript)|!--)|<[^>]+>")
+_PLAIN_TAG = r"<(?!(?ai:script|style|noscript)|!--)[^>]+>"
 
 
-def _iter_runs(html: str) -> Iterator[str]:
+@functools.lru_cache(maxsize=8)
+def _markup_chain(skip_shorter: int) -> re.Pattern[str]:
+    """:data:`_MARKUP`, with plain tags separated only by text shorter than ``skip_shorter`` (no
+    ``<`` in it) matched as one: a menu of 200 links is one step, not 200."""
+    return re.compile(
+        rf"<(?=(?ai:script|style|noscript)|!--)|{_PLAIN_TAG}(?:[^<]{{0,{skip_shorter - 1}}}{_PLAIN_TAG})*"
+    )
+
+
+def _iter_runs(html: str, skip_shorter: int = 0) -> Iterator[str]:
+    """The text runs in order; with ``skip_shorter``, runs shorter than it between two plain tags
+    may be left out (for a caller that drops them anyway)."""
+    markup = _markup_chain(skip_shorter) if skip_shorter > 1 else _MARKUP
     finder = _Finder(html)
     # A '<' after the page's last '>' closes nothing: it is text. Searching only up to there
     # keeps each such '<' from being a scan to the end of the page.
     stop = html.rfind(">") + 1
     start = cursor = 0
-    while (match := _MARKUP.search(html, cursor, stop)) is not None:
+    while (match := markup.search(html, cursor, stop)) is not None:
         lt, end = match.span()
         if end == lt + 1:  # maybe an inert element or a comment
             found = _markup_end(html, finder, lt)
@@ -216,7 +244,7 @@ class _Finder:
         # re.ASCII: only A-Z fold to a-z, so offsets stay the page's own ("İ".lower() is
         # two characters); no lowered copy of the page is made (str.translate on a page
         # with any non-ASCII character is a per-character Python loop).
-        match = re.compile(re.escape(needle), _FOLD).search(self.html, start)
+        match = _needle(needle).search(self.html, start)
         at = match.start() if match is not None else -1
         self._last[needle] = _Found(start, at)
         return at
