@@ -8,6 +8,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 
@@ -219,3 +220,40 @@ def test_kabar_ingest_reads_a_warc_and_reports_its_counts(tmp_path: Path) -> Non
     assert "9 records read, 3 kept, 6 dropped" in result.output
     again = CliRunner().invoke(app, ["ingest", str(path), "--db", str(db), "--no-understand", "-q"])
     assert "0 added" in again.output  # the same archive twice stores nothing twice
+
+
+def _write_huge_record(out: BinaryIO, url: str, payload_bytes: int) -> None:
+    """One gzip member holding a ``payload_bytes`` HTML response, streamed (never whole in memory)."""
+    http = (
+        f"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {payload_bytes}\r\n\r\n"
+    ).encode("latin-1")
+    block = len(http) + payload_bytes
+    head = (
+        "WARC/1.1\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:00000000-0000-0000-0000-000000000200>\r\n"
+        f"WARC-Date: 2020-11-03T09:00:00Z\r\nWARC-Target-URI: {url}\r\n"
+        f"Content-Type: application/http; msgtype=response\r\nContent-Length: {block}\r\n\r\n"
+    ).encode()
+    chunk = b"<p>" + b"yang dan di ke dari " * 50_000 + b"</p>"  # ~1 MB of Indonesian-looking text
+    with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=1) as member:
+        member.write(head + http)
+        left = payload_bytes
+        while left > 0:
+            member.write(chunk[:left])
+            left -= min(left, len(chunk))
+        member.write(b"\r\n\r\n")
+
+
+def test_a_200_mb_record_is_skipped_unread_with_flat_memory(tmp_path: Path) -> None:
+    """A 200 MB page between two articles: dropped by its declared size, the next record still read."""
+    path = tmp_path / "huge.warc.gz"
+    page = ID_PAGE.format(t="Berita").encode()
+    with path.open("wb") as fh:
+        write_record(fh, WarcRecordSpec(url="https://a.id/1", payload=page))
+        _write_huge_record(fh, "https://a.id/huge", 200 * 1024 * 1024)
+        write_record(fh, WarcRecordSpec(url="https://a.id/2", payload=page))
+    kept, read, growth = _peak_growth_kb(path)
+    assert (kept, read) == (2, 3)
+    assert growth < 40_000  # far under the record's 200 MB
+    options = WarcOptions(max_record_bytes=2_000_000)
+    assert [p.url for p in read_warc(path, options)] == ["https://a.id/1", "https://a.id/2"]
+    assert options.stats.dropped == {"too_large": 1} and options.stats.error is None

@@ -12,6 +12,7 @@ reason, and nothing is left under the shard's name.
 
 from __future__ import annotations
 
+import contextlib
 import resource
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -113,6 +114,13 @@ def run_task(spec: TaskSpec) -> TaskResult:
         st = spec.warc.stat()  # before reading: a WARC changed later is done again
         spec.out_dir.mkdir(parents=True, exist_ok=True)  # on a Ray node, the first task there makes it
         options = warc_options(spec.prefilter)
+        if spec.understand:
+            # The models loaded here, once per process: the guard's worker is forked from this
+            # process and inherits them, where it loaded them afresh for every WARC (0.5 CPU-s,
+            # a tenth of a small WARC's work). An engine's worker runs many WARCs. If loading
+            # fails, the worker tries again and each record fails with the real error, as before.
+            with contextlib.suppress(Exception):
+                warm_up()
         if spec.keep_rejects:
             options.on_drop = lambda drop: _keep(spec, result, reject_of_drop(drop))
         with (

@@ -10,7 +10,7 @@ between them.
 
 from __future__ import annotations
 
-import bisect
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -97,6 +97,7 @@ _INDONESIAN_MARKERS = frozenset(["karena", "yaitu", "bahwa", "saja", "berbagai"]
 _WORD = re.compile(r"[a-zA-Z]+")
 _INERT = ("script", "style", "noscript")
 _INERT_INITIALS = frozenset("sSnN")
+_FOLD = re.IGNORECASE | re.ASCII  # see _Finder.find
 
 
 @dataclass(slots=True, frozen=True)
@@ -130,6 +131,18 @@ def judge_text(text: str, options: LangOptions | None = None) -> LangVerdict:
     return LangVerdict(True, ratio, len(words), "indonesian")
 
 
+@functools.lru_cache(maxsize=8)
+def _at_least_words(n: int) -> re.Pattern[str]:
+    """Matches a text holding at least ``n`` words (as :data:`_WORD` finds them), without
+    listing them all: each word is taken whole (no letter after it), so one long word is one."""
+    return re.compile(rf"(?:[^a-zA-Z]*[a-zA-Z]+(?![a-zA-Z])){{{max(n, 0)}}}")
+
+
+@functools.lru_cache(maxsize=16)
+def _needle(needle: str) -> re.Pattern[str]:
+    return re.compile(re.escape(needle), _FOLD)
+
+
 def visible_text(html: str, limit: int = 400_000, min_words: int = 8, enough: int | None = None) -> str:
     """The prose of an HTML page, cheaply: runs of text between tags with at least
     ``min_words`` words. Menus and link lists are short runs; dropping them keeps a
@@ -142,8 +155,10 @@ def visible_text(html: str, limit: int = 400_000, min_words: int = 8, enough: in
     """
     prose: list[str] = []
     size = 0
-    for r in _iter_runs(html[:limit]):
-        if r and r.count(" ") + 1 >= min_words and len(_WORD.findall(r)) >= min_words:
+    enough_words = _at_least_words(min_words)
+    # min_words words need min_words - 1 spaces between them: a shorter run never passes
+    for r in _iter_runs(html[:limit], skip_shorter=2 * min_words - 1):
+        if r and r.count(" ") + 1 >= min_words and enough_words.match(r) is not None:
             prose.append(r)
             size += len(r) + 1
             if enough is not None and size >= enough:
@@ -155,43 +170,84 @@ def _text_runs(html: str) -> list[str]:
     """The text between tags, inert elements (script, style, noscript) and comments.
 
     What ``re.split(r"<(script|style|noscript)\\b.*?</\\1\\s*>|<!--.*?-->|<[^>]+>", re.S | re.I)``
-    gives, in O(n log n): that pattern rescans to the end of the page from every ``<script``,
+    gives, in linear time: that pattern rescans to the end of the page from every ``<script``,
     ``<!--`` or ``<`` that is never closed (50,000 of them took minutes). Here each closing
-    string's positions are found once and looked up by bisection.
+    string is searched for once per stretch of the page (:class:`_Finder`), and a ``<`` after
+    the last ``>`` is not searched from at all.
     """
     return list(_iter_runs(html))
 
 
-def _iter_runs(html: str) -> Iterator[str]:
+# The next markup: a plain tag matched whole (in C: a page has thousands), or a lone '<' where
+# an inert element or a comment may open, left to _markup_end. ASCII case folding, as
+# _Finder.starts_with; the lookahead may say "maybe" more often than _markup_end agrees (a
+# "<scripts>"), never less, and _markup_end's answer is the old walk's answer.
+_MARKUP = re.compile(r"<(?=(?ai:script|style|noscript)|!--)|<[^>]+>")
+_PLAIN_TAG = r"<(?!(?ai:script|style|noscript)|!--)[^>]+>"
+
+
+@functools.lru_cache(maxsize=8)
+def _markup_chain(skip_shorter: int) -> re.Pattern[str]:
+    """:data:`_MARKUP`, with plain tags separated only by text shorter than ``skip_shorter`` (no
+    ``<`` in it) matched as one: a menu of 200 links is one step, not 200."""
+    return re.compile(
+        rf"<(?=(?ai:script|style|noscript)|!--)|{_PLAIN_TAG}(?:[^<]{{0,{skip_shorter - 1}}}{_PLAIN_TAG})*"
+    )
+
+
+def _iter_runs(html: str, skip_shorter: int = 0) -> Iterator[str]:
+    """The text runs in order; with ``skip_shorter``, runs shorter than it between two plain tags
+    may be left out (for a caller that drops them anyway)."""
+    markup = _markup_chain(skip_shorter) if skip_shorter > 1 else _MARKUP
     finder = _Finder(html)
+    # A '<' after the page's last '>' closes nothing: it is text. Searching only up to there
+    # keeps each such '<' from being a scan to the end of the page.
+    stop = html.rfind(">") + 1
     start = cursor = 0
-    while (lt := html.find("<", cursor)) >= 0:
-        end = _markup_end(html, finder, lt)
-        if end is None:  # a bare '<' is text
-            cursor = lt + 1
-            continue
+    while (match := markup.search(html, cursor, stop)) is not None:
+        lt, end = match.span()
+        if end == lt + 1:  # maybe an inert element or a comment
+            found = _markup_end(html, finder, lt)
+            if found is None:  # a bare '<' is text
+                cursor = lt + 1
+                continue
+            end = found
         yield html[start:lt]
         start = cursor = end
     yield html[start:]
 
 
+@dataclass(slots=True, frozen=True)
+class _Found:
+    start: int  # searched from here
+    at: int  # the first match at or after start; -1: none to the end of the page
+
+
 class _Finder:
-    """``str.find`` for a few fixed strings, case-insensitive for ASCII, in O(log n) a call."""
+    """``str.find`` for a few fixed strings, case-insensitive for ASCII, in O(n) a page in all.
+
+    Each needle's last answer is kept: the walk asks with ever later starts, so a start at or
+    before that answer gets it again unsearched, and a fresh search begins past it. A search
+    that found nothing answers every later start too (an unclosed ``<script`` scans to the
+    end once, not once per ``<``). Only as much of the page is searched as the walk reads:
+    the language check stops early on a long page.
+    """
 
     def __init__(self, html: str) -> None:
         self.html = html
-        self._at: dict[str, list[int]] = {}
+        self._last: dict[str, _Found] = {}
 
     def find(self, needle: str, start: int) -> int:
-        positions = self._at.get(needle)
-        if positions is None:
-            # re.ASCII: only A-Z fold to a-z, so offsets stay the page's own ("İ".lower() is
-            # two characters); no lowered copy of the page is made (str.translate on a page
-            # with any non-ASCII character is a per-character Python loop).
-            pattern = re.compile(re.escape(needle), re.IGNORECASE | re.ASCII)
-            positions = self._at[needle] = [m.start() for m in pattern.finditer(self.html)]
-        i = bisect.bisect_left(positions, start)
-        return positions[i] if i < len(positions) else -1
+        last = self._last.get(needle)
+        if last is not None and last.start <= start and (last.at < 0 or start <= last.at):
+            return last.at
+        # re.ASCII: only A-Z fold to a-z, so offsets stay the page's own ("İ".lower() is
+        # two characters); no lowered copy of the page is made (str.translate on a page
+        # with any non-ASCII character is a per-character Python loop).
+        match = _needle(needle).search(self.html, start)
+        at = match.start() if match is not None else -1
+        self._last[needle] = _Found(start, at)
+        return at
 
     def starts_with(self, name: str, at: int) -> bool:
         """Whether the lowercase ASCII ``name`` is at ``at``, ASCII letters in any case."""
