@@ -354,14 +354,18 @@ def _second_pass(fields: list[_Field], found: list[_Found]) -> list[_Found]:
 
 def _canonical(found: list[_Found]) -> list[tuple[str, EntityType | None]]:
     aliases = load_aliases()
-    long_people = {f.text for f in found if f.kind == "PER" and len(f.text.split()) > 1}
-    cued_places = {f.text for f in found if f.kind == "LOC" and f.text.split()[0].lower() in _PLACE_PREFIXES}
+    # Ordered by first mention (dicts, not sets): a set's order follows the string hash, which
+    # PYTHONHASHSEED changes per process, so which of two places sharing a tail won differed per run.
+    long_people = dict.fromkeys(f.text for f in found if f.kind == "PER" and len(f.text.split()) > 1)
+    cued_places = dict.fromkeys(
+        f.text for f in found if f.kind == "LOC" and f.text.split()[0].lower() in _PLACE_PREFIXES
+    )
     # Indexes instead of a scan of every name per mention, which was quadratic on a page of names.
     by_surname: dict[str, list[str]] = {}
     for n in long_people:
         by_surname.setdefault(n.split()[-1], []).append(n)
     by_tail: dict[tuple[str, ...], str] = {}
-    for p in cued_places:  # the set's own order: the first place with a tail wins, as a scan found it
+    for p in cued_places:  # the first place mentioned with a tail wins
         by_tail.setdefault(tuple(p.split()[1:]), p)
     people = _People(long_people)
     out: list[tuple[str, EntityType | None]] = []
@@ -396,7 +400,7 @@ _MAX_CONTAINING = 64
 class _People:
     """The article's longer person names, asked which one a shorter form stands for."""
 
-    def __init__(self, names: set[str]) -> None:
+    def __init__(self, names: dict[str, None]) -> None:
         self._words = {n: n.split() for n in names}
         self._with_word: dict[str, list[str]] = {}  # word → the names that have it
         for n, words in self._words.items():

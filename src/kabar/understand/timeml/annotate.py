@@ -74,9 +74,10 @@ def _edges() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     def alt(words: frozenset[str]) -> str:
         return "|".join(re.escape(x) for x in sorted(words, key=len, reverse=True))
 
-    after = re.compile(rf"[ \t]+(?:{alt(w.deictic_after)})\b", re.IGNORECASE)
-    before = re.compile(rf"\b(?:{alt(w.head_before)})[ \t]+$", re.IGNORECASE)
-    zone = re.compile(rf"[ \t]*(?-i:{alt(frozenset(w.clock_zones))})\b")
+    # Spaces bounded: an unbounded run, tried from every position of a long blank stretch, is quadratic.
+    after = re.compile(rf"[ \t]{{1,4}}(?:{alt(w.deictic_after)})\b", re.IGNORECASE)
+    before = re.compile(rf"\b(?:{alt(w.head_before)})[ \t]{{1,4}}$", re.IGNORECASE)
+    zone = re.compile(rf"[ \t]{{0,4}}(?-i:{alt(frozenset(w.clock_zones))})\b")
     return after, before, zone
 
 
