@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -34,7 +34,7 @@ from sqlalchemy.engine import Connection
 from kabar.archive.centroid_cache import CentroidCache
 from kabar.archive.nul_text import NulSafeText, from_column, to_column
 from kabar.archive.sql_source import ConnectionSource
-from kabar.archive.statements import once, page, parse_time, read_id, read_ids
+from kabar.archive.statements import ID_CHUNK, once, page, parse_time, read_id, read_ids
 from kabar.archive.stores import StoryMember, StorySummary
 from kabar.archive.upsert import dialect_insert
 from kabar.understand.store import utc_text
@@ -346,6 +346,19 @@ class SqlStoryStore:
         return read_id(
             self._db, select(story_articles.c.story_id).where(story_articles.c.article_id == article_id)
         )
+
+    def article_stories(self, article_ids: Sequence[int]) -> dict[int, int]:
+        """:meth:`article_story` for many articles in one query per chunk (a batch's change log);
+        an article in no story is absent."""
+        out: dict[int, int] = {}
+        wanted = sorted(set(article_ids))
+        c = story_articles.c
+        with self._db.reading() as conn:
+            for i in range(0, len(wanted), ID_CHUNK):
+                chunk = wanted[i : i + ID_CHUNK]
+                stmt = select(c.article_id, c.story_id).where(c.article_id.in_(chunk))
+                out.update((int(r[0]), int(r[1])) for r in conn.execute(stmt))
+        return out
 
     def story_article_ids(self, story_id: int) -> list[int]:
         """Oldest first."""
