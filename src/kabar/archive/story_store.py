@@ -84,6 +84,22 @@ story_df = Table(
 _BATCH = 500  # bound parameters per IN (SQLite's limit is 999 on old builds)
 
 
+# PostgreSQL gets a statement's many rows as one array, in one statement: psycopg's executemany
+# sends every row as a statement of its own (a round of the protocol, and the server's work of
+# one statement, per term: a few hundred an article). unnest keeps the array's (sorted) order,
+# so the rows are still written, and locked, one after another in that order.
+_PG_DF_UPSERT = (
+    "INSERT INTO story_df (term, df) SELECT u.term, CAST(%s AS integer) "
+    "FROM unnest(CAST(%s AS text[])) AS u(term) ON CONFLICT (term) DO UPDATE SET "
+    "df = CASE WHEN story_df.df + CAST(%s AS integer) > 0 THEN story_df.df + CAST(%s AS integer) ELSE 0 END"
+)
+_PG_KEYS_INSERT = (
+    "INSERT INTO story_keys (key, story_id, last_published) "
+    "SELECT u.key, CAST(%s AS integer), CAST(%s AS text) FROM unnest(CAST(%s AS text[])) AS u(key) "
+    "ON CONFLICT DO NOTHING"
+)
+
+
 def _placeholder(conn: Connection) -> str:
     return "?" if conn.dialect.paramstyle == "qmark" else "%s"
 
@@ -196,6 +212,8 @@ class SqlStoryStore:
             keys = sorted({*terms, DOCS_KEY})
             if conn.dialect.name == "postgresql":
                 keys = [to_column(t, conn.dialect) for t in keys]
+                conn.exec_driver_sql(_PG_DF_UPSERT, (first, keys, sign, sign))
+                return
             rows = [(t, first, sign, sign) for t in keys]
             conn.exec_driver_sql(sql, rows)
 
@@ -262,6 +280,10 @@ class SqlStoryStore:
             "ON CONFLICT DO NOTHING"
         )
         # sorted, as add_document's rows: one lock order for every writer
+        if conn.dialect.name == "postgresql":
+            column = [to_column(k, conn.dialect) for k in sorted(keys)]
+            conn.exec_driver_sql(_PG_KEYS_INSERT, (story_id, last, column))
+            return
         conn.exec_driver_sql(sql, [(to_column(k, conn.dialect), story_id, last) for k in sorted(keys)])
 
     # -- membership --------------------------------------------------------------------
