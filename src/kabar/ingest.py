@@ -200,6 +200,10 @@ class Ingestor:
         if isinstance(step, IngestOutcome):
             return step
         article, spent = step.article, step.cpu_seconds
+        if not self.options.understand:
+            # The look-up only spares known text its understanding: without understanding
+            # there is nothing to spare, and the batch's add finds the copy all the same.
+            return article
         try:
             # The raw article's hash: only text with NULs or lone surrogates (which storing
             # cleans) hashes differently, and then it is understood for nothing, never lost.

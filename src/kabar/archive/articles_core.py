@@ -163,6 +163,21 @@ class CoreArchive(StoreAccess):
         self._by_page_key = select(*stored).where(c.page_key == bindparam("key")).order_by(c.id)
         self._data = select(c.data).where(c.id == bindparam("row_id"))
         self._by_hash = select(*stored).where(articles.c.content_hash == bindparam("digest"))
+        # Whether any row could answer _find at all: one statement where a new article (most of
+        # a bulk ingest) ran four. A key left None compares as NULL, which matches nothing.
+        self._any_match = (
+            select(c.id)
+            .where(
+                or_(
+                    c.canonical_key == bindparam("k0"),
+                    c.page_key == bindparam("k0"),
+                    c.canonical_key == bindparam("k1"),
+                    c.page_key == bindparam("k1"),
+                    c.content_hash == bindparam("digest"),
+                )
+            )
+            .limit(1)
+        )
         self._insert = articles.insert().returning(articles.c.id)
         # Which indexers run is the caller's choice (kabar.wiring.default_indexers() at the top):
         # the archive cannot import them all without importing the layers above it.
@@ -212,10 +227,11 @@ class CoreArchive(StoreAccess):
             for article in articles:
                 kept = len(logged)
                 try:
-                    # The savepoint is the article's own transaction: an exception inside rolls
-                    # back exactly what this article wrote (row, copy, index entries).
-                    with conn.begin_nested():
-                        result = self._add(conn, article, article.content_hash)
+                    # _add's savepoint is the article's own transaction: an exception inside
+                    # rolls back exactly what this article wrote (row, copy, index entries).
+                    # It holds the article's look-up too, so no second savepoint around it
+                    # (two statements an article).
+                    result = self._add(conn, article, article.content_hash)
                 except ArchiveError:
                     raise  # the archive's fault, not the article's: the batch ends, uncommitted
                 except Exception as exc:
@@ -267,10 +283,12 @@ class CoreArchive(StoreAccess):
         # Another writer (another process on PostgreSQL) can store the same URL or text
         # between our look-up and our write: the unique index refuses ours, the savepoint
         # undoes only that statement, and the second look-up sees the winner's row.
+        # The savepoint holds the look-up as well: a statement failing anywhere in the article
+        # (on PostgreSQL, one that would abort the transaction) costs the article only.
         for _attempt in range(3):
-            existing = self._find(conn, article, digest)
             try:
                 with conn.begin_nested():
+                    existing = self._find(conn, article, digest)
                     if existing is None:
                         result = self._insert_new(conn, article, digest, article_id)
                     else:
@@ -337,6 +355,10 @@ class CoreArchive(StoreAccess):
         both name a canonical URL and they differ (many articles fetched through one address, a
         redirect hub or a wall, are still as many articles); else the row with the same text."""
         keys = ArticleKeys.of(article)
+        wanted = [*keys.wanted(), None, None]
+        probe = {"k0": wanted[0], "k1": wanted[1], "digest": digest}
+        if conn.execute(self._any_match, probe).first() is None:
+            return None  # no row has any of its keys or its text: each look-up below finds none
         url = article.canonical_url
         if keys.canonical_key is not None:
             row = conn.execute(self._by_key, {"key": keys.canonical_key, "url": url}).first()

@@ -37,10 +37,12 @@ behind than that is told the log is incomplete and treats everything as changed.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import BigInteger, Column, Integer, MetaData, Table, Text, delete, func, inspect, select, text
 from sqlalchemy.engine import Connection
@@ -183,11 +185,16 @@ def _write(conn: Connection, entries: list[tuple[AddResult, Article]]) -> None:
     stories, entities = SqlStoryStore(source), SqlEntityStore(source)
     rows = []
     members: dict[int, list[int]] = {}  # per story: a batch's articles often share one
+    # One read each for the batch's stories and entities, not two statements an article (every
+    # article is written by now: what the per-article reads saw, these see).
+    ids = [result.id for result, _article in entries]
+    story_of = stories.article_stories(ids)
+    entity_ids = entities.article_entity_ids_many(ids)
     for result, article in entries:  # read before the lock: it orders only the inserts
         urls = [u[:_MAX_URL] for u in dict.fromkeys((article.canonical_url, article.url)) if u]
         if result.status == "copy":
             urls = []  # a copy's URL is not the article's
-        story_id = stories.article_story(result.id)
+        story_id = story_of.get(result.id)
         affected = _reach(conn, result, article)
         if affected is not None and story_id is not None:
             if story_id not in members:
@@ -199,7 +206,7 @@ def _write(conn: Connection, entries: list[tuple[AddResult, Article]]) -> None:
                 "change": result.status,
                 "story_id": story_id,
                 "outlet": article.outlet,
-                "entity_ids": " ".join(map(str, entities.article_entity_ids(result.id))),
+                "entity_ids": " ".join(map(str, entity_ids.get(result.id, ()))),
                 "urls": "\n".join(urls),
                 "logged_at": datetime.now(UTC).isoformat(),
                 "affected": _ids_text(affected, result.id),
@@ -208,10 +215,18 @@ def _write(conn: Connection, entries: list[tuple[AddResult, Article]]) -> None:
     conn.info.pop(_REACH, None)  # every note of this transaction is used; info outlives the checkout
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ORDER_LOCK})
-    for row in rows:
-        seq = conn.execute(change_log.insert().returning(change_log.c.seq), row).scalar_one()
-        if seq % _PRUNE_EVERY == 0 and seq > KEEP:
-            conn.execute(delete(change_log).where(change_log.c.seq <= seq - KEEP))
+    # All rows in one statement (SQLAlchemy's insertmanyvalues), every new seq returned. Pruning
+    # after the last due seq alone leaves what pruning after each due seq left: each prune
+    # only widens the one before it, and rows newer than a prune's bound are never in it.
+    seqs = [int(r[0]) for r in conn.execute(_insert_returning_seq(), rows)]
+    due = [seq for seq in seqs if seq % _PRUNE_EVERY == 0 and seq > KEEP]
+    if due:
+        conn.execute(delete(change_log).where(change_log.c.seq <= max(due) - KEEP))
+
+
+@functools.cache
+def _insert_returning_seq() -> Any:
+    return change_log.insert().returning(change_log.c.seq)
 
 
 def _ids_text(affected: frozenset[int] | None, own: int) -> str | None:

@@ -25,6 +25,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    text,
     union_all,
     update,
 )
@@ -98,6 +99,14 @@ def _band_insert(dialect: str) -> Any:
     return dialect_insert(dialect, dedup_bands).on_conflict_do_nothing()
 
 
+@lru_cache(maxsize=1)
+def _pg_band_insert() -> Any:
+    return text(
+        "INSERT INTO dedup_bands (key, article_id) SELECT u.key, CAST(:article_id AS integer) "
+        "FROM unnest(CAST(:keys AS bigint[])) AS u(key) ON CONFLICT DO NOTHING"
+    )
+
+
 class SqlDuplicateStore:
     """:class:`kabar.archive.stores.DuplicateStore` in SQL."""
 
@@ -113,6 +122,11 @@ class SqlDuplicateStore:
                 "signature": signature.signature,
             }
             conn.execute(insert(dedup_signatures), row)
+            if conn.dialect.name == "postgresql":
+                # One statement for the bands (psycopg's executemany is a statement per row).
+                params = {"keys": list(band_keys), "article_id": signature.article_id}
+                conn.execute(_pg_band_insert(), params)
+                return
             conn.execute(
                 _band_insert(conn.dialect.name),
                 [{"key": k, "article_id": signature.article_id} for k in band_keys],

@@ -29,7 +29,7 @@ from sqlalchemy import (
 )
 
 from kabar.archive.sql_source import ConnectionSource
-from kabar.archive.statements import insert_new, once, page, parse_time, read_id, read_ids
+from kabar.archive.statements import ID_CHUNK, insert_new, once, page, parse_time, read_id, read_ids
 from kabar.archive.stores import ArticleEntity, EntityCount, EntityLink, EntityName, EntityQuery
 from kabar.archive.upsert import dialect_insert
 from kabar.model import EntityType
@@ -280,6 +280,23 @@ class SqlEntityStore:
             .order_by(article_entities.c.mentions.desc(), article_entities.c.entity_id)
         )
         return read_ids(self._db, stmt)
+
+    def article_entity_ids_many(self, article_ids: Sequence[int]) -> dict[int, list[int]]:
+        """:meth:`article_entity_ids` for many articles, one query per chunk (a batch's change
+        log); each list in the same order, an article without entities absent."""
+        out: dict[int, list[int]] = {}
+        wanted = sorted(set(article_ids))
+        c = article_entities.c
+        with self._db.reading() as conn:
+            for i in range(0, len(wanted), ID_CHUNK):
+                stmt = (
+                    select(c.article_id, c.entity_id)
+                    .where(c.article_id.in_(wanted[i : i + ID_CHUNK]))
+                    .order_by(c.article_id, c.mentions.desc(), c.entity_id)
+                )
+                for r in conn.execute(stmt):
+                    out.setdefault(int(r[0]), []).append(int(r[1]))
+        return out
 
     def find_entity_id(self, name: str, type: EntityType | None = None) -> int | None:
         stmt = (

@@ -20,6 +20,7 @@ from kabar.archive.sql_source import ConnectionSource
 from kabar.archive.upsert import dialect_insert
 
 MAX_PAGE = 1000  # rows one listing call returns at most, whatever it asks
+ID_CHUNK = 500  # ids per IN list of a many-ids read (SQLite's limit is 999 on old builds)
 
 _Built = TypeVar("_Built", bound=Callable[..., Any])
 
@@ -58,4 +59,4 @@ def parse_time(value: object) -> datetime | None:
     return datetime.fromisoformat(value) if isinstance(value, str) and value else None
 
 
-__all__ = ["MAX_PAGE", "insert_new", "once", "page", "parse_time", "read_id", "read_ids"]
+__all__ = ["ID_CHUNK", "MAX_PAGE", "insert_new", "once", "page", "parse_time", "read_id", "read_ids"]

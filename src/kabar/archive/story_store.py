@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -34,7 +34,7 @@ from sqlalchemy.engine import Connection
 from kabar.archive.centroid_cache import CentroidCache
 from kabar.archive.nul_text import NulSafeText, from_column, to_column
 from kabar.archive.sql_source import ConnectionSource
-from kabar.archive.statements import once, page, parse_time, read_id, read_ids
+from kabar.archive.statements import ID_CHUNK, once, page, parse_time, read_id, read_ids
 from kabar.archive.stores import StoryMember, StorySummary
 from kabar.archive.upsert import dialect_insert
 from kabar.understand.store import utc_text
@@ -82,6 +82,22 @@ story_df = Table(
 )
 
 _BATCH = 500  # bound parameters per IN (SQLite's limit is 999 on old builds)
+
+
+# PostgreSQL gets a statement's many rows as one array, in one statement: psycopg's executemany
+# sends every row as a statement of its own (a round of the protocol, and the server's work of
+# one statement, per term: a few hundred an article). unnest keeps the array's (sorted) order,
+# so the rows are still written, and locked, one after another in that order.
+_PG_DF_UPSERT = (
+    "INSERT INTO story_df (term, df) SELECT u.term, CAST(%s AS integer) "
+    "FROM unnest(CAST(%s AS text[])) AS u(term) ON CONFLICT (term) DO UPDATE SET "
+    "df = CASE WHEN story_df.df + CAST(%s AS integer) > 0 THEN story_df.df + CAST(%s AS integer) ELSE 0 END"
+)
+_PG_KEYS_INSERT = (
+    "INSERT INTO story_keys (key, story_id, last_published) "
+    "SELECT u.key, CAST(%s AS integer), CAST(%s AS text) FROM unnest(CAST(%s AS text[])) AS u(key) "
+    "ON CONFLICT DO NOTHING"
+)
 
 
 def _placeholder(conn: Connection) -> str:
@@ -196,6 +212,8 @@ class SqlStoryStore:
             keys = sorted({*terms, DOCS_KEY})
             if conn.dialect.name == "postgresql":
                 keys = [to_column(t, conn.dialect) for t in keys]
+                conn.exec_driver_sql(_PG_DF_UPSERT, (first, keys, sign, sign))
+                return
             rows = [(t, first, sign, sign) for t in keys]
             conn.exec_driver_sql(sql, rows)
 
@@ -262,6 +280,10 @@ class SqlStoryStore:
             "ON CONFLICT DO NOTHING"
         )
         # sorted, as add_document's rows: one lock order for every writer
+        if conn.dialect.name == "postgresql":
+            column = [to_column(k, conn.dialect) for k in sorted(keys)]
+            conn.exec_driver_sql(_PG_KEYS_INSERT, (story_id, last, column))
+            return
         conn.exec_driver_sql(sql, [(to_column(k, conn.dialect), story_id, last) for k in sorted(keys)])
 
     # -- membership --------------------------------------------------------------------
@@ -346,6 +368,19 @@ class SqlStoryStore:
         return read_id(
             self._db, select(story_articles.c.story_id).where(story_articles.c.article_id == article_id)
         )
+
+    def article_stories(self, article_ids: Sequence[int]) -> dict[int, int]:
+        """:meth:`article_story` for many articles in one query per chunk (a batch's change log);
+        an article in no story is absent."""
+        out: dict[int, int] = {}
+        wanted = sorted(set(article_ids))
+        c = story_articles.c
+        with self._db.reading() as conn:
+            for i in range(0, len(wanted), ID_CHUNK):
+                chunk = wanted[i : i + ID_CHUNK]
+                stmt = select(c.article_id, c.story_id).where(c.article_id.in_(chunk))
+                out.update((int(r[0]), int(r[1])) for r in conn.execute(stmt))
+        return out
 
     def story_article_ids(self, story_id: int) -> list[int]:
         """Oldest first."""

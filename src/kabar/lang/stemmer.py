@@ -195,7 +195,7 @@ class _Context:
 
     word: str
     words: frozenset[str]
-    visitors: tuple[_PrefixVisitor, ...]
+    visitors: dict[str, tuple[_PrefixVisitor, ...]]  # by first letter (_by_first_letter)
     current: str = ""
     short: bool = False  # Sastrawi's DontStemShortWord "stopProcess" flag
     first_subject: str | None = None
@@ -262,9 +262,9 @@ class _Context:
             return
         # Sastrawi checks the dictionary after every visitor; an unchanged word gives the
         # same answer each time, so one look-up stands for all of them.
-        if word in self.words or self.short:
+        if word in self.words or self.short or not word:
             return
-        for visitor in self.visitors:
+        for visitor in self.visitors.get(word[0], ()):
             if not word.startswith(visitor.starts):
                 continue
             found: str | None = None
@@ -297,15 +297,25 @@ class _Context:
             self.current = start
 
 
+def _by_first_letter(visitors: tuple[_PrefixVisitor, ...]) -> dict[str, tuple[_PrefixVisitor, ...]]:
+    """Per first letter, the visitors (in Sastrawi's order) a word starting with it can match:
+    each start of a visitor begins with one letter, so the others need no test at all."""
+    letters = {start[:1] for v in visitors for start in v.starts}
+    return {
+        letter: tuple(v for v in visitors if any(start[:1] == letter for start in v.starts))
+        for letter in letters
+    }
+
+
 @dataclass(slots=True)
 class SastrawiStemmer:
     """Stems one word form exactly as PySastrawi's ``Stemmer.stem_word`` does."""
 
     words: frozenset[str] = field(default_factory=sastrawi_dictionary)
-    _visitors: tuple[_PrefixVisitor, ...] = field(init=False)
+    _visitors: dict[str, tuple[_PrefixVisitor, ...]] = field(init=False)
 
     def __post_init__(self) -> None:
-        self._visitors = _prefix_visitors()
+        self._visitors = _by_first_letter(_prefix_visitors())
 
     def stem_word(self, word: str) -> str:
         m = _PLURAL_PARTICLE.match(word)

@@ -34,7 +34,12 @@ def paragraph_shingles(paragraphs: list[str], options: ShingleOptions | None = N
             continue
         if len(words) < opts.size:
             out.add(" ".join(words))
-        for i in range(len(words) - opts.size + 1):
+        count = len(words) - opts.size + 1
+        if opts.size > 0 and len(out) + count < opts.max_shingles:
+            # The cap cannot be reached inside this paragraph: every shingle at once.
+            out.update(map(" ".join, zip(*(words[k : k + count] for k in range(opts.size)), strict=True)))
+            continue
+        for i in range(count):
             out.add(" ".join(words[i : i + opts.size]))
             if len(out) >= opts.max_shingles:
                 return out

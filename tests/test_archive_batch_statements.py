@@ -1,0 +1,83 @@
+"""A batch of new articles costs few statements each: the per-statement cost of a bulk ingest.
+
+Each statement pays the driver and SQLAlchemy's execution path; a bulk ingest of new articles
+used to run ten an article before any indexer (a savepoint around a savepoint, four look-ups
+that all found nothing, two change-log reads and an insert). Counted on both backends, over
+an archive with no indexers, so only the article rules' own statements are counted.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event
+
+from backends import open_test_archive
+from kabar.link.shingles import ShingleOptions, paragraph_shingles
+from kabar.model import Article
+
+ARTICLES = 24
+PER_ARTICLE = 5  # look-up, savepoint, insert, release, and one to spare
+PER_BATCH = 8  # the transaction, its writer lock, the change log's reads, insert and lock
+
+
+def report(n: int) -> Article:
+    url = f"https://uji.example/berita/{n}"
+    return Article(
+        headline=f"Berita {n} banjir Jakarta",
+        paragraphs=[f"Paragraf berita nomor{n} tentang banjir."],
+        url=url,
+        canonical_url=url,
+    )
+
+
+def test_a_batch_of_new_articles_runs_few_statements_an_article(archive_url: str) -> None:
+    archive = open_test_archive(archive_url, [])
+    seen: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+        seen.append(statement)
+
+    try:
+        event.listen(archive.engine, "before_cursor_execute", count)
+        done = archive.add_batch([report(n) for n in range(ARTICLES)])
+        event.remove(archive.engine, "before_cursor_execute", count)
+        assert [d.result.status for d in done if d.result] == ["added"] * ARTICLES
+        assert len(seen) <= PER_ARTICLE * ARTICLES + PER_BATCH, seen[:40]
+        # the same rules still hold: the same text again is one article, under its own URL
+        again = archive.add_batch([report(0), report(ARTICLES)])
+        assert [d.result.status for d in again if d.result] == ["unchanged", "added"]
+        assert archive.count() == ARTICLES + 1
+    finally:
+        archive.close()
+
+
+def _reference_shingles(paragraphs: list[str], options: ShingleOptions) -> set[str]:
+    """The shingles one by one, the cap checked after each (what the fast path must equal)."""
+    import re
+
+    out: set[str] = set()
+    for paragraph in paragraphs:
+        words = re.findall(r"\w+", paragraph[: options.max_shingles * 32].lower())
+        if not words:
+            continue
+        if len(words) < options.size:
+            out.add(" ".join(words))
+        for i in range(len(words) - options.size + 1):
+            out.add(" ".join(words[i : i + options.size]))
+            if len(out) >= options.max_shingles:
+                return out
+    return out
+
+
+def test_shingles_taken_at_once_are_the_shingles_taken_one_by_one() -> None:
+    paragraphs = [
+        "Banjir merendam ratusan rumah di Jakarta Timur pada Senin pagi.",
+        "Dua kata",
+        "",
+        "Warga mengungsi ke masjid dan sekolah terdekat; banjir surut sore harinya.",
+    ] * 3
+    for cap in (1, 5, 12, 13, 30, 20_000):
+        for size in (1, 2, 3, 5):
+            options = ShingleOptions(size=size, max_shingles=cap)
+            assert paragraph_shingles(paragraphs, options) == _reference_shingles(paragraphs, options)
