@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, ROOT
 from kabar.model import Article
 from kabar.serialize import article_from_dict, article_to_dict
 from kabar.understand.timex import find_time_expressions
@@ -48,3 +48,33 @@ def test_the_anchor_is_the_day_in_the_pages_zone() -> None:
     )
     article.published_zone = "WIB"
     assert [t.value for t in find_time_expressions(article)] == ["2016-08-11"]
+
+
+def _data_words() -> list[str]:
+    """Every word or phrase the TimeML data lists, from every table that keys entries by word."""
+    data = json.loads(
+        (ROOT / "src" / "kabar" / "understand" / "data" / "timex_timeml.json").read_text("utf-8")
+    )
+    words: list[str] = []
+    for table in data.values():
+        if isinstance(table, dict) and isinstance(table.get("words"), dict):
+            words.extend(k for k in table["words"] if not k.startswith("_"))
+    return words
+
+
+def test_every_listed_word_resolves_without_error() -> None:
+    # "berabad-abad" (unit code "CE") once raised ValueError: a data value the code did not parse
+    words = _data_words()
+    assert len(words) > 50
+    published = datetime.fromisoformat(_DATA["published"])
+    for word in words:
+        article = Article(
+            paragraphs=[f"Mereka menunggu {word} di sana, dan {word} lagi."], published=published
+        )
+        find_time_expressions(article)
+
+
+def test_reduplicated_centuries_are_an_unknown_count_of_centuries() -> None:
+    article = Article(paragraphs=["Tradisi itu sudah berabad-abad dijaga warga."])
+    article.published = datetime.fromisoformat(_DATA["published"])
+    assert [(t.timex_type, t.timex_value) for t in find_time_expressions(article)] == [("DURATION", "PXCE")]

@@ -133,7 +133,7 @@ def _needs(w: TimemlWords) -> dict[str, tuple[str, ...]]:
 
 def _key(text: str) -> str:
     """A matched phrase as its data key: lower case, single spaces, no spaces around a hyphen."""
-    return re.sub(r"\s*-\s*", "-", " ".join(text.lower().split()))
+    return re.sub(r" ?- ?", "-", " ".join(text.lower().split()))  # spaces already single: bounded
 
 
 def count_before(text: str, start: int) -> bool:
@@ -269,7 +269,7 @@ def _duration(m: re.Match[str], text: str, anchor: r.Anchor, w: TimemlWords) -> 
         if count is None or count.value is None or not isinstance(count.value, str):
             return None
         return r.Resolved(count.value, count.note, timex=r.Timex("DATE", count.value, mod))
-    if not re.match(r"\s*[^\W\d_]", text[m.end() : m.end() + 3]):  # "1,5 jam lebih lama": a comparison
+    if not re.match(r"\s{0,2}[^\W\d_]", text[m.end() : m.end() + 3]):  # "1,5 jam lebih lama": a comparison
         mod = mod or w.last_words.get(_key(m["after"] or "")) or None  # satu bulan lebih: MORE_THAN
     return r.Resolved(
         None, timex=r.Timex("DURATION", duration_value(n, unit, unit_word in w.clock_units), mod)
@@ -368,9 +368,10 @@ def resolve_more(p: Pattern, m: re.Match[str], text: str, anchor: r.Anchor) -> r
     if name == "duration":
         return _duration(m, text, anchor, w)
     if name == "redup":
-        unit = w.reduplicated_units[_key(m["word"])]
-        count = float(unit[:-1]) if unit[:-1] else None
-        return r.Resolved(None, timex=r.Timex("DURATION", duration_value(count, unit[-1], unit[-1] == "H")))
+        unit = w.reduplicated_units[_key(m["word"])]  # "D", "1D", "CE": a count, then a unit code
+        digits = len(unit) - len(unit.lstrip("0123456789"))
+        count, code = (float(unit[:digits]) if digits else None), unit[digits:]
+        return r.Resolved(None, timex=r.Timex("DURATION", duration_value(count, code, code == "H")))
     if name == "set_adjective":
         return r.Resolved(None, timex=r.Timex("SET", w.set_adjectives[m["word"]]))
     if name == "set":
