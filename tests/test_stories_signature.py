@@ -95,3 +95,14 @@ def test_without_the_carry_over_the_case_splits() -> None:
     # the carried names are what hold the case together: its words change from day to day
     story = _cluster("case", replace(ClusterOptions(), carry_days=0.0))
     assert len(set(story.values())) > 1
+
+
+def test_the_lead_s_first_name_is_what_it_is_about() -> None:
+    # "India Terbuka ... the runner-up of the Indonesia Masters": about the India Open
+    india = names_signature("", ["Owi/Butet absen di India Terbuka 2018, runner-up Indonesia Masters 2018."])
+    assert india.first == ["tournament:india open"]
+    assert india.names == ["tournament:india open", "tournament:indonesia masters"]
+    assert compare_names(india, {"tournament:indonesia masters": 2.0}, {}, 0.0).name_conflict
+    # and a preview naming last week's race after this week's still joins this week's story
+    preview = names_signature("", ["Usai GP Spanyol, Lorenzo incar hasil bagus di GP Perancis."])
+    assert not compare_names(preview, {"race:spanyol": 1.0, "race:prancis": 1.0}, {}, 0.0).name_conflict

@@ -38,7 +38,7 @@ class SignatureLexicon:
     heads: dict[str, Head]  # head word (casefolded) → its kind
     stages: re.Pattern[str]
     stage_of: dict[str, str]  # stage word (casefolded, spaces single) → stage key
-    not_names: frozenset[str]
+    not_names: dict[str, frozenset[str]]  # word → the kinds it is no name in (empty: every kind)
     aliases: dict[str, str]
     lead_paragraphs: int
     lead_chars: int
@@ -78,7 +78,9 @@ def lexicon() -> SignatureLexicon:
         heads=heads,
         stages=re.compile(rf"(?<![\w-])(?:{_alternation(list(stage_of))})(?![\w-])", re.IGNORECASE),
         stage_of=stage_of,
-        not_names=frozenset(str(w["word"]).casefold() for w in doc["not_names"]),
+        not_names={
+            str(w["word"]).casefold(): frozenset(str(k) for k in w.get("only", [])) for w in doc["not_names"]
+        },
         aliases={str(a["from"]).casefold(): str(a["to"]) for a in doc["aliases"]},
         lead_paragraphs=int(doc["lead_paragraphs"]),
         lead_chars=int(doc["lead_chars"]),
@@ -91,16 +93,23 @@ class NamesSignature:
     names: list[str] = field(
         default_factory=list
     )  # "tournament:korea open", "race:austria": the lead's names
+    # the lead's first name of each kind: what the article is about ("India Terbuka 2018 ... the
+    # runner-up of the Indonesia Masters" is about the India Open)
+    first: list[str] = field(default_factory=list)
     stage: str = ""  # the lead's first stage word, as its key ("semifinal"); "" when none
 
 
-def _name_key(words: str, lex: SignatureLexicon) -> str:
+def _name_key(words: str, kind: str, lex: SignatureLexicon) -> str:
+    def no_name(w: str) -> bool:
+        kinds = lex.not_names.get(w)
+        return kinds is not None and (not kinds or kind in kinds)
+
     kept = [w for w in re.sub(r"[^\w\s-]", " ", words.casefold()).split()]
-    while kept and kept[0] in lex.not_names:  # "Turnamen Korea", "Pada GP"
+    while kept and no_name(kept[0]):  # "Turnamen Korea", "Pada GP"
         kept = kept[1:]
-    while kept and kept[-1] in lex.not_names:
+    while kept and no_name(kept[-1]):
         kept = kept[:-1]
-    if not kept or any(w in lex.not_names for w in kept):
+    if not kept or any(no_name(w) for w in kept):
         return ""
     joined = " ".join(kept)
     return lex.aliases.get(joined, " ".join(lex.aliases.get(w, w) for w in kept))
@@ -112,21 +121,24 @@ def names_signature(headline: str, paragraphs: list[str]) -> NamesSignature:
     found: list[tuple[int, str, str]] = []  # (position, kind, key)
     for m in lex.after.finditer(lead):
         head = lex.heads[" ".join(m.group(2).casefold().split())]
-        key = _name_key(m.group(1), lex)
+        key = _name_key(m.group(1), head.kind, lex)
         if key:
             # "Korea Terbuka" and "Korea Masters" are two tournaments; "Rogers Cup" is "Piala Rogers"
             suffix = f" {head.key}" if head.key != head.kind else ""
             found.append((m.start(), head.kind, f"{head.kind}:{key}{suffix}"))
     for m in [*lex.before.finditer(lead), *lex.before_gap.finditer(lead)]:
         head = lex.heads[" ".join(m.group(1).casefold().split())]
-        key = _name_key(m.group(2), lex)
+        key = _name_key(m.group(2), head.kind, lex)
         if key:
             found.append((m.start(), head.kind, f"{head.kind}:{key}"))
     names = sorted({key for _, _, key in found})
+    first: dict[str, str] = {}
+    for _, kind, key in sorted(found):
+        first.setdefault(kind, key)
     stage = ""
     if (s := lex.stages.search(lead)) is not None:
         stage = lex.stage_of.get(" ".join(s.group(0).casefold().split()), "")
-    return NamesSignature(names=names, stage=stage)
+    return NamesSignature(names=names, first=sorted(first.values()), stage=stage)
 
 
 @dataclass(slots=True, frozen=True)
@@ -147,12 +159,13 @@ def compare_names(
     lex = lexicon()
     blocking = {h.kind for h in lex.heads.values() if h.blocks}
     theirs = {k for k, v in names.items() if v > 0}
-    ours = set(article.names)
-    # another event: a blocking kind both name, and no name of that kind in common (a preview
-    # naming last week's race beside this week's still shares this week's with its story)
+    # another event: the story names a blocking kind and the lead's first name of that kind is
+    # none of the story's (a preview naming last week's race after this week's still joins)
     conflict = any(
-        (same := {t for t in theirs if _kind(t) == kind}) and not same & ours
-        for kind in {_kind(n) for n in ours} & blocking
+        _kind(ours) in blocking
+        and (same := {t for t in theirs if _kind(t) == _kind(ours)})
+        and ours not in same
+        for ours in article.first
     )
     agree = any(n in theirs for n in article.names)
     their_stages = {k for k, v in stages.items() if v > 0}
