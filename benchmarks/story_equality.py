@@ -10,7 +10,8 @@ order into a fresh SQLite archive, in batches of 64 as ``kabar ingest`` stores t
 Every tenth article has no headline (its features read the URL slug) and every other one
 carries capitalised names as entities, so the headline, slug and entity paths all count.
 
-``--out`` writes each article's story mates (by URL; ids are the same in both runs, URLs say
+``--memory`` clusters the same articles in memory (no archive): the batched and bulk archive
+paths must give exactly its membership. ``--out`` writes each article's story mates (by URL; ids are the same in both runs, URLs say
 it plainly); ``--compare`` counts the articles whose mates differ between two such files and
 exits non-zero when any does. Run it with the code before a change (its ``src`` first on
 ``PYTHONPATH``) and after, and compare.
@@ -103,6 +104,22 @@ def membership(db: Path, articles: list[Article], bulk: bool) -> dict[str, list[
         archive.close()
 
 
+def membership_memory(articles: list[Article]) -> dict[str, list[str]]:
+    """The same membership from the in-memory clusterer (no archive): the archive's paths must
+    give exactly this."""
+    from kabar.understand.story_cluster import MemoryStoryStore, assign
+    from kabar.understand.story_features import article_features
+
+    store = MemoryStoryStore()
+    stories: dict[int, list[str]] = {}
+    for a in articles:
+        f = article_features(a)
+        if not f.terms and not f.entities:
+            continue  # as the story indexer: nothing to compare on, no story
+        stories.setdefault(assign(store, f).story_id, []).append(a.url or "")
+    return {url: sorted(mates) for mates in stories.values() for url in mates}
+
+
 def compare(before: dict[str, list[str]], after: dict[str, list[str]]) -> int:
     """How many articles have other story mates (or a story on one side only)."""
     return sum(1 for url in before.keys() | after.keys() if before.get(url) != after.get(url))
@@ -114,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--out", type=Path, help="write the membership here")
     parser.add_argument("--bulk", action="store_true", help="stories built at the end (kabar ingest --bulk)")
+    parser.add_argument("--memory", action="store_true", help="the in-memory clusterer, no archive")
     parser.add_argument("--compare", nargs=2, type=Path, metavar=("BEFORE", "AFTER"))
     args = parser.parse_args(argv)
     if args.compare:
@@ -128,8 +146,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--out or --compare")
     articles = corpus_articles(shared("corpus", "indosum-dev.jsonl"))
     started = time.process_time()
-    with tempfile.TemporaryDirectory() as tmp:
-        got = membership(Path(tmp) / "a.db", articles, args.bulk)
+    if args.memory:
+        got = membership_memory(articles)
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            got = membership(Path(tmp) / "a.db", articles, args.bulk)
     args.out.write_text(json.dumps(got, ensure_ascii=False, sort_keys=True), encoding="utf-8")
     print(f"articles {len(articles)} with a story {len(got)} cpu {time.process_time() - started:.1f} s")
     return 0

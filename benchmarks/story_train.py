@@ -35,10 +35,14 @@ MODEL = Path(__file__).resolve().parent.parent / "src" / "kabar" / "understand" 
 class TrainOptions:
     l2: float = 1.0  # ridge on the weights (not the bias): few positives, keep weights tame
     thresholds: tuple[float, ...] = (0.06, 0.08, 0.1, 0.12, 0.15, 0.18, 0.22, 0.26, 0.3)
-    features: tuple[str, ...] = FEATURE_NAMES
+    # The name guards are vetoes, not weights; name_agree acts through the time decay (its gap
+    # counts from carry_days on), and as a weight besides it lowered the first half's F1.
+    features: tuple[str, ...] = tuple(
+        n for n in FEATURE_NAMES if n not in ("name_conflict", "name_agree", "stage_conflict")
+    )
     # refuse outright (chosen on the first half: the fixture guard helps there, a score guard hurts,
     # since previews and reports quote earlier matches' scores)
-    vetoes: tuple[str, ...] = ("fixture_conflict",)
+    vetoes: tuple[str, ...] = ("fixture_conflict", "name_conflict", "stage_conflict")
 
 
 @dataclass(slots=True)

@@ -73,3 +73,27 @@ def test_the_cache_keeps_at_most_its_size_the_least_recently_read_go() -> None:
     cache.keep(3, "{}", _centroid({}))
     assert len(cache) == 2
     assert cache.parse(3, '{"terms": {"rob": 1.0}}', 1, None, None).terms == {"rob": 1.0}  # another text
+
+
+def test_a_cached_read_carries_every_field_the_stored_text_holds() -> None:
+    # a field the copy forgets reads back empty from the cache only: the archive's clustering
+    # would then differ from the in-memory one (the event names and stages once did)
+    from dataclasses import fields
+
+    from kabar.archive.centroid_cache import CentroidCache
+
+    full = Centroid(
+        **{
+            f.name: ({"k": 1.0} if f.type.startswith("dict[str, float]") else getattr(Centroid(), f.name))
+            for f in fields(Centroid)
+            if f.name not in ("names", "headlines", "count", "first", "last", "label")
+        },
+        names={"k": "K"},
+        headlines=["h"],
+    )
+    cache = CentroidCache(size=2)
+    cache.keep(1, "t", full)
+    got = cache.parse(1, "t", 1, None, None)
+    for f in fields(Centroid):
+        if f.name not in ("count", "first", "last", "label"):
+            assert getattr(got, f.name) == getattr(full, f.name), f.name

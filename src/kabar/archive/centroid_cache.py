@@ -40,6 +40,8 @@ def _copy(c: Centroid, count: int, first: datetime | None, last: datetime | None
         days=dict(c.days),
         fixtures=dict(c.fixtures),
         scores=dict(c.scores),
+        event_names=dict(c.event_names),
+        stages=dict(c.stages),
         published_days=dict(c.published_days),
         names=dict(c.names),
         headlines=list(c.headlines),

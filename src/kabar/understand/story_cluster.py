@@ -30,6 +30,7 @@ from typing import Protocol
 from kabar.understand.story_events import compare
 from kabar.understand.story_features import ArticleFeatures
 from kabar.understand.story_model import PairFeatures, StoryModel, default_model
+from kabar.understand.story_signature import compare_names
 
 DOCS_KEY = "\x00docs"  # the df table's row that counts documents
 ENTITY_PREFIX = "\x00e:"  # entity keys share the df table with terms under this prefix
@@ -51,6 +52,7 @@ class ClusterOptions:
     tau_days: float = 7.0  # then exp(-(gap - grace)/tau): a story goes cold, a match a week on is new
     day_conflict_days: int = 4  # lead event days this far apart mean two events (a match a week on)
     day_conflict_penalty: float = 0.5
+    carry_days: float = 7.0  # extra days without decay while the article names the story's names
     max_gap_days: float = 21.0  # stories idle longer than this are not candidates
     max_candidates: int = 15
     centroid_terms: int = 300
@@ -71,6 +73,8 @@ class Centroid:
     days: dict[str, float] = field(default_factory=dict)  # event days the members' leads name
     fixtures: dict[str, float] = field(default_factory=dict)  # matches the members' leads name
     scores: dict[str, float] = field(default_factory=dict)  # score lines the members' leads report
+    event_names: dict[str, float] = field(default_factory=dict)  # competitions and cases the leads name
+    stages: dict[str, float] = field(default_factory=dict)  # the stages the leads name
     # members per publication day (UTC): an article arriving out of time order is measured against
     # its nearest member, not against the whole span (see _gap_days)
     published_days: dict[str, float] = field(default_factory=dict)
@@ -89,6 +93,8 @@ class Centroid:
             "days": self.days,
             "fixtures": self.fixtures,
             "scores": self.scores,
+            "event_names": self.event_names,
+            "stages": self.stages,
             "published_days": self.published_days,
             "names": self.names,
             "headlines": self.headlines,
@@ -111,6 +117,8 @@ class Centroid:
             days=floats("days"),
             fixtures=floats("fixtures"),
             scores=floats("scores"),
+            event_names=floats("event_names"),
+            stages=floats("stages"),
             published_days=floats("published_days"),
             names={str(k): str(v) for k, v in names.items()} if isinstance(names, dict) else {},
             headlines=[str(h) for h in heads] if isinstance(heads, list) else [],
@@ -264,7 +272,11 @@ def pair_features(
     title = _cosine_weighted(*side.title, *_weighted(c.title, idf))
     entities, rest = _cosine_parts(*side.entities, *_weighted(c.entities, side.entity_idf))
     sim = options.w_body * body + options.w_title * title + options.w_entities * entities
-    time_decay = decay(gap_days, options)
+    named = compare_names(f.names, c.event_names, c.stages, gap_days)
+    # a developing story whose names carry over (the same case, the same tournament) stays warm
+    # longer than one that only shares words: its gap counts from further on
+    carried = gap_days - options.carry_days if named.name_agree else gap_days
+    time_decay = decay(carried, options)
     day_penalty = _day_penalty(f, c, options)
     conflict = compare(f.event, c.fixtures, c.scores)
     return PairFeatures(
@@ -277,6 +289,9 @@ def pair_features(
         day_conflict=float(day_penalty < 1.0),
         fixture_conflict=float(conflict.fixture),
         score_conflict=float(conflict.score),
+        name_conflict=float(named.name_conflict),
+        name_agree=float(named.name_agree),
+        stage_conflict=float(named.stage_conflict),
     )
 
 
@@ -331,6 +346,9 @@ def update_centroid(c: Centroid, f: ArticleFeatures, sign: int, options: Cluster
     _add(c.days, dict.fromkeys(f.days, 1.0), sign)
     _add(c.fixtures, dict.fromkeys(f.event.fixtures, 1.0), sign)
     _add(c.scores, dict.fromkeys(f.event.scores, 1.0), sign)
+    _add(c.event_names, dict.fromkeys(f.names.names, 1.0), sign)
+    if f.names.stage:
+        _add(c.stages, {f.names.stage: 1.0}, sign)
     if f.published is not None:
         _add(c.published_days, {_utc_day(f.published).isoformat(): 1.0}, sign)
     c.terms = _top(c.terms, options.centroid_terms)

@@ -43,8 +43,11 @@ def lexicon() -> EventLexicon:
     cues = sorted((str(c) for c in doc["cues"]), key=len, reverse=True)  # longest cue first
     cue = "|".join(re.escape(c).replace(r"\ ", r"[ \t]+") for c in cues)
     between = int(doc["max_between"])
+    # words between the cue and the second team that are not part of it ("membantai tuan rumah Real Betis")
+    fillers = "|".join(re.escape(str(w)).replace(r"\ ", r"[ \t]+") for w in doc.get("after_cue", []))
+    skip = rf"(?:(?:{fillers})[ \t]+)?" if fillers else ""
     fixture = re.compile(
-        rf"(?<![\w'-])({_NAME})[ \t]+(?:[a-z][\w-]*[ \t]+){{0,{between}}}?(?:{cue})[ \t]+({_NAME})"
+        rf"(?<![\w'-])({_NAME})[ \t]+(?:[a-z][\w-]*[ \t]+){{0,{between}}}?(?:{cue})[ \t]+{skip}({_NAME})"
     )
     return EventLexicon(
         fixture=fixture,

@@ -15,6 +15,7 @@ from functools import lru_cache
 from kabar.lang.analysed import AnalysedArticle
 from kabar.model import Article
 from kabar.understand.story_events import EventSignature, event_signature
+from kabar.understand.story_signature import NamesSignature, names_signature
 
 # Capitalised runs ("Presiden Joko Widodo", "Persija Jakarta"): the stand-in for NER when an
 # article carries no entities yet. Connectors inside names ("Bank of", "bin") are allowed.
@@ -43,6 +44,8 @@ class ArticleFeatures:
     headline: str = ""
     days: list[str] = field(default_factory=list)  # ISO days the lead says things happened on
     event: EventSignature = field(default_factory=EventSignature)  # the lead's fixtures and scores
+    # the lead's distinguishing names (tournament, race, cup, case) and stage
+    names: NamesSignature = field(default_factory=NamesSignature)
 
 
 @lru_cache(maxsize=1)
@@ -244,6 +247,7 @@ def article_features(
         headline=headline,
         days=days,
         event=event,
+        names=names_signature(headline, article.paragraphs),
     )
 
 

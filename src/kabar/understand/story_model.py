@@ -30,6 +30,12 @@ class PairFeatures:
     day_conflict: float  # 1 when the lead's event days lie days away from the story's
     fixture_conflict: float  # 1 when the lead names another match of a team the story's leads name
     score_conflict: float  # 1 when both report score lines and none agrees
+    # 1 when the lead names another competition of a kind the story's leads name (Korea / Japan Open)
+    name_conflict: float = 0.0
+    name_agree: float = 0.0  # 1 when a name the lead gives is one of the story's: the story carries on
+    stage_conflict: float = (
+        0.0  # 1 when the lead's stage is not the story's, days after it (semifinal / final)
+    )
 
     def vector(self, names: tuple[str, ...]) -> list[float]:
         return [float(getattr(self, n)) for n in names]
