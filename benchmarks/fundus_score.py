@@ -4,6 +4,10 @@ ROUGE-LSum follows ``rouge_score`` (which the fundus paper uses): each reference
 against every extracted paragraph, hits clipped by the tokens' counts on both sides, F1 of hits over
 reference and extracted token counts. Tokens are lower-cased ``\\w+`` runs rather than ``rouge_score``'s
 ASCII ``[a-z0-9]+``, which would drop every word of the Cyrillic, Greek, Chinese or Japanese pages.
+
+fundus keeps a body's subheadings in its sections' ``headline``, apart from the paragraphs scored here,
+while a reader prints them in the text; :func:`without_subheads` maps a reading to fundus's shape by
+leaving out the lines that are the page's own ``<h2>``–``<h6>`` headings (the same for every reader).
 """
 
 from __future__ import annotations
@@ -12,6 +16,9 @@ import re
 import unicodedata
 from collections import Counter
 from datetime import UTC, datetime
+
+import lxml.html
+from lxml import etree
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
@@ -135,3 +142,17 @@ def same_day(gold: datetime | None, found: datetime | None) -> bool:
     if found.tzinfo is not None and gold.tzinfo is not None:
         found = found.astimezone(gold.tzinfo)
     return gold.date() == found.date()
+
+
+def page_subheads(html: str) -> frozenset[str]:
+    """The normalised texts of the page's ``<h2>``–``<h6>`` headings."""
+    try:
+        tree = lxml.html.fromstring(html)
+    except (etree.ParserError, ValueError):
+        return frozenset()
+    return frozenset(norm_text(h.text_content()) for h in tree.iter("h2", "h3", "h4", "h5", "h6"))
+
+
+def without_subheads(paragraphs: list[str], subheads: frozenset[str]) -> list[str]:
+    """``paragraphs`` without the lines that are one of the page's subheadings."""
+    return [p for p in paragraphs if norm_text(p) not in subheads]

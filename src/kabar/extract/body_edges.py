@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from kabar.extract.tables import load_table
 from kabar.model import Image
 
-__all__ = ["EdgeLine", "Trimmed", "edge_kind", "trim_edges"]
+__all__ = ["EdgeLine", "Trimmed", "edge_kind", "is_stray_line", "trim_edges"]
 
 _MAX_LINE_CHARS = 400  # the longest credit line seen is ~250 characters; longer lines are prose
 _MAX_LISTED = 12  # headlines under a closing heading
@@ -28,6 +28,7 @@ _MAX_LISTED_CHARS = 160  # a headline, not a paragraph
 _SENTENCE_ENDS = (".", "!", '"', "”", "'", "’", "»")
 _HEADING = "heading"
 _KNOWN = "furniture"
+_BARE = "read_bare"  # a heading's label and a headline with no colon between them
 # Bullets before a line and dots, colons and arrows after it are how pages print these lines.
 _LEAD = " \t•·*>»-–—|"
 _TRAIL = " \t.:…»>|"
@@ -57,9 +58,17 @@ def _lines_re() -> re.Pattern[str]:
     kinds: dict[str, list[str | dict[str, str]]] = table["lines"]
     parts = [f"(?P<{k}>{'|'.join(f'(?:{_pattern(p)})' for p in ps)})" for k, ps in kinds.items()]
     labels = "|".join(f"(?:{_pattern(p)})" for p in table["headings"])
-    # A heading's label with one headline after it ("Lire aussi : …") is a single read-also line.
+    # A heading's label with one headline after it ("Lire aussi : …") is a single read-also line;
+    # without the colon ("À lire aussi La natalité …") only a short line that is no sentence is.
     parts.append(rf"(?P<read_also>(?:{labels})\s*[:|]\s*\S.{{0,200}})")
+    bare = int(table["bare_headline_chars"])
+    parts.append(rf"(?P<{_BARE}>(?:{labels})\s+[^\s:|].{{0,{bare}}})")
     return re.compile("|".join(parts), re.IGNORECASE)
+
+
+@functools.cache
+def _anywhere() -> frozenset[str]:
+    return frozenset(load_table("furniture")["edge_lines"]["anywhere"])
 
 
 @functools.cache
@@ -78,7 +87,17 @@ def edge_kind(line: str) -> str | None:
     if _heading_re().fullmatch(text):
         return _HEADING
     m = _lines_re().fullmatch(text)
-    return m.lastgroup if m is not None else None
+    if m is None:
+        return None
+    if m.lastgroup == _BARE:
+        return None if line.rstrip().endswith(_SENTENCE_ENDS) else "read_also"
+    return m.lastgroup
+
+
+def is_stray_line(line: str) -> bool:
+    """A line that is not the story wherever it stands: a read-also link, an ad label, a promotion
+    box between two paragraphs (the ``anywhere`` kinds of ``edge_lines``)."""
+    return edge_kind(line) in _anywhere()
 
 
 def _is_listed(line: str) -> bool:
@@ -139,3 +158,47 @@ def trim_edges(
     for image in images:
         image.position = max(0, min(image.position, cut) - start)
     return Trimmed(paragraphs[start:cut], dropped)
+
+
+@dataclass(frozen=True, slots=True)
+class _ListShape:
+    bullets: tuple[str, ...]
+    min_run: int
+    max_chars: int
+    max_kicker_chars: int
+    min_headline_words: int
+
+
+@functools.cache
+def _list_shape() -> _ListShape:
+    t = load_table("furniture")["edge_lines"]["headline_lists"]
+    return _ListShape(
+        tuple(t["bullets"]),
+        int(t["min_run"]),
+        int(t["max_chars"]),
+        int(t["max_kicker_chars"]),
+        int(t["min_headline_words"]),
+    )
+
+
+def _is_kicker_headline(line: str, shape: _ListShape) -> bool:
+    """``- Demenz: Ab wann Gedächtnislücken besorgniserregend sind``: a bulleted link to a story."""
+    if len(line) > shape.max_chars or not line.startswith(shape.bullets) or line.rstrip().endswith("."):
+        return False
+    colon = line.find(": ", 2)
+    return 2 < colon <= shape.max_kicker_chars and len(line[colon + 2 :].split()) >= shape.min_headline_words
+
+
+def headline_list_lines(paragraphs: list[str]) -> set[int]:
+    """Indexes of the lines in runs of bulleted ``Kicker: headline`` links (a related-stories box
+    inside or after the story): the run's length tells them from a story's own list."""
+    shape = _list_shape()
+    out: set[int] = set()
+    start = 0
+    for i in range(len(paragraphs) + 1):
+        if i < len(paragraphs) and _is_kicker_headline(paragraphs[i], shape):
+            continue
+        if i - start >= shape.min_run:
+            out.update(range(start, i))
+        start = i + 1
+    return out

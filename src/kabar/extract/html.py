@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from lxml import etree
 
 from kabar.extract import ExtractError
-from kabar.extract.body_edges import trim_edges
+from kabar.extract.body_edges import headline_list_lines, is_stray_line, trim_edges
+from kabar.extract.body_filter import drop_paragraphs
 from kabar.extract.body_lead import find_lead
 from kabar.extract.headline_parts import is_heading_line
 from kabar.extract.html_authors import AGENCY_NOTE, closing_name, find_authors
@@ -90,6 +91,7 @@ def _clean_paragraphs(body: Body, headline: str | None) -> list[str]:
         # "Penulis" / ": Ani Lestari" split over two table cells.
         if (
             is_furniture_text(text)
+            or is_stray_line(text)
             or byline(text) is not None
             or label_only
             or (after_label and text.startswith(":"))
@@ -250,6 +252,8 @@ def extract_html(page: RawPage, options: HtmlOptions | None = None) -> Article:
     # heading is still there to take its headlines) and after it (a prompt under the headline).
     edges = trim_edges(body.paragraphs, body.images, known=is_furniture_text)
     body.paragraphs = edges.paragraphs
+    if listed := {body.paragraphs[i] for i in headline_list_lines(body.paragraphs)}:
+        drop_paragraphs(body, listed.__contains__)  # a box of links to other stories, mid-story
     paragraphs = _clean_paragraphs(body, headline)
     late_edges = trim_edges(paragraphs, body.images)
     paragraphs = late_edges.paragraphs
