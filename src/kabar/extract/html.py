@@ -18,7 +18,14 @@ from lxml import etree
 from kabar.extract import ExtractError
 from kabar.extract.body_edges import trim_edges
 from kabar.extract.html_authors import AGENCY_NOTE, closing_name, find_authors
-from kabar.extract.html_body import Body, generic_body, lead_figures, profile_body, too_nested
+from kabar.extract.html_body import (
+    Body,
+    generic_body,
+    lead_figures,
+    paragraphs_of_parsed,
+    profile_body,
+    too_nested,
+)
 from kabar.extract.html_canonical import find_canonical
 from kabar.extract.html_fields import (
     cited_sources,
@@ -194,6 +201,11 @@ def extract_html(page: RawPage, options: HtmlOptions | None = None) -> Article:
     url = _page_url(page, meta)
     profile = _profile(page, meta, options)
     page_too_nested = too_nested(tree)  # as trafilatura will read it: scripts and all
+    # Where the generic body will be read, trafilatura reads the tree now, before anything is taken
+    # out of it (and the page is parsed once); a profile's container may make it needless.
+    early = None
+    if not page_too_nested and not (profile and profile.body):
+        early = paragraphs_of_parsed(parsed, url, options.favor_precision, fast=profile is None)
     held = read_held_scripts(tree, meta)  # a story held in a script: read before scripts go
     strip_inert(tree)
     walls = find_walls(tree, meta)
@@ -223,6 +235,7 @@ def extract_html(page: RawPage, options: HtmlOptions | None = None) -> Article:
             fast=profile is None,
             page_too_nested=page_too_nested,
             without_rows=aside.without_rows,
+            paragraphs=early,
         )
     aside.put_back()
     body.paragraphs = without_wall_lines(body.paragraphs, walls)

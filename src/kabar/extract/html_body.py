@@ -24,7 +24,8 @@ from kabar.extract.html_captions import (
     usable_image_url,
 )
 from kabar.extract.html_inline import restore_inline_text
-from kabar.extract.trafilatura_input import TrafilaturaInput
+from kabar.extract.html_parse import ParsedHtml
+from kabar.extract.trafilatura_input import TrafilaturaInput, loads_as_parsed
 from kabar.model import Image, normalise_space
 
 _MIN_PROFILE_CHARS = 100  # a photo page's one paragraph is ~140 characters
@@ -133,9 +134,15 @@ def _bound_string_caches() -> None:
 
 
 def trafilatura_paragraphs(
-    html_text: str, url: str | None, favor_precision: bool, fast: bool = True
+    html_text: str,
+    url: str | None,
+    favor_precision: bool,
+    fast: bool = True,
+    tree: etree._Element | None = None,
 ) -> list[str]:
-    page = TrafilaturaInput(html_text)  # parsed once, for every call below
+    """``tree``: ``html_text`` as parsed, untouched, where trafilatura's loader makes the same
+    tree (:func:`paragraphs_of_parsed`); else it is parsed here."""
+    page = TrafilaturaInput(html_text, tree)  # parsed once, for every call below
     text = _trafilatura_text(page, url, fast=fast, precision=favor_precision, recall=False)
     if fast and len(text) < _FAST_FAILED_CHARS:  # fast mode lost the story: let the fallbacks compare
         text = _trafilatura_text(page, url, fast=False, precision=favor_precision, recall=False)
@@ -144,6 +151,17 @@ def trafilatura_paragraphs(
         if len(fuller) > _RECALL_GAIN * len(text):
             text = fuller
     return [p for line in text.split("\n") if (p := normalise_space(line))]
+
+
+def paragraphs_of_parsed(
+    parsed: ParsedHtml, url: str | None, favor_precision: bool, fast: bool = True
+) -> list[str] | None:
+    """trafilatura's paragraphs read from the reader's own tree, before anything is taken out of
+    it (trafilatura copies the tree it is given, so the tree stays as it was): one parse of the
+    page instead of two. None where trafilatura's loader would make another tree from the text."""
+    if not loads_as_parsed(parsed):
+        return None
+    return trafilatura_paragraphs(parsed.text, url, favor_precision, fast, tree=parsed.tree)
 
 
 def _container_of(tree: etree._Element, paragraphs: list[str]) -> etree._Element | None:
@@ -301,15 +319,18 @@ def generic_body(
     *,
     page_too_nested: bool | None = None,
     without_rows: Callable[[list[str]], list[str]] | None = None,
+    paragraphs: list[str] | None = None,
 ) -> Body:
     """``page_too_nested``: :func:`too_nested` of the page as parsed, before scripts and styles
     were stripped from ``tree``: trafilatura parses ``html_text`` afresh and reads them. Given, the
     tree is not walked again: what was done to it since only took elements out (a stripped
     element's tail stays at its depth), which never raises the sum.
-    ``without_rows``: drops trafilatura's lines of tables set aside from ``tree``."""
+    ``without_rows``: drops trafilatura's lines of tables set aside from ``tree``.
+    ``paragraphs``: trafilatura's, read already (:func:`paragraphs_of_parsed`) with these settings."""
     if page_too_nested if page_too_nested is not None else too_nested(tree):
         return walked_body(tree, base)
-    paragraphs = trafilatura_paragraphs(html_text, base, favor_precision, fast)
+    if paragraphs is None:
+        paragraphs = trafilatura_paragraphs(html_text, base, favor_precision, fast)
     if without_rows is not None:  # data tables' rows: kept beside the body (``html_tables``)
         paragraphs = without_rows(paragraphs)
     if _is_link_list(tree, paragraphs):
