@@ -107,3 +107,11 @@ def test_the_readers_own_tree_is_shared_only_where_the_loader_makes_the_same(htm
 )
 def test_trafilatura_parses_for_itself_where_its_loader_would_make_another_tree(html: str) -> None:
     assert not loads_as_parsed(parse_html(html))
+
+
+def test_the_characters_trafilaturas_repair_deletes_are_all_in_the_basic_plane() -> None:
+    # ``loads_as_parsed`` reads the class from the pattern over the Basic Multilingual Plane only.
+    from trafilatura.utils import INVALID_XML_CHARS
+
+    assert all(INVALID_XML_CHARS.match(chr(code)) is None for code in range(0x10000, 0x110000, 97))
+    assert loads_as_parsed(parse_html("<html><body><p>Teks \U0001f600 dan\ufffd</p></body></html>"))
