@@ -106,7 +106,21 @@ def _blank_kind() -> str | None:
     return _marks_kind(" ")  # what the two empty attributes joined read as
 
 
+# Class and id strings repeat within a page and across an outlet's pages: each distinct one is read
+# by the two patterns once. Longer strings (rare) are read each time, so the cache stays small.
+_CACHED_MARKS_CHARS = 200
+
+
 def _marks_kind(marks: str) -> str | None:
+    return _cached_marks_kind(marks) if len(marks) <= _CACHED_MARKS_CHARS else _read_marks(marks)
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached_marks_kind(marks: str) -> str | None:
+    return _read_marks(marks)
+
+
+def _read_marks(marks: str) -> str | None:
     if _not_byline_re("not_byline_boxes").search(marks):
         return "box"
     if _not_byline_re("not_byline_marks").search(marks):
