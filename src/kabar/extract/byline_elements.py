@@ -79,6 +79,13 @@ def _text_with_breaks(el: etree._Element) -> str:
 def _marked(el: etree._Element) -> bool:
     get = el.get
     marks = f"{get('class') or ''} {get('id') or ''} {get('itemprop') or ''} {get('rel') or ''} {get('data-testid') or ''}"
+    if len(marks) > _CACHED_MARKS_CHARS:
+        return _BYLINE_MARK.search(marks) is not None
+    return _byline_marks(marks)
+
+
+@functools.lru_cache(maxsize=4096)
+def _byline_marks(marks: str) -> bool:
     return _BYLINE_MARK.search(marks) is not None
 
 
