@@ -71,6 +71,13 @@ def _invalid_chars() -> tuple[str, ...]:
     return tuple(c for code in range(0x10000) if INVALID_XML_CHARS.match(c := chr(code)))
 
 
+def _kept_whole(tree: etree._Element) -> bool:
+    """lxml.html's fragment reading (a page opening with a comment, then its doctype) returns the
+    document as parsed when it has a <head> and at most one <body>: it merges only several
+    bodies or heads, and unwraps only a page with no head."""
+    return len(tree.findall("head")) == 1 and len(tree.findall("body")) <= 1
+
+
 def loads_as_parsed(parsed: ParsedHtml) -> bool:
     """Whether ``trafilatura_tree(parsed.text)`` is the tree :func:`parse_html` built, so that tree,
     untouched, can be handed to trafilatura instead of a second parse (a tenth of the reader's CPU).
@@ -80,9 +87,9 @@ def loads_as_parsed(parsed: ParsedHtml) -> bool:
     steps of trafilatura's loader that could make another tree: its repairs (control characters,
     a doctype closed with '/', a self-closing ``<html/>``: each answered here without the copy of
     the page a repair makes) and lxml.html's fragment handling of a text that does not open with
-    ``<html`` or a doctype. Where any applies, trafilatura parses the text itself, as before."""
+    ``<html`` or a doctype (:func:`_kept_whole`). Where any applies, trafilatura parses the text itself, as before."""
     text = parsed.text
-    if not parsed.lossless or not _FULL_DOCUMENT.match(text):
+    if not parsed.lossless or not (_FULL_DOCUMENT.match(text) or _kept_whole(parsed.tree)):
         return False
     if any(char in text for char in _invalid_chars()):  # a substring test per character: 4x the regex
         return False
