@@ -374,3 +374,17 @@ def test_a_short_name_shared_by_hundreds_of_names_is_not_checked_against_each(
     assert checks == []
     assert people.widest("Budi Nama7") == "Budi Nama7 Putra"  # its rarest word is in one name
     assert people.widest("Mulyani") == "Sri Mulyani Indrawati"
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<html><body>" + "<div>" * 9 + "dalam" + "</div>" * 9 + "<p>luar</p></body></html>",
+        "<html><body><div><p>a</p></div><span>b</span></body></html>",
+        "<p>tanpa dokumen</p>",
+    ],
+)
+def test_the_depth_path_answers_as_counting_ancestors(html: str) -> None:
+    tree = parse_html(html).tree
+    for levels in range(14):
+        assert html_body._deeper_than_path(levels)(tree) == html_body._deeper_than()(tree, levels=levels)

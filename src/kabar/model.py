@@ -11,7 +11,6 @@ any database or web framework. Serialisation lives in :mod:`kabar.serialize`.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -169,11 +168,11 @@ class Article:
         return content_hash(self.headline, self.paragraphs)
 
 
-_WS = re.compile(r"\s+")
-
-
 def normalise_space(text: str) -> str:
-    return _WS.sub(" ", text).strip()
+    # ``str.split()`` splits where the pattern ``\s`` matches (both read ``str.isspace``, checked over
+    # every code point in tests/test_normalise_space.py): the text ``re.sub(r"\s+", " ", text).strip()``
+    # gives, 5x faster (the reader calls this for every block of every page).
+    return " ".join(text.split())
 
 
 def content_hash(headline: str | None, paragraphs: list[str]) -> str:

@@ -79,6 +79,13 @@ def _text_with_breaks(el: etree._Element) -> str:
 def _marked(el: etree._Element) -> bool:
     get = el.get
     marks = f"{get('class') or ''} {get('id') or ''} {get('itemprop') or ''} {get('rel') or ''} {get('data-testid') or ''}"
+    if len(marks) > _CACHED_MARKS_CHARS:
+        return word_pattern("byline_mark").search(marks) is not None
+    return _byline_marks(marks)
+
+
+@functools.lru_cache(maxsize=4096)
+def _byline_marks(marks: str) -> bool:
     return word_pattern("byline_mark").search(marks) is not None
 
 
@@ -106,7 +113,21 @@ def _blank_kind() -> str | None:
     return _marks_kind(" ")  # what the two empty attributes joined read as
 
 
+# Class and id strings repeat within a page and across an outlet's pages: each distinct one is read
+# by the two patterns once. Longer strings (rare) are read each time, so the cache stays small.
+_CACHED_MARKS_CHARS = 200
+
+
 def _marks_kind(marks: str) -> str | None:
+    return _cached_marks_kind(marks) if len(marks) <= _CACHED_MARKS_CHARS else _read_marks(marks)
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached_marks_kind(marks: str) -> str | None:
+    return _read_marks(marks)
+
+
+def _read_marks(marks: str) -> str | None:
     if _not_byline_re("not_byline_boxes").search(marks):
         return "box"
     if _not_byline_re("not_byline_marks").search(marks):

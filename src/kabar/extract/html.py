@@ -21,7 +21,14 @@ from kabar.extract.body_filter import drop_paragraphs
 from kabar.extract.body_lead import find_lead
 from kabar.extract.headline_parts import is_heading_line
 from kabar.extract.html_authors import AGENCY_NOTE, closing_name, find_authors
-from kabar.extract.html_body import Body, generic_body, lead_figures, profile_body, too_nested
+from kabar.extract.html_body import (
+    Body,
+    generic_body,
+    lead_figures,
+    paragraphs_of_parsed,
+    profile_body,
+    too_nested,
+)
 from kabar.extract.html_canonical import find_canonical
 from kabar.extract.html_fields import (
     cited_sources,
@@ -205,6 +212,11 @@ def extract_html(page: RawPage, options: HtmlOptions | None = None) -> Article:
     url = _page_url(page, meta)
     profile = _profile(page, meta, options)
     page_too_nested = too_nested(tree)  # as trafilatura will read it: scripts and all
+    # Where the generic body will be read, trafilatura reads the tree now, before anything is taken
+    # out of it (and the page is parsed once); a profile's container may make it needless.
+    early = None
+    if not page_too_nested and not (profile and profile.body):
+        early = paragraphs_of_parsed(parsed, url, options.favor_precision, fast=profile is None)
     held = read_held_scripts(tree, meta)  # a story held in a script: read before scripts go
     strip_inert(tree)
     walls = find_walls(tree, meta)
@@ -236,6 +248,7 @@ def extract_html(page: RawPage, options: HtmlOptions | None = None) -> Article:
             page_too_nested=page_too_nested,
             without_rows=aside.without_rows,
             declared=_declared_body(meta),
+            paragraphs=early,
         )
         if body.method == "trafilatura":  # the lead under the headline, outside the body's container
             lead = find_lead(tree, body.paragraphs, headline, _description(meta))

@@ -8,6 +8,7 @@ profile's body selector, or the element holding trafilatura's paragraphs).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -77,6 +78,18 @@ class Blocks:
 
 def is_furniture(el: etree._Element) -> bool:
     attrs = f"{el.get('class') or ''} {el.get('id') or ''}"
+    if len(attrs) > _CACHED_ATTR_CHARS:
+        return bool(attrs.strip()) and bool(word_pattern("furniture_attr").search(attrs))
+    return _furniture_attrs(attrs)
+
+
+# Class and id strings repeat within a page and across an outlet's pages: each distinct short one is
+# read by the pattern once (a longer one, rare, each time, so the cache stays small).
+_CACHED_ATTR_CHARS = 200
+
+
+@functools.lru_cache(maxsize=4096)
+def _furniture_attrs(attrs: str) -> bool:
     return bool(attrs.strip()) and bool(word_pattern("furniture_attr").search(attrs))
 
 

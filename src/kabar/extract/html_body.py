@@ -25,7 +25,8 @@ from kabar.extract.html_captions import (
     usable_image_url,
 )
 from kabar.extract.html_inline import restore_inline_text
-from kabar.extract.trafilatura_input import TrafilaturaInput
+from kabar.extract.html_parse import ParsedHtml
+from kabar.extract.trafilatura_input import TrafilaturaInput, loads_as_parsed
 from kabar.model import Image, normalise_space
 
 _MIN_PROFILE_CHARS = 100  # a photo page's one paragraph is ~140 characters
@@ -134,9 +135,15 @@ def _bound_string_caches() -> None:
 
 
 def trafilatura_paragraphs(
-    html_text: str, url: str | None, favor_precision: bool, fast: bool = True
+    html_text: str,
+    url: str | None,
+    favor_precision: bool,
+    fast: bool = True,
+    tree: etree._Element | None = None,
 ) -> list[str]:
-    page = TrafilaturaInput(html_text)  # parsed once, for every call below
+    """``tree``: ``html_text`` as parsed, untouched, where trafilatura's loader makes the same
+    tree (:func:`paragraphs_of_parsed`); else it is parsed here."""
+    page = TrafilaturaInput(html_text, tree)  # parsed once, for every call below
     text = _trafilatura_text(page, url, fast=fast, precision=favor_precision, recall=False)
     if fast and len(text) < _FAST_FAILED_CHARS:  # fast mode lost the story: let the fallbacks compare
         text = _trafilatura_text(page, url, fast=False, precision=favor_precision, recall=False)
@@ -145,6 +152,17 @@ def trafilatura_paragraphs(
         if len(fuller) > _RECALL_GAIN * len(text):
             text = fuller
     return [p for line in text.split("\n") if (p := normalise_space(line))]
+
+
+def paragraphs_of_parsed(
+    parsed: ParsedHtml, url: str | None, favor_precision: bool, fast: bool = True
+) -> list[str] | None:
+    """trafilatura's paragraphs read from the reader's own tree, before anything is taken out of
+    it (trafilatura copies the tree it is given, so the tree stays as it was): one parse of the
+    page instead of two. None where trafilatura's loader would make another tree from the text."""
+    if not loads_as_parsed(parsed):
+        return None
+    return trafilatura_paragraphs(parsed.text, url, favor_precision, fast, tree=parsed.tree)
 
 
 def _container_of(tree: etree._Element, paragraphs: list[str]) -> etree._Element | None:
@@ -273,6 +291,19 @@ def _deeper_than() -> etree.XPath:
     )
 
 
+# Up to this depth the test is a path of ``/*`` steps, one level at a time: an element has
+# ``levels`` ancestors exactly when one at depth ``levels + 1`` holds it (3x faster than counting
+# every element's ancestors). Deeper bounds (a page of very little text) count ancestors.
+_MAX_PATH_LEVELS = 4096
+
+
+@functools.lru_cache(maxsize=256)
+def _deeper_than_path(levels: int) -> etree.XPath:
+    return etree.XPath(
+        "boolean(" + "/*" * (levels + 1) + ") or boolean(//comment() | //processing-instruction())"
+    )
+
+
 def too_nested(tree: etree._Element, limit: int = NESTED_TEXT_LIMIT) -> bool:
     """``nested_text(tree) > limit``, mostly without the walk: every text counts at most the depth
     of the deepest element, so when the page's text times that depth stays within ``limit`` the
@@ -280,7 +311,8 @@ def too_nested(tree: etree._Element, limit: int = NESTED_TEXT_LIMIT) -> bool:
     processing instructions count one level deeper than their parent: with any, the walk decides."""
     chars = len(etree.tostring(tree, method="text", encoding="utf-8"))  # bytes: never fewer than chars
     levels = limit // chars if chars else limit
-    if not _deeper_than()(tree, levels=levels):
+    deeper = _deeper_than_path(levels) if levels <= _MAX_PATH_LEVELS else _deeper_than()
+    if not deeper(tree, levels=levels):
         return False  # no element at depth levels + 1: text x depth <= chars x levels <= limit
     return nested_text(tree) > limit
 
@@ -303,6 +335,7 @@ def generic_body(
     page_too_nested: bool | None = None,
     without_rows: Callable[[list[str]], list[str]] | None = None,
     declared: str | None = None,
+    paragraphs: list[str] | None = None,
 ) -> Body:
     """``page_too_nested``: :func:`too_nested` of the page as parsed, before scripts and styles
     were stripped from ``tree``: trafilatura parses ``html_text`` afresh and reads them. Given, the
@@ -310,10 +343,12 @@ def generic_body(
     element's tail stays at its depth), which never raises the sum.
     ``without_rows``: drops trafilatura's lines of tables set aside from ``tree``.
     ``declared``: the article's JSON-LD ``articleBody``, evidence for where the body ends
-    (:mod:`kabar.extract.body_run`)."""
+    (:mod:`kabar.extract.body_run`).
+    ``paragraphs``: trafilatura's, read already (:func:`paragraphs_of_parsed`) with these settings."""
     if page_too_nested if page_too_nested is not None else too_nested(tree):
         return walked_body(tree, base)
-    paragraphs = trafilatura_paragraphs(html_text, base, favor_precision, fast)
+    if paragraphs is None:
+        paragraphs = trafilatura_paragraphs(html_text, base, favor_precision, fast)
     if without_rows is not None:  # data tables' rows: kept beside the body (``html_tables``)
         paragraphs = without_rows(paragraphs)
     if _is_link_list(tree, paragraphs):

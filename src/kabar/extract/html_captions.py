@@ -167,6 +167,18 @@ def is_caption_element(el: etree._Element) -> bool:
     if tag == "figcaption":
         return True
     attrs = f"{el.get('class') or ''} {el.get('id') or ''}"
+    if len(attrs) > _CACHED_ATTR_CHARS:
+        return bool(attrs.strip()) and bool(word_pattern("caption_attr").search(attrs))
+    return _caption_attrs(attrs)
+
+
+# Class and id strings repeat within a page and across an outlet's pages: each distinct short one is
+# read by the pattern once (a longer one, rare, each time, so the cache stays small).
+_CACHED_ATTR_CHARS = 200
+
+
+@functools.lru_cache(maxsize=4096)
+def _caption_attrs(attrs: str) -> bool:
     return bool(attrs.strip()) and bool(word_pattern("caption_attr").search(attrs))
 
 

@@ -8,10 +8,12 @@ nothing. This module is the one place that guards the HTML reader's input.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass
 
 from lxml import etree
+from lxml import html as lxml_html
 
 from kabar.extract import ExtractError
 
@@ -69,6 +71,7 @@ class ParsedHtml:
     tree: etree._Element
     text: str  # the (possibly truncated) HTML text the tree was parsed from
     truncated: bool
+    lossless: bool = True  # ``text`` went to the parser as UTF-8 with nothing replaced
 
 
 def clean_text(content: str) -> tuple[str, bool]:
@@ -150,21 +153,44 @@ def raw_text_bodies(content: str) -> list[tuple[int, int]]:
     return bodies
 
 
+@functools.cache
+def html_parser() -> etree.HTMLParser:
+    """trafilatura's ``HTML_PARSER`` options, its ``lxml.html`` element classes looked up in C.
+
+    The HTML reader hands its tree, as parsed and before anything is taken out, to trafilatura
+    (:mod:`kabar.extract.trafilatura_input`), so both parse with the same options and classes. The
+    plain ``lxml.html`` parser looks up a Python class for every element visited, which cost a third
+    of the reader's own time; the C lookup gives the same classes at no cost."""
+    parser = etree.HTMLParser(
+        collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True, remove_pis=True
+    )
+    parser.set_element_class_lookup(
+        etree.ElementDefaultClassLookup(
+            element=lxml_html.HtmlElement,
+            comment=lxml_html.HtmlComment,
+            pi=lxml_html.HtmlProcessingInstruction,
+            entity=lxml_html.HtmlEntity,
+        )
+    )
+    return parser
+
+
 def parse_html(content: str) -> ParsedHtml:
     text, truncated = clean_text(content)
     # Encoding declarations inside a str confuse lxml ("Unicode strings with
     # encoding declaration are not supported"): parse via UTF-8 bytes with an
     # explicit encoding instead.
-    # Plain lxml.etree elements, not lxml.html's: the html flavour looks up a Python class for
-    # every element visited, which cost a third of the reader's own time on the benchmark.
-    parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
     try:
-        tree = etree.fromstring(text.encode("utf-8", "replace"), parser=parser)
+        data, lossless = text.encode("utf-8"), True
+    except UnicodeEncodeError:  # a lone surrogate: replaced, so the text is not what was parsed
+        data, lossless = text.encode("utf-8", "replace"), False
+    try:
+        tree = etree.fromstring(data, parser=html_parser())
     except (etree.ParserError, ValueError) as exc:
         raise HtmlInputError(f"cannot parse HTML: {exc}") from exc
     if tree is None:
         raise HtmlInputError("cannot parse HTML: no document")
-    return ParsedHtml(tree=tree, text=text, truncated=truncated)
+    return ParsedHtml(tree=tree, text=text, truncated=truncated, lossless=lossless)
 
 
 def strip_inert(tree: etree._Element) -> None:

@@ -15,38 +15,24 @@ from __future__ import annotations
 import copy
 import functools
 import logging
+import re
 
 import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
 from trafilatura.settings import Extractor
-from trafilatura.utils import is_dubious_html, repair_faulty_html
+from trafilatura.utils import DOCTYPE_TAG, INVALID_XML_CHARS, is_dubious_html, repair_faulty_html
 
-__all__ = ["TrafilaturaInput", "trafilatura_options", "trafilatura_tree"]
+from kabar.extract.html_parse import ParsedHtml, html_parser
+
+__all__ = ["TrafilaturaInput", "loads_as_parsed", "trafilatura_options", "trafilatura_tree"]
 
 _LOG = logging.getLogger(__name__)
 
 
-@functools.cache
-def _parser() -> etree.HTMLParser:
-    """trafilatura's ``HTML_PARSER`` options; element classes looked up in C, not in Python."""
-    parser = etree.HTMLParser(
-        collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True, remove_pis=True
-    )
-    parser.set_element_class_lookup(
-        etree.ElementDefaultClassLookup(
-            element=lxml_html.HtmlElement,
-            comment=lxml_html.HtmlComment,
-            pi=lxml_html.HtmlProcessingInstruction,
-            entity=lxml_html.HtmlEntity,
-        )
-    )
-    return parser
-
-
 def _from_bytes(text: str) -> lxml_html.HtmlElement | None:
     try:
-        return lxml_html.fromstring(text.encode("utf8", "surrogatepass"), parser=_parser())
+        return lxml_html.fromstring(text.encode("utf8", "surrogatepass"), parser=html_parser())
     except Exception as exc:  # as trafilatura's ``fromstring_bytes``: any parser failure is "no tree"
         _LOG.debug("lxml parser bytestring %s", exc)
     return None
@@ -61,7 +47,7 @@ def trafilatura_tree(text: str) -> lxml_html.HtmlElement | None:
     tree: lxml_html.HtmlElement | None = None
     from_bytes = False
     try:
-        tree = lxml_html.fromstring(text, parser=_parser())
+        tree = lxml_html.fromstring(text, parser=html_parser())
     except ValueError:  # "Unicode strings with encoding declaration are not supported."
         tree = _from_bytes(text)
         from_bytes = True
@@ -72,6 +58,47 @@ def trafilatura_tree(text: str) -> lxml_html.HtmlElement | None:
     if tree is not None and dubious and len(tree) < 2:
         tree = None
     return tree
+
+
+# lxml.html's test for a whole document: anything else it parses as a fragment and may unwrap.
+_FULL_DOCUMENT = re.compile(r"^\s*<(?:html|!doctype)", re.IGNORECASE)
+
+
+@functools.cache
+def _invalid_chars() -> tuple[str, ...]:
+    """The characters trafilatura's repair deletes (``INVALID_XML_CHARS``, a class of the Basic
+    Multilingual Plane: control characters and two non-characters), read from its own pattern."""
+    return tuple(c for code in range(0x10000) if INVALID_XML_CHARS.match(c := chr(code)))
+
+
+def _kept_whole(tree: etree._Element) -> bool:
+    """lxml.html's fragment reading (a page opening with a comment, then its doctype) returns the
+    document as parsed when it has a <head> and at most one <body>: it merges only several
+    bodies or heads, and unwraps only a page with no head."""
+    return len(tree.findall("head")) == 1 and len(tree.findall("body")) <= 1
+
+
+def loads_as_parsed(parsed: ParsedHtml) -> bool:
+    """Whether ``trafilatura_tree(parsed.text)`` is the tree :func:`parse_html` built, so that tree,
+    untouched, can be handed to trafilatura instead of a second parse (a tenth of the reader's CPU).
+
+    Both parsers are one (:func:`html_parser`); trafilatura parses the text as a str, kabar its
+    UTF-8 bytes, which libxml2 reads alike when nothing was replaced in encoding. The rest are the
+    steps of trafilatura's loader that could make another tree: its repairs (control characters,
+    a doctype closed with '/', a self-closing ``<html/>``: each answered here without the copy of
+    the page a repair makes) and lxml.html's fragment handling of a text that does not open with
+    ``<html`` or a doctype (:func:`_kept_whole`). Where any applies, trafilatura parses the text itself, as before."""
+    text = parsed.text
+    if not parsed.lossless or not (_FULL_DOCUMENT.match(text) or _kept_whole(parsed.tree)):
+        return False
+    if any(char in text for char in _invalid_chars()):  # a substring test per character: 4x the regex
+        return False
+    beginning = text[:50].lower()
+    if "doctype" in beginning:
+        newline = text.find("\n")
+        if newline < 0 or DOCTYPE_TAG.search(text, 0, newline):
+            return False  # the repair would rewrite the first line (or add a newline)
+    return not any("<html" in line and line.endswith("/>") for line in text[:4096].splitlines()[:4])
 
 
 @functools.cache
@@ -102,10 +129,16 @@ class TrafilaturaInput:
 
     __slots__ = ("_parsed", "_text", "_tree")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, tree: etree._Element | None = None) -> None:
+        """``tree``: the page as :func:`parse_html` parsed ``text``, given only where
+        :func:`loads_as_parsed` holds and nothing has been taken out of it yet."""
         self._text = text
         self._tree: lxml_html.HtmlElement | None = None
         self._parsed = False
+        if isinstance(tree, lxml_html.HtmlElement):
+            # The loader's last check: a text that is not plainly HTML and parses to almost nothing.
+            keep = not (is_dubious_html(text[:50].lower()) and len(tree) < 2)
+            self._tree, self._parsed = (tree if keep else None), True
 
     def extract(self, url: str | None, *, fast: bool, precision: bool, recall: bool) -> str:
         if not self._parsed:
