@@ -20,6 +20,7 @@ from lxml import etree
 
 from kabar.extract.html_text import byline
 from kabar.extract.tables import load_table
+from kabar.extract.word_patterns import attr_words_pattern
 from kabar.model import normalise_space
 
 __all__ = ["find_lead"]
@@ -42,7 +43,7 @@ def _rules() -> LeadRules:
     table = load_table("body_lead")
     words = [str(e["word"]) for e in table["attr_words"]]
     return LeadRules(
-        attr=re.compile(r"(?:^|[\s_-])(?:" + "|".join(words) + r")(?:$|[\s_-])", re.IGNORECASE),
+        attr=attr_words_pattern(words),
         skip_tags=frozenset(str(t) for t in table["skip_tags"]),
         min_chars=int(table["min_chars"]),
         max_chars=int(table["max_chars"]),

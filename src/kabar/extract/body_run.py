@@ -24,6 +24,7 @@ from lxml import etree
 
 from kabar.extract.html_blocks import is_furniture, walk_container
 from kabar.extract.tables import load_table
+from kabar.extract.word_patterns import attr_words_pattern
 from kabar.model import normalise_space
 
 __all__ = ["RunEnd", "continue_run"]
@@ -50,7 +51,7 @@ def _rules() -> RunRules:
     words = [str(e["word"]) for e in table["end_attr_words"]]
     return RunRules(
         end_tags=frozenset(str(t) for t in table["end_tags"]),
-        end_attr=re.compile(r"(?:^|[\s_-])(?:" + "|".join(words) + r")(?:$|[\s_-])", re.IGNORECASE),
+        end_attr=attr_words_pattern(words),
         skip_tags=frozenset(str(t) for t in table["skip_tags"]),
         min_paragraph_chars=int(table["min_paragraph_chars"]),
         min_div_chars=int(table["min_div_chars"]),

@@ -41,4 +41,10 @@ def all_word_patterns() -> dict[str, re.Pattern[str]]:
     return {name: word_pattern(name) for name in load_table("html_words") if not name.startswith("_")}
 
 
-__all__ = ["all_word_patterns", "word_pattern"]
+def attr_words_pattern(words: list[str]) -> re.Pattern[str]:
+    """Any of ``words`` as a whole part of a class or id value: parts are split by spaces, ``_``
+    and ``-`` ("article-lead", "post_subtitle"), so "lead" never matches inside "leaderboard"."""
+    return re.compile(r"(?:^|[\s_-])(?:" + "|".join(words) + r")(?:$|[\s_-])", re.IGNORECASE)
+
+
+__all__ = ["all_word_patterns", "attr_words_pattern", "word_pattern"]
