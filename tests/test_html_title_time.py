@@ -119,3 +119,24 @@ def test_huge_and_nested_headings_are_read() -> None:
     deep = "<span>" * 200 + "Deep title" + "</span>" * 200
     tree = parse_html(f"<html><body><h1>{deep}<!-- c --></h1></body></html>").tree
     assert read_heading(next(tree.iter("h1"))).proper == "Deep title"
+
+
+BST = timezone(timedelta(hours=1))
+WIB = timezone(timedelta(hours=7))
+
+
+@pytest.mark.parametrize(
+    ("name", "published", "zone"),
+    [
+        # The visible line is an update stamp a few seconds after the machine publication time.
+        ("time_visible_minute_machine_seconds.html", datetime(2024, 4, 27, 15, 56, 35, tzinfo=BST), "+01:00"),
+        ("time_visible_minute_machine_seconds_id.html", datetime(2024, 4, 27, 15, 56, 35, tzinfo=WIB), "WIB"),
+    ],
+)
+def test_machine_time_kept_when_the_visible_line_agrees(name: str, published: datetime, zone: str) -> None:
+    """Within the "same time" window the machine time is exact (seconds, the right minute); the
+    visible line gives only the zone's name as printed."""
+    article = _read(name)
+    assert article.published == published
+    assert article.published is not None and article.published.second == published.second
+    assert article.published_zone == zone

@@ -19,6 +19,7 @@ import asyncio
 import copy
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 from urllib.parse import urlsplit, urlunsplit
 
 from kabar.engine.pipeline import page_from_fetch
@@ -27,11 +28,18 @@ from kabar.extract.pagination import follow_up
 from kabar.ingest import Ingestor, IngestOutcome, Prepared
 from kabar.model import Article, normalise_space
 from kabar.prepare import PageJob
-from kabar.sources.crawler import Fetcher
+from kabar.sources.crawler import FetchResult
 
 DEFAULT_MAX_PAGES = 20
 PAGES_STOPPED_NOTE = "multi-page: stopped: "
 PAGES_ALL_READ_NOTE = "multi-page: all pages read at "
+
+
+class PageFetcher(Protocol):
+    """What fetches the other pages: a :class:`~kabar.sources.crawler.Fetcher`, or the engine's
+    :class:`~kabar.engine.shared_fetches.SharedFetches` over one."""
+
+    async def fetch(self, url: str, *, source: str | None = None, same_host: bool = False) -> FetchResult: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +92,7 @@ class ArticlePages:
 
     def __init__(
         self,
-        fetcher: Fetcher,
+        fetcher: PageFetcher,
         ingestor: Ingestor,
         options: PagesOptions | None = None,
         lock: asyncio.Lock | None = None,
@@ -289,4 +297,11 @@ def _with_notes(prepared: Prepared, notes: list[str]) -> Prepared:
     return Prepared(article, prepared.cpu_seconds)
 
 
-__all__ = ["DEFAULT_MAX_PAGES", "PAGES_STOPPED_NOTE", "ArticlePages", "Completed", "PagesOptions"]
+__all__ = [
+    "DEFAULT_MAX_PAGES",
+    "PAGES_STOPPED_NOTE",
+    "ArticlePages",
+    "Completed",
+    "PageFetcher",
+    "PagesOptions",
+]

@@ -29,6 +29,7 @@ from kabar.engine.config import EngineConfig, SourceConfig
 from kabar.engine.pipeline import page_from_fetch
 from kabar.engine.poll import PollResult, poll_source
 from kabar.engine.scheduler import interval_of, plan
+from kabar.engine.shared_fetches import SharedFetches
 from kabar.engine.status import EngineStatus, StatusOptions, status_router
 from kabar.guard import one_line
 from kabar.ingest import IngestOptions, Ingestor, IngestOutcome
@@ -138,7 +139,7 @@ class Engine:
         return result
 
     # -- article pages ---------------------------------------------------------------
-    async def _ingest(self, fetcher: Fetcher, link: PendingLink, outcome: RoundResult) -> None:
+    async def _ingest(self, fetcher: SharedFetches, link: PendingLink, outcome: RoundResult) -> None:
         if self._fault is not None:
             return  # the archive failed earlier in this round: the link stays pending for the next
         try:
@@ -175,7 +176,7 @@ class Engine:
         for key in [k for k, v in self._claims.items() if v == owner]:
             del self._claims[key]
 
-    async def _ingest_link(self, fetcher: Fetcher, link: PendingLink, outcome: RoundResult) -> None:
+    async def _ingest_link(self, fetcher: SharedFetches, link: PendingLink, outcome: RoundResult) -> None:
         if self._yields(link.url):
             return  # another article's page: that article marks it done when it is stored
         try:
@@ -183,7 +184,7 @@ class Engine:
         finally:
             self._release(link.url)
 
-    async def _ingest_own(self, fetcher: Fetcher, link: PendingLink, outcome: RoundResult) -> None:
+    async def _ingest_own(self, fetcher: SharedFetches, link: PendingLink, outcome: RoundResult) -> None:
         known = self.archive.find_id(canonical_url=link.url)
         if known is not None:  # stored before (another source, an earlier run): not fetched again
             self.frontier.finish(link.url, outcome="already_stored", article_id=known, retry=False)
@@ -261,7 +262,10 @@ class Engine:
             if not batch:
                 return
             tried.update(p.url for p in batch)
-            await asyncio.gather(*(self._ingest(fetcher, p, outcome) for p in batch))
+            # The batch's articles fetch through one SharedFetches: a page two of them want (a
+            # page 2 listed while page 1 fetches it as its next page) is requested once.
+            shared = SharedFetches(fetcher)
+            await asyncio.gather(*(self._ingest(shared, p, outcome) for p in batch))
 
     # -- one round -----------------------------------------------------------------------
     async def run_round(self, fetcher: Fetcher, *, all_sources: bool = False) -> RoundResult:

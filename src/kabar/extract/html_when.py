@@ -19,7 +19,8 @@ captions, footers (:func:`kabar.extract.byline_elements.furniture_kind`), whose 
 stories' or the photo's. Where 1 and
 2 disagree the machine time wins — except over a profile's time selector, which names the page's
 own line where some portals fill the meta tags with the update time — and the disagreement is kept
-as a note ("time: meta 2024-01-02T10:00+07:00 vs visible …"). A zone printed by name stays as
+as a note ("time: meta 2024-01-02T10:00+07:00 vs visible …"). Where they agree within a minute the
+machine time is kept (it has the seconds) and the visible line gives only the zone's name. A zone printed by name stays as
 printed (``Article.published_zone``: WIB +07:00, WITA +08:00, WIT +09:00). The modification time
 (``dateModified``, ``article:modified_time``, a "Diperbarui" line) is read apart and never taken
 for the publication time.
@@ -241,12 +242,27 @@ def _url_time(url: str | None, tz: timezone) -> FoundTime | None:
     return FoundTime(value=value, text=m.group(0), zoned=False)
 
 
+def _same_time(machine: FoundTime, visible: FoundTime) -> FoundTime:
+    """The machine time, shown in the visible line's zone and under the zone's printed name.
+
+    The two agree within a minute, and the machine time is the exact one: the visible line drops the
+    seconds and may be a stamp written a few seconds later ("15:57" beside ``15:56:35``), which rounds
+    to the wrong minute. The visible line adds only how the page names the zone ("WIB").
+    """
+    local = to_zone(machine.value, visible.value.tzinfo) if visible.value.tzinfo is not None else None
+    if local is None:
+        return visible
+    return FoundTime(
+        local, machine.text, machine.zoned or visible.zoned, visible.zone_name or machine.zone_name
+    )
+
+
 def _choose(
     machine: FoundTime | None, visible: FoundTime | None, profile: Profile | None, notes: list[str]
 ) -> FoundTime | None:
     if machine and visible and visible.value.tzinfo is not None:
         if abs((machine.value - visible.value).total_seconds()) < _SAME_SECONDS:
-            return visible  # the same time: keep the zone as the page prints it
+            return _same_time(machine, visible)
         if not machine.zoned:
             return visible
         if visible.zoned or profile is not None:
