@@ -247,13 +247,15 @@ def _same_time(machine: FoundTime, visible: FoundTime) -> FoundTime:
 
     The two agree within a minute, and the machine time is the exact one: the visible line drops the
     seconds and may be a stamp written a few seconds later ("15:57" beside ``15:56:35``), which rounds
-    to the wrong minute. The visible line adds only how the page names the zone ("WIB").
+    to the wrong minute. The visible line adds how the page names the zone ("WIB") and stays the
+    text shown as the time's source.
     """
     local = to_zone(machine.value, visible.value.tzinfo) if visible.value.tzinfo is not None else None
     if local is None:
         return visible
+    # The printed line stays the text the time was read from: it is what a reader sees on the page.
     return FoundTime(
-        local, machine.text, machine.zoned or visible.zoned, visible.zone_name or machine.zone_name
+        local, visible.text, machine.zoned or visible.zoned, visible.zone_name or machine.zone_name
     )
 
 
