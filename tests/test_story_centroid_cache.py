@@ -5,6 +5,7 @@ save, a save rolled back, a caller changing what it read."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 
@@ -12,11 +13,22 @@ from backends import open_test_archive
 from kabar.archive.articles_core import CoreArchive
 from kabar.archive.sql_source import BoundSource
 from kabar.archive.story_store import SqlStoryStore
-from kabar.understand.story_cluster import Centroid
+from kabar.model import Article
+from kabar.understand.story_cluster import Centroid, ClusterOptions, update_centroid
+from kabar.understand.story_features import article_features
 
 
 def _centroid(terms: dict[str, float], count: int = 1) -> Centroid:
     return Centroid(terms=terms, title={"banjir": 1.0}, entities={"jakarta": 1.0}, count=count)
+
+
+def _article() -> Article:
+    return Article(
+        url="https://example.test/gempa",
+        headline="Gempa guncang Jakarta",
+        paragraphs=["Gempa bumi mengguncang Jakarta pada Senin pagi, warga Jakarta panik."],
+        published=datetime(2024, 1, 8, 3, 0, tzinfo=UTC),
+    )
 
 
 @pytest.fixture
@@ -32,10 +44,26 @@ def test_a_read_is_a_copy_the_next_read_does_not_see_changed(archives) -> None: 
     archive, _ = archives
     sid = archive.stories.create(_centroid({"banjir": 2.0}), ["t:banjir"])
     read = archive.stories.load([sid])[sid]
-    read.terms["gempa"] = 5.0  # the clustering updates what it loaded in place
+    # what the clustering does to a centroid it loaded, before saving it
+    update_centroid(read, article_features(_article()), +1, ClusterOptions())
+    read.count = 7
+    assert "gempa" in read.terms and "gempa" in read.title
     again = archive.stories.load([sid])[sid]
     assert again.terms == {"banjir": 2.0}
+    assert again.title == {"banjir": 1.0}
+    assert again.headlines == [] and again.names == {} and again.published_days == {}
+    assert again.count == 1
     assert archive.centroids.parse(sid, '{"terms": {"banjir": 2.0}}', 1, None, None).terms == {"banjir": 2.0}
+
+
+def test_update_centroid_changes_no_map_in_place() -> None:
+    """Loaded centroids share their maps with the cache: an update must replace them, not edit them."""
+    c = _centroid({"banjir": 2.0})
+    maps = {name: getattr(c, name) for name in ("terms", "title", "entities", "names", "published_days")}
+    frozen = {name: dict(m) for name, m in maps.items()}
+    update_centroid(c, article_features(_article()), +1, ClusterOptions())
+    assert {name: dict(m) for name, m in maps.items()} == frozen
+    assert c.terms != frozen["terms"]
 
 
 def test_another_writers_save_is_read(archives) -> None:  # type: ignore[no-untyped-def]

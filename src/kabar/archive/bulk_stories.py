@@ -51,6 +51,35 @@ from kabar.understand.store import utc_text
 from kabar.understand.stories import features_to_json
 from kabar.understand.story_cluster import DOCS_KEY, Centroid, ClusterOptions
 
+# PostgreSQL: one statement per table, the rows as arrays (see BufferedStoryStore._flush_pg).
+_PG_DF_ADD = (
+    "INSERT INTO story_df (term, df) SELECT u.term, u.df "
+    "FROM unnest(CAST(%s AS text[]), CAST(%s AS integer[])) AS u(term, df) "
+    "ON CONFLICT (term) DO UPDATE SET df = story_df.df + excluded.df"
+)
+# Every story here has its row already (create inserts it at once): the conflict branch is the
+# update, and unlike UPDATE ... FROM an INSERT takes its rows (and their locks) in array order.
+_PG_STORIES_SAVE = (
+    "INSERT INTO stories (id, label, article_count, first_published, last_published, centroid, updated_at) "
+    "SELECT u.i, u.l, u.n, u.f, u.p, u.c, CAST(%s AS text) FROM unnest(CAST(%s AS integer[]), "
+    "CAST(%s AS text[]), CAST(%s AS integer[]), CAST(%s AS text[]), CAST(%s AS text[]), CAST(%s AS text[])) "
+    "AS u(i, l, n, f, p, c) ON CONFLICT (id) DO UPDATE SET label = excluded.label, "
+    "article_count = excluded.article_count, first_published = excluded.first_published, "
+    "last_published = excluded.last_published, centroid = excluded.centroid, updated_at = excluded.updated_at"
+)
+_PG_KEYS_ADD = (
+    "INSERT INTO story_keys (key, story_id, last_published) SELECT u.k, u.s, u.p "
+    "FROM unnest(CAST(%s AS text[]), CAST(%s AS integer[]), CAST(%s AS text[])) AS u(k, s, p) "
+    "ON CONFLICT DO NOTHING"
+)
+_PG_MEMBERS_UPSERT = (
+    "INSERT INTO story_articles (article_id, story_id, published_utc, score, features) "
+    "SELECT u.a, u.s, u.p, u.x, u.f FROM unnest(CAST(%s AS integer[]), CAST(%s AS integer[]), "
+    "CAST(%s AS text[]), CAST(%s AS double precision[]), CAST(%s AS text[])) AS u(a, s, p, x, f) "
+    "ON CONFLICT (article_id) DO UPDATE SET story_id = excluded.story_id, "
+    "published_utc = excluded.published_utc, score = excluded.score, features = excluded.features"
+)
+
 
 @dataclass(slots=True, frozen=True)
 class _Story:
@@ -174,27 +203,82 @@ class BufferedStoryStore(SqlStoryStore):
         """Write what this chunk changed, in sorted key order (the lock order of every writer)."""
         with self._source.writing() as conn:
             dialect = conn.dialect
-            if self._df_added:
-                m = "?" if dialect.paramstyle == "qmark" else "%s"
-                sql = (
-                    f"INSERT INTO story_df (term, df) VALUES ({m}, {m}) ON CONFLICT (term) "
-                    "DO UPDATE SET df = story_df.df + excluded.df"
-                )
-                rows = [(to_column(t, dialect), n) for t, n in sorted(self._df_added.items())]
-                conn.exec_driver_sql(sql, rows)
-            if self._stories:
-                self._write_stories(conn)
-            if self._members:
-                upsert = dialect_insert(dialect.name, story_articles)
-                upsert = upsert.on_conflict_do_update(
-                    index_elements=["article_id"],
-                    set_={k: upsert.excluded[k] for k in ("story_id", "published_utc", "score", "features")},
-                )
-                conn.execute(upsert, [self._members[a] for a in sorted(self._members)])
+            if dialect.name == "postgresql":
+                self._flush_pg(conn)
+            else:
+                self._flush_rows(conn)
         self._df_added.clear()
         self._df_stored.clear()
         self._stories.clear()
         self._members.clear()
+
+    def _flush_rows(self, conn: Any) -> None:
+        """The chunk's changes as rows (``executemany``): SQLite runs these in-process."""
+        dialect = conn.dialect
+        if self._df_added:
+            m = "?" if dialect.paramstyle == "qmark" else "%s"
+            sql = (
+                f"INSERT INTO story_df (term, df) VALUES ({m}, {m}) ON CONFLICT (term) "
+                "DO UPDATE SET df = story_df.df + excluded.df"
+            )
+            rows = [(to_column(t, dialect), n) for t, n in sorted(self._df_added.items())]
+            conn.exec_driver_sql(sql, rows)
+        if self._stories:
+            self._write_stories(conn)
+        if self._members:
+            upsert = dialect_insert(dialect.name, story_articles)
+            upsert = upsert.on_conflict_do_update(
+                index_elements=["article_id"],
+                set_={k: upsert.excluded[k] for k in ("story_id", "published_utc", "score", "features")},
+            )
+            conn.execute(upsert, [self._members[a] for a in sorted(self._members)])
+
+    def _flush_pg(self, conn: Any) -> None:
+        """The chunk's changes as one array statement per table: psycopg's executemany sent each
+        row as a statement of its own (tens of thousands a chunk). ``unnest`` keeps the arrays'
+        sorted order and an INSERT takes its rows in that order, so locks are still taken in
+        sorted key order."""
+        dialect = conn.dialect
+        if self._df_added:
+            terms = sorted(self._df_added)
+            conn.exec_driver_sql(
+                _PG_DF_ADD, ([to_column(t, dialect) for t in terms], [self._df_added[t] for t in terms])
+            )
+        if self._stories:
+            ids = sorted(self._stories)
+            ss = [self._stories[sid] for sid in ids]
+            conn.exec_driver_sql(
+                _PG_STORIES_SAVE,
+                (
+                    datetime.now(UTC).isoformat(),
+                    ids,
+                    [s.label for s in ss],
+                    [s.count for s in ss],
+                    [s.first for s in ss],
+                    [s.last for s in ss],
+                    [s.centroid for s in ss],
+                ),
+            )
+            conn.execute(delete(story_keys).where(story_keys.c.story_id.in_(ids)))
+            keys = [(k, sid, s.last) for sid, s in zip(ids, ss, strict=True) for k in sorted(s.keys)]
+            if keys:
+                conn.exec_driver_sql(
+                    _PG_KEYS_ADD,
+                    (
+                        [to_column(k[0], dialect) for k in keys],
+                        [k[1] for k in keys],
+                        [k[2] for k in keys],
+                    ),
+                )
+        if self._members:
+            rows = [self._members[a] for a in sorted(self._members)]
+            conn.exec_driver_sql(
+                _PG_MEMBERS_UPSERT,
+                tuple(
+                    [r[c] for r in rows]
+                    for c in ("article_id", "story_id", "published_utc", "score", "features")
+                ),
+            )
 
     def _write_stories(self, conn: Any) -> None:
         now = datetime.now(UTC).isoformat()

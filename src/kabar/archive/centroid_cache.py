@@ -7,8 +7,9 @@ made from, so a story another writer changed, a save rolled back with its savepo
 id taken again after a deletion all parse afresh: the cache can be stale, never wrong. The
 story's count and span come from their own columns on every read, as before.
 
-Callers get their own copy of an entry's containers: the clustering updates a loaded centroid in
-place before saving it.
+Callers get a Centroid of their own that shares the entry's maps (copy-on-write): the clustering
+replaces a map it updates (story_cluster.update_centroid), never changes one in place, and copying
+every candidate's maps on every read was most of a read's cost.
 """
 
 from __future__ import annotations
@@ -33,18 +34,19 @@ class _Entry:
 
 
 def _copy(c: Centroid, count: int, first: datetime | None, last: datetime | None) -> Centroid:
+    """A Centroid of its own (its fields may be reassigned) sharing ``c``'s maps and list."""
     return Centroid(
-        terms=dict(c.terms),
-        title=dict(c.title),
-        entities=dict(c.entities),
-        days=dict(c.days),
-        fixtures=dict(c.fixtures),
-        scores=dict(c.scores),
-        event_names=dict(c.event_names),
-        stages=dict(c.stages),
-        published_days=dict(c.published_days),
-        names=dict(c.names),
-        headlines=list(c.headlines),
+        terms=c.terms,
+        title=c.title,
+        entities=c.entities,
+        days=c.days,
+        fixtures=c.fixtures,
+        scores=c.scores,
+        event_names=c.event_names,
+        stages=c.stages,
+        published_days=c.published_days,
+        names=c.names,
+        headlines=c.headlines,
         count=count,
         first=first,
         last=last,

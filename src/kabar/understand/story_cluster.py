@@ -317,13 +317,17 @@ def _top(d: dict[str, float], n: int) -> dict[str, float]:
     return dict(sorted(d.items(), key=lambda kv: (-kv[1], kv[0]))[:n])
 
 
-def _add(into: dict[str, float], vec: Mapping[str, float], sign: int) -> None:
+def _added(d: dict[str, float], vec: Mapping[str, float], sign: int) -> dict[str, float]:
+    """``d`` plus ``sign`` × ``vec``, as a new map (entries at zero dropped): a loaded centroid's
+    maps may be shared with the archive's cache, so they are never changed in place."""
+    into = dict(d)
     for k, v in vec.items():
         nv = into.get(k, 0.0) + sign * v
         if nv > 1e-9:
             into[k] = nv
         else:
             into.pop(k, None)
+    return into
 
 
 def _label(c: Centroid) -> str:
@@ -340,23 +344,27 @@ def _label(c: Centroid) -> str:
 
 
 def update_centroid(c: Centroid, f: ArticleFeatures, sign: int, options: ClusterOptions) -> None:
-    _add(c.terms, _log_tf(f.terms), sign)
-    _add(c.title, _log_tf(f.title), sign)
-    _add(c.entities, _log_tf(f.entities), sign)
-    _add(c.days, dict.fromkeys(f.days, 1.0), sign)
-    _add(c.fixtures, dict.fromkeys(f.event.fixtures, 1.0), sign)
-    _add(c.scores, dict.fromkeys(f.event.scores, 1.0), sign)
-    _add(c.event_names, dict.fromkeys(f.names.names, 1.0), sign)
+    # Every map is replaced, never changed in place (see _added): what store.load handed out
+    # may share its maps with other readers.
+    c.terms = _added(c.terms, _log_tf(f.terms), sign)
+    c.title = _added(c.title, _log_tf(f.title), sign)
+    c.entities = _added(c.entities, _log_tf(f.entities), sign)
+    c.days = _added(c.days, dict.fromkeys(f.days, 1.0), sign)
+    c.fixtures = _added(c.fixtures, dict.fromkeys(f.event.fixtures, 1.0), sign)
+    c.scores = _added(c.scores, dict.fromkeys(f.event.scores, 1.0), sign)
+    c.event_names = _added(c.event_names, dict.fromkeys(f.names.names, 1.0), sign)
     if f.names.stage:
-        _add(c.stages, {f.names.stage: 1.0}, sign)
+        c.stages = _added(c.stages, {f.names.stage: 1.0}, sign)
     if f.published is not None:
-        _add(c.published_days, {_utc_day(f.published).isoformat(): 1.0}, sign)
+        c.published_days = _added(c.published_days, {_utc_day(f.published).isoformat(): 1.0}, sign)
     c.terms = _top(c.terms, options.centroid_terms)
     c.entities = _top(c.entities, options.centroid_entities)
     c.count += sign
     if sign > 0:
+        names = dict(c.names)
         for k, name in f.entity_names.items():
-            c.names.setdefault(k, name)
+            names.setdefault(k, name)
+        c.names = names
         if f.headline and f.headline not in c.headlines:
             c.headlines = [*c.headlines, f.headline][-options.max_headlines :]
         if f.published is not None:
