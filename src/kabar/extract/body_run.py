@@ -98,12 +98,26 @@ def _prefix(el: etree._Element) -> str:
     return "".join(parts)
 
 
+def _first_printed(el: etree._Element) -> str:
+    """The first non-space character of the element's text ("" for none)."""
+    for piece in el.itertext():
+        if stripped := piece.lstrip():
+            return stripped[0]
+    return ""
+
+
 def _anchor(container: etree._Element, last: str) -> etree._Element | None:
     """The element inside ``container`` whose text is the last kept paragraph."""
     wanted = _key(last)
     found: etree._Element | None = None
     for el in container.iter("p", "div", "li", "blockquote", "span", "td", "h2", "h3"):
         own = (el.text or "").strip()
+        # A key starts with its text's first printed character, lower-cased on its own (no case
+        # rule reads what precedes the first character): the same answer without the element's
+        # text joined and normalised where that character already differs.
+        first = own[:1] or _first_printed(el)
+        if not first or not wanted.startswith(first.lower()):
+            continue
         if _key(own if own else _prefix(el)) == wanted:
             found = el  # the last (innermost) match: its following blocks come next
     if found is None:

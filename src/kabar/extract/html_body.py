@@ -165,6 +165,22 @@ def paragraphs_of_parsed(
     return trafilatura_paragraphs(parsed.text, url, favor_precision, fast, tree=parsed.tree)
 
 
+def _opening(el: etree._Element, chars: int) -> str:
+    """``"".join(el.itertext()).lstrip()[:chars]``, reading only the pieces it needs."""
+    parts: list[str] = []
+    size = 0
+    for piece in el.itertext():
+        if not parts:
+            piece = piece.lstrip()
+            if not piece:
+                continue
+        parts.append(piece)
+        size += len(piece)
+        if size >= chars:
+            break
+    return "".join(parts)[:chars]
+
+
 def _container_of(tree: etree._Element, paragraphs: list[str]) -> etree._Element | None:
     """The lowest element holding the first and the last of ``paragraphs``."""
     long = [p for p in paragraphs if len(p) >= _LONG_PARAGRAPH]  # headline, copyright lines are short
@@ -179,10 +195,15 @@ def _container_of(tree: etree._Element, paragraphs: list[str]) -> etree._Element
         if own:
             if own[:_PREFIX_CHARS].lower() in starts and _key(own) in wanted:
                 hits.append(el)
-        elif el.tag in ("p", "li", "blockquote") and len(el):
-            whole = "".join(el.itertext()).lstrip()
-            if whole[:_PREFIX_CHARS].lower() in starts and _key(whole) in wanted:
-                hits.append(el)
+        elif (
+            el.tag in ("p", "li", "blockquote")
+            and len(el)
+            # The opening characters first, read from the first pieces: the whole text is joined
+            # only where they match.
+            and _opening(el, _PREFIX_CHARS).lower() in starts
+            and _key("".join(el.itertext())) in wanted
+        ):
+            hits.append(el)
         if len(hits) > _MAX_HITS:
             break
     if not hits:

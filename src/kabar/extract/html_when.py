@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timezone
+from itertools import pairwise
 
 from lxml import etree
 
@@ -169,6 +170,11 @@ def _head_texts(tree: etree._Element) -> list[str]:
     # before it, so neither it nor anything inside it is looked at (the walk to the headline
     # visits its ancestors and their children, not the whole page before it).
     holds_h1 = set(h1.iterancestors()) if h1 is not None else set()
+    # Each ancestor's child on the way down to the headline: the children before it lie wholly
+    # before the headline and would be popped only to be skipped, so they are not pushed.
+    toward_h1 = (
+        {parent: child for child, parent in pairwise([h1, *h1.iterancestors()])} if h1 is not None else {}
+    )
     count = 0
     while stack and count < _MAX_HEAD_ELEMENTS:
         el, outer = stack.pop()
@@ -177,7 +183,10 @@ def _head_texts(tree: etree._Element) -> list[str]:
             continue
         kind = furniture_kind(el)
         inner = -1 if outer == -1 or kind == "box" else 0
-        stack.extend((child, inner) for child in reversed(el))
+        if not started and (way := toward_h1.get(el)) is not None:
+            stack.extend((child, inner) for child in reversed(el[el.index(way) :]))
+        else:
+            stack.extend((child, inner) for child in reversed(el))
         if el is h1:
             started = True
         if not started:
