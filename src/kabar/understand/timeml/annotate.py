@@ -67,8 +67,17 @@ _DAY = re.compile(r"\d{4}-\d{2}-\d{2}$")
 _POD_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}T(?:MO|MI|AF|EV|NI)$")
 
 
+@dataclass(slots=True, frozen=True)
+class Edges:
+    """The words that widen a TIMEX3 to TimeML's extent."""
+
+    after: re.Pattern[str]  # a deictic word after a calendar expression: [Juli lalu]
+    before: re.Pattern[str]  # a head noun before a date: [hari Rabu (12/10)]
+    zone: re.Pattern[str]  # a clock zone after a part of day: [Sabtu (16/9) malam WIB]
+
+
 @lru_cache(maxsize=1)
-def _edges() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+def _edges() -> Edges:
     w = timeml_words()
 
     def alt(words: frozenset[str]) -> str:
@@ -78,14 +87,15 @@ def _edges() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     after = re.compile(rf"[ \t]{{1,4}}(?:{alt(w.deictic_after)})\b", re.IGNORECASE)
     before = re.compile(rf"\b(?:{alt(w.head_before)})[ \t]{{1,4}}$", re.IGNORECASE)
     zone = re.compile(rf"[ \t]{{0,4}}(?-i:{alt(frozenset(w.clock_zones))})\b")
-    return after, before, zone
+    return Edges(after, before, zone)
 
 
 def _widen(timexes: list[Timex3], text: str) -> list[Timex3]:
     """TimeML's extents: a deictic word after a calendar expression and a head noun before a date
     go inside ([Juli lalu], [hari Rabu (12/10)]); a date with a part of day after it is one TIME
     ([Sabtu (16/9) malam WIB])."""
-    after, before, zone = _edges()
+    edges = _edges()
+    after, before, zone = edges.after, edges.before, edges.zone
     out: list[Timex3] = []
     for i, x in enumerate(timexes):
         start, end, kind, value = x.start, x.end, x.type, x.value
