@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from kabar.archive.sqlite import open_archive
 from kabar.cli.main import app
 from kabar.engine.article_pages import PAGES_STOPPED_NOTE, ArticlePages, PagesOptions
-from kabar.engine.config import parse_config
+from kabar.engine.config import EngineConfig, parse_config
 from kabar.engine.run import Engine
 from kabar.extract.html import extract_html
 from kabar.extract.pagination import PAGE_READ_NOTE, PAGES_NEXT_NOTE
@@ -80,6 +80,33 @@ class Ran:
         return len(self.site.hits_for(_path(case) + query))
 
 
+def _config(site: LocalSite, db: Path) -> EngineConfig:
+    """The engine on ``db`` polling the loopback site's feed, fast and without retries."""
+    return parse_config(f"""
+[engine]
+db = "{db}"
+rate_per_host = 100
+timeout_seconds = 2
+retries = 0
+allow_private = true
+
+[[source]]
+name = "Lokal"
+kind = "feed"
+url = "{site.url("/rss.xml")}"
+""")
+
+
+def _round(engine: Engine) -> None:
+    """One round over every source, through a fetcher of the engine's own options."""
+
+    async def go() -> None:
+        async with Fetcher(engine.config.fetch_options(), on_record=engine.log.record) as fetcher:
+            await engine.run_round(fetcher, all_sources=True)
+
+    asyncio.run(go())
+
+
 @pytest.fixture(scope="module")
 def ran(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ran]:
     folder = tmp_path_factory.mktemp("pages")
@@ -97,29 +124,11 @@ def ran(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ran]:
         date = "Fri, 03 May 2024 08:15:00 +0700"
         items = [(site.url(_path(c) + ENTRY.get(c, "")), f"Banjir {c}", date) for c in CASES if c != "berkas"]
         site.add("/rss.xml", body=rss(items), content_type="application/rss+xml")
-        toml = f"""
-[engine]
-db = "{db}"
-rate_per_host = 100
-timeout_seconds = 2
-retries = 0
-allow_private = true
-
-[[source]]
-name = "Lokal"
-kind = "feed"
-url = "{site.url("/rss.xml")}"
-"""
-        cfg = parse_config(toml)
+        cfg = _config(site, db)
         archive = open_archive(cfg.db)
         engine = Engine(cfg, archive)
         try:
-
-            async def go() -> None:
-                async with Fetcher(cfg.fetch_options(), on_record=engine.log.record) as fetcher:
-                    await engine.run_round(fetcher, all_sources=True)
-
-            asyncio.run(go())
+            _round(engine)
             yield Ran(site, engine, db)
         finally:
             engine.close()
@@ -316,32 +325,14 @@ def _crawl(site: LocalSite, db: Path, feeds: list[list[str]]) -> list[int]:
         "/rss.xml",
         Route(handler=lambda _p: Route(body=rss([(site.url(p), "Banjir", date) for p in listed]))),
     )
-    toml = f"""
-[engine]
-db = "{db}"
-rate_per_host = 100
-timeout_seconds = 2
-retries = 0
-allow_private = true
-
-[[source]]
-name = "Lokal"
-kind = "feed"
-url = "{site.url("/rss.xml")}"
-"""
-    cfg = parse_config(toml)
+    cfg = _config(site, db)
     archive = open_archive(cfg.db)
     engine = Engine(cfg, archive)
     counts: list[int] = []
     try:
         for paths in feeds:
             listed[:] = paths
-
-            async def go() -> None:
-                async with Fetcher(cfg.fetch_options(), on_record=engine.log.record) as fetcher:
-                    await engine.run_round(fetcher, all_sources=True)
-
-            asyncio.run(go())
+            _round(engine)
             counts.append(archive.count())
     finally:
         engine.close()
