@@ -40,18 +40,27 @@ def read_kabar(html: str, url: str | None) -> Reading:
         a = extract_html(RawPage(content=html, kind="html", url=url))
     except ExtractError:
         return Reading()
-    # The Zyte set's article bodies hold their data tables as text (one row a line).
+    # The Zyte set's article bodies hold their subheadings and data tables as text (one row a
+    # line), and the Indonesian gold counts subheadings as paragraphs: both read back in place.
     text = with_dateline(a)
-    for table in sorted(a.tables, key=lambda t: -t.position):
+    heads: dict[int, list[str]] = {}
+    for head in a.subheadings:
+        heads.setdefault(min(head.position, len(text)), []).append(head.text)
+    for table in a.tables:
         rows = "\n".join(" ".join(row) for row in table.rows)
-        text.insert(min(table.position, len(text)), f"{table.caption}\n{rows}" if table.caption else rows)
+        heads.setdefault(min(table.position, len(text)), []).append(
+            f"{table.caption}\n{rows}" if table.caption else rows
+        )
+    body = [
+        line for index in range(len(text) + 1) for line in [*heads.get(index, []), *text[index : index + 1]]
+    ]
     return Reading(
-        body="\n\n".join(text),
+        body="\n\n".join(body),
         headline=a.headline,
         published=a.published,
         authors=list(a.authors),
         captions=[(i.caption, i.credit) for i in a.images],
-        paragraphs=list(a.paragraphs),
+        paragraphs=a.blocks,
     )
 
 

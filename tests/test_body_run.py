@@ -41,7 +41,9 @@ def test_body_split_around_an_ad_is_read_to_its_end() -> None:
     article = _read("split_de.html")
     assert len([p for p in article.paragraphs if len(p) > 60]) == 8
     assert article.paragraphs[-1].startswith("Die Verkehrsbetriebe kündigten an")
-    assert "Mängel an den Stahlträgern" in article.paragraphs  # the subheading, where it stands
+    # The subheading, where it stands: marked as one, apart from the body's paragraphs.
+    assert "Mängel an den Stahlträgern" in article.blocks
+    assert [s.text for s in article.subheadings] == ["Mängel an den Stahlträgern"]
     # Ended by structure: the related box and the comments are not the story.
     assert not any("Händler fordern mehr Stellplätze" in p for p in article.paragraphs)
     assert not any(p.startswith("Endlich!") for p in article.paragraphs)

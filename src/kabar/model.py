@@ -46,6 +46,14 @@ class Image:
 
 
 @dataclass(slots=True)
+class Subheading:
+    """A heading the page prints inside the body (its own <h2>–<h6>): structure, not body text."""
+
+    text: str
+    position: int = 0  # index in Article.paragraphs that the heading stands before
+
+
+@dataclass(slots=True)
 class RelatedItem:
     headline: str
     age_text: str | None = None
@@ -137,7 +145,8 @@ class Article:
     language: str | None = "id"
     dateline: str | None = None  # e.g. "TEMPO.CO -" or "JAKARTA, KOMPAS.com -"
     dateline_place: str | None = None
-    paragraphs: list[str] = field(default_factory=list)
+    paragraphs: list[str] = field(default_factory=list)  # the body text, subheadings apart
+    subheadings: list[Subheading] = field(default_factory=list)  # empty in articles stored before them
     images: list[Image] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)  # cited sources (URLs or names)
     tags: list[str] = field(default_factory=list)
@@ -157,6 +166,22 @@ class Article:
     @property
     def body(self) -> str:
         return "\n\n".join(self.paragraphs)
+
+    @property
+    def blocks(self) -> list[str]:
+        """The body's text in page order: each subheading before the paragraph it heads."""
+        if not self.subheadings:
+            return list(self.paragraphs)
+        out: list[str] = []
+        heads = sorted(self.subheadings, key=lambda s: s.position)
+        at = 0
+        for index, paragraph in enumerate(self.paragraphs):
+            while at < len(heads) and heads[at].position <= index:
+                out.append(heads[at].text)
+                at += 1
+            out.append(paragraph)
+        out.extend(h.text for h in heads[at:])
+        return out
 
     @property
     def incomplete(self) -> bool:

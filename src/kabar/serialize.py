@@ -14,6 +14,7 @@ from kabar.model import (
     LiveEntry,
     Mention,
     RelatedItem,
+    Subheading,
     Table,
     TimeExpression,
 )
@@ -68,6 +69,7 @@ def article_to_dict(article: Article) -> dict[str, Any]:
         "captured_at": _iso(article.captured_at),
         "content_hash": article.content_hash,
         "paragraphs": list(article.paragraphs),
+        "subheadings": [asdict(s) for s in article.subheadings],
         "images": [asdict(i) for i in article.images],
         "sources": list(article.sources),
         "tags": list(article.tags),
@@ -136,6 +138,9 @@ def article_from_dict(data: dict[str, Any]) -> Article:
         canonical_url=data.get("canonical_url"),
         captured_at=_parse_iso(data.get("captured_at")),
         paragraphs=list(data.get("paragraphs") or []),
+        subheadings=[  # none in articles stored before subheadings were kept apart
+            Subheading(text=s["text"], position=s.get("position", 0)) for s in data.get("subheadings") or []
+        ],
         images=[Image(**i) for i in data.get("images") or []],
         sources=list(data.get("sources") or []),
         tags=list(data.get("tags") or []),
@@ -175,7 +180,7 @@ def article_to_jsonld(article: Article) -> dict[str, Any]:
         "@type": "NewsArticle",
         "headline": article.headline,
         "inLanguage": article.language or "id",
-        "articleBody": article.body,
+        "articleBody": "\n\n".join(article.blocks),  # the text as printed, subheadings in place
     }
     if article.published is not None:
         doc["datePublished"] = article.published.isoformat()

@@ -58,11 +58,17 @@ def _as_text(article: Article) -> str:
     images: dict[int, list[Image]] = {}
     for image in article.images:
         images.setdefault(image.position, []).append(image)
+    heads: dict[int, list[str]] = {}
+    last = len(article.paragraphs)
+    for subheading in article.subheadings:  # a heading after the last paragraph prints at the end
+        heads.setdefault(min(subheading.position, last), []).append(subheading.text)
     for i, para in enumerate(article.paragraphs):
+        lines.extend(line for text in heads.get(i, []) for line in (f"## {text}", ""))
         for image in images.get(i, []):
             lines.append(f"[Foto: {image.caption or ''} — {image.credit or ''}]".replace(" — ]", "]"))
         lines.append(para)
         lines.append("")
+    lines.extend(line for text in heads.get(last, []) for line in (f"## {text}", ""))
     if article.sources:
         lines.append("Sumber: " + ", ".join(article.sources))
     if article.related:

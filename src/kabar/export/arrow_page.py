@@ -44,6 +44,7 @@ _TEXT_COLUMNS = (
 )
 _LIST_COLUMNS = (
     "paragraphs",
+    "subheadings",
     "authors",
     "contributors",
     "tags",

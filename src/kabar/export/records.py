@@ -27,6 +27,8 @@ _TEXT = pa.string()
 TIME = pa.timestamp("us", tz="UTC")
 _TEXTS = pa.list_(pa.string())
 
+# A subheading stands before the paragraph ``position`` names (``kabar.model.Subheading``).
+_SUBHEADING = pa.struct([("text", _TEXT), ("position", pa.int32())])
 _IMAGE = pa.struct([("caption", _TEXT), ("credit", _TEXT), ("position", pa.int32()), ("url", _TEXT)])
 _RELATED = pa.struct(
     [
@@ -72,6 +74,7 @@ _BASE_FIELDS: list[pa.Field] = [
     pa.field("description", _TEXT),
     pa.field("body", _TEXT),
     pa.field("paragraphs", _TEXTS),
+    pa.field("subheadings", pa.list_(_SUBHEADING)),
     pa.field("published", TIME),
     pa.field("published_text", _TEXT),
     pa.field("modified", TIME),
@@ -170,6 +173,7 @@ def article_record(streamed: StreamedArticle, options: RecordOptions) -> dict[st
         "description": d.get("description"),
         "body": "\n\n".join(paragraphs),
         "paragraphs": paragraphs,
+        "subheadings": d.get("subheadings") or [],  # none in rows stored before subheadings
         "published": parse_time(d.get("published")),
         "published_text": d.get("published_text"),
         "modified": parse_time(d.get("modified")),

@@ -48,6 +48,7 @@ from kabar.extract.html_time import parse_visible_time
 from kabar.extract.html_when import find_times
 from kabar.extract.page_kind import read_page, settle_kind
 from kabar.extract.profiles import Profile, host_of, profile_for_host
+from kabar.extract.subheadings import page_headings, split_subheadings
 from kabar.extract.word_patterns import word_pattern
 from kabar.model import Article, Image, RawPage, normalise_space
 
@@ -279,6 +280,9 @@ def extract_html(page: RawPage, options: HtmlOptions | None = None) -> Article:
     elif not authors and (name := closing_name(paragraphs, site_names)) is not None:
         paragraphs.pop()  # "Lê Phương" closing the story: the writer's signature, not body text
         authors = [name]
+    # The page's own section headings among the lines: structure beside the body text.
+    split = split_subheadings(paragraphs, body.images, page_headings(tree))
+    paragraphs = split.paragraphs
     dateline = split_dateline(paragraphs[0]) if paragraphs else None
     if dateline and dateline.text and paragraphs:
         paragraphs[0] = dateline.rest
@@ -300,6 +304,7 @@ def extract_html(page: RawPage, options: HtmlOptions | None = None) -> Article:
         dateline=dateline.text if dateline else None,
         dateline_place=dateline.place if dateline else None,
         paragraphs=paragraphs,
+        subheadings=split.subheadings,
         images=body.images,
         sources=cited_sources(body.links, host_of(url)),
         tags=find_tags(tree, meta, profile),

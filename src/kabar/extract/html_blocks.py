@@ -122,7 +122,7 @@ _OWN_TEXT_CHARS = 400  # furniture lines are shorter (kabar.extract.furniture te
 _OWN_TEXT_NODES = 64
 
 
-def _head_text(el: etree._Element, limit: int) -> str:
+def head_text(el: etree._Element, limit: int) -> str:
     """The first ``limit`` characters of an element's text, looking at no more than
     ``_OWN_TEXT_NODES`` descendants: a hostile page's element may hold the rest of the page."""
     parts = [el.text or ""]
@@ -209,7 +209,7 @@ class _Walker:
             return False
         if self.block != "p" and not (self.has_text and _text_after(el)):
             return False
-        kept = not is_furniture_line(" ".join(_head_text(el, _OWN_TEXT_CHARS).split()))
+        kept = not is_furniture_line(" ".join(head_text(el, _OWN_TEXT_CHARS).split()))
         self.rescuing = self.rescuing or kept
         return kept
 
@@ -324,4 +324,4 @@ def walk_container(container: etree._Element, base_url: str | None = None) -> Bl
     return walker.out
 
 
-__all__ = ["Blocks", "Figure", "is_furniture", "split_credit", "walk_container"]
+__all__ = ["Blocks", "Figure", "head_text", "is_furniture", "split_credit", "walk_container"]

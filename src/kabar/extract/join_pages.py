@@ -15,7 +15,7 @@ import copy
 from kabar.extract import ExtractError
 from kabar.extract.html_text import byline, is_furniture_text
 from kabar.extract.pagination import PAGE_READ_NOTE, PAGES_ALL_NOTE, PAGES_FIRST_NOTE, PAGES_NEXT_NOTE
-from kabar.model import Article, Image, normalise_space
+from kabar.model import Article, Image, Subheading, normalise_space
 
 JOINED_NOTE = "multi-page: pages joined: "
 _PAGE_NOTES = (PAGES_ALL_NOTE, PAGES_NEXT_NOTE, PAGE_READ_NOTE, PAGES_FIRST_NOTE)
@@ -46,6 +46,9 @@ def _append_page(joined: Article, page: Article, seen: set[str]) -> None:
         joined.images.append(Image(image.caption, image.credit, offset + at, image.url))
         if image.url:
             have.add(image.url)
+    for head in page.subheadings:  # a later page's section headings, before the same paragraphs
+        at = kept_before[max(0, min(head.position, len(page.paragraphs)))]
+        joined.subheadings.append(Subheading(head.text, offset + at))
     known = {(r.url or "", _key(r.headline)) for r in joined.related}
     for item in page.related:
         if (item.url or "", _key(item.headline)) not in known:

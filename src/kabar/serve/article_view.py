@@ -9,7 +9,7 @@ from urllib.parse import quote_plus
 
 from kabar.archive.base import Archive
 from kabar.archive.copy_store import Appearance, article_chain
-from kabar.model import Article, Image, RelatedItem
+from kabar.model import Article, Image, RelatedItem, Subheading
 from kabar.serve import sections
 from kabar.serve.ages import age_marker
 from kabar.serve.cache import TtlCache
@@ -21,7 +21,7 @@ RelatedSource = Literal["archive", "page", "archive+page", "none"]
 
 @dataclass(slots=True)
 class Block:
-    kind: Literal["paragraph", "image"]
+    kind: Literal["paragraph", "image", "heading"]
     text: str = ""
     caption: str | None = None
     credit: str | None = None
@@ -83,14 +83,21 @@ class ArticleView:
     original_first: bool = False  # the article itself is the earliest appearance known (and has copies)
 
 
-def body_blocks(paragraphs: list[str], images: list[Image]) -> list[Block]:
-    """Paragraphs with each image standing before the paragraph its ``position`` names."""
+def body_blocks(
+    paragraphs: list[str], images: list[Image], subheadings: list[Subheading] | None = None
+) -> list[Block]:
+    """Paragraphs with each subheading, then each image, standing before the paragraph its
+    ``position`` names."""
     by_position: dict[int, list[Image]] = {}
+    heads: dict[int, list[Subheading]] = {}
     last = len(paragraphs)
     for image in images:
         by_position.setdefault(min(max(image.position, 0), last), []).append(image)
+    for head in subheadings or []:
+        heads.setdefault(min(max(head.position, 0), last), []).append(head)
     blocks: list[Block] = []
     for index in range(last + 1):
+        blocks.extend(Block(kind="heading", text=head.text) for head in heads.get(index, []))
         for image in by_position.get(index, []):
             blocks.append(
                 Block(kind="image", caption=image.caption, credit=image.credit, image_url=safe_url(image.url))
@@ -223,7 +230,7 @@ def build_article_view(
     return ArticleView(
         article=article,
         time_text=format_time(article.published) or (article.published_text or ""),
-        blocks=body_blocks(article.paragraphs, article.images),
+        blocks=body_blocks(article.paragraphs, article.images, article.subheadings),
         sources=[SourceView(text=s, href=safe_url(s)) for s in article.sources],
         related=related.items,
         entities=entity_views(archive, article),
