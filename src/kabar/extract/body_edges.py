@@ -29,6 +29,7 @@ _SENTENCE_ENDS = (".", "!", '"', "”", "'", "’", "»")
 _HEADING = "heading"
 _KNOWN = "furniture"
 _BARE = "read_bare"  # a heading's label and a headline with no colon between them
+_POINTER = "pointer"
 # Bullets before a line and dots, colons and arrows after it are how pages print these lines.
 _LEAD = " \t•·*>»-–—|"
 _TRAIL = " \t.:…»>|"
@@ -77,10 +78,30 @@ def _heading_re() -> re.Pattern[str]:
     return re.compile(rf"(?:{labels})", re.IGNORECASE)
 
 
+@functools.cache
+def _pointer_marks() -> tuple[str, ...]:
+    return tuple(load_table("furniture")["edge_lines"]["pointer_marks"]["value"])
+
+
+@dataclass(frozen=True, slots=True)
+class _Notices:
+    label: re.Pattern[str]
+    max_lines: int
+
+
+@functools.cache
+def _notices() -> _Notices:
+    table = load_table("furniture")["edge_lines"]["notices"]
+    labels = "|".join(f"(?:{_pattern(p)})" for p in table["labels"])
+    return _Notices(re.compile(rf"(?:{labels})\s*:", re.IGNORECASE), int(table["max_lines"]))
+
+
 def edge_kind(line: str) -> str | None:
     """The kind of edge line the whole of ``line`` is ("heading" for a bare heading), or None."""
     if len(line) > _MAX_LINE_CHARS:
         return None
+    if line.lstrip().startswith(_pointer_marks()):
+        return _POINTER  # ">> Hier finden Sie …": an arrow pointing to another page
     text = line.strip(_LEAD).rstrip(_TRAIL)
     if not text:
         return None
@@ -118,9 +139,9 @@ def _closing(paragraphs: list[str], known: Callable[[str], bool] | None) -> int:
 
     From the end: edge lines directly before what is already cut; a bare heading takes the short
     lines under it (up to :data:`_MAX_LISTED`) with it; anything else ends the run."""
-    cut = len(paragraphs)
+    cut = _notice_start(paragraphs)
     pending = cut  # paragraphs[pending:cut]: short lines waiting for a heading above them
-    for i in range(len(paragraphs) - 1, 0, -1):  # the first paragraph is never the tail
+    for i in range(cut - 1, 0, -1):  # the first paragraph is never the tail
         text = paragraphs[i]
         kind = _kind(text, known)
         if kind == _HEADING or (kind is not None and pending == cut):
@@ -130,6 +151,16 @@ def _closing(paragraphs: list[str], known: Callable[[str], bool] | None) -> int:
         else:
             break
     return cut
+
+
+def _notice_start(paragraphs: list[str]) -> int:
+    """Where a closing notice starts: a label line ("Bitte beachten:", "Please note:") with at most
+    ``max_lines`` lines under it, at the body's end; else the body's length."""
+    notices = _notices()
+    for i in range(len(paragraphs) - 1, max(0, len(paragraphs) - 2 - notices.max_lines), -1):
+        if notices.label.fullmatch(paragraphs[i].strip()):
+            return i
+    return len(paragraphs)
 
 
 def _opening(paragraphs: list[str], end: int) -> int:
