@@ -181,3 +181,21 @@ def test_deeply_nested_inline_furniture_classes_keep_their_words() -> None:
     assert len(blocks.paragraphs) == 1
     assert words[0] == "kata0" and "inti" in words and words[-1] == "ekor0"
     assert len(words) == 2 * depth + 1
+
+
+def test_a_paragraph_broken_at_ruby_reads_once() -> None:
+    """trafilatura breaks a paragraph into lines at a ``<ruby>`` (fixture ``html/inline/ruby_ja.html``):
+    the paragraph is restored whole, and the pieces before it are not read a second time."""
+    from conftest import FIXTURES
+
+    html = (FIXTURES / "html" / "inline" / "ruby_ja.html").read_text(encoding="utf-8")
+    paragraphs = extract_html(RawPage(content=html, kind="html")).paragraphs
+    assert len(paragraphs) == 3
+    assert paragraphs[1].startswith("市長は記者会見で") and "弾劾（だんがい）" in paragraphs[1]
+
+
+def test_a_line_that_merely_opens_a_restored_paragraph_with_other_words_stays() -> None:
+    walked = Blocks(paragraphs=["Banjir merendam Jakarta pada Senin pagi, kata petugas setempat."], prose={0})
+    # A line beside the restored paragraph that is no piece of its text (a label) stays.
+    out = restore_inline_text(["Cuaca", "Banjir merendam Jakarta pada Senin, kata petugas setempat."], walked)
+    assert out == ["Cuaca", "Banjir merendam Jakarta pada Senin pagi, kata petugas setempat."]

@@ -6,7 +6,9 @@ Badan Pangan</span> Arief mengatakan …`` comes out as ``Kepala Arief mengataka
 walk of the same container keeps inline elements inside a sentence (``html_blocks``); where a
 trafilatura paragraph is that walked paragraph with words missing, the walked one is taken; and a
 walked paragraph holding such an element, which trafilatura dropped whole from between two
-paragraphs it kept, is put back between them.
+paragraphs it kept, is put back between them. trafilatura also breaks a paragraph into lines at
+some inline elements (``<ruby>``: "…への" / "弾劾" / "訴追案を…"); where one of the lines is restored
+to the whole paragraph, the other pieces beside it are that paragraph's text again and go.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ def restore_inline_text(paragraphs: list[str], blocks: Blocks) -> list[str]:
             if len(bucket) < _MAX_CANDIDATES:
                 bucket.append((text, words))
     out: list[str] = []
+    restored_at: set[int] = set()  # positions in ``out`` of paragraphs taken whole from the walk
     for text in paragraphs:
         words = _words(text) if text not in whole else []
         restored = text
@@ -65,7 +68,32 @@ def restore_inline_text(paragraphs: list[str], blocks: Blocks) -> list[str]:
                     restored = candidate
                     break
         out.append(restored)
+        if restored is not text:
+            restored_at.add(len(out) - 1)
+    if restored_at:
+        out = _without_pieces(out, restored_at, whole)
     return _put_back_dropped(out, blocks) if blocks.rescued else out
+
+
+def _without_pieces(paragraphs: list[str], restored_at: set[int], whole: set[str]) -> list[str]:
+    """``paragraphs`` without the lines beside a restored paragraph that are pieces of its text: a
+    run of lines before it (after it) that are each inside it, none a whole walked paragraph, the
+    farthest opening (closing) it."""
+    drop: set[int] = set()
+    for at in restored_at:
+        text = paragraphs[at]
+        for step in (-1, 1):
+            run: list[int] = []
+            i = at + step
+            while 0 <= i < len(paragraphs) and i not in restored_at:
+                piece = paragraphs[i]
+                if piece in whole or piece not in text:
+                    break
+                run.append(i)
+                i += step
+            if run and (text.startswith if step < 0 else text.endswith)(paragraphs[run[-1]]):
+                drop.update(run)
+    return [p for i, p in enumerate(paragraphs) if i not in drop]
 
 
 def _put_back_dropped(paragraphs: list[str], blocks: Blocks) -> list[str]:
