@@ -19,6 +19,7 @@ from kabar.extract import ExtractError
 from kabar.extract.body_edges import headline_list_lines, is_stray_line, trim_edges
 from kabar.extract.body_filter import drop_paragraphs
 from kabar.extract.body_lead import find_lead
+from kabar.extract.form_boxes import form_box_lines
 from kabar.extract.headline_parts import is_heading_line
 from kabar.extract.html_authors import AGENCY_NOTE, closing_name, find_authors
 from kabar.extract.html_body import (
@@ -268,6 +269,8 @@ def extract_html(page: RawPage, options: HtmlOptions | None = None) -> Article:
     body.paragraphs = edges.paragraphs
     if listed := {body.paragraphs[i] for i in headline_list_lines(body.paragraphs)}:
         drop_paragraphs(body, listed.__contains__)  # a box of links to other stories, mid-story
+    if boxed := form_box_lines(body.container):
+        drop_paragraphs(body, boxed.__contains__)  # a sign-up box's heading and tagline, mid-story
     paragraphs = _clean_paragraphs(body, headline)
     late_edges = trim_edges(paragraphs, body.images)
     paragraphs = late_edges.paragraphs
