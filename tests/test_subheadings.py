@@ -107,3 +107,13 @@ def test_joined_pages_keep_a_later_pages_heads() -> None:
     joined = join_pages([first, second])
     assert joined.paragraphs == ["Satu.", "Dua."]
     assert joined.subheadings == [Subheading("Bagian", 1)]
+
+
+def test_a_paragraph_that_is_wholly_bold_is_a_subheading_unless_a_question() -> None:
+    html = (FIXTURES / "html" / "subheadings" / "bold_heads_en.html").read_text(encoding="utf-8")
+    article = extract_html(RawPage(content=html, kind="html", url="https://daily.example.org/news/lights"))
+    assert article.subheadings == [Subheading("Night markets", 2), Subheading("Power bills", 5)]
+    # An interview's bold question, and a bold word inside a sentence, stay body text.
+    assert "Why did the town wait so long?" in article.paragraphs
+    assert any("second phase of the works" in p for p in article.paragraphs)
+    assert len(article.paragraphs) == 6

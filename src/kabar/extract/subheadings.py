@@ -25,6 +25,10 @@ class _Rules:
     tags: tuple[str, ...]
     lead_ends: tuple[str, ...]
     max_chars: int
+    bold_tags: tuple[str, ...]
+    bold_ends: tuple[str, ...]
+    wrapper_tags: frozenset[str]
+    max_bold_chars: int
 
 
 @functools.cache
@@ -34,19 +38,42 @@ def _rules() -> _Rules:
         tags=tuple(str(t) for t in table["tags"]["value"]),
         lead_ends=tuple(str(t) for t in table["lead_ends"]["value"]),
         max_chars=int(table["max_chars"]["value"]),
+        bold_tags=tuple(str(t) for t in table["bold_tags"]["value"]),
+        bold_ends=tuple(str(t) for t in table["bold_ends"]["value"]),
+        wrapper_tags=frozenset(str(t) for t in table["wrapper_tags"]["value"]),
+        max_bold_chars=int(table["max_bold_chars"]["value"]),
     )
 
 
 def page_headings(tree: etree._Element) -> frozenset[str]:
-    """The whitespace-normalised texts of the page's heading elements (bounded reads: a heading
-    longer than the rule's length is left out without joining its whole text)."""
+    """The whitespace-normalised texts of the page's heading elements and bold paragraphs (bounded
+    reads: a heading longer than the rule's length is left out without joining its whole text)."""
     rules = _rules()
     out: set[str] = set()
     for el in tree.iter(*rules.tags):
         text = head_text(el, rules.max_chars + 1)
         if len(text) <= rules.max_chars and (norm := normalise_space(text)):
             out.add(norm)
+    for el in tree.iter(*rules.bold_tags):
+        if (norm := _bold_paragraph(el, rules)) is not None:
+            out.add(norm)
     return frozenset(out)
+
+
+def _bold_paragraph(bold: etree._Element, rules: _Rules) -> str | None:
+    """The text of the <p> that ``bold`` is the whole of (through inline wrappers), if short and
+    neither a sentence nor a question; else None."""
+    if (bold.tail or "").strip():
+        return None  # text after the bold: a bold word inside a sentence
+    block = bold.getparent()
+    while block is not None and block.tag in rules.wrapper_tags and not (block.tail or "").strip():
+        block = block.getparent()
+    if block is None or block.tag != "p":
+        return None
+    text = normalise_space(head_text(bold, rules.max_bold_chars + 1))
+    if not text or len(text) > rules.max_bold_chars or text.endswith(rules.bold_ends):
+        return None
+    return text if normalise_space(head_text(block, rules.max_bold_chars + 1)) == text else None
 
 
 @dataclass(slots=True)
