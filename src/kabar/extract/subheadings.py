@@ -55,8 +55,8 @@ def page_headings(tree: etree._Element) -> frozenset[str]:
         if len(text) <= rules.max_chars and (norm := normalise_space(text)):
             out.add(norm)
     for el in tree.iter(*rules.bold_tags):
-        if (norm := _bold_paragraph(el, rules)) is not None:
-            out.add(norm)
+        if (bold := _bold_paragraph(el, rules)) is not None:
+            out.add(bold)
     return frozenset(out)
 
 
