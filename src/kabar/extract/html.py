@@ -124,6 +124,8 @@ _MAX_CRUMB_CHARS = 25  # "home", "Headline", "Berita › Nasional": labels, not 
 _MAX_TIME_LINE_CHARS = 60
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _CLOCK = re.compile(r"\b\d{1,2}[:.h]\d{2}\b")
+_TIME_PARTS = re.compile(r"\s*[|·•]\s*")
+_MAX_TIME_LABEL_WORDS = 4  # "Uppdaterad 15.59", "Aktualisiert am 15:59 Uhr": a label and its clock time
 
 
 def _is_crumb(text: str) -> bool:
@@ -134,8 +136,12 @@ def _is_crumb(text: str) -> bool:
         return True
     if len(t) > _MAX_TIME_LINE_CHARS:
         return False
-    # A bare date-and-time line ("November 20, 2019 - 11:28 AMT"): the page's time, not its text.
-    return parse_visible_time(t) is not None or bool(_YEAR.search(t) and _CLOCK.search(t))
+    # A bare date-and-time line ("November 20, 2019 - 11:28 AMT"): the page's time, not its text;
+    # or labelled clock times only ("Uppdaterad 15.59 | Publicerad 14.14").
+    if parse_visible_time(t) is not None or bool(_YEAR.search(t) and _CLOCK.search(t)):
+        return True
+    parts = _TIME_PARTS.split(t)
+    return all(_CLOCK.search(p) and len(p.split()) <= _MAX_TIME_LABEL_WORDS for p in parts)
 
 
 def _trim_edges(paragraphs: list[str], kept_before: list[int]) -> list[str]:
