@@ -63,7 +63,7 @@ def make_gallery(article: Article, photos: list[Image]) -> None:
     """Mark ``article`` a gallery of ``photos``; with no text at all, the captions are the text,
     each under its photo."""
     article.kind = "gallery"
-    if not article.paragraphs:
+    if not article.paragraphs and not article.subheadings:
         article.paragraphs = [i.caption for i in photos if i.caption]
         article.images = [Image(i.caption, i.credit, n, i.url) for n, i in enumerate(photos)]
     article.notes.append(f"{KIND_NOTE}gallery of {len(photos)} captioned photos")

@@ -111,7 +111,7 @@ def _index_page(article: Article, reading: PageReading) -> Teasers | None:
     types = _ld_type_names(meta)
     if types & rules.article_types or _article_address(reading.url):
         return None
-    teasers = find_teasers(reading.tree, reading.url, article.paragraphs)
+    teasers = find_teasers(reading.tree, reading.url, article.blocks)  # subheadings are lines too
     if teasers.count < rules.min_teasers:
         return None
     if teasers.prose_chars <= rules.max_prose_chars:
@@ -143,13 +143,13 @@ def _settle_gallery(article: Article, reading: PageReading) -> bool:
     types = page_kind_rules().gallery.types
     declared = _og_type(reading.meta) in types or bool(_ld_type_names(reading.meta) & types)
     have = [i for i in article.images if i.caption]
-    prose = prose_chars(article.paragraphs, caption_keys(have))
+    prose = prose_chars(article.blocks, caption_keys(have))
     if prose > prose_limit(declared):
         return False
     photos = captioned_photos(reading.tree, reading.url)
     if len(photos) > len(have):
         have = photos
-        prose = prose_chars(article.paragraphs, caption_keys(have))
+        prose = prose_chars(article.blocks, caption_keys(have))
     if not reads_as_gallery(have, prose, declared):
         return False
     if article.paragraphs and not any(i.caption for i in article.images):
@@ -185,7 +185,7 @@ def _settle_video(article: Article, reading: PageReading) -> bool:
     video = _main_video(reading.meta)
     if video is None and not any(og.startswith(p) for p in rules.og_prefixes):
         return False
-    if sum(len(p) for p in article.paragraphs) > rules.max_prose_chars:
+    if sum(len(p) for p in article.blocks) > rules.max_prose_chars:
         return False
     article.kind = "video"
     if not article.paragraphs:
