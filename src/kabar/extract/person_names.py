@@ -25,6 +25,7 @@ __all__ = [
     "read_people",
     "split_names",
     "strip_lead",
+    "tidy_name",
 ]
 
 _MAX_TEXT = 400
@@ -215,6 +216,21 @@ def _clean_part(part: str) -> str:
     while len(words) > 1 and words[-1].islower() and len(words[-1]) <= 3 and words[-1] not in _particles():
         words.pop()  # "Louis Jacobson on" (Monday, cut as a date word)
     return " ".join(words)
+
+
+def tidy_name(name: str) -> str | None:
+    """One name a labelled byline line gave, as :func:`read_people` would keep it: a date or weekday
+    after it cut ("Sherif Saed, Wednesday"), a role or title beside it stripped ("Michael Hiltzik
+    Business Columnist"; a role standing alone names nobody), a name printed twice over read once ("Sean Martin Sean Martin": a visible
+    and a hidden link); None when nothing of a name is left."""
+    cut = _date_re().sub("", " ".join(name.split()))
+    if _describes(cut):
+        return None  # "Staff Writer", "Business Columnist" in a field of its own: who she is
+    words = _clean_part(cut).split()
+    half = len(words) // 2
+    if half >= 2 and len(words) == 2 * half and words[:half] == words[half:]:
+        words = words[:half]
+    return " ".join(words) or None
 
 
 def _agency_suffix(name: str) -> tuple[str, str] | None:
