@@ -172,3 +172,15 @@ def test_schema_org_subtypes_describe_the_article(kind: str) -> None:
     article = _read(_page(head=head))
     assert article.published == datetime(2019, 11, 14, 8, tzinfo=UTC)
     assert article.authors == ["Rachel Lind"]
+
+
+@pytest.mark.parametrize("printed", ["19 Nov 2019", "Nov 19, 2019", "Tuesday 19 November 2019"])
+def test_day_printed_without_time_of_day(printed: str) -> None:
+    article = _read(_page(f'<p class="dateline">{printed}</p>'))
+    assert article.published == datetime(2019, 11, 19, tzinfo=UTC)
+
+
+def test_day_printed_without_time_of_day_in_the_zone_the_page_states() -> None:
+    head = '<meta property="article:modified_time" content="2019-11-20T09:00:00+01:00">'
+    article = _read(_page('<p class="dateline">19 Nov 2019</p>', head=head))
+    assert article.published == datetime(2019, 11, 19, tzinfo=timezone(timedelta(hours=1)))
