@@ -184,3 +184,38 @@ def test_day_printed_without_time_of_day_in_the_zone_the_page_states() -> None:
     head = '<meta property="article:modified_time" content="2019-11-20T09:00:00+01:00">'
     article = _read(_page('<p class="dateline">19 Nov 2019</p>', head=head))
     assert article.published == datetime(2019, 11, 19, tzinfo=timezone(timedelta(hours=1)))
+
+
+@pytest.mark.parametrize("key", ["og:author", "dcterms.creator", "dc:creator", "DCSext.author"])
+def test_meta_author_keys_trafilatura_reads(key: str) -> None:
+    article = _read(_page(head=f'<meta name="{key}" content="Hanna Berg">'))
+    assert article.authors == ["Hanna Berg"]
+
+
+@pytest.mark.parametrize(
+    "byline",
+    [
+        '<div data-component="Byline"><span>Hanna Berg</span></div>',
+        '<p class="journalist-name">Hanna Berg</p>',
+        '<span class="article-writer">Hanna Berg</span>',
+    ],
+)
+def test_byline_element_marks_trafilatura_reads(byline: str) -> None:
+    assert _read(_page(byline)).authors == ["Hanna Berg"]
+
+
+def test_json_ld_person_with_a_list_of_names() -> None:
+    head = _ld(
+        {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": "Budget plan delayed",
+            "author": {"@type": "Person", "name": ["Hanna Berg", "Ole Lund"]},
+        }
+    )
+    assert _read(_page(head=head)).authors == ["Hanna Berg", "Ole Lund"]
+
+
+def test_the_site_s_desk_is_not_a_writer_when_the_site_name_opens_with_an_article() -> None:
+    head = '<meta property="og:site_name" content="The Herald"><meta name="author" content="Herald Sport">'
+    assert _read(_page(head=head)).authors == []

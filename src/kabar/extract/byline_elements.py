@@ -1,6 +1,7 @@
 """Byline elements in a page's structure: where a byline sits, and which boxes hold other stories'.
 
-A byline element is marked by its class, id, ``itemprop`` or ``rel`` ("author", "byline", "autor");
+A byline element is marked by its class, id, ``itemprop``, ``rel``, ``data-testid`` or ``data-component``
+("author", "byline", "autor", "writer", "journalist");
 it counts from just before the headline onwards, outside the boxes whose bylines belong to other
 stories or to pictures: comment forms, related and teaser boxes (``not_byline_boxes`` in
 ``data/bylines.json``), photo credits and author biographies (``not_byline_marks``), and teaser
@@ -78,7 +79,10 @@ def _text_with_breaks(el: etree._Element) -> str:
 
 def _marked(el: etree._Element) -> bool:
     get = el.get
-    marks = f"{get('class') or ''} {get('id') or ''} {get('itemprop') or ''} {get('rel') or ''} {get('data-testid') or ''}"
+    marks = (
+        f"{get('class') or ''} {get('id') or ''} {get('itemprop') or ''} {get('rel') or ''}"
+        f" {get('data-testid') or ''} {get('data-component') or ''}"
+    )
     if len(marks) > _CACHED_MARKS_CHARS:
         return word_pattern("byline_mark").search(marks) is not None
     return _byline_marks(marks)

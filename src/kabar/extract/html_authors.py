@@ -219,6 +219,10 @@ def _types(obj: dict[str, Any]) -> set[str]:
 
 def _ld_person_name(obj: dict[str, Any]) -> str | None:
     name = obj.get("name")
+    if isinstance(name, dict):  # {"name": {"name": "Ani"}}: as trafilatura reads it
+        name = name.get("name")
+    if isinstance(name, list):  # {"@type": "Person", "name": ["Ani", "Budi"]}: one name each
+        name = ", ".join(n.strip() for n in name[:20] if isinstance(n, str) and n.strip())
     if isinstance(name, str) and name.strip():
         return name
     given, family = obj.get("givenName"), obj.get("familyName")

@@ -160,7 +160,15 @@ def _site_forms(site: str) -> set[str]:
     words = re.findall(r"[^\W\d_]++", site)
     if len(words) >= 2:
         forms.add("".join(w[0] for w in words).casefold())
+        if words[0].casefold() in _site_articles():
+            # "The Telegraph" signs its desk "Telegraph Sport"
+            forms.add(_squeeze("".join(words[1:])))
     return {f for f in forms if f}
+
+
+@functools.cache
+def _site_articles() -> frozenset[str]:
+    return frozenset(w for w in load_table("bylines")["people"]["site_articles"] if not w.startswith("_"))
 
 
 def is_site(name: str, site_names: Set[str]) -> bool:
