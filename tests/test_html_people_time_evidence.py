@@ -219,3 +219,16 @@ def test_json_ld_person_with_a_list_of_names() -> None:
 def test_the_site_s_desk_is_not_a_writer_when_the_site_name_opens_with_an_article() -> None:
     head = '<meta property="og:site_name" content="The Herald"><meta name="author" content="Herald Sport">'
     assert _read(_page(head=head)).authors == []
+
+
+@pytest.mark.parametrize(
+    ("byline", "lang", "writers"),
+    [
+        ('<p class="byline">Anna Virtanen ja Mikko Laine</p>', "fi", ["Anna Virtanen", "Mikko Laine"]),
+        ('<p class="byline">Jan Kowalski oraz Anna Nowak</p>', "pl", ["Jan Kowalski", "Anna Nowak"]),
+        ('<p class="byline">Ana Pop și Ion Ionescu</p>', "ro", ["Ana Pop", "Ion Ionescu"]),
+        ('<p class="byline">松岡大地、田中花子</p>', "ja", ["松岡大地", "田中花子"]),
+    ],
+)
+def test_writers_joined_by_a_language_s_and(byline: str, lang: str, writers: list[str]) -> None:
+    assert _read(_page(byline, lang=lang)).authors == writers

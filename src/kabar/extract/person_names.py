@@ -72,7 +72,9 @@ def _lead_re() -> re.Pattern[str]:
 @functools.cache
 def _split_re() -> re.Pattern[str]:
     words = "|".join(re.escape(w) for w in _words("conjunctions") if w.isalpha())
-    return re.compile(rf"(?<!\s)\s*+[,;&/+•·]\s*+|(?<!\s)\s++(?:{words})\s++", re.IGNORECASE)
+    # One-character separators from the data ("&", the ideographic comma "、") join the fixed ones.
+    marks = "".join(re.escape(w) for w in _words("conjunctions") if len(w) == 1 and not w.isalpha())
+    return re.compile(rf"(?<!\s)\s*+[,;/+•·{marks}]\s*+|(?<!\s)\s++(?:{words})\s++", re.IGNORECASE)
 
 
 def split_names(text: str) -> list[str]:
