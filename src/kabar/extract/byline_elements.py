@@ -1,6 +1,7 @@
 """Byline elements in a page's structure: where a byline sits, and which boxes hold other stories'.
 
-A byline element is marked by its class, id, ``itemprop`` or ``rel`` ("author", "byline", "autor");
+A byline element is marked by its class, id, ``itemprop``, ``rel``, ``data-testid`` or ``data-component``
+("author", "byline", "autor", "writer", "journalist");
 it counts from just before the headline onwards, outside the boxes whose bylines belong to other
 stories or to pictures: comment forms, related and teaser boxes (``not_byline_boxes`` in
 ``data/bylines.json``), photo credits and author biographies (``not_byline_marks``), and teaser
@@ -78,7 +79,10 @@ def _text_with_breaks(el: etree._Element) -> str:
 
 def _marked(el: etree._Element) -> bool:
     get = el.get
-    marks = f"{get('class') or ''} {get('id') or ''} {get('itemprop') or ''} {get('rel') or ''} {get('data-testid') or ''}"
+    marks = (
+        f"{get('class') or ''} {get('id') or ''} {get('itemprop') or ''} {get('rel') or ''}"
+        f" {get('data-testid') or ''} {get('data-component') or ''}"
+    )
     if len(marks) > _CACHED_MARKS_CHARS:
         return word_pattern("byline_mark").search(marks) is not None
     return _byline_marks(marks)
@@ -150,7 +154,8 @@ def in_furniture(el: etree._Element, marks: bool = True) -> bool:
 
 
 def _card_headline(node: etree._Element) -> bool | None:
-    """Whether a small box holds a linked headline (h2–h4 with a link); None when the box is not small.
+    """Whether a small box holds a linked headline (h2–h4 with a link, or inside the box's own link);
+    None when the box is not small.
 
     Walks at most ``_MAX_TEASER_ELEMENTS`` elements, so the climb costs the same on any page."""
     chars = 0
@@ -162,8 +167,19 @@ def _card_headline(node: etree._Element) -> bool | None:
         if chars > _MAX_TEASER_CHARS:
             return None
         if el.tag in ("h2", "h3", "h4") and not linked:
-            linked = any(a.get("href") for a in el.iter("a"))
+            linked = any(a.get("href") for a in el.iter("a")) or _link_round(el, node)
     return linked
+
+
+def _link_round(el: etree._Element, box: etree._Element) -> bool:
+    """Whether a link inside ``box`` (or the box itself) holds ``el``: a card that is one link round
+    its picture and headline ("<a href><img><h3>…</h3></a><p>by …</p>")."""
+    for node in el.iterancestors():
+        if node.tag == "a" and node.get("href"):
+            return True
+        if node is box:
+            return False
+    return False
 
 
 def in_teaser(el: etree._Element) -> bool:
@@ -171,9 +187,12 @@ def in_teaser(el: etree._Element) -> bool:
     node: etree._Element | None = el
     for _ in range(_TEASER_LEVELS):
         node = node.getparent() if node is not None else None
-        if node is None or node.tag in ("body", "html", "article", "main"):
+        if node is None or node.tag in ("body", "html", "main"):
             return False
+        # A small <article> is a card in a list of stories; the story's own is too large to be one.
         found = _card_headline(node)
+        if node.tag == "article":
+            return bool(found)
         if found is None:
             return False  # the box has grown past a card: the ones above are larger still
         if found:

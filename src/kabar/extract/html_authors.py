@@ -37,7 +37,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Set
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from lxml import etree
@@ -54,6 +54,7 @@ from kabar.extract.person_names import (
     is_site,
     normalise_case,
     read_people,
+    tidy_name,
 )
 from kabar.extract.profiles import Profile
 from kabar.extract.tables import load_table
@@ -99,6 +100,10 @@ def _short_text(node: etree._Element, limit: int) -> str | None:
     parts: list[str] = []
     size = 0
     for piece in node.itertext():
+        # Two elements' texts meet without a space ("<a>Meg James</a><span>Staff Writer</span>",
+        # "Jeff Foust<br>Monday"): two fields, as the byline element reader separates them.
+        if parts and parts[-1][-1:].isalnum() and piece[:1].isalnum():
+            parts.append(", ")
         parts.append(piece)
         size += len(piece)
         if size > 4 * limit:
@@ -144,7 +149,11 @@ def _add_byline(found: list[Byline], raw: str, start: etree._Element) -> None:
     bylines = _byline_around(start)
     if not bylines or in_teaser(start) or in_furniture(start):
         return
-    found.extend(b for b in bylines if b not in found)
+    for b in bylines:
+        name = tidy_name(b.name)
+        tidied = replace(b, name=name) if name and name != b.name else b
+        if name and tidied not in found:
+            found.append(tidied)
 
 
 def _byline_around(el: etree._Element) -> list[Byline] | None:
@@ -210,6 +219,10 @@ def _types(obj: dict[str, Any]) -> set[str]:
 
 def _ld_person_name(obj: dict[str, Any]) -> str | None:
     name = obj.get("name")
+    if isinstance(name, dict):  # {"name": {"name": "Ani"}}: as trafilatura reads it
+        name = name.get("name")
+    if isinstance(name, list):  # {"@type": "Person", "name": ["Ani", "Budi"]}: one name each
+        name = ", ".join(n.strip() for n in name[:20] if isinstance(n, str) and n.strip())
     if isinstance(name, str) and name.strip():
         return name
     given, family = obj.get("givenName"), obj.get("familyName")
@@ -322,6 +335,13 @@ def find_authors(
     ld = _ld_people(meta, site_names)
     agencies.extend(ld.agencies)
     if writers := keep(credits.writers()):
+        if credits.writer_role() == "contributor":
+            # Only a helper is credited on the page's lines ("Additional reporting by X"): the
+            # writer the article declares, where it declares one, wrote it.
+            # A declared name the lines credit otherwise (the editor in JSON-LD) is not the writer.
+            declared = keep(ld.writers) or keep(_meta_people(meta, site_names).writers)
+            if declared and not any(credits.has(n) for n in declared):
+                return done(declared, "json-ld or meta")
         return done(writers, "byline line")
     if names := keep(ld.writers):
         return done(names, "json-ld")

@@ -6,11 +6,14 @@ parsed, never executed.
 
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
 
+from kabar.extract.tables import load_table
 from kabar.sources.json_text import loads_text
 
 _MAX_JSONLD_CHARS = 500_000
@@ -18,15 +21,17 @@ _MAX_JSONLD_CHARS = 500_000
 # json raises RecursionError on ~100,000 "[" and returns anything shallower, which the recursive
 # readers below would then walk: a block nested deeper than this is unreadable.
 MAX_LD_DEPTH = 32
-_ARTICLE_TYPES = {
-    "newsarticle",
-    "article",
-    "reportagenewsarticle",
-    "blogposting",
-    "liveblogposting",
-    "webpage",
-    "analysisnewsarticle",
-}
+
+
+@functools.cache
+def _article_type_ends() -> tuple[str, ...]:
+    return tuple(load_table("declared")["article_type_ends"])
+
+
+def _is_article_type(name: str) -> bool:
+    """NewsArticle, BlogPosting, WebPage and schema.org's subtypes of them (OpinionNewsArticle,
+    MedicalWebPage …): the type names end in the kind (``data/declared.json``)."""
+    return name.endswith(_article_type_ends())
 
 
 @dataclass(slots=True)
@@ -53,7 +58,7 @@ class PageMeta:
         for obj in self.jsonld:
             types = obj.get("@type")
             names = {str(t).lower() for t in (types if isinstance(types, list) else [types])}
-            if names & _ARTICLE_TYPES and (best is None or "headline" in obj):
+            if any(_is_article_type(n) for n in names) and (best is None or "headline" in obj):
                 best = obj
                 if "newsarticle" in names or "article" in names:
                     return obj
@@ -113,8 +118,17 @@ def parse_page_json(text: str, max_chars: int) -> Any:
             return None
 
 
+# A comma left before a closing bracket ("[\"a\", \"b\", ]"): hand-written templates leave it, and
+# JSON refuses the whole block for it.
+_TRAILING_COMMA = re.compile(r",(?=\s*+[\]}])")
+
+
 def _parse_ld(text: str) -> Any:
     data = parse_page_json(text, _MAX_JSONLD_CHARS)
+    if data is None and "," in text:
+        # Only where the block failed to parse: a comma inside a string is left as it stands
+        # wherever the block was valid JSON.
+        data = parse_page_json(_TRAILING_COMMA.sub("", text), _MAX_JSONLD_CHARS)
     return data if _depth_within(data, MAX_LD_DEPTH) else None
 
 

@@ -9,10 +9,13 @@ htmldate is not used for the time: it returns a date without the time of day.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
+from kabar.extract.tables import load_table
 from kabar.extract.word_patterns import word_pattern
 
 ZONES = {"WIB": 7, "WITA": 8, "WIT": 9, "GMT": 0, "UTC": 0}
@@ -114,17 +117,50 @@ def _weekday_start(text: str, start: int) -> int:
     return max(0, start - 12) + m.start() if m else start
 
 
+@functools.cache
+def _declared() -> dict[str, Any]:
+    return load_table("declared")
+
+
+@functools.cache
+def _zone_name_re() -> re.Pattern[str]:
+    names = "|".join(re.escape(n) for n in _declared()["zone_names"])
+    return re.compile(rf"(?<=\d)\s*+(?P<name>{names})$")
+
+
+def _named_zone_offset(text: str) -> str:
+    """ "2019-11-18 17:19:53 GMT" → "2019-11-18 17:19:53+00:00": a zone name written for the offset."""
+    m = _zone_name_re().search(text)
+    if m is None:
+        return text
+    hours = float(_declared()["zone_names"][m.group("name")]["hours"])
+    offset = zone(hours).utcoffset(None)
+    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+    sign = "+" if minutes >= 0 else "-"
+    return f"{text[: m.start()]}{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def is_placeholder(value: datetime) -> bool:
+    """A machine time a CMS writes where it has none: Go's zero time, the Unix epoch, year 1."""
+    if value.year < int(_declared()["earliest_year"]["value"]):
+        return True
+    return value.tzinfo is not None and value.astimezone(UTC).isoformat() in _declared()["placeholder_times"]
+
+
 def parse_iso(value: str, default_zone: timezone | None = None) -> FoundTime | None:
-    """An ISO-8601-ish machine time (JSON-LD, meta tags, ``<time datetime>``)."""
+    """An ISO-8601-ish machine time (JSON-LD, meta tags, ``<time datetime>``); None for a placeholder
+    ("0001-01-01T00:00:00Z")."""
     raw = value.strip()
     if not raw:
         return None
-    text = raw.replace("Z", "+00:00") if raw.endswith("Z") else raw
+    text = raw.replace("Z", "+00:00") if raw.endswith("Z") else _named_zone_offset(raw)
     text = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", text)  # +0700 → +07:00
     text = re.sub(r"^(\d{4}-\d{2}-\d{2})\s*T?\s*(\d)", r"\1T\2", text)  # "2016-02-23 T16:00:20Z"
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:
+        return None
+    if is_placeholder(parsed):
         return None
     zoned = parsed.tzinfo is not None
     if not zoned and default_zone is not None:

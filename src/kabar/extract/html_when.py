@@ -7,8 +7,9 @@ The evidence, strongest first:
 2. the visible time beside the headline and byline ("Selasa, 2 Januari 2024 09:15 WITA"): read from
    the headline down to the first paragraph of prose, so a date the body cites never counts;
    a portal profile's time selector names this line exactly;
-3. a machine date without a time of day (``"2025-11-03"``), then the date in the page's URL
-   (``/2024/01/02/``): a day without its time of day, used only when nothing above names one.
+3. a machine date without a time of day (``"2025-11-03"``), then a date printed beside the headline
+   without a time of day ("19 Nov 2019"), then the date in the page's URL (``/2024/01/02/``): a day
+   without its time of day, used only when nothing above names one.
 
 Among machine times one that states its offset wins over a bare one, and without a portal profile a
 bare time (and a bare day) is read in the offset the page states on any other machine time
@@ -150,6 +151,24 @@ def _machine_day(raws: list[str], tz: timezone) -> FoundTime | None:
         except ValueError:
             continue
         return FoundTime(value=value, text=raw.strip(), zoned=False)
+    return None
+
+
+def _visible_day(head: list[str], tz: timezone) -> FoundTime | None:
+    """A date printed beside the headline without a time of day ("19 Nov 2019", "Nov 18, 2019"):
+    the day, at the start of it in ``tz``. Only its date is read: the zone it is parsed in here is
+    a placeholder that never reaches the value."""
+    from kabar.lang.time import find_time  # as html_time reads visible lines: babel loads on first use
+
+    for text in head:
+        if _modified_label(text):
+            continue
+        found = find_time(text, "WIB")
+        if found is None:
+            continue
+        day = found.value.date()
+        value = datetime(day.year, day.month, day.day, tzinfo=tz)
+        return FoundTime(value=value, text=found.text, zoned=False)
     return None
 
 
@@ -315,6 +334,9 @@ def find_times(tree: etree._Element, meta: PageMeta, profile: Profile | None, ur
     if published is None and (day := _machine_day(raws, tz)) is not None:
         published = day  # the day is right even where no time of day is printed
         times.notes.append(f"time: only a day ({day.text}), no time of day")
+    elif published is None and (day := _visible_day(head, tz)) is not None:
+        published = day
+        times.notes.append(f"time: only a printed day ({day.text}), no time of day")
     elif published is None and from_url is not None:
         published = from_url
         times.notes.append(f"time: only the URL's date ({from_url.text}), no time of day")

@@ -59,11 +59,13 @@ class Credits:
 
     def writers(self) -> list[str]:
         """The writers: credited as writer; else reporters; else contributors; never editors."""
-        for role in _WRITER_ORDER:
-            names = [c.name for c in self.contributors if c.role == role]
-            if names:
-                return list(dict.fromkeys(names))
-        return []
+        role = self.writer_role()
+        return list(dict.fromkeys(c.name for c in self.contributors if c.role == role)) if role else []
+
+    def writer_role(self) -> ContributorRole | None:
+        """The role :meth:`writers` takes the writers from (None where nobody may be the writer)."""
+        roles = {c.role for c in self.contributors}
+        return next((role for role in _WRITER_ORDER if role in roles), None)
 
 
 _PAREN = re.compile(r"\(([^()]{1,60})\)")

@@ -25,6 +25,7 @@ __all__ = [
     "read_people",
     "split_names",
     "strip_lead",
+    "tidy_name",
 ]
 
 _MAX_TEXT = 400
@@ -71,7 +72,9 @@ def _lead_re() -> re.Pattern[str]:
 @functools.cache
 def _split_re() -> re.Pattern[str]:
     words = "|".join(re.escape(w) for w in _words("conjunctions") if w.isalpha())
-    return re.compile(rf"(?<!\s)\s*+[,;&/+•·]\s*+|(?<!\s)\s++(?:{words})\s++", re.IGNORECASE)
+    # One-character separators from the data ("&", the ideographic comma "、") join the fixed ones.
+    marks = "".join(re.escape(w) for w in _words("conjunctions") if len(w) == 1 and not w.isalpha())
+    return re.compile(rf"(?<!\s)\s*+[,;/+•·{marks}]\s*+|(?<!\s)\s++(?:{words})\s++", re.IGNORECASE)
 
 
 def split_names(text: str) -> list[str]:
@@ -159,7 +162,15 @@ def _site_forms(site: str) -> set[str]:
     words = re.findall(r"[^\W\d_]++", site)
     if len(words) >= 2:
         forms.add("".join(w[0] for w in words).casefold())
+        if words[0].casefold() in _site_articles():
+            # "The Telegraph" signs its desk "Telegraph Sport"
+            forms.add(_squeeze("".join(words[1:])))
     return {f for f in forms if f}
+
+
+@functools.cache
+def _site_articles() -> frozenset[str]:
+    return frozenset(w for w in load_table("bylines")["people"]["site_articles"] if not w.startswith("_"))
 
 
 def is_site(name: str, site_names: Set[str]) -> bool:
@@ -215,6 +226,21 @@ def _clean_part(part: str) -> str:
     while len(words) > 1 and words[-1].islower() and len(words[-1]) <= 3 and words[-1] not in _particles():
         words.pop()  # "Louis Jacobson on" (Monday, cut as a date word)
     return " ".join(words)
+
+
+def tidy_name(name: str) -> str | None:
+    """One name a labelled byline line gave, as :func:`read_people` would keep it: a date or weekday
+    after it cut ("Sherif Saed, Wednesday"), a role or title beside it stripped ("Michael Hiltzik
+    Business Columnist"; a role standing alone names nobody), a name printed twice over read once ("Sean Martin Sean Martin": a visible
+    and a hidden link); None when nothing of a name is left."""
+    cut = _date_re().sub("", " ".join(name.split()))
+    if _describes(cut):
+        return None  # "Staff Writer", "Business Columnist" in a field of its own: who she is
+    words = _clean_part(cut).split()
+    half = len(words) // 2
+    if half >= 2 and len(words) == 2 * half and words[:half] == words[half:]:
+        words = words[:half]
+    return " ".join(words) or None
 
 
 def _agency_suffix(name: str) -> tuple[str, str] | None:
