@@ -11,9 +11,10 @@ any database or web framework. Serialisation lives in :mod:`kabar.serialize`.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Literal, TypeVar
 
 PageKind = Literal["text", "html"]
 EntityType = Literal["person", "place", "organization"]
@@ -165,23 +166,13 @@ class Article:
 
     @property
     def body(self) -> str:
-        return "\n\n".join(self.paragraphs)
+        """The body's text with its subheadings in place: what search and the text output read."""
+        return "\n\n".join(self.blocks)
 
     @property
     def blocks(self) -> list[str]:
         """The body's text in page order: each subheading before the paragraph it heads."""
-        if not self.subheadings:
-            return list(self.paragraphs)
-        out: list[str] = []
-        heads = sorted(self.subheadings, key=lambda s: s.position)
-        at = 0
-        for index, paragraph in enumerate(self.paragraphs):
-            while at < len(heads) and heads[at].position <= index:
-                out.append(heads[at].text)
-                at += 1
-            out.append(paragraph)
-        out.extend(h.text for h in heads[at:])
-        return out
+        return headings_in_place(self.paragraphs, [(s.position, s.text) for s in self.subheadings])
 
     @property
     def incomplete(self) -> bool:
@@ -190,7 +181,29 @@ class Article:
 
     @property
     def content_hash(self) -> str:
-        return content_hash(self.headline, self.paragraphs)
+        # Over the blocks, subheadings in place: an article stored before subheadings were told
+        # apart from paragraphs keeps its identity when the same page is read again.
+        return content_hash(self.headline, self.blocks)
+
+
+_T = TypeVar("_T")
+
+
+def headings_in_place(paragraphs: Sequence[_T], headings: Sequence[tuple[int, _T]]) -> list[_T]:
+    """``paragraphs`` with each heading put before the paragraph its position names (after the
+    last when past the end); headings of one position keep their order."""
+    if not headings:
+        return list(paragraphs)
+    heads = sorted(headings, key=lambda h: h[0])
+    out: list[_T] = []
+    at = 0
+    for index, paragraph in enumerate(paragraphs):
+        while at < len(heads) and heads[at][0] <= index:
+            out.append(heads[at][1])
+            at += 1
+        out.append(paragraph)
+    out.extend(h[1] for h in heads[at:])
+    return out
 
 
 def normalise_space(text: str) -> str:

@@ -43,7 +43,9 @@ class ArticleAnalyses:
     def by(self, analyzer: Analyzer) -> AnalysedArticle:
         made = self._made.get(id(analyzer))
         if made is None or made.analyzer is not analyzer:
-            made = analyse_article(self.article.headline, self.article.paragraphs, analyzer)
+            made = analyse_article(
+                self.article.headline, self.article.paragraphs, analyzer, self.article.subheadings
+            )
             self._made[id(analyzer)] = made
         return made
 

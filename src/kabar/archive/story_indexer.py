@@ -36,7 +36,9 @@ class StoryIndexer:
         return self.analyzer or default_analyzer()
 
     def index(self, stores: IndexStores, article_id: int, article: Article) -> None:
-        analysed = analyse_article(article.headline, article.paragraphs, self.text_analyzer)
+        analysed = analyse_article(
+            article.headline, article.paragraphs, self.text_analyzer, article.subheadings
+        )
         self.index_analysed(stores, article_id, article, analysed)
 
     def index_analysed(

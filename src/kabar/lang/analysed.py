@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from itertools import chain
 
 from kabar.lang.analysis import Analyzer
+from kabar.model import Subheading, headings_in_place
 
 
 @dataclass(slots=True, frozen=True)
@@ -26,18 +27,27 @@ class AnalysedArticle:
     paragraphs: list[list[str]]  # one list per paragraph of the article, in order
     # The analyser that made it, to analyse more text the same way (a cut paragraph, a slug).
     analyzer: Analyzer = field(repr=False, compare=False)
+    # The subheadings' terms, each with the paragraph index it stands before: searchable body
+    # text, kept apart so ``paragraphs[i]`` stays ``Article.paragraphs[i]``'s terms.
+    headings: tuple[tuple[int, list[str]], ...] = ()
 
     @property
     def body(self) -> list[str]:
-        """The body's terms: what analysing the paragraphs joined by blank lines gives."""
-        return list(chain.from_iterable(self.paragraphs))
+        """The body's terms: what analysing ``Article.body`` (blocks joined by blank lines) gives."""
+        return list(chain.from_iterable(headings_in_place(self.paragraphs, self.headings)))
 
 
-def analyse_article(headline: str | None, paragraphs: Sequence[str], analyzer: Analyzer) -> AnalysedArticle:
+def analyse_article(
+    headline: str | None,
+    paragraphs: Sequence[str],
+    analyzer: Analyzer,
+    subheadings: Sequence[Subheading] = (),
+) -> AnalysedArticle:
     return AnalysedArticle(
         headline=analyzer.analyze(headline or ""),
         paragraphs=[analyzer.analyze(p) for p in paragraphs],
         analyzer=analyzer,
+        headings=tuple((s.position, analyzer.analyze(s.text)) for s in subheadings),
     )
 
 
