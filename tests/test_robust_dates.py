@@ -66,7 +66,16 @@ def test_ordinary_anchor_resolves_everything() -> None:
     assert found and all(t.value is not None for t in found)
 
 
-@pytest.mark.parametrize("name", ["ld_year_0001.html", "ld_year_9999.html", "meta_year_9999.html"])
+def test_an_unset_cms_time_is_no_time() -> None:
+    # "0001-01-01T00:00:00" is what a CMS writes for a field it never set: no evidence at all, so it
+    # is passed over (other evidence may still give the time) rather than read and then set aside.
+    article = enrich(extract(_page("ld_year_0001.html", captured_at=datetime(2024, 5, 1, tzinfo=UTC))))
+    assert article.published is None and "published" in article.missing
+    assert not any(n.startswith("publication time set aside") for n in article.notes)
+    assert article.headline == "Banjir Rendam Permukiman di Jakarta Timur"
+
+
+@pytest.mark.parametrize("name", ["ld_year_9999.html", "meta_year_9999.html"])
 def test_implausible_machine_time_is_set_aside_with_a_note(name: str) -> None:
     article = enrich(extract(_page(name, captured_at=datetime(2024, 5, 1, tzinfo=UTC))))
     assert article.published is None and "published" in article.missing
