@@ -24,6 +24,7 @@ from trafilatura.settings import Extractor
 from trafilatura.utils import DOCTYPE_TAG, INVALID_XML_CHARS, is_dubious_html, repair_faulty_html
 
 from kabar.extract.html_parse import ParsedHtml, html_parser
+from kabar.extract.trafilatura_cascade import PrunedTree, body_text, cascade_supported, prune_raw
 
 __all__ = ["TrafilaturaInput", "loads_as_parsed", "trafilatura_options", "trafilatura_tree"]
 
@@ -125,9 +126,10 @@ def trafilatura_options(url: str | None, *, fast: bool, precision: bool, recall:
 
 
 class TrafilaturaInput:
-    """One page's input to trafilatura: parsed on first use, then shared by every call."""
+    """One page's input to trafilatura: parsed on first use, then shared by every call, and
+    pruned once for all of them where :mod:`kabar.extract.trafilatura_cascade` applies."""
 
-    __slots__ = ("_parsed", "_text", "_tree")
+    __slots__ = ("_parsed", "_pruned", "_text", "_tree")
 
     def __init__(self, text: str, tree: etree._Element | None = None) -> None:
         """``tree``: the page as :func:`parse_html` parsed ``text``, given only where
@@ -135,6 +137,7 @@ class TrafilaturaInput:
         self._text = text
         self._tree: lxml_html.HtmlElement | None = None
         self._parsed = False
+        self._pruned: PrunedTree | None = None
         if isinstance(tree, lxml_html.HtmlElement):
             # The loader's last check: a text that is not plainly HTML and parses to almost nothing.
             keep = not (is_dubious_html(text[:50].lower()) and len(tree) < 2)
@@ -146,4 +149,10 @@ class TrafilaturaInput:
         if self._tree is None:
             return ""  # trafilatura's own loader finds no tree: it extracts nothing either
         options = trafilatura_options(url, fast=fast, precision=precision, recall=recall)
+        if cascade_supported():
+            if self._pruned is None:
+                self._pruned = prune_raw(self._tree)
+            text = body_text(self._pruned, options)
+            if text is not None:
+                return text
         return trafilatura.extract(self._tree, url=url, options=options) or ""
