@@ -9,13 +9,14 @@ and cue-word matches (:mod:`.gazetteer`), and a sentence-start flag (a capital t
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kabar.understand.ner.baseline import _shape
 from kabar.understand.ner.clusters import WordClass, load_clusters
 from kabar.understand.ner.gazetteer import Gazetteer, load_gazetteer
 from kabar.understand.ner.lexicon import SeenLexicon, lexicon_path, load_lexicon
+from kabar.understand.ner.word_paths import load_paths
 
 _OPENERS = frozenset({'"', "'", "“", "‘", "(", "[", ":", "-", "—", "–"})
 _UNKNOWN = WordClass("?", "?", "unknown")
@@ -26,12 +27,16 @@ class FeatureResources:
     clusters: dict[str, WordClass]
     gazetteer: Gazetteer
     lexicon: SeenLexicon
+    # Word → topical bit path (:mod:`.word_paths`); empty: no path features.
+    paths: dict[str, str] = field(default_factory=dict)
 
 
 def resources_for(model: Path) -> FeatureResources:
     """The resources a model file was trained with: the shared word classes and gazetteers, and the
     seen-name lexicon written beside it (:mod:`.lexicon`)."""
-    return FeatureResources(load_clusters(), load_gazetteer(), load_lexicon(lexicon_path(model)))
+    return FeatureResources(
+        load_clusters(), load_gazetteer(), load_lexicon(lexicon_path(model)), load_paths()
+    )
 
 
 def default_resources() -> FeatureResources:
@@ -75,6 +80,9 @@ def _local(word: str, resources: FeatureResources, sentence_start: bool) -> list
         f"start={sentence_start}|{kind}",
         "len=" + str(min(len(word), 8)),
     ]
+    bits = resources.paths.get(low)
+    if bits is not None:
+        f.extend(path_features(bits))
     if word[:1].isupper():
         f.extend(resources.lexicon.token_features(low))
     if "-" in word:
@@ -86,6 +94,21 @@ def _local(word: str, resources: FeatureResources, sentence_start: bool) -> list
     return f
 
 
+# Prefix lengths of a word's own path (coarse to fine, as Brown-cluster features are used) and of
+# its ±2 neighbours' paths (what the text around it is about).
+PATH_PREFIXES = (4, 6, 10, 14)
+WINDOW_PREFIX = 6
+
+
+def path_features(bits: str) -> list[str]:
+    return [f"bp{n}={bits[:n]}" for n in PATH_PREFIXES if len(bits) >= n or n == PATH_PREFIXES[-1]]
+
+
+def window_path(paths: dict[str, str], low: str) -> str:
+    bits = paths.get(low)
+    return "?" if bits is None else bits[:WINDOW_PREFIX]
+
+
 def sentence_features(tokens: Sequence[str], resources: FeatureResources | None = None) -> list[list[str]]:
     res = resources or default_resources()
     n = len(tokens)
@@ -94,6 +117,7 @@ def sentence_features(tokens: Sequence[str], resources: FeatureResources | None 
     starts = [i == 0 or tokens[i - 1] in _OPENERS or tokens[i - 1] in ".!?" for i in range(n)]
     kinds = [_token_kind(t) for t in tokens]
     classes = [res.clusters.get(t.lower(), _UNKNOWN) for t in tokens]
+    topics = [window_path(res.paths, t.lower()) for t in tokens]
     feats: list[list[str]] = []
     for i, word in enumerate(tokens):
         f = ["b", *_local(word, res, starts[i])]
@@ -108,6 +132,7 @@ def sentence_features(tokens: Sequence[str], resources: FeatureResources | None 
             f.append(f"c[{off}]={classes[j].coarse}")
             f.append(f"cf[{off}]={classes[j].fine}")
             f.append(f"caps[{off}]={classes[j].caps}")
+            f.append(f"bp[{off}]={topics[j]}")
             f.extend(f"g[{off}]={g}" for g in gaz[j])
         if i > 0:
             f.append(f"w[-1:0]={tokens[i - 1].lower()}|{word.lower()}")
