@@ -62,7 +62,7 @@ def test_build_is_deterministic(tmp_path: Path) -> None:
         assert a.read() == b.read()
 
 
-def test_features_carry_own_prefixes_and_neighbours_topics() -> None:
+def test_features_carry_own_path_prefixes() -> None:
     base = default_resources()
     res = FeatureResources(
         base.clusters, base.gazetteer, base.lexicon, {"slank": "0110101", "konser": "1100"}
@@ -70,7 +70,7 @@ def test_features_carry_own_prefixes_and_neighbours_topics() -> None:
     feats = sentence_features(["Konser", "Slank", "ditunda"], res)
     assert set(path_features("0110101")) <= set(feats[1])
     assert "bp4=0110" in feats[1] and "bp6=011010" in feats[1]
-    assert "bp[-1]=1100" in feats[1] and "bp[-1]=011010" in feats[2] and "bp[1]=?" in feats[1]
+    assert "bp4=1100" in feats[0] and not any(f.startswith("bp[") for f in feats[1])
     assert not any(f.startswith("bp4=") for f in feats[2])  # no path, no own-path features
 
 

@@ -21,7 +21,6 @@ from kabar.understand.ner.features import (
     _local,
     _token_kind,
     default_resources,
-    window_path,
 )
 
 # One cached piece of a token's features: the attribute ids of the features the model knows, first
@@ -84,7 +83,6 @@ class FeatureEncoder:
                 f"c[{off}]={wc.coarse}",
                 f"cf[{off}]={wc.fine}",
                 f"caps[{off}]={wc.caps}",
-                f"bp[{off}]={window_path(self._res.paths, low)}",
             ]
         )
 

@@ -94,19 +94,13 @@ def _local(word: str, resources: FeatureResources, sentence_start: bool) -> list
     return f
 
 
-# Prefix lengths of a word's own path (coarse to fine, as Brown-cluster features are used) and of
-# its ±2 neighbours' paths (what the text around it is about).
+# Prefix lengths of a word's own path (coarse to fine, as Brown-cluster features are used). The
+# neighbours' prefixes were tried too (±2, length 6): dev mean 82.61 without them, 82.28 with.
 PATH_PREFIXES = (4, 6, 10, 14)
-WINDOW_PREFIX = 6
 
 
 def path_features(bits: str) -> list[str]:
     return [f"bp{n}={bits[:n]}" for n in PATH_PREFIXES if len(bits) >= n or n == PATH_PREFIXES[-1]]
-
-
-def window_path(paths: dict[str, str], low: str) -> str:
-    bits = paths.get(low)
-    return "?" if bits is None else bits[:WINDOW_PREFIX]
 
 
 def sentence_features(tokens: Sequence[str], resources: FeatureResources | None = None) -> list[list[str]]:
@@ -117,7 +111,6 @@ def sentence_features(tokens: Sequence[str], resources: FeatureResources | None 
     starts = [i == 0 or tokens[i - 1] in _OPENERS or tokens[i - 1] in ".!?" for i in range(n)]
     kinds = [_token_kind(t) for t in tokens]
     classes = [res.clusters.get(t.lower(), _UNKNOWN) for t in tokens]
-    topics = [window_path(res.paths, t.lower()) for t in tokens]
     feats: list[list[str]] = []
     for i, word in enumerate(tokens):
         f = ["b", *_local(word, res, starts[i])]
@@ -132,7 +125,6 @@ def sentence_features(tokens: Sequence[str], resources: FeatureResources | None 
             f.append(f"c[{off}]={classes[j].coarse}")
             f.append(f"cf[{off}]={classes[j].fine}")
             f.append(f"caps[{off}]={classes[j].caps}")
-            f.append(f"bp[{off}]={topics[j]}")
             f.extend(f"g[{off}]={g}" for g in gaz[j])
         if i > 0:
             f.append(f"w[-1:0]={tokens[i - 1].lower()}|{word.lower()}")
