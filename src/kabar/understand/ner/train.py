@@ -74,13 +74,12 @@ def train(options: TrainOptions | None = None) -> TrainResult:
 
     from kabar.understand.ner.clusters import load_clusters
     from kabar.understand.ner.gazetteer import load_gazetteer
-    from kabar.understand.ner.word_paths import load_paths
 
     opts = options or TrainOptions()
     trainer = pycrfsuite.Trainer(verbose=False)
     data = training_sentences(opts)
     pooled = [(convention, s) for convention, sents in data.items() for s in sents]
-    shared = FeatureResources(load_clusters(), load_gazetteer(), SeenLexicon(), load_paths())
+    shared = FeatureResources(load_clusters(), load_gazetteer(), SeenLexicon())
     folds = jackknifed_lexicons([s for _, s in pooled], opts.lexicon_folds)
     for i, (convention, s) in enumerate(pooled):
         resources = replace(shared, lexicon=folds[i % opts.lexicon_folds])
