@@ -4,6 +4,10 @@ On top of the plain CRF's word, affix, shape and ±2-word window features (see :
 word classes learned from unlabelled news (:mod:`.clusters`) so unseen names share weights with seen
 ones, how often a word is capitalised mid-sentence (separates ``Presiden`` from ``Putin``), gazetteer
 and cue-word matches (:mod:`.gazetteer`), and a sentence-start flag (a capital there says little).
+
+Tried, not shipped yet: Brown-style topical word paths (±4-word PPMI, SVD, bisecting 2-means; commits
+b0a36e8, 6c65814 on branch h3). The token's own prefixes 4/6/10/14 moved the dev mean from 82.37
+to 82.61 (NERGrit 71.63 -> 71.39); with the ±2 neighbours' prefixes too, 82.28.
 """
 
 from __future__ import annotations
