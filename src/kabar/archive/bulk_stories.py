@@ -39,13 +39,10 @@ from kabar.archive.bulk_story_state import StoryBuildState, held_story
 from kabar.archive.centroid_cache import CentroidCache, shared_copy
 from kabar.archive.nul_text import to_column
 from kabar.archive.sql_source import ConnectionSource
-from kabar.archive.statements import insert_new
 from kabar.archive.stores import StoryMember
 from kabar.archive.story_store import (  # the stored statements themselves: the same SQL
     SqlStoryStore,
     _candidates,
-    _save,
-    stories,
     story_articles,
     story_keys,
 )
@@ -174,10 +171,7 @@ class BufferedStoryStore(SqlStoryStore):
     def create(self, centroid: Centroid, keys: list[str]) -> int:
         # the id from the table at once (as on ingest), the story itself with the chunk's writes
         with self._source.writing() as conn:
-            result = conn.execute(stories.insert(), {"label": "", "article_count": 0, "centroid": "{}"})
-            pk = result.inserted_primary_key
-            assert pk is not None
-            sid = int(pk[0])
+            sid = _new_story_id(conn)
         self.save(sid, centroid, keys)
         return sid
 
@@ -297,24 +291,48 @@ class BufferedStoryStore(SqlStoryStore):
             )
 
 
+_NEW_STORY = "INSERT INTO stories (label, article_count, centroid) VALUES ('', 0, '{}')"
+
+
+def _new_story_id(conn: Any) -> int:
+    """The id the table gives a new story (its row is written in full at the flush). The driver's
+    cursor: most articles of a load open a story, and SQLAlchemy's statement costs more than it."""
+    cursor = conn.connection.cursor()
+    try:
+        if conn.dialect.name == "postgresql":
+            cursor.execute(_NEW_STORY + " RETURNING id")
+            row = cursor.fetchone()
+            assert row is not None
+            return int(row[0])
+        cursor.execute(_NEW_STORY)
+        assert cursor.lastrowid is not None
+        return int(cursor.lastrowid)
+    finally:
+        cursor.close()
+
+
 def _write_stories(conn: Any, changed: dict[int, _Story]) -> None:
+    """The chunk's stories and their keys as rows, through the driver: SQLAlchemy's per-row
+    parameter handling cost more than SQLite's writing of the rows (tens of keys a story)."""
+    dialect = conn.dialect
+    m = "?" if dialect.paramstyle == "qmark" else "%s"
     now = datetime.now(UTC).isoformat()
     ids = sorted(changed)
-    conn.execute(
-        _save(),
+    conn.exec_driver_sql(
+        f"UPDATE stories SET label = {m}, article_count = {m}, first_published = {m}, "
+        f"last_published = {m}, centroid = {m}, updated_at = {m} WHERE id = {m}",
         [
-            {"i": sid, "l": s.label, "n": s.count, "f": s.first, "p": s.last, "c": s.centroid, "u": now}
-            for sid, s in ((sid, changed[sid]) for sid in ids)
+            (s.label, s.count, s.first, s.last, s.centroid, now, sid)
+            for sid, s in ((i, changed[i]) for i in ids)
         ],
     )
     conn.execute(delete(story_keys).where(story_keys.c.story_id.in_(ids)))
-    rows = [
-        {"key": k, "story_id": sid, "last_published": changed[sid].last}
-        for sid in ids
-        for k in sorted(changed[sid].keys)
-    ]
+    rows = [(to_column(k, dialect), sid, changed[sid].last) for sid in ids for k in sorted(changed[sid].keys)]
     if rows:
-        conn.execute(insert_new(conn.dialect.name, story_keys), rows)
+        conn.exec_driver_sql(
+            f"INSERT INTO story_keys (key, story_id, last_published) VALUES ({m}, {m}, {m}) ON CONFLICT DO NOTHING",
+            rows,
+        )
 
 
 __all__ = ["BufferedStoryStore"]
