@@ -48,7 +48,7 @@ from kabar.archive.bulk_stories import BufferedStoryStore
 from kabar.archive.bulk_story_state import StoryBuildState
 from kabar.archive.errors import ArchiveError
 from kabar.archive.fts import FtsIndexer
-from kabar.archive.index_pass import ArticleAnalyses, index_one
+from kabar.archive.index_pass import ArticleAnalyses, index_each
 from kabar.archive.schema import articles
 from kabar.archive.sql_source import BoundSource
 from kabar.archive.store_access import SqlStores
@@ -191,9 +191,7 @@ def _index_chunk(
         if isinstance(ix, FtsIndexer):  # one set-based write of the chunk's documents
             stores.search_index.add([_doc(ix, one) for one in analyses])
             continue
-        for one in analyses:
-            assert one.article.id is not None
-            index_one(ix, stores, one.article.id, one)
+        index_each(ix, stores, analyses)
     buffered.flush()
 
 
