@@ -45,9 +45,10 @@ from sqlalchemy.engine import Connection
 from kabar.archive.articles_core import CoreArchive, article_from_row
 from kabar.archive.base import Indexer
 from kabar.archive.bulk_stories import BufferedStoryStore
+from kabar.archive.bulk_story_state import StoryBuildState
 from kabar.archive.errors import ArchiveError
 from kabar.archive.fts import FtsIndexer
-from kabar.archive.index_pass import ArticleAnalyses, index_one
+from kabar.archive.index_pass import ArticleAnalyses, index_each
 from kabar.archive.schema import articles
 from kabar.archive.sql_source import BoundSource
 from kabar.archive.store_access import SqlStores
@@ -127,13 +128,14 @@ def build_pending(
         raise ValueError(f"the chunk must be at least 1 article, not {chunk}")
     report = BuildReport()
     started = time.perf_counter()
+    state = StoryBuildState()  # this build's: bulk mode is the archive's one writer while it runs
     after = 0
     while True:
         with archive.engine.connect() as conn:
             ids = [int(r[0]) for r in conn.execute(_PENDING, {"after": after, "n": chunk})]
         if not ids:
             break
-        _build_chunk(archive, ids, report)
+        _build_chunk(archive, ids, report, state)
         report.chunks += 1
         after = ids[-1]
         if progress is not None:
@@ -142,18 +144,18 @@ def build_pending(
     return report
 
 
-def _build_chunk(archive: CoreArchive, ids: list[int], report: BuildReport) -> None:
+def _build_chunk(archive: CoreArchive, ids: list[int], report: BuildReport, state: StoryBuildState) -> None:
     with archive.engine.begin() as conn:
         archive._begin_write(conn)  # PostgreSQL: the writers' turn, as every write transaction
         items = _load(conn, ids)
         refused: list[RefusedArticle] = []
         try:
             with conn.begin_nested():
-                _index_all(archive, conn, items)
+                _index_all(archive, conn, items, state)
         except ArchiveError:
             raise
         except Exception:  # an indexer failed on some article: find it, one savepoint each
-            refused = _index_one_by_one(archive, conn, items)
+            refused = _index_one_by_one(archive, conn, items, state)
     report.refused.extend(refused)
     report.articles += len(items) - len(refused)
 
@@ -164,20 +166,32 @@ def _load(conn: Connection, ids: list[int]) -> list[Article]:
     return [found[i] for i in ids if i in found]  # id order: the order ingest indexes in
 
 
-def _index_all(archive: CoreArchive, conn: Connection, items: Sequence[Article]) -> None:
+def _index_all(
+    archive: CoreArchive, conn: Connection, items: Sequence[Article], state: StoryBuildState
+) -> None:
     """Every indexer, in the archive's order, over the whole chunk: the kinds are independent of
     one another, so running each over all the articles equals running all over each."""
+    state.begin(conn)
+    try:
+        _index_chunk(archive, conn, items, state)
+    except BaseException:
+        state.invalidate()  # its savepoint is rolled back: what it held is not in the tables
+        raise
+    state.settled(conn)
+
+
+def _index_chunk(
+    archive: CoreArchive, conn: Connection, items: Sequence[Article], state: StoryBuildState
+) -> None:
     base = archive.index_stores(conn)
-    buffered = BufferedStoryStore(BoundSource(conn), archive.centroids)
+    buffered = BufferedStoryStore(BoundSource(conn), archive.centroids, state)
     stores: SqlStores = replace(base, stories=buffered)
     analyses = [ArticleAnalyses(article) for article in items]  # each text analysed once, for all
     for ix in archive.indexers:
         if isinstance(ix, FtsIndexer):  # one set-based write of the chunk's documents
             stores.search_index.add([_doc(ix, one) for one in analyses])
             continue
-        for one in analyses:
-            assert one.article.id is not None
-            index_one(ix, stores, one.article.id, one)
+        index_each(ix, stores, analyses)
     buffered.flush()
 
 
@@ -188,14 +202,15 @@ def _doc(ix: FtsIndexer, analyses: ArticleAnalyses) -> IndexedDoc:
 
 
 def _index_one_by_one(
-    archive: CoreArchive, conn: Connection, items: Sequence[Article]
+    archive: CoreArchive, conn: Connection, items: Sequence[Article], state: StoryBuildState
 ) -> list[RefusedArticle]:
+    state.invalidate()  # the chunk's savepoint is rolled back
     refused = []
     for article in items:
         assert article.id is not None
         try:
             with conn.begin_nested():
-                _index_all(archive, conn, [article])
+                _index_all(archive, conn, [article], state)
         except ArchiveError:
             raise
         except Exception as exc:

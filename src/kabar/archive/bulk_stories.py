@@ -5,19 +5,21 @@ it made, so a bulk build (:mod:`kabar.archive.bulk_index`) still runs it article
 in id order. What it need not do is write every step: on ingest each article upserts a
 document-frequency row per term (hundreds), rewrites its story's centroid and keys, and
 upserts its membership. :class:`BufferedStoryStore` answers the clustering's questions from
-the stored tables *plus* what this chunk changed, and writes the chunk's net changes at
+the build's state (:class:`~kabar.archive.bulk_story_state.StoryBuildState`: what the build has
+read and written, across chunks) and the stored tables, and writes the chunk's net changes at
 :meth:`~BufferedStoryStore.flush`, set-based (one ``executemany`` per table).
 
 The answers are those the SQL store would give at the same point, by construction:
 
-- document frequencies: the stored count plus this chunk's additions, for the terms that have
+- document frequencies: the stored count plus the build's additions, for the terms that have
   a row or gained one (only additions happen here: a build never takes an article out);
-- candidates: the SQL query with its limit widened by the number of stories this chunk
-  changed, those stories dropped from its rows and counted from memory instead (keys shared,
-  the same recency bound on the same UTC text), in the same order (most keys shared, then the
-  newer story), cut at the same limit;
-- centroids: a story this chunk changed is kept as the very JSON and UTC texts the table would
-  hold, and parsed back the same way on load.
+- candidates: the held stories' keys from memory; the SQL query only when a story not held
+  may pass its recency bound, its limit then widened by the number of held stories, those
+  dropped from its rows and counted from memory instead (keys shared, the same recency bound
+  on the same UTC text), in the same order (most keys shared, then the newer story), cut at
+  the same limit;
+- centroids: a held story is kept parsed, with the very UTC texts the table holds, and read
+  back as a load parses the row (its JSON, made once at the flush, is what it parses to).
 
 A new story still takes its id from the table at once (one insert), so ids come out as on ingest.
 """
@@ -33,16 +35,14 @@ from typing import Any
 
 from sqlalchemy import delete
 
-from kabar.archive.centroid_cache import CentroidCache
+from kabar.archive.bulk_story_state import StoryBuildState, held_story
+from kabar.archive.centroid_cache import CentroidCache, shared_copy
 from kabar.archive.nul_text import to_column
 from kabar.archive.sql_source import ConnectionSource
-from kabar.archive.statements import insert_new, parse_time
 from kabar.archive.stores import StoryMember
 from kabar.archive.story_store import (  # the stored statements themselves: the same SQL
     SqlStoryStore,
     _candidates,
-    _save,
-    stories,
     story_articles,
     story_keys,
 )
@@ -94,54 +94,56 @@ class _Story:
 
 
 class BufferedStoryStore(SqlStoryStore):
-    """:class:`~kabar.archive.story_store.SqlStoryStore` whose clustering writes wait for :meth:`flush`."""
+    """:class:`~kabar.archive.story_store.SqlStoryStore` whose clustering writes wait for :meth:`flush`.
 
-    def __init__(self, source: ConnectionSource, centroids: CentroidCache | None = None) -> None:
+    ``state`` holds what the build has read and written (across its chunks); the caller has
+    begun it on this chunk's transaction (:meth:`~kabar.archive.bulk_story_state.StoryBuildState.begin`).
+    """
+
+    def __init__(
+        self,
+        source: ConnectionSource,
+        centroids: CentroidCache | None = None,
+        state: StoryBuildState | None = None,
+    ) -> None:
         super().__init__(source, centroids)
         self._source = source
-        self._df_added: Counter[str] = Counter()
-        self._df_stored: dict[str, int | None] = {}  # the table's count (None: no row)
-        self._stories: dict[int, _Story] = {}
+        if state is None:  # one chunk on its own: read everything afresh
+            state = StoryBuildState()
+            with source.reading() as conn:
+                state.begin(conn)
+        self._state = state
+        self._df_added: Counter[str] = Counter()  # this chunk's, to write
+        self._changed: set[int] = set()  # stories this chunk saved, to write
         self._members: dict[int, dict[str, Any]] = {}
 
     # -- the clustering's state ------------------------------------------------------
     def document_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
-        wanted = list(dict.fromkeys(terms))
-        unknown = [t for t in wanted if t not in self._df_stored]
-        if unknown:
-            stored = super().document_frequencies(unknown)
-            for t in unknown:
-                self._df_stored[t] = stored.get(t)
-        out: dict[str, int] = {}
-        for t in wanted:
-            base = self._df_stored[t]
-            added = self._df_added.get(t, 0)
-            if base is not None or added:
-                out[t] = (base or 0) + added
-        return out
+        return self._state.frequencies(list(terms), self._stored_frequencies)
+
+    def _stored_frequencies(self, terms: list[str]) -> dict[str, int]:
+        return SqlStoryStore.document_frequencies(self, terms)
 
     def add_document(self, terms: Iterable[str], sign: int) -> None:
         if sign <= 0:
             raise ValueError("a bulk build only counts articles in")
-        for t in {*terms, DOCS_KEY}:
-            self._df_added[t] += 1
+        counted = {*terms, DOCS_KEY}
+        self._state.count_in(counted, self._stored_frequencies)
+        self._df_added.update(counted)
 
     def candidates(self, keys: list[str], published: datetime | None, options: ClusterOptions) -> list[int]:
         if not keys:
             return []
-        changed = set(self._stories)
+        state = self._state
         since = utc_text(published - timedelta(days=options.max_gap_days)) if published else None
-        # The stored rows of a changed story are stale: the query is widened by their number
-        # and they are dropped, so the best clean stories are all still in what it returns.
-        stored = self._stored_hits(keys, since, options.max_candidates + len(changed))
-        hits = {sid: n for sid, n in stored.items() if sid not in changed}
-        wanted = set(keys)
-        for sid, story in self._stories.items():
-            if since is not None and story.last is not None and story.last < since:
-                continue
-            n = len(wanted & story.keys)
-            if n:
-                hits[sid] = n
+        hits = state.held_hits(keys, since)
+        if state.table_needed(since):
+            # The stored rows of a held story may be stale: the query is widened by their number
+            # and they are dropped, so the best other stories are all still in what it returns.
+            stored = self._stored_hits(keys, since, options.max_candidates + state.held())
+            for sid, n in stored.items():
+                if state.story(sid) is None:
+                    hits[sid] = n
         ranked = sorted(hits.items(), key=lambda kv: (-kv[1], -kv[0]))  # the stored query's order
         return [sid for sid, _ in ranked[: options.max_candidates]]
 
@@ -154,15 +156,14 @@ class BufferedStoryStore(SqlStoryStore):
             return {int(r[0]): int(r[1]) for r in conn.execute(_candidates(since is not None), params)}
 
     def load(self, story_ids: list[int]) -> dict[int, Centroid]:
+        state = self._state
         out: dict[int, Centroid] = {}
-        stored = [sid for sid in story_ids if sid not in self._stories]
+        stored = [sid for sid in story_ids if state.story(sid) is None]
         loaded = super().load(stored) if stored else {}
         for sid in story_ids:
-            story = self._stories.get(sid)
-            if story is not None:  # parsed as the table's row would be
-                out[sid] = self.centroids.parse(
-                    sid, story.centroid, story.count, parse_time(story.first), parse_time(story.last)
-                )
+            held = state.story(sid)
+            if held is not None:  # as the table's row would be read (CentroidCache.parse)
+                out[sid] = shared_copy(held.centroid, held.count, held.first_time, held.last_time)
             elif sid in loaded:
                 out[sid] = loaded[sid]
         return out
@@ -170,24 +171,15 @@ class BufferedStoryStore(SqlStoryStore):
     def create(self, centroid: Centroid, keys: list[str]) -> int:
         # the id from the table at once (as on ingest), the story itself with the chunk's writes
         with self._source.writing() as conn:
-            result = conn.execute(stories.insert(), {"label": "", "article_count": 0, "centroid": "{}"})
-            pk = result.inserted_primary_key
-            assert pk is not None
-            sid = int(pk[0])
+            sid = _new_story_id(conn)
         self.save(sid, centroid, keys)
         return sid
 
     def save(self, story_id: int, centroid: Centroid, keys: list[str]) -> None:
-        text = json.dumps(centroid.to_json(), ensure_ascii=False)
-        self.centroids.keep(story_id, text, centroid)
-        self._stories[story_id] = _Story(
-            centroid=text,
-            label=centroid.label,
-            count=centroid.count,
-            first=utc_text(centroid.first),
-            last=utc_text(centroid.last),
-            keys=frozenset(keys),
-        )
+        # its JSON is written (and made) once, at the flush: a story saved by many of the
+        # chunk's articles was serialised for each
+        self._state.hold(story_id, held_story(centroid, keys))
+        self._changed.add(story_id)
 
     def set_member(self, member: StoryMember) -> None:
         self._members[member.article_id] = {
@@ -198,21 +190,39 @@ class BufferedStoryStore(SqlStoryStore):
             "features": features_to_json(member.features),
         }
 
+    def _changed_rows(self) -> dict[int, _Story]:
+        """The chunk's stories as their rows will hold them (sorted by id); kept parsed in the cache."""
+        out: dict[int, _Story] = {}
+        for sid in sorted(self._changed):
+            held = self._state.story(sid)
+            assert held is not None  # stories are let go only after the flush
+            text = json.dumps(held.centroid.to_json(), ensure_ascii=False)
+            self.centroids.keep(sid, text, held.centroid)
+            out[sid] = _Story(
+                centroid=text,
+                label=held.label,
+                count=held.count,
+                first=held.first,
+                last=held.last,
+                keys=held.keys,
+            )
+        return out
+
     # -- writing the chunk's changes ---------------------------------------------------
     def flush(self) -> None:
         """Write what this chunk changed, in sorted key order (the lock order of every writer)."""
+        changed = self._changed_rows()
         with self._source.writing() as conn:
             dialect = conn.dialect
             if dialect.name == "postgresql":
-                self._flush_pg(conn)
+                self._flush_pg(conn, changed)
             else:
-                self._flush_rows(conn)
+                self._flush_rows(conn, changed)
         self._df_added.clear()
-        self._df_stored.clear()
-        self._stories.clear()
+        self._changed.clear()
         self._members.clear()
 
-    def _flush_rows(self, conn: Any) -> None:
+    def _flush_rows(self, conn: Any, changed: dict[int, _Story]) -> None:
         """The chunk's changes as rows (``executemany``): SQLite runs these in-process."""
         dialect = conn.dialect
         if self._df_added:
@@ -223,8 +233,8 @@ class BufferedStoryStore(SqlStoryStore):
             )
             rows = [(to_column(t, dialect), n) for t, n in sorted(self._df_added.items())]
             conn.exec_driver_sql(sql, rows)
-        if self._stories:
-            self._write_stories(conn)
+        if changed:
+            _write_stories(conn, changed)
         if self._members:
             upsert = dialect_insert(dialect.name, story_articles)
             upsert = upsert.on_conflict_do_update(
@@ -233,7 +243,7 @@ class BufferedStoryStore(SqlStoryStore):
             )
             conn.execute(upsert, [self._members[a] for a in sorted(self._members)])
 
-    def _flush_pg(self, conn: Any) -> None:
+    def _flush_pg(self, conn: Any, changed: dict[int, _Story]) -> None:
         """The chunk's changes as one array statement per table: psycopg's executemany sent each
         row as a statement of its own (tens of thousands a chunk). ``unnest`` keeps the arrays'
         sorted order and an INSERT takes its rows in that order, so locks are still taken in
@@ -244,9 +254,9 @@ class BufferedStoryStore(SqlStoryStore):
             conn.exec_driver_sql(
                 _PG_DF_ADD, ([to_column(t, dialect) for t in terms], [self._df_added[t] for t in terms])
             )
-        if self._stories:
-            ids = sorted(self._stories)
-            ss = [self._stories[sid] for sid in ids]
+        if changed:
+            ids = sorted(changed)
+            ss = [changed[sid] for sid in ids]
             conn.exec_driver_sql(
                 _PG_STORIES_SAVE,
                 (
@@ -280,32 +290,49 @@ class BufferedStoryStore(SqlStoryStore):
                 ),
             )
 
-    def _write_stories(self, conn: Any) -> None:
-        now = datetime.now(UTC).isoformat()
-        ids = sorted(self._stories)
-        conn.execute(
-            _save(),
-            [
-                {
-                    "i": sid,
-                    "l": s.label,
-                    "n": s.count,
-                    "f": s.first,
-                    "p": s.last,
-                    "c": s.centroid,
-                    "u": now,
-                }
-                for sid, s in ((sid, self._stories[sid]) for sid in ids)
-            ],
+
+_NEW_STORY = "INSERT INTO stories (label, article_count, centroid) VALUES ('', 0, '{}')"
+
+
+def _new_story_id(conn: Any) -> int:
+    """The id the table gives a new story (its row is written in full at the flush). The driver's
+    cursor: most articles of a load open a story, and SQLAlchemy's statement costs more than it."""
+    cursor = conn.connection.cursor()
+    try:
+        if conn.dialect.name == "postgresql":
+            cursor.execute(_NEW_STORY + " RETURNING id")
+            row = cursor.fetchone()
+            assert row is not None
+            return int(row[0])
+        cursor.execute(_NEW_STORY)
+        assert cursor.lastrowid is not None
+        return int(cursor.lastrowid)
+    finally:
+        cursor.close()
+
+
+def _write_stories(conn: Any, changed: dict[int, _Story]) -> None:
+    """The chunk's stories and their keys as rows, through the driver: SQLAlchemy's per-row
+    parameter handling cost more than SQLite's writing of the rows (tens of keys a story)."""
+    dialect = conn.dialect
+    m = "?" if dialect.paramstyle == "qmark" else "%s"
+    now = datetime.now(UTC).isoformat()
+    ids = sorted(changed)
+    conn.exec_driver_sql(
+        f"UPDATE stories SET label = {m}, article_count = {m}, first_published = {m}, "
+        f"last_published = {m}, centroid = {m}, updated_at = {m} WHERE id = {m}",
+        [
+            (s.label, s.count, s.first, s.last, s.centroid, now, sid)
+            for sid, s in ((i, changed[i]) for i in ids)
+        ],
+    )
+    conn.execute(delete(story_keys).where(story_keys.c.story_id.in_(ids)))
+    rows = [(to_column(k, dialect), sid, changed[sid].last) for sid in ids for k in sorted(changed[sid].keys)]
+    if rows:
+        conn.exec_driver_sql(
+            f"INSERT INTO story_keys (key, story_id, last_published) VALUES ({m}, {m}, {m}) ON CONFLICT DO NOTHING",
+            rows,
         )
-        conn.execute(delete(story_keys).where(story_keys.c.story_id.in_(ids)))
-        rows = [
-            {"key": k, "story_id": sid, "last_published": self._stories[sid].last}
-            for sid in ids
-            for k in sorted(self._stories[sid].keys)
-        ]
-        if rows:
-            conn.execute(insert_new(conn.dialect.name, story_keys), rows)
 
 
 __all__ = ["BufferedStoryStore"]

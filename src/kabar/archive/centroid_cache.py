@@ -33,7 +33,7 @@ class _Entry:
     centroid: Centroid
 
 
-def _copy(c: Centroid, count: int, first: datetime | None, last: datetime | None) -> Centroid:
+def shared_copy(c: Centroid, count: int, first: datetime | None, last: datetime | None) -> Centroid:
     """A Centroid of its own (its fields may be reassigned) sharing ``c``'s maps and list."""
     return Centroid(
         terms=c.terms,
@@ -69,17 +69,17 @@ class CentroidCache:
             entry = self._entries.get(story_id)
             if entry is not None and entry.text == text:
                 self._entries.move_to_end(story_id)
-                return _copy(entry.centroid, count, first, last)
+                return shared_copy(entry.centroid, count, first, last)
         parsed = Centroid.from_json(json.loads(text), count, first, last)
         self.keep(story_id, text, parsed)
-        return _copy(parsed, count, first, last)
+        return shared_copy(parsed, count, first, last)
 
     def __len__(self) -> int:
         return len(self._entries)
 
     def keep(self, story_id: int, text: str, centroid: Centroid) -> None:
         """Remember ``centroid`` as what ``text`` (its JSON, being stored now) parses to."""
-        entry = _Entry(text, _copy(centroid, 0, None, None))
+        entry = _Entry(text, shared_copy(centroid, 0, None, None))
         with self._lock:
             self._entries[story_id] = entry
             self._entries.move_to_end(story_id)
@@ -87,4 +87,4 @@ class CentroidCache:
                 self._entries.popitem(last=False)
 
 
-__all__ = ["DEFAULT_STORIES", "CentroidCache"]
+__all__ = ["DEFAULT_STORIES", "CentroidCache", "shared_copy"]

@@ -33,7 +33,6 @@ from sqlalchemy import (
 from kabar.archive.schema import articles
 from kabar.archive.sql_source import ConnectionSource
 from kabar.archive.stores import DuplicateGroup, DuplicateMember, GroupQuery, GroupRow, StoredSignature
-from kabar.archive.upsert import dialect_insert
 
 metadata = MetaData()
 
@@ -94,11 +93,6 @@ def _band_probe(keys: int) -> Any:
     return union_all(*(select(p.c.article_id) for p in probes))
 
 
-@lru_cache(maxsize=4)
-def _band_insert(dialect: str) -> Any:
-    return dialect_insert(dialect, dedup_bands).on_conflict_do_nothing()
-
-
 @lru_cache(maxsize=1)
 def _pg_band_insert() -> Any:
     return text(
@@ -127,9 +121,13 @@ class SqlDuplicateStore:
                 params = {"keys": list(band_keys), "article_id": signature.article_id}
                 conn.execute(_pg_band_insert(), params)
                 return
-            conn.execute(
-                _band_insert(conn.dialect.name),
-                [{"key": k, "article_id": signature.article_id} for k in band_keys],
+            if not band_keys:
+                return
+            # The driver's executemany: SQLAlchemy's per-row parameter handling cost more than
+            # SQLite's writing of the rows (a row per band, every article).
+            conn.exec_driver_sql(
+                "INSERT INTO dedup_bands (key, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                [(k, signature.article_id) for k in band_keys],
             )
 
     def signature(self, article_id: int) -> StoredSignature | None:

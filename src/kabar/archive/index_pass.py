@@ -57,6 +57,19 @@ def index_one(ix: Indexer, stores: IndexStores, article_id: int, analyses: Artic
         ix.index(stores, article_id, analyses.article)
 
 
+def index_each(ix: Indexer, stores: IndexStores, passes: Sequence[ArticleAnalyses]) -> None:
+    """One indexer over many articles (each with its id), in order: :func:`index_one` for each,
+    the indexer's kind checked once (a runtime protocol check walks the protocol's members)."""
+    if isinstance(ix, AnalysedIndexer):
+        for one in passes:
+            assert one.article.id is not None
+            ix.index_analysed(stores, one.article.id, one.article, one.by(ix.text_analyzer))
+        return
+    for one in passes:
+        assert one.article.id is not None
+        ix.index(stores, one.article.id, one.article)
+
+
 def index_article(
     indexers: Sequence[Indexer], stores: IndexStores, article_id: int, article: Article
 ) -> None:
@@ -66,4 +79,4 @@ def index_article(
         index_one(ix, stores, article_id, analyses)
 
 
-__all__ = ["AnalysedIndexer", "ArticleAnalyses", "index_article", "index_one"]
+__all__ = ["AnalysedIndexer", "ArticleAnalyses", "index_article", "index_each", "index_one"]

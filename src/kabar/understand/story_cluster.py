@@ -181,7 +181,9 @@ def _idf(store: StoryStore, terms: Iterable[str]) -> dict[str, float]:
     wanted = set(terms)
     df = store.document_frequencies([*wanted, DOCS_KEY])
     n = max(1, df.get(DOCS_KEY, 0))
-    return {t: math.log((n + 1) / (df.get(t, 0) + 1)) + 1.0 for t in wanted}
+    # one logarithm per distinct count, not per term: most terms share a few small counts
+    by_count = {d: math.log((n + 1) / (d + 1)) + 1.0 for d in {0, *df.values()}}
+    return {t: by_count[df.get(t, 0)] for t in wanted}
 
 
 def _gap_days(published: datetime | None, c: Centroid) -> float:

@@ -87,7 +87,8 @@ def _stopwords() -> frozenset[str]:
 
 
 def _has_letter(term: str) -> bool:
-    return any(ch.isalpha() for ch in term)
+    # most terms are letters only: one C call answers them without the per-character loop
+    return term.isalpha() or any(ch.isalpha() for ch in term)
 
 
 def tokens(text: str) -> list[str]:
@@ -104,10 +105,14 @@ def _kept(terms: list[str]) -> list[str]:
     return [t for t in terms if len(t) > 2 and t not in stop and _has_letter(t)]
 
 
+# Names recur across a load's articles (people, places, clubs): their key and untitled form are
+# made once. Bounded: a long run's memory stays flat.
+@lru_cache(maxsize=1 << 16)
 def _entity_key(name: str) -> str:
     return " ".join(w for w in re.sub(r"[^\w\s]", " ", name.casefold()).split())
 
 
+@lru_cache(maxsize=1 << 16)
 def _strip_title(span: str) -> str:
     """ "Ketua DPR Setya Novanto" → "Setya Novanto": titles would split one person into many keys.
 
