@@ -206,6 +206,38 @@ def headings_in_place(paragraphs: Sequence[_T], headings: Sequence[tuple[int, _T
     return out
 
 
+@dataclass(slots=True, frozen=True)
+class Placed:
+    """One piece of the body as it is laid out: a subheading, a photo or a paragraph."""
+
+    kind: Literal["heading", "image", "paragraph"]
+    index: int  # the paragraph it stands before (for a paragraph: its own index)
+    text: str = ""
+    image: Image | None = None
+
+
+def body_layout(
+    paragraphs: Sequence[str], images: Sequence[Image], subheadings: Sequence[Subheading]
+) -> list[Placed]:
+    """The body in reading order: before each paragraph its subheadings, then its photos, by their
+    ``position``; a position past the last paragraph stands at the end, a negative one at the start.
+    One layout for every printed form (the portal's page, the CLI's text)."""
+    last = len(paragraphs)
+    images_at: dict[int, list[Image]] = {}
+    heads_at: dict[int, list[Subheading]] = {}
+    for image in images:
+        images_at.setdefault(min(max(image.position, 0), last), []).append(image)
+    for head in subheadings:
+        heads_at.setdefault(min(max(head.position, 0), last), []).append(head)
+    out: list[Placed] = []
+    for index in range(last + 1):
+        out.extend(Placed("heading", index, text=head.text) for head in heads_at.get(index, []))
+        out.extend(Placed("image", index, image=image) for image in images_at.get(index, []))
+        if index < last:
+            out.append(Placed("paragraph", index, text=paragraphs[index]))
+    return out
+
+
 def normalise_space(text: str) -> str:
     # ``str.split()`` splits where the pattern ``\s`` matches (both read ``str.isspace``, checked over
     # every code point in tests/test_normalise_space.py): the text ``re.sub(r"\s+", " ", text).strip()``

@@ -22,7 +22,7 @@ from kabar.cli.batch import (
 )
 from kabar.cli.common import err_console, fail
 from kabar.guard import Guard, Verdict, reject_of
-from kabar.model import Article, Image
+from kabar.model import Article, body_layout
 from kabar.prepare import PageJob, prepare, warm_up
 from kabar.prepare import understand as understand_step
 from kabar.serialize import article_to_dict, article_to_jsonld
@@ -55,20 +55,14 @@ def _as_text(article: Article) -> str:
     if article.outlet:
         lines.append(article.outlet)
     lines.append("")
-    images: dict[int, list[Image]] = {}
-    for image in article.images:
-        images.setdefault(image.position, []).append(image)
-    heads: dict[int, list[str]] = {}
-    last = len(article.paragraphs)
-    for subheading in article.subheadings:  # a heading after the last paragraph prints at the end
-        heads.setdefault(min(subheading.position, last), []).append(subheading.text)
-    for i, para in enumerate(article.paragraphs):
-        lines.extend(line for text in heads.get(i, []) for line in (f"## {text}", ""))
-        for image in images.get(i, []):
+    for placed in body_layout(article.paragraphs, article.images, article.subheadings):
+        if placed.image is not None:
+            image = placed.image
             lines.append(f"[Foto: {image.caption or ''} — {image.credit or ''}]".replace(" — ]", "]"))
-        lines.append(para)
-        lines.append("")
-    lines.extend(line for text in heads.get(last, []) for line in (f"## {text}", ""))
+        elif placed.kind == "heading":
+            lines.extend((f"## {placed.text}", ""))
+        else:
+            lines.extend((placed.text, ""))
     if article.sources:
         lines.append("Sumber: " + ", ".join(article.sources))
     if article.related:

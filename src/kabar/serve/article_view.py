@@ -9,7 +9,7 @@ from urllib.parse import quote_plus
 
 from kabar.archive.base import Archive
 from kabar.archive.copy_store import Appearance, article_chain
-from kabar.model import Article, Image, RelatedItem, Subheading
+from kabar.model import Article, Image, RelatedItem, Subheading, body_layout
 from kabar.serve import sections
 from kabar.serve.ages import age_marker
 from kabar.serve.cache import TtlCache
@@ -87,23 +87,18 @@ def body_blocks(
     paragraphs: list[str], images: list[Image], subheadings: list[Subheading] | None = None
 ) -> list[Block]:
     """Paragraphs with each subheading, then each image, standing before the paragraph its
-    ``position`` names."""
-    by_position: dict[int, list[Image]] = {}
-    heads: dict[int, list[Subheading]] = {}
-    last = len(paragraphs)
-    for image in images:
-        by_position.setdefault(min(max(image.position, 0), last), []).append(image)
-    for head in subheadings or []:
-        heads.setdefault(min(max(head.position, 0), last), []).append(head)
+    ``position`` names (:func:`kabar.model.body_layout`)."""
     blocks: list[Block] = []
-    for index in range(last + 1):
-        blocks.extend(Block(kind="heading", text=head.text) for head in heads.get(index, []))
-        for image in by_position.get(index, []):
+    for placed in body_layout(paragraphs, images, subheadings or []):
+        if placed.image is not None:
+            image = placed.image
             blocks.append(
                 Block(kind="image", caption=image.caption, credit=image.credit, image_url=safe_url(image.url))
             )
-        if index < last:
-            blocks.append(Block(kind="paragraph", text=paragraphs[index], lead=index == 0))
+        elif placed.kind == "heading":
+            blocks.append(Block(kind="heading", text=placed.text))
+        else:
+            blocks.append(Block(kind="paragraph", text=placed.text, lead=placed.index == 0))
     return blocks
 
 
