@@ -21,7 +21,15 @@ from kabar.extract.person_names import People, read_people, strip_lead
 from kabar.extract.tables import load_table
 from kabar.extract.word_patterns import word_pattern
 
-__all__ = ["element_people", "furniture_kind", "in_furniture", "in_teaser", "opener_people", "rel_people"]
+__all__ = [
+    "element_people",
+    "furniture_kind",
+    "in_furniture",
+    "in_link_list",
+    "in_teaser",
+    "opener_people",
+    "rel_people",
+]
 
 _MAX_BYLINE_CHARS = 160
 _MAX_BYLINE_ELEMENTS = 60
@@ -198,6 +206,17 @@ def in_teaser(el: etree._Element) -> bool:
         if found:
             return True
     return False
+
+
+def in_link_list(el: etree._Element) -> bool:
+    """The whole text of a link in a list of links: a menu entry naming a show or a section
+    ("<li><a>By Any Means Necessary</a></li>"), not a byline, whose opener stands outside the
+    writer's link ("By <a>Ann Lee</a>")."""
+    link = el if el.tag == "a" else el.getparent()
+    if link is None or link.tag != "a":
+        return False
+    item = link.getparent()
+    return item is not None and item.tag == "li" and not _marked(item)
 
 
 def element_people(tree: etree._Element, site_names: Set[str]) -> People:

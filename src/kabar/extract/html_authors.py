@@ -8,7 +8,7 @@ Evidence is read in this order, and the first source that names a writer wins:
 
 1. the portal profile's author XPaths (Indonesian portals, ``profiles/*.toml``);
 2. labelled byline lines in the visible page ("Penulis: Ani", "Reporter : A | Editor : B", "By Ani"),
-   outside teaser cards, comment forms, related boxes and photo credits, read by
+   outside teaser cards, comment forms, related boxes, photo credits and menu links, read by
    :func:`kabar.extract.byline.parse_byline` (the flat reader's rule) with the role each label
    credits; the writers among them by :meth:`kabar.extract.people_credits.Credits.writers`;
 3. the article's JSON-LD ``author`` (``@graph`` included): each ``Person`` (``name``, or
@@ -28,8 +28,8 @@ A name standing alone as the story's last paragraph ("Lê Phương") is read by 
 once the body is known, where none of the above named a writer.
 
 Every name goes through :func:`kabar.extract.person_names.read_people`: "X und Y" split, roles and
-titles stripped, capitals made title case; wire agencies, desks and the outlet's own name are kept
-apart as ``AuthorsFound.agencies`` (the source), never as writers.
+titles stripped, capitals made title case; wire agencies, desks, publications and the outlet's own
+name are kept apart as ``AuthorsFound.agencies`` (the source), never as writers.
 """
 
 from __future__ import annotations
@@ -43,7 +43,14 @@ from typing import Any
 from lxml import etree
 
 from kabar.extract.byline import Byline, label_first_words, label_role, no_colon_first_words, parse_byline
-from kabar.extract.byline_elements import element_people, in_furniture, in_teaser, opener_people, rel_people
+from kabar.extract.byline_elements import (
+    element_people,
+    in_furniture,
+    in_link_list,
+    in_teaser,
+    opener_people,
+    rel_people,
+)
 from kabar.extract.html_meta import MAX_LD_DEPTH, PageMeta
 from kabar.extract.html_text import byline
 from kabar.extract.people_credits import Credits
@@ -147,7 +154,7 @@ def _add_byline(found: list[Byline], raw: str, start: etree._Element) -> None:
     if len(" ".join(raw.split())) > 140:
         return
     bylines = _byline_around(start)
-    if not bylines or in_teaser(start) or in_furniture(start):
+    if not bylines or in_teaser(start) or in_furniture(start) or in_link_list(start):
         return
     for b in bylines:
         name = tidy_name(b.name)

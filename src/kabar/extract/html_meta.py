@@ -52,6 +52,17 @@ class PageMeta:
     def all(self, *keys: str) -> list[str]:
         return [v.strip() for key in keys for v in self.meta.get(key, []) if v.strip()]
 
+    def page_lds(self) -> list[dict[str, Any]]:
+        """Every JSON-LD object describing the article or its page (NewsArticle, WebPage …), in
+        page order: a Yoast ``@graph``'s WebPage may hold the time of day its Article omits."""
+        out: list[dict[str, Any]] = []
+        for obj in self.jsonld:
+            types = obj.get("@type")
+            names = {str(t).lower() for t in (types if isinstance(types, list) else [types])}
+            if any(_is_article_type(n) for n in names):
+                out.append(obj)
+        return out
+
     def article_ld(self) -> dict[str, Any] | None:
         """The JSON-LD object describing the article itself, if any."""
         best: dict[str, Any] | None = None

@@ -128,13 +128,23 @@ def _zone_name_re() -> re.Pattern[str]:
     return re.compile(rf"(?<=\d)\s*+(?P<name>{names})$")
 
 
+def zone_names() -> frozenset[str]:
+    """The zone abbreviations pages print for an offset ("GMT", "EST", "IST"): ``data/declared.json``."""
+    return frozenset(_declared()["zone_names"])
+
+
+def named_zone(name: str) -> timezone | None:
+    """The offset a zone abbreviation names ("EST" → -05:00), None for one not in the data."""
+    entry = _declared()["zone_names"].get(name)
+    return zone(float(entry["hours"])) if entry is not None else None
+
+
 def _named_zone_offset(text: str) -> str:
     """ "2019-11-18 17:19:53 GMT" → "2019-11-18 17:19:53+00:00": a zone name written for the offset."""
     m = _zone_name_re().search(text)
-    if m is None:
+    if m is None or (tz := named_zone(m.group("name"))) is None:
         return text
-    hours = float(_declared()["zone_names"][m.group("name")]["hours"])
-    offset = zone(hours).utcoffset(None)
+    offset = tz.utcoffset(None)
     minutes = int(offset.total_seconds() // 60) if offset is not None else 0
     sign = "+" if minutes >= 0 else "-"
     return f"{text[: m.start()]}{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"

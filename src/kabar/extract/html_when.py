@@ -3,9 +3,12 @@
 The evidence, strongest first:
 
 1. a machine time with its zone: JSON-LD ``datePublished``, the publication meta tags
-   (``article:published_time`` …), the first ``<time datetime>`` of the article;
-2. the visible time beside the headline and byline ("Selasa, 2 Januari 2024 09:15 WITA"): read from
-   the headline down to the first paragraph of prose, so a date the body cites never counts;
+   (``article:published_time`` …), the page's other JSON-LD objects (a WebPage beside an Article
+   giving only the day), the first ``<time datetime>`` of the article;
+2. the visible time beside the headline and byline ("Selasa, 2 Januari 2024 09:15 WITA"; in other
+   languages' shapes with a zone abbreviation or none, "Nov 19, 2019, 07:47 PM EST":
+   :mod:`kabar.extract.clock_line`): read from the headline down to the first paragraph of prose,
+   so a date the body cites never counts;
    a portal profile's time selector names this line exactly;
 3. a machine date without a time of day (``"2025-11-03"``), then a date printed beside the headline
    without a time of day ("19 Nov 2019"), then the date in the page's URL (``/2024/01/02/``): a day
@@ -37,6 +40,7 @@ from itertools import pairwise
 from lxml import etree
 
 from kabar.extract.byline_elements import furniture_kind, in_furniture
+from kabar.extract.clock_line import read_clock_line
 from kabar.extract.flat_lines import modified_label_re
 from kabar.extract.html_meta import PageMeta
 from kabar.extract.html_time import FoundTime, parse_iso, parse_visible_time, zone
@@ -60,6 +64,7 @@ _MAX_HEAD_ELEMENTS = 4000  # elements walked after the headline
 _MAX_TIME_ELEMENTS = 50
 _PROSE_WORDS = 25  # a paragraph this long is the body: the time line stands above it
 _SAME_SECONDS = 60
+_LABEL_WORDS = 3  # "Updated", "Last updated:", "Zuletzt aktualisiert am": a label standing alone
 _NOTE_DAYS = 1  # a URL date further than this from the time read is noted
 # "/2024/01/02/", "/2024-01-02/", "/20240102/": a date segment of the URL's path.
 _ISO_DAY = re.compile(r"((?:19|20)\d{2})-(\d{2})-(\d{2})")
@@ -104,6 +109,8 @@ def _machine_raws(tree: etree._Element, meta: PageMeta, updated: bool) -> list[s
     if ld is not None and isinstance(ld.get(ld_key), str):
         raws.append(ld[ld_key])
     raws.extend(meta.all(*(_MODIFIED_KEYS if updated else _PUBLISHED_KEYS)))
+    # The page's other JSON-LD objects (a WebPage beside an Article that gives only the day).
+    raws.extend(v for obj in meta.page_lds() if obj is not ld and isinstance(v := obj.get(ld_key), str))
     raws.extend(_time_elements(tree, updated=updated))
     return raws
 
@@ -115,7 +122,8 @@ def _first_zoned_iso(raws: list[str], tz: timezone) -> FoundTime | None:
     with its offset (a meta tag): the bare one read in an assumed zone would be hours off."""
     first: FoundTime | None = None
     for raw in raws:
-        found = parse_iso(raw, tz)
+        # A CMS may fill the machine field with the printed line ("01:38:07 PM IST Nov 20, 2019").
+        found = parse_iso(raw, tz) or read_clock_line(raw, tz)
         if found is None or not (found.value.hour or found.value.minute or "T" in raw or ":" in raw):
             continue
         if found.zoned:
@@ -160,9 +168,7 @@ def _visible_day(head: list[str], tz: timezone) -> FoundTime | None:
     a placeholder that never reaches the value."""
     from kabar.lang.time import find_time  # as html_time reads visible lines: babel loads on first use
 
-    for text in head:
-        if _modified_label(text):
-            continue
+    for text in _publication_lines(head):
         found = find_time(text, "WIB")
         if found is None:
             continue
@@ -240,8 +246,27 @@ def _visible_time(
         ]
         if candidates:
             return next((c for c in candidates if c.zoned), candidates[0])
-    texts = [t for t in head if not _modified_label(t)]
-    return parse_visible_time(" | ".join(texts), tz)
+    texts = _publication_lines(head)
+    found = parse_visible_time(" | ".join(texts), tz)
+    if found is not None and found.zoned:
+        return found
+    # A line in another language's shape, with its zone abbreviation or none ("Nov 19, 2019, 07:47 PM EST"):
+    # where it names its zone, it says more than a bare reading of the same line.
+    clock = next((f for t in texts if (f := read_clock_line(t, tz)) is not None), None)
+    return clock if clock is not None and (found is None or clock.zoned) else found
+
+
+def _publication_lines(head: list[str]) -> list[str]:
+    """The head's pieces but the update lines: a piece that opens with an update label, or that
+    follows one holding the label alone ("<span>Updated</span> <time>1:39 am EST …</time>")."""
+    out: list[str] = []
+    after_label = False
+    for text in head:
+        labelled = _modified_label(text)
+        if not labelled and not after_label:
+            out.append(text)
+        after_label = labelled and len(text.split()) <= _LABEL_WORDS
+    return out
 
 
 def _modified_label(text: str) -> bool:
@@ -268,6 +293,35 @@ def _url_time(url: str | None, tz: timezone) -> FoundTime | None:
     except ValueError:
         return None
     return FoundTime(value=value, text=m.group(0), zoned=False)
+
+
+def _near(one: FoundTime, other: FoundTime) -> bool:
+    return abs((one.value - other.value).total_seconds()) < _SAME_SECONDS
+
+
+def _agreeing_machine(
+    machine: FoundTime | None, visible: FoundTime | None, raws: list[str], tz: timezone
+) -> FoundTime | None:
+    """Where the first machine time and a visible line that names its zone disagree, another
+    machine time of the page that agrees with the line: two pieces of evidence against one (a
+    JSON-LD offset written wrong, "04:31:13-06:00", beside the meta tag's "04:31:13+00:00" and the
+    line "10:31 pm CST")."""
+    if machine is None or visible is None or not visible.zoned or _near(machine, visible):
+        return machine
+    for raw in raws:
+        found = parse_iso(raw, tz)
+        if found is not None and found.zoned and _near(found, visible):
+            return found
+    return machine
+
+
+def _update_line(machine: FoundTime | None, visible: FoundTime, modified: FoundTime | None) -> bool:
+    """The visible line is the machine modification time, not the publication time: the page prints
+    when it was updated beside the headline without a label ("Wednesday 20 November 2019 11:42, UK"
+    where datePublished is 06:37 and dateModified 11:42)."""
+    if machine is None or modified is None:
+        return False
+    return not _near(machine, visible) and _near(visible, modified)
 
 
 def _same_time(machine: FoundTime, visible: FoundTime) -> FoundTime:
@@ -329,6 +383,11 @@ def find_times(tree: etree._Element, meta: PageMeta, profile: Profile | None, ur
     head = _head_texts(tree)  # one walk: the visible publication and modification lines
     visible = _visible_time(tree, head, profile, tz)
     times = PageTimes()
+    if profile is None:
+        if visible is not None and _update_line(machine, visible, _first_zoned_iso(updated_raws, tz)):
+            times.notes.append(f"time: the line {visible.text!r} is the update time")
+            visible = None
+        machine = _agreeing_machine(machine, visible, raws, tz)
     published = _choose(machine, visible, profile, times.notes)
     from_url = _url_time(url, tz)
     if published is None and (day := _machine_day(raws, tz)) is not None:

@@ -1,7 +1,9 @@
 """Writers' names from a byline, a meta tag or a JSON-LD value, in any language.
 
 ``"Von: Anna Martel und Lea Wagner"`` → writers ``Anna Martel``, ``Lea Wagner``;
-``"Reuters"`` → an agency, not a writer; ``"JANE DOE, Political Correspondent"`` → ``Jane Doe``.
+``"Reuters"`` → an agency, not a writer; ``"Sioux Falls Argus Leader"`` (a publication) and
+``"KWCHCIK"`` (a station's code) → the source, not writers; ``"JANE DOE, Political Correspondent"`` →
+``Jane Doe``.
 The words (byline openers, conjunctions, roles, titles, agencies, desk words) are data:
 ``data/bylines.json`` under ``people``, each with where it was seen.
 """
@@ -190,10 +192,57 @@ def is_agency(name: str) -> bool:
     return " ".join(name.casefold().split()) in _agencies()
 
 
+@functools.cache
+def _outlet_re() -> re.Pattern[str]:
+    words = [w for w in _words("outlet_words") if not w.startswith("_")]
+    latin = "|".join(re.escape(w) for w in words if w.isascii())
+    other = "|".join(re.escape(w) for w in words if not w.isascii())
+    # As the desk words: whole words in Latin scripts, inside a run in scripts without spaces.
+    return re.compile(rf"(?<![^\W_])(?:{latin})(?![^\W_])|{other}", re.IGNORECASE)
+
+
+@functools.cache
+def _outlet_last_words() -> frozenset[str]:
+    return frozenset(w for w in _words("outlet_last_words") if not w.startswith("_"))
+
+
+def _is_outlet(name: str) -> bool:
+    """A publication's name ("Sioux Falls Argus Leader", "The Washington Post"); a word that is also
+    a family name counts only where a person's name would not hold it ("Emily Post" is a writer)."""
+    if _outlet_re().search(name) is not None:
+        return True
+    words = name.casefold().split()
+    if len(words) < 2 or words[-1].strip(".,") not in _outlet_last_words():
+        return False
+    return len(words) >= 3 or words[0] in _site_articles()
+
+
+# One word in capitals with fewer vowels than one letter in this many is a code, not a name.
+_CODE_LETTERS_PER_VOWEL = 4
+_MIN_CODE_LETTERS = 4  # "ANT", "RD": shorter capitals are initials, left as they are
+
+
+def _is_code(name: str) -> bool:
+    """A station's call sign or a body's initials standing as the name ("KWCHCIK", "PMJS"): one
+    word in capitals that no one could say ("MASRIADI" is a name printed in capitals)."""
+    if " " in name or len(name) < _MIN_CODE_LETTERS or not name.isalpha() or not name.isupper():
+        return False
+    base = unicodedata.normalize("NFD", name.casefold())
+    vowels = sum(1 for c in base if c in "aeiouy")
+    return vowels * _CODE_LETTERS_PER_VOWEL < len(name)
+
+
 def is_organisation(name: str, site_names: Set[str] = frozenset()) -> bool:
-    """A wire agency, a desk or team, a company, or the outlet itself."""
+    """A wire agency, a desk or team, a publication, a broadcaster's code, a company, or the outlet
+    itself."""
     low = " ".join(name.casefold().split())
-    return low in _agencies() or _desk_re().search(name) is not None or is_site(name, site_names)
+    return (
+        low in _agencies()
+        or _desk_re().search(name) is not None
+        or _is_outlet(name)
+        or _is_code(name)
+        or is_site(name, site_names)
+    )
 
 
 def _looks_like_name(name: str) -> bool:
@@ -274,6 +323,10 @@ def strip_lead(text: str) -> str | None:
     if not rest:
         return None
     if m.group("colon") is None:
+        if not m.group("space") and not (rest[:1].isupper() and rest[1:2].islower()):
+            # Glued to the opener, only a capitalised word is a name ("bySauli Giliard"): a name in
+            # capitals merely starts with an opener's letters ("DINI TEJA", "BYRON", "PARKER").
+            return None
         uncased = rest[0].isalpha() and not rest[0].isupper() and not rest[0].islower()
         # "By Ani", "bySauli Giliard"; a script without case needs a space after the opener
         # ("この記事の筆者 松岡大地"), so that a word merely starting with one ("記者タイムライン") is not taken.
