@@ -122,9 +122,11 @@ def test_printed_time_with_a_zone_abbreviation_or_none(printed: str, published: 
         ("01:38:07 PM IST Nov 20, 2019", datetime(2019, 11, 20, 8, 8, tzinfo=UTC)),
         ("19 Nov 2019 07:09 GMT", datetime(2019, 11, 19, 7, 9, tzinfo=UTC)),
         ("Tue Nov 19 2019 03:05:46 GMT+0530", datetime(2019, 11, 18, 21, 35, 46, tzinfo=UTC)),
+        ("Tue, 19 Nov 2019 10:00:00 -0500", datetime(2019, 11, 19, 15, tzinfo=UTC)),
+        ("Thu, 01 Jan 1970 07:00:00 +0700", None),  # the Unix epoch: no time
     ],
 )
-def test_printed_time_in_json_ld(declared: str, published: datetime) -> None:
+def test_printed_time_in_json_ld(declared: str, published: datetime | None) -> None:
     ld = {"@context": "https://schema.org", "@type": "NewsArticle", "datePublished": declared}
     article = _read(_page(head=f'<script type="application/ld+json">{json.dumps(ld)}</script>'))
     assert article.published == published

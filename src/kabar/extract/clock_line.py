@@ -6,7 +6,7 @@ another language ("November 19, 2019, 07:47 PM EST", "Published 10:02 AM EST Nov
 date and clock are read by ``find_time`` as a wall clock, with what it does not take around it:
 
 * a zone abbreviation after the clock, its offset from ``data/declared.json`` (``zone_names``:
-  EST, IST, CET, JST, AEST …);
+  EST, IST, CET, JST, AEST …), or a numeric offset ("GMT+0530", RFC 2822's "10:00:00 -0500");
 * a clock printed before the date ("10:02 AM EST Nov 19, 2019", also in JSON-LD's datePublished),
   or a short word after it ("20.11.2019 um 14:05 Uhr");
 * an ordinal day ("November 18th").
@@ -21,7 +21,7 @@ import functools
 import re
 from datetime import datetime, timedelta, timezone
 
-from kabar.extract.html_time import FoundTime, named_zone, zone_names
+from kabar.extract.html_time import FoundTime, is_placeholder, named_zone, zone_names
 from kabar.extract.html_time import zone as zone_of
 
 __all__ = ["read_clock_line"]
@@ -41,10 +41,12 @@ def _zones() -> str:
 @functools.cache
 def _zone_after_re() -> re.Pattern[str]:
     # The abbreviation in capitals, as pages print it: "est" is a word in French and Latin.
-    # "GMT+0530": the offset written after the name is the one meant (JavaScript's Date string).
+    # "GMT+0530": the offset written after the name is the one meant (JavaScript's Date string);
+    # "10:00:00 -0500": an offset alone (RFC 2822, in some pages' meta tags).
     # Entered only where no space precedes (the end of a match), so linear along runs of spaces.
     return re.compile(
-        rf"(?<!\s)\s*+\(?(?P<zone>{_zones()})(?:(?P<offset>[+-]\d{{2}}):?(?P<offmin>\d{{2}}))?+\b"
+        rf"(?<!\s)\s*+\(?(?:(?P<zone>{_zones()})|(?=[+-]\d))"
+        r"(?:(?P<offset>[+-]\d{2}):?(?P<offmin>\d{2}))?+(?![\w:])"
     )
 
 
@@ -85,8 +87,13 @@ def read_clock_line(text: str, default: timezone) -> FoundTime | None:
     zone: re.Match[str] | None = None
     shown_start = start
     if _CLOCK_IN.search(found.text):
-        if (zone := _zone_after_re().match(line, end)) is not None:
+        if (zone := _zone_after_re().match(line, end)) is not None and zone.group("zone", "offset") != (
+            None,
+            None,
+        ):
             end = zone.end()
+        else:
+            zone = None
     else:
         clock = _clock_after_re().match(line, end) or _clock_before_re().search(line[:start])
         if clock is None:
@@ -103,6 +110,8 @@ def read_clock_line(text: str, default: timezone) -> FoundTime | None:
             end = clock.end()
     tz = _zone(zone) if zone is not None else None
     value = datetime.combine(wall.date(), wall.time(), tzinfo=tz or default)
+    if is_placeholder(value):
+        return None  # "Thu, 01 Jan 1970 07:00:00 +0700": the Unix epoch, printed where a CMS has no time
     name = zone.group("zone") if zone is not None and not _has_offset(zone) else None
     return FoundTime(value=value, text=line[shown_start:end].strip(), zoned=tz is not None, zone_name=name)
 
@@ -116,4 +125,4 @@ def _zone(m: re.Match[str]) -> timezone | None:
     if _has_offset(m):
         sign = -1 if m.group("offset")[0] == "-" else 1
         return zone_of(sign * (int(m.group("offset")[1:]) + int(m.group("offmin")) / 60))
-    return named_zone(m.group("zone"))
+    return named_zone(m.group("zone")) if m.group("zone") else None
