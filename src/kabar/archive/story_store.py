@@ -124,14 +124,6 @@ def stored_hits(conn: Connection, keys: Sequence[str], since: str | None, limit:
 
 
 @once
-def _load() -> Select[Any]:
-    c = stories.c
-    return select(c.id, c.centroid, c.article_count, c.first_published, c.last_published).where(
-        c.id.in_(bindparam("i", expanding=True))
-    )
-
-
-@once
 def _save() -> Any:
     c = stories.c
     return (
@@ -230,7 +222,13 @@ class SqlStoryStore:
             return {}
         out: dict[int, Centroid] = {}
         with self._db.reading() as conn:
-            for r in conn.execute(_load(), {"i": story_ids}):
+            # to the driver, as stored_hits: the candidates' rows, once an article
+            m = placeholder(conn)
+            sql = (
+                "SELECT id, centroid, article_count, first_published, last_published FROM stories "
+                f"WHERE id IN ({', '.join([m] * len(story_ids))})"
+            )
+            for r in conn.exec_driver_sql(sql, tuple(story_ids)):
                 sid = int(r[0])
                 out[sid] = self.centroids.parse(
                     sid, r[1] or "{}", int(r[2]), parse_time(r[3]), parse_time(r[4])
