@@ -164,3 +164,23 @@ def test_an_article_costs_a_few_entity_statements(archive_url: str) -> None:
         assert record is not None and (record.article_count, len(record.roles)) == (2, 1)
     finally:
         archive.close()
+
+
+def test_removing_an_article_takes_its_mentions_off_each_entity(archive_url: str) -> None:
+    archive = understanding_archive(archive_url)
+    try:
+        retno = person("Retno Marsudi", "Menteri Luar Negeri")
+        retno.mentions = [Mention(0, 13, "Retno Marsudi")] * 3
+        first = archive.add(_article(1, [retno, _place("Jenewa")])).id
+        archive.add(_article(2, [person("Retno Marsudi"), _place("Jenewa")]))
+        with archive.engine.begin() as conn:
+            EntityIndexer().remove(archive.index_stores(conn), first)
+        counts = {}
+        for name in ("Retno Marsudi", "Jenewa"):
+            record = archive.entities.get_entity(archive.entities.find_entity_id(name) or 0)
+            assert record is not None
+            counts[name] = (record.article_count, record.mention_count)
+        assert counts == {"Retno Marsudi": (1, 1), "Jenewa": (1, 1)}
+        assert archive.entities.article_entity_ids(first) == []
+    finally:
+        archive.close()

@@ -80,7 +80,7 @@ article_entities = Table(
 )
 
 
-def _minus(column: Any, amount: int) -> ColumnElement[Any]:
+def _minus(column: Any, amount: Any) -> ColumnElement[Any]:
     # never below zero; CASE, not SQLite's scalar MAX(a, b) (PostgreSQL spells it GREATEST)
     return case((column > amount, column - amount), else_=0)
 
@@ -210,22 +210,24 @@ class SqlEntityStore:
             values_rows(conn, _ROLE_HEAD, _ROLE_TAIL, roles, _ROLE_CASTS)
 
     def unlink_article(self, article_id: int) -> None:
+        ae = article_entities.c
+        # every entity the article names, in one statement: each loses the article and its mentions
+        mentions = (
+            select(ae.mentions)
+            .where(ae.article_id == article_id, ae.entity_id == entities.c.id)
+            .scalar_subquery()
+        )
+        named = select(ae.entity_id).where(ae.article_id == article_id)
         with self._db.writing() as conn:
-            rows = conn.execute(
-                select(article_entities.c.entity_id, article_entities.c.mentions).where(
-                    article_entities.c.article_id == article_id
+            conn.execute(
+                update(entities)
+                .where(entities.c.id.in_(named))
+                .values(
+                    article_count=_minus(entities.c.article_count, 1),
+                    mention_count=_minus(entities.c.mention_count, mentions),
                 )
-            ).all()
-            for entity_id, mentions in rows:
-                conn.execute(
-                    update(entities)
-                    .where(entities.c.id == entity_id)
-                    .values(
-                        article_count=_minus(entities.c.article_count, 1),
-                        mention_count=_minus(entities.c.mention_count, int(mentions)),
-                    )
-                )
-            conn.execute(delete(article_entities).where(article_entities.c.article_id == article_id))
+            )
+            conn.execute(delete(article_entities).where(ae.article_id == article_id))
 
     # -- reading -----------------------------------------------------------------------
     def get_entity(self, entity_id: int) -> EntityRecord | None:
