@@ -25,8 +25,11 @@ Per chunk:
   chunk's document frequencies, centroids, keys and memberships in memory and writes them
   once at the chunk's end — the same assignments, a few statements a chunk instead of a
   few hundred rows an article;
-- **near-duplicates and entities**: their indexers, article by article in id order, on the
-  chunk's one transaction (no savepoint, no commit per article).
+- **entities**: the indexer article by article in id order, on a write-back store
+  (:class:`~kabar.archive.bulk_entities.BufferedEntityStore`) that resolves the chunk's entities
+  in memory over one read of each name and writes each entity table's rows once at the chunk's end;
+- **near-duplicates**: its indexer, article by article in id order, on the chunk's one
+  transaction (no savepoint, no commit per article).
 
 An indexer that raises on one article (not a fault of the archive) makes the chunk run again
 article by article, each in a savepoint; the article it fails on is taken out of the archive
@@ -44,6 +47,7 @@ from sqlalchemy.engine import Connection
 
 from kabar.archive.articles_core import CoreArchive, article_from_row
 from kabar.archive.base import Indexer
+from kabar.archive.bulk_entities import BufferedEntityStore
 from kabar.archive.bulk_stories import BufferedStoryStore
 from kabar.archive.bulk_story_state import StoryBuildState
 from kabar.archive.errors import ArchiveError
@@ -185,13 +189,15 @@ def _index_chunk(
 ) -> None:
     base = archive.index_stores(conn)
     buffered = BufferedStoryStore(BoundSource(conn), archive.centroids, state)
-    stores: SqlStores = replace(base, stories=buffered)
+    named = BufferedEntityStore(BoundSource(conn))
+    stores: SqlStores = replace(base, stories=buffered, entities=named)
     analyses = [ArticleAnalyses(article) for article in items]  # each text analysed once, for all
     for ix in archive.indexers:
         if isinstance(ix, FtsIndexer):  # one set-based write of the chunk's documents
             stores.search_index.add([_doc(ix, one) for one in analyses])
             continue
         index_each(ix, stores, analyses)
+    named.flush()
     buffered.flush()
 
 

@@ -42,7 +42,7 @@ from kabar.archive.sql_source import ConnectionSource
 from kabar.archive.stores import StoryMember
 from kabar.archive.story_store import (  # the stored statements themselves: the same SQL
     SqlStoryStore,
-    _candidates,
+    stored_hits,
     story_articles,
     story_keys,
 )
@@ -149,11 +149,8 @@ class BufferedStoryStore(SqlStoryStore):
 
     def _stored_hits(self, keys: list[str], since: str | None, limit: int) -> dict[int, int]:
         """The stored query: keys shared per story, best first, at most ``limit`` stories."""
-        params: dict[str, object] = {"k": keys, "n": limit}
-        if since is not None:
-            params["since"] = since
         with self._source.reading() as conn:
-            return {int(r[0]): int(r[1]) for r in conn.execute(_candidates(since is not None), params)}
+            return stored_hits(conn, keys, since, limit)
 
     def load(self, story_ids: list[int]) -> dict[int, Centroid]:
         state = self._state

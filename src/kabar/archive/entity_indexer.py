@@ -6,9 +6,7 @@ archive's :class:`~kabar.archive.stores.EntityStore`.
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from kabar.archive.stores import EntityLink, EntityStore, IndexStores
+from kabar.archive.stores import EntityEntry, IndexStores
 from kabar.model import Article, Entity
 from kabar.understand.store import lookup_names, merge_entities, normalise_name
 
@@ -19,33 +17,29 @@ class EntityIndexer:
     name = "entities"
 
     def index(self, stores: IndexStores, article_id: int, article: Article) -> None:
-        store = stores.entities
-        when = article.published
-        for entity in merge_entities(article.entities):
-            entity_id = self._resolve(store, entity, when)
-            store.link(
-                EntityLink(
-                    article_id=article_id,
-                    entity_id=entity_id,
-                    mentions=max(1, len(entity.mentions)),
-                    role=entity.role,
-                    published=when,
-                )
-            )
-            for name in dict.fromkeys([entity.name, *entity.aliases]):
-                norm = normalise_name(name)
-                if norm:
-                    store.record_name(entity_id, entity.type, norm, name)
-            for role in dict.fromkeys(r for r in [entity.role, *entity.roles] if r):
-                store.record_role(entity_id, role, when)
+        entries = [entity_entry(e) for e in merge_entities(article.entities)]
+        stores.entities.index_article(article_id, article.published, entries)
 
     def remove(self, stores: IndexStores, article_id: int) -> None:
         stores.entities.unlink_article(article_id)
 
-    @staticmethod
-    def _resolve(store: EntityStore, entity: Entity, when: datetime | None) -> int:
-        found = store.find(entity.type, [normalise_name(n) for n in lookup_names(entity)])
-        return found if found is not None else store.create(entity.name, entity.type, when)
+
+def entity_entry(entity: Entity) -> EntityEntry:
+    """What the store records of one (merged) entity: understand's names, normalised."""
+    names = []
+    for name in dict.fromkeys([entity.name, *entity.aliases]):
+        norm = normalise_name(name)
+        if norm:
+            names.append((norm, name))
+    return EntityEntry(
+        type=entity.type,
+        name=entity.name,
+        lookup=tuple(normalise_name(n) for n in lookup_names(entity)),
+        mentions=max(1, len(entity.mentions)),
+        role=entity.role,
+        names=tuple(names),
+        roles=tuple(r.strip() for r in dict.fromkeys(r for r in [entity.role, *entity.roles] if r)),
+    )
 
 
-__all__ = ["EntityIndexer"]
+__all__ = ["EntityIndexer", "entity_entry"]

@@ -20,7 +20,6 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
-    bindparam,
     case,
     delete,
     func,
@@ -28,10 +27,11 @@ from sqlalchemy import (
     update,
 )
 
+from kabar.archive.entity_tally import EntityTally, KnownName, Ref
+from kabar.archive.many_rows import placeholder, values_rows
 from kabar.archive.sql_source import ConnectionSource
-from kabar.archive.statements import ID_CHUNK, insert_new, once, page, parse_time, read_id, read_ids
-from kabar.archive.stores import ArticleEntity, EntityCount, EntityLink, EntityName, EntityQuery
-from kabar.archive.upsert import dialect_insert
+from kabar.archive.statements import ID_CHUNK, page, parse_time, read_id, read_ids
+from kabar.archive.stores import ArticleEntity, EntityCount, EntityEntry, EntityName, EntityQuery
 from kabar.model import EntityType
 from kabar.understand.store import ENTITY_TYPES, EntityRecord, EntityRole, normalise_name, utc_text
 
@@ -80,70 +80,51 @@ article_entities = Table(
 )
 
 
-def _earliest(column: Any, when: Any) -> ColumnElement[Any]:
-    return case((column.is_(None) | (column > when), when), else_=column)
-
-
-def _latest(column: Any, when: Any) -> ColumnElement[Any]:
-    return case((column.is_(None) | (column < when), when), else_=column)
-
-
-def _minus(column: Any, amount: int) -> ColumnElement[Any]:
+def _minus(column: Any, amount: Any) -> ColumnElement[Any]:
     # never below zero; CASE, not SQLite's scalar MAX(a, b) (PostgreSQL spells it GREATEST)
     return case((column > amount, column - amount), else_=0)
 
 
-# Ingest runs these a dozen times per entity per article: each is built once (statements.once).
+# Ingest runs these for every article: each is built once (statements.once). Each takes a
+# batch of rows (executemany); the rows' times may be NULL, which the CASEs leave alone.
 
 
-@once
-def _find() -> Any:
+# The write of an ingested article's entity rows goes to the driver, many rows a statement
+# (kabar.archive.many_rows): SQLAlchemy's per-row processing of a dozen rows a table cost more
+# than the writes. Plain SQL both dialects read; CASE, not SQLite's scalar MAX/MIN.
+_INT, _TEXT = "integer", "text"
+# Created entities take ids in the order of the last column (INSERT … SELECT … ORDER BY, as
+# SQLAlchemy orders its own multi-row inserts): sorted, the returned ids are the rows' ids.
+_CREATE_HEAD = (
+    "INSERT INTO entities (name, type, article_count, mention_count, first_seen, last_seen) "
+    "SELECT column1, column2, column3, column4, column5, column6 FROM ("
+)
+_CREATE_TAIL = ") AS v ORDER BY column7 RETURNING id"
+_CREATE_CASTS = (_TEXT, _TEXT, _INT, _INT, _TEXT, _TEXT, _INT)
+_LINK_HEAD = "INSERT INTO article_entities (article_id, entity_id, mentions, role, published_utc)"
+_LINK_TAIL = "ON CONFLICT (article_id, entity_id) DO UPDATE SET mentions = article_entities.mentions + excluded.mentions"
+_LINK_CASTS = (_INT, _INT, _INT, _TEXT, _TEXT)
+_NAME_HEAD = "INSERT INTO entity_names (entity_id, type, norm, name, count)"
+_NAME_TAIL = "ON CONFLICT (type, norm, entity_id) DO UPDATE SET count = entity_names.count + excluded.count"
+_NAME_CASTS = (_INT, _TEXT, _TEXT, _TEXT, _INT)
+_ROLE_HEAD = "INSERT INTO entity_roles (entity_id, role, count, first_seen, last_seen)"
+_ROLE_TAIL = (
+    "ON CONFLICT (entity_id, role) DO UPDATE SET count = entity_roles.count + excluded.count, "
+    "first_seen = CASE WHEN entity_roles.first_seen IS NULL OR entity_roles.first_seen > excluded.first_seen "
+    "THEN excluded.first_seen ELSE entity_roles.first_seen END, "
+    "last_seen = CASE WHEN entity_roles.last_seen IS NULL OR entity_roles.last_seen < excluded.last_seen "
+    "THEN excluded.last_seen ELSE entity_roles.last_seen END"
+)
+_ROLE_CASTS = (_INT, _TEXT, _INT, _TEXT, _TEXT)
+
+
+def _bump_sql(mark: str) -> str:
+    # a NULL time changes nothing: the comparisons are NULL, the CASE keeps the column
     return (
-        select(entity_names.c.entity_id)
-        .join(entities, entities.c.id == entity_names.c.entity_id)
-        .where(entity_names.c.type == bindparam("t"), entity_names.c.norm == bindparam("n"))
-        .order_by(entities.c.article_count.desc(), entity_names.c.entity_id)
-        .limit(1)
-    )
-
-
-@once
-def _add_mentions() -> Any:
-    ae = article_entities.c
-    return (
-        update(article_entities)
-        .where(ae.article_id == bindparam("a"), ae.entity_id == bindparam("e"))
-        .values(mentions=ae.mentions + bindparam("m"))
-    )
-
-
-@once
-def _bump(dated: bool) -> Any:
-    values: dict[str, Any] = {
-        "article_count": entities.c.article_count + bindparam("n"),
-        "mention_count": entities.c.mention_count + bindparam("m"),
-    }
-    if dated:  # comparing with NULL would keep the old value anyway
-        values["first_seen"] = _earliest(entities.c.first_seen, bindparam("p"))
-        values["last_seen"] = _latest(entities.c.last_seen, bindparam("p"))
-    return update(entities).where(entities.c.id == bindparam("e")).values(**values)
-
-
-@once
-def _name_upsert(dialect: str) -> Any:
-    return dialect_insert(dialect, entity_names).on_conflict_do_update(
-        index_elements=["type", "norm", "entity_id"], set_={"count": entity_names.c.count + 1}
-    )
-
-
-@once
-def _role_upsert(dialect: str, dated: bool) -> Any:
-    updates: dict[str, Any] = {"count": entity_roles.c.count + 1}
-    if dated:
-        updates["first_seen"] = _earliest(entity_roles.c.first_seen, bindparam("p"))
-        updates["last_seen"] = _latest(entity_roles.c.last_seen, bindparam("p"))
-    return dialect_insert(dialect, entity_roles).on_conflict_do_update(
-        index_elements=["entity_id", "role"], set_=updates
+        f"UPDATE entities SET article_count = article_count + {mark}, mention_count = mention_count + {mark}, "
+        f"first_seen = CASE WHEN first_seen IS NULL OR first_seen > {mark} THEN {mark} ELSE first_seen END, "
+        f"last_seen = CASE WHEN last_seen IS NULL OR last_seen < {mark} THEN {mark} ELSE last_seen END "
+        f"WHERE id = {mark}"
     )
 
 
@@ -159,85 +140,94 @@ class SqlEntityStore:
         self._db = source
 
     # -- writing (inside ingest) -----------------------------------------------------
-    def find(self, type: str, norms: Sequence[str]) -> int | None:
-        stmt = _find()
+    def index_article(
+        self, article_id: int, published: datetime | None, entries: Sequence[EntityEntry]
+    ) -> None:
+        """An article's entities in a few statements: its names read once, resolved in memory
+        (:class:`~kabar.archive.entity_tally.EntityTally`), each table's rows written at once."""
+        if not entries:
+            return
+        tally = EntityTally()
+        self.read_names(tally, entries)
+        tally.add(article_id, utc_text(published), entries)
+        self.write(tally)
+
+    def read_names(self, tally: EntityTally, entries: Sequence[EntityEntry]) -> None:
+        """What the tables hold for the names ``entries`` look up that ``tally`` has not read."""
+        wanted = tally.wanted(entries)
+        if not wanted:
+            return
+        types = sorted({t for t, _ in wanted})
+        norms = sorted({n for _, n in wanted})
+        found: list[KnownName] = []
         with self._db.reading() as conn:
-            for norm in norms:
-                row = conn.execute(stmt, {"t": type, "n": norm}).first()
-                if row is not None:
-                    return int(row[0])
-        return None
+            m = placeholder(conn)
+            # Types and names both in the condition: the look-up walks the key (type, norm). To
+            # the driver: SQLAlchemy's expansion of the IN lists cost the call four times the query.
+            head = (
+                "SELECT n.entity_id, n.type, n.norm, e.article_count FROM entity_names n "
+                f"JOIN entities e ON e.id = n.entity_id WHERE n.type IN ({', '.join([m] * len(types))}) AND n.norm IN "
+            )
+            for i in range(0, len(norms), ID_CHUNK):
+                part = norms[i : i + ID_CHUNK]
+                rows = conn.exec_driver_sql(f"{head}({', '.join([m] * len(part))})", (*types, *part))
+                found.extend(KnownName(int(r[0]), str(r[1]), str(r[2]), int(r[3])) for r in rows)
+        tally.known(wanted, found)
 
-    def create(self, name: str, type: str, published: datetime | None) -> int:
-        when = utc_text(published)
-        row = {
-            "name": name,
-            "type": type,
-            "article_count": 0,
-            "mention_count": 0,
-            "first_seen": when,
-            "last_seen": when,
-        }
+    def write(self, tally: EntityTally) -> None:
+        """The rows ``tally`` adds: created entities, count changes, links, names, roles."""
         with self._db.writing() as conn:
-            result = conn.execute(entities.insert(), row)
-        pk = result.inserted_primary_key
-        assert pk is not None
-        return int(pk[0])
+            new = [
+                (n.name, n.type, n.article_count, n.mention_count, n.first_seen, n.last_seen, i)
+                for i, n in enumerate(tally.new)
+            ]
+            created = sorted(
+                int(r[0]) for r in values_rows(conn, _CREATE_HEAD, _CREATE_TAIL, new, _CREATE_CASTS)
+            )
 
-    def link(self, link: EntityLink) -> None:
-        when = utc_text(link.published)
-        row = {
-            "article_id": link.article_id,
-            "entity_id": link.entity_id,
-            "mentions": link.mentions,
-            "role": link.role,
-            "published_utc": when,
-        }
-        with self._db.writing() as conn:
-            inserted = conn.execute(insert_new(conn.dialect.name, article_entities), row).rowcount
-            if not inserted:  # two names of one article resolved to the same entity
-                conn.execute(_add_mentions(), {"a": link.article_id, "e": link.entity_id, "m": link.mentions})
-            params: dict[str, Any] = {"e": link.entity_id, "n": 1 if inserted else 0, "m": link.mentions}
-            if when is not None:
-                params["p"] = when
-            conn.execute(_bump(when is not None), params)
+            def id_of(ref: Ref) -> int:
+                return ref.entity_id if ref.entity_id is not None else created[ref.new or 0]
 
-    def record_name(self, entity_id: int, type: str, norm: str, name: str) -> None:
-        row = {"entity_id": entity_id, "type": type, "norm": norm, "name": name, "count": 1}
-        with self._db.writing() as conn:
-            conn.execute(_name_upsert(conn.dialect.name), row)
-
-    def record_role(self, entity_id: int, role: str, published: datetime | None) -> None:
-        when = utc_text(published)
-        row: dict[str, Any] = {
-            "entity_id": entity_id,
-            "role": role.strip(),
-            "count": 1,
-            "first_seen": when,
-            "last_seen": when,
-        }
-        if when is not None:
-            row["p"] = when
-        with self._db.writing() as conn:
-            conn.execute(_role_upsert(conn.dialect.name, when is not None), row)
+            # Each table's rows sorted by its key: every writer takes the row locks in one order.
+            if tally.changes:
+                bumps = [
+                    (c.articles, c.mentions, c.first_seen, c.first_seen, c.last_seen, c.last_seen, e)
+                    for e, c in sorted(tally.changes.items())
+                ]
+                conn.exec_driver_sql(_bump_sql(placeholder(conn)), bumps)
+            links = sorted(
+                (k.article_id, id_of(k.ref), k.mentions, k.role, k.published) for k in tally.links.values()
+            )
+            values_rows(conn, _LINK_HEAD, _LINK_TAIL, links, _LINK_CASTS)
+            names = sorted(
+                ((id_of(n.ref), n.type, n.norm, n.name, n.count) for n in tally.names.values()),
+                key=lambda r: (r[1], r[2], r[0]),
+            )
+            values_rows(conn, _NAME_HEAD, _NAME_TAIL, names, _NAME_CASTS)
+            roles = sorted(
+                (id_of(r.ref), r.role, r.count, r.first_seen, r.last_seen) for r in tally.roles.values()
+            )
+            values_rows(conn, _ROLE_HEAD, _ROLE_TAIL, roles, _ROLE_CASTS)
 
     def unlink_article(self, article_id: int) -> None:
+        ae = article_entities.c
+        # every entity the article names, in one statement: each loses the article and its mentions
+        mentions = (
+            select(ae.mentions)
+            .where(ae.article_id == article_id, ae.entity_id == entities.c.id)
+            .scalar_subquery()
+        )
+        named = select(ae.entity_id).where(ae.article_id == article_id)
         with self._db.writing() as conn:
-            rows = conn.execute(
-                select(article_entities.c.entity_id, article_entities.c.mentions).where(
-                    article_entities.c.article_id == article_id
+            conn.execute(
+                update(entities)
+                .where(entities.c.id.in_(named))
+                .values(
+                    article_count=_minus(entities.c.article_count, 1),
+                    mention_count=_minus(entities.c.mention_count, mentions),
                 )
-            ).all()
-            for entity_id, mentions in rows:
-                conn.execute(
-                    update(entities)
-                    .where(entities.c.id == entity_id)
-                    .values(
-                        article_count=_minus(entities.c.article_count, 1),
-                        mention_count=_minus(entities.c.mention_count, int(mentions)),
-                    )
-                )
-            conn.execute(delete(article_entities).where(article_entities.c.article_id == article_id))
+            )
+            conn.execute(delete(article_entities).where(ae.article_id == article_id))
 
     # -- reading -----------------------------------------------------------------------
     def get_entity(self, entity_id: int) -> EntityRecord | None:

@@ -82,14 +82,16 @@ class StoryStore(ClusterStore, Protocol):
 
 
 @dataclass(slots=True, frozen=True)
-class EntityLink:
-    """An article naming an entity (a second link of the same pair adds its mentions)."""
+class EntityEntry:
+    """One entity of an article as the entity indexer records it (its names normalised already)."""
 
-    article_id: int
-    entity_id: int
+    type: str
+    name: str  # the display name of an entity created for it
+    lookup: tuple[str, ...]  # normalised names that may identify it archive-wide, strongest first
     mentions: int
-    role: str | None
-    published: datetime | None
+    role: str | None  # the role the article gives it (kept on the article's link)
+    names: tuple[tuple[str, str], ...] = ()  # (normalised, as written) names to record
+    roles: tuple[str, ...] = ()  # roles to record (a role twice counts twice)
 
 
 @dataclass(slots=True, frozen=True)
@@ -129,17 +131,12 @@ class EntityName:
 
 
 class EntityStore(Protocol):
-    def find(self, type: str, norms: Sequence[str]) -> int | None:
-        """The entity the first resolvable normalised name belongs to (most-named wins)."""
+    def index_article(
+        self, article_id: int, published: datetime | None, entries: Sequence[EntityEntry]
+    ) -> None:
+        """Record an article's entities, in order: each resolved to the stored entity its first
+        resolvable lookup name names (most-named wins), else created; linked, names and roles counted."""
         ...
-
-    def create(self, name: str, type: str, published: datetime | None) -> int: ...
-
-    def link(self, link: EntityLink) -> None: ...
-
-    def record_name(self, entity_id: int, type: str, norm: str, name: str) -> None: ...
-
-    def record_role(self, entity_id: int, role: str, published: datetime | None) -> None: ...
 
     def unlink_article(self, article_id: int) -> None: ...
 
@@ -381,7 +378,7 @@ __all__ = [
     "DuplicateMember",
     "DuplicateStore",
     "EntityCount",
-    "EntityLink",
+    "EntityEntry",
     "EntityQuery",
     "EntityStore",
     "FetchLogStore",

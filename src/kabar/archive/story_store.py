@@ -25,13 +25,13 @@ from sqlalchemy import (
     bindparam,
     delete,
     func,
-    or_,
     select,
     update,
 )
 from sqlalchemy.engine import Connection
 
 from kabar.archive.centroid_cache import CentroidCache
+from kabar.archive.many_rows import placeholder
 from kabar.archive.nul_text import NulSafeText, from_column, to_column
 from kabar.archive.sql_source import ConnectionSource
 from kabar.archive.statements import ID_CHUNK, once, page, parse_time, read_id, read_ids
@@ -100,34 +100,27 @@ _PG_KEYS_INSERT = (
 )
 
 
-def _placeholder(conn: Connection) -> str:
-    return "?" if conn.dialect.paramstyle == "qmark" else "%s"
-
-
 # Built once per shape (statements.once): ingest runs these for every article.
 
 
-@once
-def _candidates(bounded: bool) -> Select[Any]:
-    hits = func.count().label("hits")
-    stmt = select(story_keys.c.story_id, hits).where(story_keys.c.key.in_(bindparam("k", expanding=True)))
-    if bounded:
-        stmt = stmt.where(
-            or_(story_keys.c.last_published.is_(None), story_keys.c.last_published >= bindparam("since"))
-        )
-    return (
-        stmt.group_by(story_keys.c.story_id)
-        .order_by(hits.desc(), story_keys.c.story_id.desc())
-        .limit(bindparam("n"))
-    )
+def stored_hits(conn: Connection, keys: Sequence[str], since: str | None, limit: int) -> dict[int, int]:
+    """The stories sharing keys with ``keys`` (and, with ``since``, not older), with how many they
+    share, most first (then the newer story), at most ``limit``: the clustering's candidates.
 
-
-@once
-def _load() -> Select[Any]:
-    c = stories.c
-    return select(c.id, c.centroid, c.article_count, c.first_published, c.last_published).where(
-        c.id.in_(bindparam("i", expanding=True))
-    )
+    To the driver, as :meth:`SqlStoryStore.document_frequencies`: SQLAlchemy's expansion of the
+    IN list cost the call four times the query (ingest asks once an article)."""
+    if not keys:
+        return {}
+    m = placeholder(conn)
+    column = [to_column(k, conn.dialect) for k in keys]
+    sql = f"SELECT story_id, count(*) AS hits FROM story_keys WHERE key IN ({', '.join([m] * len(column))})"
+    params: list[object] = [*column]
+    if since is not None:
+        sql += f" AND (last_published IS NULL OR last_published >= {m})"
+        params.append(since)
+    sql += f" GROUP BY story_id ORDER BY hits DESC, story_id DESC LIMIT {m}"
+    params.append(limit)
+    return {int(r[0]): int(r[1]) for r in conn.exec_driver_sql(sql, tuple(params))}
 
 
 @once
@@ -178,7 +171,7 @@ class SqlStoryStore:
         wanted = list(dict.fromkeys(terms))
         out: dict[str, int] = {}
         with self._db.reading() as conn:
-            mark = _placeholder(conn)
+            mark = placeholder(conn)
             nul_safe = conn.dialect.name == "postgresql"
             # The driver's own cursor on the same connection (and transaction): SQLAlchemy's
             # result object fetched the few hundred rows one by one, most of the call's cost.
@@ -202,7 +195,7 @@ class SqlStoryStore:
     def add_document(self, terms: Iterable[str], sign: int) -> None:
         first = 1 if sign > 0 else 0
         with self._db.writing() as conn:
-            m = _placeholder(conn)
+            m = placeholder(conn)
             # Clamped at zero by CASE, not MAX(a, b): that is SQLite's scalar max (PostgreSQL: GREATEST).
             sql = (
                 f"INSERT INTO story_df (term, df) VALUES ({m}, {m}) ON CONFLICT (term) DO UPDATE SET "
@@ -221,18 +214,21 @@ class SqlStoryStore:
         if not keys:
             return []
         since = utc_text(published - timedelta(days=options.max_gap_days)) if published else None
-        params: dict[str, object] = {"k": keys, "n": options.max_candidates}
-        if since is not None:
-            params["since"] = since
         with self._db.reading() as conn:
-            return [int(r[0]) for r in conn.execute(_candidates(since is not None), params)]
+            return list(stored_hits(conn, keys, since, options.max_candidates))
 
     def load(self, story_ids: list[int]) -> dict[int, Centroid]:
         if not story_ids:
             return {}
         out: dict[int, Centroid] = {}
         with self._db.reading() as conn:
-            for r in conn.execute(_load(), {"i": story_ids}):
+            # to the driver, as stored_hits: the candidates' rows, once an article
+            m = placeholder(conn)
+            sql = (
+                "SELECT id, centroid, article_count, first_published, last_published FROM stories "
+                f"WHERE id IN ({', '.join([m] * len(story_ids))})"
+            )
+            for r in conn.exec_driver_sql(sql, tuple(story_ids)):
                 sid = int(r[0])
                 out[sid] = self.centroids.parse(
                     sid, r[1] or "{}", int(r[2]), parse_time(r[3]), parse_time(r[4])
@@ -274,7 +270,7 @@ class SqlStoryStore:
             return
         # To the driver, as add_document's rows: a story's few dozen keys on every save cost
         # SQLAlchemy's per-row parameter processing more than the insert itself.
-        m = _placeholder(conn)
+        m = placeholder(conn)
         sql = (
             f"INSERT INTO story_keys (key, story_id, last_published) VALUES ({m}, {m}, {m}) "
             "ON CONFLICT DO NOTHING"
