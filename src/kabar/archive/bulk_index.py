@@ -25,8 +25,11 @@ Per chunk:
   chunk's document frequencies, centroids, keys and memberships in memory and writes them
   once at the chunk's end — the same assignments, a few statements a chunk instead of a
   few hundred rows an article;
-- **near-duplicates and entities**: their indexers, article by article in id order, on the
-  chunk's one transaction (no savepoint, no commit per article).
+- **near-duplicates**: :meth:`~kabar.link.dedup.DedupIndexer.index_chunk` (a
+  :class:`ChunkIndexer`), article by article in id order, the stored buckets of the chunk's
+  band keys read at once and its signatures and bands written at once;
+- **entities**: its indexer, article by article in id order, on the chunk's one transaction
+  (no savepoint, no commit per article).
 
 An indexer that raises on one article (not a fault of the archive) makes the chunk run again
 article by article, each in a savepoint; the article it fails on is taken out of the archive
@@ -38,6 +41,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Protocol, runtime_checkable
 
 from sqlalchemy import delete, select, text
 from sqlalchemy.engine import Connection
@@ -52,6 +56,7 @@ from kabar.archive.index_pass import ArticleAnalyses, index_each
 from kabar.archive.schema import articles
 from kabar.archive.sql_source import BoundSource
 from kabar.archive.store_access import SqlStores
+from kabar.archive.stores import IndexStores
 from kabar.archive.term_records import IndexedDoc
 from kabar.model import Article
 
@@ -69,6 +74,14 @@ _NEWEST_PENDING = text(
     "SELECT 1 FROM articles a WHERE a.id = (SELECT max(id) FROM articles) "
     "AND NOT EXISTS (SELECT 1 FROM search_docs s WHERE s.id = a.id)"
 )
+
+
+@runtime_checkable
+class ChunkIndexer(Indexer, Protocol):
+    """An indexer that indexes a chunk's articles (each with its id) as it would one by one, in
+    their order, with fewer statements."""
+
+    def index_chunk(self, stores: IndexStores, articles: Sequence[Article]) -> None: ...
 
 
 class BulkModeRefused(ValueError):
@@ -191,6 +204,9 @@ def _index_chunk(
         if isinstance(ix, FtsIndexer):  # one set-based write of the chunk's documents
             stores.search_index.add([_doc(ix, one) for one in analyses])
             continue
+        if isinstance(ix, ChunkIndexer):
+            ix.index_chunk(stores, items)
+            continue
         index_each(ix, stores, analyses)
     buffered.flush()
 
@@ -224,6 +240,7 @@ __all__ = [
     "CHUNK",
     "BuildReport",
     "BulkModeRefused",
+    "ChunkIndexer",
     "RefusedArticle",
     "build_pending",
     "newest_pending",
