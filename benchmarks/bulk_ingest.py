@@ -8,7 +8,10 @@ new content) is ingested, in one run, into fresh archives with every indexer:
 - **normal (anchor)**: :class:`~kabar.ingest_batch.BatchIngest`, ``--batch`` articles a
   transaction, each indexed as it is stored (what ``kabar ingest`` does);
 - **bulk**: the same with ``defer_indexes`` — rows first, then every derived index built once
-  at the end (:mod:`kabar.archive.bulk_index`); its figure includes that build.
+  at the end (:mod:`kabar.archive.bulk_index`); its figure includes that build;
+- **bare sqlite3 insert (floor)**: the same records parsed and inserted as JSON text into one
+  table of a fresh SQLite file, one transaction, nothing read or indexed: what storing the input
+  costs at the least, printed beside the figures without understanding.
 
 Each without understanding (the first ``--limit`` records) and with it (the first
 ``--understand-limit``), on SQLite and/or PostgreSQL (a scratch database on ``--pg``).
@@ -29,6 +32,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sqlite3
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -133,6 +137,23 @@ def measure(backend: str, place: Place, way: str, records: Path, options: Ingest
     return Run(backend, way, options.understand, done.stored, spent, server_cpu, done.build_seconds, wall)
 
 
+def bare_insert(records: Path, db: Path) -> Run:
+    """The floor: each record parsed and its JSON inserted by sqlite3, in one transaction."""
+    cpu, wall = cpu_with_children(), time.perf_counter()
+    conn = sqlite3.connect(db)
+    try:
+        conn.execute("PRAGMA journal_mode=WAL")  # as kabar's archives
+        conn.execute("CREATE TABLE articles (id INTEGER PRIMARY KEY, url TEXT, data TEXT NOT NULL)")
+        with conn, records.open(encoding="utf-8") as fh:
+            rows = ((rec.get("url"), json.dumps(rec, ensure_ascii=False)) for rec in map(json.loads, fh))
+            conn.executemany("INSERT INTO articles (url, data) VALUES (?, ?)", rows)
+        stored = int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+    finally:
+        conn.close()
+    spent, wall = cpu_with_children() - cpu, time.perf_counter() - wall
+    return Run("sqlite", "bare sqlite3 insert", False, stored, spent, 0.0, 0.0, wall)
+
+
 def places(backends: list[str], folder: Path, pg: str) -> dict[str, Place]:
     counter = iter(range(1_000_000))
 
@@ -175,6 +196,7 @@ def main() -> None:
     src = shared("corpus", "indosum-dev.jsonl")
     load = os.getloadavg()
     runs: list[Run] = []
+    floor: Run | None = None
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         records, records_u = folder / "records.jsonl", folder / "records_u.jsonl"
@@ -192,12 +214,16 @@ def main() -> None:
             for path, options in modes:
                 for way in ("normal (anchor)", "bulk"):
                     runs.append(measure(backend, place, way, path, options, args.batch))
+        if total:
+            floor = bare_insert(records, folder / "bare.db")
     print(f"IndoSum dev × {args.repeat}: {total} records without understanding, {total_u} with")
     print(
         f"load average {load[0]:.1f} at the start, {os.getloadavg()[0]:.1f} at the end, {os.cpu_count()} cores"
     )
     for run in runs:
         show(run)
+    if floor is not None:
+        show(floor)
     out = ROOT / "benchmarks" / "out"
     out.mkdir(parents=True, exist_ok=True)
     figures = [{**asdict(r), "articles_per_cpu_second": r.per_cpu_second} for r in runs]
@@ -211,6 +237,16 @@ def main() -> None:
             "articles/CPU-s",
             anchor=f"normal batched ingest (batch {args.batch}), same run",
             anchor_value=anchor.per_cpu_second,
+            better="higher",
+        )
+    bulk_plain = [r for r in runs if r.backend == "sqlite" and r.way == "bulk" and not r.understand]
+    if floor is not None and bulk_plain:
+        print_result(
+            "bulk ingest, no understanding, sqlite, against the floor",
+            bulk_plain[0].per_cpu_second,
+            "articles/CPU-s",
+            anchor="bare sqlite3 insert of the same JSON (no reading, no index), same run",
+            anchor_value=floor.per_cpu_second,
             better="higher",
         )
 

@@ -8,8 +8,10 @@ an archive with no indexers, so only the article rules' own statements are count
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
+import pytest
 from sqlalchemy import event
 
 from backends import open_test_archive
@@ -81,3 +83,38 @@ def test_shingles_taken_at_once_are_the_shingles_taken_one_by_one() -> None:
         for size in (1, 2, 3, 5):
             options = ShingleOptions(size=size, max_shingles=cap)
             assert paragraph_shingles(paragraphs, options) == _reference_shingles(paragraphs, options)
+
+
+def test_a_batch_serialises_each_clean_article_once(
+    archive_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The row's JSON is also what shows whether an article needs cleaning (a NUL, a lone
+    surrogate): a clean article is serialised (and its text hashed) once, not once to check and
+    again for its row; a dirty one, or one whose text merely spells ``\\u0000``, still is cleaned
+    as before."""
+    from kabar.archive import articles_core
+
+    made: list[int] = []
+    real = articles_core.article_to_dict
+
+    def counted(article: Article) -> Any:
+        made.append(1)
+        return real(article)
+
+    monkeypatch.setattr(articles_core, "article_to_dict", counted)
+    archive = open_test_archive(archive_url, [])
+    try:
+        done = archive.add_batch([report(n) for n in range(ARTICLES)])
+        assert [d.result.status for d in done if d.result] == ["added"] * ARTICLES
+        assert len(made) == ARTICLES
+        spelled = replace(report(ARTICLES), paragraphs=["Teks yang menulis \\u0000 apa adanya."])
+        dirty = replace(
+            report(ARTICLES + 1), headline="Banjir\x00 Jakarta", paragraphs=["Teks \ud800 rusak."]
+        )
+        done = archive.add_batch([spelled, dirty])
+        assert [d.result.status for d in done if d.result] == ["added", "added"]
+        stored = archive.get_many([d.result.id for d in done if d.result])
+        assert stored[0].paragraphs == spelled.paragraphs
+        assert stored[1].headline == "Banjir Jakarta" and stored[1].paragraphs == ["Teks ? rusak."]
+    finally:
+        archive.close()

@@ -311,3 +311,22 @@ def test_the_migration_keys_existing_rows_and_they_match(old_archive_url: str) -
         )
         assert (result.status, result.id) == ("updated", 2)
         assert archive.count() == 2
+
+
+@pytest.mark.parametrize("url", ["https://Berita.example/a/1/", "?", "mailto:redaksi@berita.example"])
+def test_one_url_for_both_keys_is_parsed_once(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page fetched at its canonical URL (most of a bulk load): the page key would be the
+    canonical one or none, so the URL's identity is read once, and the keys are as before."""
+    from kabar.archive import article_identity
+
+    parsed: list[str | None] = []
+    real = article_identity.url_identity
+
+    def counted(value: str | None) -> str | None:
+        parsed.append(value)
+        return real(value)
+
+    monkeypatch.setattr(article_identity, "url_identity", counted)
+    keys = article_identity.ArticleKeys.of_urls(url, url)
+    assert len(parsed) == 1
+    assert keys == article_identity.ArticleKeys(article_identity.canonical_key(url), None)

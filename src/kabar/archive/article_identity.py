@@ -60,6 +60,8 @@ class ArticleKeys:
     @classmethod
     def of_urls(cls, canonical_url: str | None, url: str | None) -> ArticleKeys:
         canonical = canonical_key(canonical_url)
+        if url == canonical_url:
+            return cls(canonical, None)  # its key would be the canonical one, or none: no second parse
         page = identity_key(url)
         return cls(canonical, page if page != canonical else None)
 

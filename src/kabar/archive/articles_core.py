@@ -84,9 +84,58 @@ def _scrub(value: Any) -> Any:
     return value
 
 
+@dataclass(slots=True, frozen=True)
+class Incoming:
+    """An article as the archive stores it (cleaned: :func:`clean_article`) with what its writing
+    reads more than once, made once: its text's hash, its row's JSON, its identity keys."""
+
+    article: Article
+    digest: str
+    keys: ArticleKeys
+    data: str  # the row's JSON, of the article as it was when made
+    made_with_id: int | None  # the article's id then: the JSON holds it
+
+    def row(self) -> dict[str, Any]:
+        """:func:`article_row` of the article (its JSON made again if its id moved since)."""
+        data = self.data if self.article.id == self.made_with_id else _json(self.article)
+        return _row(self.article, self.digest, data, self.keys)
+
+
+def incoming(article: Article) -> Incoming:
+    """``article`` cleaned, with its hash, row JSON and keys.
+
+    The row's JSON shows what :func:`clean_article` looks for at a glance (a NUL as the escape
+    ``\\u0000``, a lone surrogate as text UTF-8 refuses), so a clean article is serialised once
+    and walked no further (a literal ``\\u0000`` in its text merely takes the slow path)."""
+    data = article_to_dict(article)
+    text = json.dumps(data, ensure_ascii=False)
+    if _maybe_dirty(text):
+        cleaned = clean_article(article)
+        if cleaned is not article:
+            article = cleaned
+            data = article_to_dict(article)
+            text = json.dumps(data, ensure_ascii=False)
+    return Incoming(article, str(data["content_hash"]), ArticleKeys.of(article), text, article.id)
+
+
+def _maybe_dirty(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return "\\u0000" in text
+
+
+def _json(article: Article) -> str:
+    return json.dumps(article_to_dict(article), ensure_ascii=False)
+
+
 def article_row(article: Article, digest: str) -> dict[str, Any]:
     """The ``articles`` row for an article (public so bulk loaders write exactly what ``add`` writes)."""
-    keys = ArticleKeys.of(article)
+    return _row(article, digest, _json(article), ArticleKeys.of(article))
+
+
+def _row(article: Article, digest: str, data: str, keys: ArticleKeys) -> dict[str, Any]:
     return {
         "canonical_url": article.canonical_url,
         "content_hash": digest,
@@ -99,7 +148,7 @@ def article_row(article: Article, digest: str) -> dict[str, Any]:
         "description": article.description,
         "captured_at": to_utc_text(article.captured_at),
         "ingested_at": datetime.now(UTC).isoformat(),
-        "data": json.dumps(article_to_dict(article), ensure_ascii=False),
+        "data": data,
         "canonical_key": keys.canonical_key,
         "page_key": keys.page_key,
     }
@@ -208,18 +257,18 @@ class CoreArchive(StoreAccess):
         whole batch uncommitted and is raised."""
         if not articles:
             return []
-        results = self._write_batch_retrying([clean_article(article) for article in articles])
+        results = self._write_batch_retrying([incoming(article) for article in articles])
         for given, done in zip(articles, results, strict=True):
             if done.result is not None and done.result.status != "unchanged":
                 given.id = done.result.id  # as add() does: a copy carries the stored article's id
         return results
 
-    def _write_batch_retrying(self, articles: Sequence[Article]) -> list[BatchAdd]:
+    def _write_batch_retrying(self, articles: Sequence[Incoming]) -> list[BatchAdd]:
         """:meth:`_write_batch` once; a backend whose writers can abort one another runs it again
         (:class:`~kabar.archive.batch_write.BatchArchive`)."""
         return self._write_batch(articles)
 
-    def _write_batch(self, articles: Sequence[Article]) -> list[BatchAdd]:
+    def _write_batch(self, articles: Sequence[Incoming]) -> list[BatchAdd]:
         """The batch's one transaction."""
         results: list[BatchAdd] = []
         with self.engine.begin() as conn, change_log.deferred(conn) as logged:
@@ -231,7 +280,7 @@ class CoreArchive(StoreAccess):
                     # rolls back exactly what this article wrote (row, copy, index entries).
                     # It holds the article's look-up too, so no second savepoint around it
                     # (two statements an article).
-                    result = self._add(conn, article, article.content_hash)
+                    result = self._add(conn, article)
                 except ArchiveError:
                     raise  # the archive's fault, not the article's: the batch ends, uncommitted
                 except Exception as exc:
@@ -246,14 +295,14 @@ class CoreArchive(StoreAccess):
         """If the archive holds this text: the article is a copy of it (recorded once per URL)
         or the same article again; else ``None``, nothing written."""
         given = article
-        article = clean_article(article)
-        digest = article.content_hash
+        item = incoming(article)
+        article, digest = item.article, item.digest
         with self.engine.begin() as conn:
             self._begin_write(conn)
             row = conn.execute(self._by_hash, {"digest": digest}).first()
             if row is None:
                 return None
-            same = self._find(conn, article, digest)
+            same = self._find(conn, item)
             stored = same if same is not None and same.content_hash == digest else StoredRow.of(row)
             result = self._copy_or_unchanged(conn, stored, article)
             change_log.record(conn, result, article)
@@ -265,10 +314,10 @@ class CoreArchive(StoreAccess):
 
     def _store(self, article: Article, article_id: int | None) -> AddResult:
         given = article
-        article = clean_article(article)
+        item = incoming(article)
         with self.engine.begin() as conn:
             self._begin_write(conn)
-            result = self._add(conn, article, article.content_hash, article_id)
+            result = self._add(conn, item, article_id)
         if result.status != "unchanged":
             given.id = result.id  # a copy: the stored article's id
         return result
@@ -277,9 +326,7 @@ class CoreArchive(StoreAccess):
         """First thing in every transaction that stores articles: a backend whose writers run
         at once takes its writer lock here (PostgreSQL: :mod:`kabar.archive.write_turn`)."""
 
-    def _add(
-        self, conn: Connection, article: Article, digest: str, article_id: int | None = None
-    ) -> AddResult:
+    def _add(self, conn: Connection, item: Incoming, article_id: int | None = None) -> AddResult:
         # Another writer (another process on PostgreSQL) can store the same URL or text
         # between our look-up and our write: the unique index refuses ours, the savepoint
         # undoes only that statement, and the second look-up sees the winner's row.
@@ -288,21 +335,20 @@ class CoreArchive(StoreAccess):
         for _attempt in range(3):
             try:
                 with conn.begin_nested():
-                    existing = self._find(conn, article, digest)
+                    existing = self._find(conn, item)
                     if existing is None:
-                        result = self._insert_new(conn, article, digest, article_id)
+                        result = self._insert_new(conn, item, article_id)
                     else:
-                        result = self._update(conn, existing, article, digest)
-                    change_log.record(conn, result, article)  # what the portal's cache reads
+                        result = self._update(conn, existing, item)
+                    change_log.record(conn, result, item.article)  # what the portal's cache reads
                     return result
             except IntegrityError:
                 continue
         raise RuntimeError("the article's row kept changing under concurrent writers")
 
-    def _insert_new(
-        self, conn: Connection, article: Article, digest: str, article_id: int | None
-    ) -> AddResult:
-        row = article_row(article, digest)
+    def _insert_new(self, conn: Connection, item: Incoming, article_id: int | None) -> AddResult:
+        article = item.article
+        row = item.row()
         if article_id is not None:
             row["id"] = article_id
         new_id = int(conn.execute(self._insert, row).scalar_one())
@@ -310,7 +356,8 @@ class CoreArchive(StoreAccess):
         index_article(self.indexers, self.index_stores(conn), new_id, article)
         return AddResult(id=new_id, status="added")
 
-    def _update(self, conn: Connection, existing: StoredRow, article: Article, digest: str) -> AddResult:
+    def _update(self, conn: Connection, existing: StoredRow, item: Incoming) -> AddResult:
+        article, digest = item.article, item.digest
         row_id = existing.id
         if existing.content_hash == digest:
             return self._copy_or_unchanged(conn, existing, article)
@@ -327,7 +374,7 @@ class CoreArchive(StoreAccess):
         for ix in self.indexers:
             ix.remove(stores, row_id)
         article.id = row_id
-        conn.execute(articles.update().where(articles.c.id == row_id).values(**article_row(article, digest)))
+        conn.execute(articles.update().where(articles.c.id == row_id).values(**item.row()))
         index_article(self.indexers, stores, row_id, article)
         return AddResult(id=row_id, status="updated")
 
@@ -347,14 +394,14 @@ class CoreArchive(StoreAccess):
         recorded = SqlCopyStore(BoundSource(conn)).record(copy)
         return AddResult(id=stored.id, status="copy" if recorded else "unchanged")
 
-    def _find(self, conn: Connection, article: Article, digest: str) -> StoredRow | None:
+    def _find(self, conn: Connection, item: Incoming) -> StoredRow | None:
         """The stored article ``article`` is, if any, by its identity keys
         (:mod:`kabar.archive.article_identity`: any spelling of a URL names the same article), in
         this order: a row whose canonical or fetched URL is the page's canonical URL; a row whose
         canonical URL is the page's fetched URL; a row fetched under the page's fetched URL — unless
         both name a canonical URL and they differ (many articles fetched through one address, a
         redirect hub or a wall, are still as many articles); else the row with the same text."""
-        keys = ArticleKeys.of(article)
+        article, digest, keys = item.article, item.digest, item.keys
         wanted = [*keys.wanted(), None, None]
         probe = {"k0": wanted[0], "k1": wanted[1], "digest": digest}
         if conn.execute(self._any_match, probe).first() is None:
@@ -492,4 +539,13 @@ class CoreArchive(StoreAccess):
         self.close()
 
 
-__all__ = ["CoreArchive", "article_from_row", "article_row", "clean_article", "parse_time", "to_utc_text"]
+__all__ = [
+    "CoreArchive",
+    "Incoming",
+    "article_from_row",
+    "article_row",
+    "clean_article",
+    "incoming",
+    "parse_time",
+    "to_utc_text",
+]

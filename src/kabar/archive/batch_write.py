@@ -44,10 +44,9 @@ from contextvars import ContextVar
 
 from sqlalchemy.engine import Connection, Engine
 
-from kabar.archive.articles_core import CoreArchive, article_row
+from kabar.archive.articles_core import CoreArchive, Incoming
 from kabar.archive.base import AddResult, BatchAdd, Indexer
 from kabar.archive.errors import ArchiveBusy, ArchiveError
-from kabar.model import Article
 
 # Deadlock, serialization failure (PostgreSQL SQLSTATEs): the transaction was aborted whole,
 # so running it again is safe. SQLite's busy has no SQLSTATE and is never retried here (its own
@@ -110,21 +109,19 @@ class BatchArchive(CoreArchive):
         with self._retries_lock:
             self._retries += 1
 
-    def _insert_new(
-        self, conn: Connection, article: Article, digest: str, article_id: int | None
-    ) -> AddResult:
+    def _insert_new(self, conn: Connection, item: Incoming, article_id: int | None) -> AddResult:
         if not _DEFERRED.get():
-            return super()._insert_new(conn, article, digest, article_id)
+            return super()._insert_new(conn, item, article_id)
         # Bulk mode: CoreArchive._insert_new without its indexer loop, the row only;
         # kabar.archive.bulk_index builds the indexes later, in id order.
-        row = article_row(article, digest)
+        row = item.row()
         if article_id is not None:
             row["id"] = article_id
         new_id = int(conn.execute(self._insert, row).scalar_one())
-        article.id = new_id
+        item.article.id = new_id
         return AddResult(id=new_id, status="added")
 
-    def _write_batch_retrying(self, articles: Sequence[Article]) -> list[BatchAdd]:
+    def _write_batch_retrying(self, articles: Sequence[Incoming]) -> list[BatchAdd]:
         """The batch's transaction (:meth:`CoreArchive.add_batch`), run again after a growing,
         jittered pause while another writer's deadlock or serialization failure aborts it."""
         for attempt in range(BATCH_RETRIES):

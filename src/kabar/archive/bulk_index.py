@@ -28,8 +28,9 @@ Per chunk:
 - **entities**: the indexer article by article in id order, on a write-back store
   (:class:`~kabar.archive.bulk_entities.BufferedEntityStore`) that resolves the chunk's entities
   in memory over one read of each name and writes each entity table's rows once at the chunk's end;
-- **near-duplicates**: its indexer, article by article in id order, on the chunk's one
-  transaction (no savepoint, no commit per article).
+- **near-duplicates**: :meth:`~kabar.link.dedup.DedupIndexer.index_chunk` (a
+  :class:`ChunkIndexer`), article by article in id order, the stored buckets of the chunk's
+  band keys read at once and its signatures and bands written at once.
 
 An indexer that raises on one article (not a fault of the archive) makes the chunk run again
 article by article, each in a savepoint; the article it fails on is taken out of the archive
@@ -41,6 +42,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Protocol, runtime_checkable
 
 from sqlalchemy import delete, select, text
 from sqlalchemy.engine import Connection
@@ -56,6 +58,7 @@ from kabar.archive.index_pass import ArticleAnalyses, index_each
 from kabar.archive.schema import articles
 from kabar.archive.sql_source import BoundSource
 from kabar.archive.store_access import SqlStores
+from kabar.archive.stores import IndexStores
 from kabar.archive.term_records import IndexedDoc
 from kabar.model import Article
 
@@ -73,6 +76,14 @@ _NEWEST_PENDING = text(
     "SELECT 1 FROM articles a WHERE a.id = (SELECT max(id) FROM articles) "
     "AND NOT EXISTS (SELECT 1 FROM search_docs s WHERE s.id = a.id)"
 )
+
+
+@runtime_checkable
+class ChunkIndexer(Indexer, Protocol):
+    """An indexer that indexes a chunk's articles (each with its id) as it would one by one, in
+    their order, with fewer statements."""
+
+    def index_chunk(self, stores: IndexStores, articles: Sequence[Article]) -> None: ...
 
 
 class BulkModeRefused(ValueError):
@@ -196,6 +207,9 @@ def _index_chunk(
         if isinstance(ix, FtsIndexer):  # one set-based write of the chunk's documents
             stores.search_index.add([_doc(ix, one) for one in analyses])
             continue
+        if isinstance(ix, ChunkIndexer):
+            ix.index_chunk(stores, items)
+            continue
         index_each(ix, stores, analyses)
     named.flush()
     buffered.flush()
@@ -230,6 +244,7 @@ __all__ = [
     "CHUNK",
     "BuildReport",
     "BulkModeRefused",
+    "ChunkIndexer",
     "RefusedArticle",
     "build_pending",
     "newest_pending",

@@ -32,7 +32,14 @@ from sqlalchemy import (
 
 from kabar.archive.schema import articles
 from kabar.archive.sql_source import ConnectionSource
-from kabar.archive.stores import DuplicateGroup, DuplicateMember, GroupQuery, GroupRow, StoredSignature
+from kabar.archive.stores import (
+    BandedSignature,
+    DuplicateGroup,
+    DuplicateMember,
+    GroupQuery,
+    GroupRow,
+    StoredSignature,
+)
 
 metadata = MetaData()
 
@@ -94,11 +101,33 @@ def _band_probe(keys: int) -> Any:
 
 
 @lru_cache(maxsize=1)
-def _pg_band_insert() -> Any:
+def _pg_signatures_insert() -> Any:
     return text(
-        "INSERT INTO dedup_bands (key, article_id) SELECT u.key, CAST(:article_id AS integer) "
-        "FROM unnest(CAST(:keys AS bigint[])) AS u(key) ON CONFLICT DO NOTHING"
+        "INSERT INTO dedup_signatures (article_id, shingles, signature) SELECT u.a, u.s, u.g "
+        "FROM unnest(CAST(:ids AS integer[]), CAST(:shingles AS integer[]), CAST(:signatures AS bytea[])) "
+        "AS u(a, s, g)"
     )
+
+
+@lru_cache(maxsize=1)
+def _pg_bands_insert() -> Any:
+    return text(
+        "INSERT INTO dedup_bands (key, article_id) SELECT u.k, u.a "
+        "FROM unnest(CAST(:keys AS bigint[]), CAST(:ids AS integer[])) AS u(k, a) ON CONFLICT DO NOTHING"
+    )
+
+
+@lru_cache(maxsize=1)
+def _bucket_rows() -> Any:
+    # band_candidates' bound for many keys at once: each bucket's first ``lim`` articles in id
+    # order (SQLite's LIMIT on the primary key (key, article_id) reads them in that order).
+    rank = func.row_number().over(partition_by=dedup_bands.c.key, order_by=dedup_bands.c.article_id)
+    ranked = (
+        select(dedup_bands.c.key, dedup_bands.c.article_id, rank.label("n"))
+        .where(dedup_bands.c.key.in_(bindparam("keys", expanding=True)))
+        .subquery()
+    )
+    return select(ranked.c.key, ranked.c.article_id).where(ranked.c.n <= bindparam("lim"))
 
 
 class SqlDuplicateStore:
@@ -109,26 +138,37 @@ class SqlDuplicateStore:
 
     # -- signatures and bands ---------------------------------------------------------
     def add_signature(self, signature: StoredSignature, band_keys: Sequence[int]) -> None:
+        self.add_signatures([BandedSignature(signature, tuple(band_keys))])
+
+    def add_signatures(self, signed: Sequence[BandedSignature]) -> None:
+        if not signed:
+            return
+        bands = [(k, s.signature.article_id) for s in signed for k in s.band_keys]
         with self._db.writing() as conn:
-            row = {
-                "article_id": signature.article_id,
-                "shingles": signature.shingles,
-                "signature": signature.signature,
-            }
-            conn.execute(insert(dedup_signatures), row)
             if conn.dialect.name == "postgresql":
-                # One statement for the bands (psycopg's executemany is a statement per row).
-                params = {"keys": list(band_keys), "article_id": signature.article_id}
-                conn.execute(_pg_band_insert(), params)
-                return
-            if not band_keys:
+                # One statement a table, the rows as arrays (psycopg's executemany is a statement per row).
+                conn.execute(
+                    _pg_signatures_insert(),
+                    {
+                        "ids": [s.signature.article_id for s in signed],
+                        "shingles": [s.signature.shingles for s in signed],
+                        "signatures": [s.signature.signature for s in signed],
+                    },
+                )
+                if bands:
+                    keys, ids = zip(*bands, strict=True)
+                    conn.execute(_pg_bands_insert(), {"keys": list(keys), "ids": list(ids)})
                 return
             # The driver's executemany: SQLAlchemy's per-row parameter handling cost more than
             # SQLite's writing of the rows (a row per band, every article).
             conn.exec_driver_sql(
-                "INSERT INTO dedup_bands (key, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                [(k, signature.article_id) for k in band_keys],
+                "INSERT INTO dedup_signatures (article_id, shingles, signature) VALUES (?, ?, ?)",
+                [(s.signature.article_id, s.signature.shingles, s.signature.signature) for s in signed],
             )
+            if bands:
+                conn.exec_driver_sql(
+                    "INSERT INTO dedup_bands (key, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING", bands
+                )
 
     def signature(self, article_id: int) -> StoredSignature | None:
         stmt = select(dedup_signatures.c.shingles, dedup_signatures.c.signature).where(
@@ -156,6 +196,16 @@ class SqlDuplicateStore:
         params["lim"] = per_band
         with self._db.reading() as conn:
             return {int(r[0]) for r in conn.execute(_band_probe(len(keys)), params)}
+
+    def band_rows(self, keys: Sequence[int], per_band: int) -> dict[int, list[int]]:
+        out: dict[int, list[int]] = {}
+        with self._db.reading() as conn:
+            for chunk in _chunks(keys):
+                for key, article_id in conn.execute(_bucket_rows(), {"keys": chunk, "lim": per_band}):
+                    out.setdefault(int(key), []).append(int(article_id))
+        for ids in out.values():
+            ids.sort()
+        return out
 
     def signatures(self, ids: Sequence[int]) -> list[StoredSignature]:
         out: list[StoredSignature] = []

@@ -177,6 +177,14 @@ class StoredSignature:
 
 
 @dataclass(slots=True, frozen=True)
+class BandedSignature:
+    """A signature with its LSH band keys: the rows :meth:`DuplicateStore.add_signature` writes."""
+
+    signature: StoredSignature
+    band_keys: tuple[int, ...]
+
+
+@dataclass(slots=True, frozen=True)
 class GroupRow:
     article_id: int
     group_id: int
@@ -220,6 +228,15 @@ class DuplicateStore(Protocol):
         ...
 
     def signatures(self, ids: Sequence[int]) -> list[StoredSignature]: ...
+
+    def band_rows(self, keys: Sequence[int], per_band: int) -> dict[int, list[int]]:
+        """For each of ``keys`` that has rows, the articles in its bucket in id order, at most
+        ``per_band``: :meth:`band_candidates`'s rows for many articles' keys in a few statements."""
+        ...
+
+    def add_signatures(self, signed: Sequence[BandedSignature]) -> None:
+        """:meth:`add_signature` for many articles, set-based."""
+        ...
 
     def group_rows(self, ids: Sequence[int]) -> dict[int, GroupRow]: ...
 
@@ -372,6 +389,7 @@ class IndexStores(DerivedStores, Protocol):
 
 __all__ = [
     "ArticleEntity",
+    "BandedSignature",
     "ChangeNoter",
     "CopyStore",
     "DuplicateGroup",

@@ -12,11 +12,12 @@ is the archive's :class:`~kabar.archive.stores.DuplicateStore` (``archive.duplic
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from kabar.archive.stores import DuplicateStore, IndexStores, StoredSignature
+from kabar.archive.stores import BandedSignature, DuplicateStore, IndexStores, StoredSignature
 from kabar.link import dedup_groups
 from kabar.link.minhash import (
     SignatureOptions,
@@ -95,6 +96,41 @@ class DedupIndexer:
         if matches:
             dedup_groups.join(store, article_id, [(m.article_id, m.similarity) for m in matches])
 
+    def index_chunk(self, stores: IndexStores, articles: Sequence[Article]) -> None:
+        """:meth:`index` over many articles, in their order (a bulk build's chunk, in id order),
+        with the statements of the whole chunk at once: the stored buckets of all its band keys
+        read together, and its signatures and bands written together at the end.
+
+        Each article sees what it would see one by one: the stored buckets and the chunk's
+        articles before it (:class:`ChunkBuckets`), each bucket cut at ``per_band`` in id order
+        as the stored look-up cuts it, and their signatures. The groups are written as they form
+        (they are read again by the next join).
+        """
+        store = stores.duplicates
+        signed: list[tuple[int, Signed]] = []
+        for article in articles:
+            assert article.id is not None
+            one = self.sign(article)
+            if one is not None:
+                signed.append((article.id, one))
+        if not signed:
+            return
+        per_band = self.options.per_band_candidates
+        keys = sorted({k for _, one in signed for k in one.keys})
+        buckets = ChunkBuckets(store.band_rows(keys, per_band), per_band)
+        written: dict[int, StoredSignature] = {}
+        for article_id, one in signed:
+            found = buckets.candidates(one.keys)
+            found.discard(article_id)
+            stored = store.signatures(sorted(found - written.keys())) if found - written.keys() else []
+            others = {s.article_id: s for s in stored} | {i: written[i] for i in found if i in written}
+            matches = self._verified(one, [others[i] for i in sorted(others)])
+            buckets.add(article_id, one.keys)
+            written[article_id] = StoredSignature(article_id, one.shingles, to_blob(one.signature))
+            if matches:
+                dedup_groups.join(store, article_id, [(m.article_id, m.similarity) for m in matches])
+        store.add_signatures([BandedSignature(written[i], tuple(one.keys)) for i, one in signed])
+
     def remove(self, stores: IndexStores, article_id: int) -> None:
         store = stores.duplicates
         stored = store.signature(article_id)
@@ -109,11 +145,41 @@ class DedupIndexer:
         found.discard(exclude if exclude is not None else -1)
         if not found:
             return []
+        return self._verified(signed, store.signatures(sorted(found)))
+
+    def _verified(self, signed: Signed, others: Iterable[StoredSignature]) -> list[Match]:
         out = []
-        for other in store.signatures(sorted(found)):
+        for other in others:
             sim = self.is_duplicate(
                 signed.signature, signed.shingles, from_blob(other.signature), other.shingles
             )
             if sim is not None:
                 out.append(Match(article_id=other.article_id, similarity=sim))
         return out
+
+
+class ChunkBuckets:
+    """The LSH buckets a chunk's article sees: the stored rows of the chunk's band keys (read once,
+    each bucket's first ``per_band`` in id order) and the rows of the chunk's articles before it.
+
+    A bucket's first ``per_band`` among the stored rows and the chunk's are among the stored
+    first ``per_band`` and the chunk's, so the cut equals the stored look-up's on the tables
+    with the chunk's rows written one by one.
+    """
+
+    def __init__(self, stored: dict[int, list[int]], per_band: int) -> None:
+        self._stored = stored
+        self._added: dict[int, list[int]] = {}
+        self._per_band = per_band
+
+    def candidates(self, keys: Sequence[int]) -> set[int]:
+        out: set[int] = set()
+        for key in keys:
+            stored = self._stored.get(key, [])
+            added = self._added.get(key)
+            out.update(sorted({*stored, *added})[: self._per_band] if added else stored[: self._per_band])
+        return out
+
+    def add(self, article_id: int, keys: Sequence[int]) -> None:
+        for key in set(keys):
+            self._added.setdefault(key, []).append(article_id)

@@ -61,11 +61,14 @@ class Signer:
         UTF-8 bytes: the same uint32 values."""
         a, b = self._affine()
         sha1 = hashlib.sha1
-        # surrogatepass: text decoded with surrogateescape may hold lone surrogates.
-        digests = b"".join([sha1(s.encode("utf-8", "surrogatepass")).digest()[:4] for s in shingles])
+        # surrogatepass: text decoded with surrogateescape may hold lone surrogates. The whole
+        # 20-byte digests are joined and numpy takes each one's first four bytes (every fifth
+        # uint32): a slice per shingle cost more than the copying.
+        digests = b"".join([sha1(s.encode("utf-8", "surrogatepass")).digest() for s in shingles])
         if not digests:
             return np.full(self.options.num_perm, _EMPTY, dtype=np.uint32)
-        hv = _fmix32(np.frombuffer(digests, dtype="<u4").astype(np.uint32))  # sha1_hash32, all at once
+        first = np.frombuffer(digests, dtype="<u4")[::5]
+        hv = _fmix32(first.astype(np.uint32))  # sha1_hash32, all at once
         return (hv[:, np.newaxis] * a + b).min(axis=0)
 
     def _affine(self) -> np.ndarray:
@@ -81,10 +84,12 @@ class Signer:
 
     def band_keys(self, signature: np.ndarray) -> list[int]:
         """One signed 64-bit key per band (SQLite INTEGER), the band number mixed in."""
-        rows = self.options.rows
+        bands, width = self.options.bands, 4 * self.options.rows  # bytes per band
+        # the bands' bytes taken at once (a numpy slice and copy per band cost more than its hash)
+        data = signature[: bands * self.options.rows].astype("<u4").tobytes()
         keys = []
-        for band in range(self.options.bands):
-            chunk = signature[band * rows : (band + 1) * rows].astype("<u4").tobytes()
+        for band in range(bands):
+            chunk = data[band * width : (band + 1) * width]
             digest = hashlib.blake2b(chunk, digest_size=8, person=band.to_bytes(2, "little")).digest()
             keys.append(int.from_bytes(digest, "little", signed=True))
         return keys
