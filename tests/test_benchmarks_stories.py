@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-
 from benchmarks import stories
 from benchmarks.story_eval import CorpusArticle, Judged
+
 from kabar.model import Article
 
 
