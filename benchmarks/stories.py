@@ -1,6 +1,6 @@
 """Story clustering: kabar's online clusterer next to a single-link TF-IDF anchor, same run.
 
-    .venv/bin/python -m benchmarks.stories [--sql] [--grid] [--ner] [--arrival time|file]
+    .venv/bin/python -m benchmarks.stories [--sql] [--grid] [--ner] [--arrival time|file] [--tune-only]
 
 Clusters the whole of indosum-dev.jsonl in time order, then scores the judged stories of
 benchmarks/data/stories_judged.json (BCubed and pairwise P/R/F1, all judged articles and the
@@ -10,7 +10,8 @@ archive, the same algorithm in the ingest transaction). ``--grid`` sweeps the th
 ``--ner`` first gives every article the shipped NER's entities (as ``kabar ingest`` with
 understanding does); without it the clusterer falls back to capitalised name spans.
 ``--arrival file`` feeds the corpus in its file's order (out of time order, as a crawl dump
-arrives) instead of time order.
+arrives) instead of time order. ``--tune-only`` never loads the fresh (held-out) set: what to run
+while working on the clusterer, so the held-out figures are looked at once, at the end.
 """
 
 from __future__ import annotations
@@ -138,7 +139,7 @@ def _report(predicted: dict[str, object], judged: Judged, fresh: Judged | None =
     print(f"  stories over the corpus: {len(set(predicted.values()))}, of which {multi} with 2+ articles")
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sql", action="store_true", help="also run the archive's StoryIndexer path")
     parser.add_argument("--grid", action="store_true", help="sweep thresholds of both methods")
@@ -149,7 +150,12 @@ def main() -> None:
         default="time",
         help="articles arrive in time order, or in the corpus file's order (as `kabar ingest` reads it)",
     )
-    args = parser.parse_args()
+    parser.add_argument(
+        "--tune-only",
+        action="store_true",
+        help="never load the fresh (held-out) set: only the tune set's figures, for use while working",
+    )
+    args = parser.parse_args(argv)
     corpus = load_corpus(time_order=args.arrival == "time")
     print(f"arrival order: {args.arrival}")
     if args.ner:
@@ -164,7 +170,7 @@ def main() -> None:
     else:
         print("entities: capitalised name spans (the fallback when articles carry no NER entities)")
     judged = load_judged()
-    fresh = load_fresh()
+    fresh = None if args.tune_only else load_fresh()
     options = ClusterOptions()
     print(
         f"corpus: {len(corpus)} articles; judged: {len(judged.gold)} articles in {len(judged.stories)} stories "

@@ -44,6 +44,7 @@ def shared_copy(c: Centroid, count: int, first: datetime | None, last: datetime 
         scores=c.scores,
         event_names=c.event_names,
         stages=c.stages,
+        kinds=c.kinds,
         published_days=c.published_days,
         names=c.names,
         headlines=c.headlines,

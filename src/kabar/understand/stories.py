@@ -37,6 +37,7 @@ def features_to_json(f: ArticleFeatures) -> str:
             "names": f.entity_names,
             "published": f.published.isoformat() if f.published else None,
             "headline": f.headline,
+            "kind": f.kind,
         },
         ensure_ascii=False,
     )
@@ -56,6 +57,7 @@ def features_from_json(raw: str | None) -> ArticleFeatures:
             fixtures=[str(x) for x in d.get("fixtures") or []],
             scores=[str(x) for x in d.get("scores") or []],
         ),
+        kind=str(d.get("kind") or ""),
     )
 
 

@@ -29,6 +29,7 @@ from typing import Protocol
 
 from kabar.understand.story_events import compare
 from kabar.understand.story_features import ArticleFeatures
+from kabar.understand.story_kind import carry_days, runs_long, subject_min_idf, subject_rank
 from kabar.understand.story_model import PairFeatures, StoryModel, default_model
 from kabar.understand.story_signature import compare_names
 
@@ -52,7 +53,9 @@ class ClusterOptions:
     tau_days: float = 7.0  # then exp(-(gap - grace)/tau): a story goes cold, a match a week on is new
     day_conflict_days: int = 4  # lead event days this far apart mean two events (a match a week on)
     day_conflict_penalty: float = 0.5
-    carry_days: float = 7.0  # extra days without decay while the article names the story's names
+    # extra days without decay while the article names the story's names; a story's kind of
+    # event scales it (a case runs for weeks, a match for days: understand/data/story_kinds.json)
+    carry_days: float = 7.0
     max_gap_days: float = 21.0  # stories idle longer than this are not candidates
     max_candidates: int = 15
     centroid_terms: int = 300
@@ -75,6 +78,7 @@ class Centroid:
     scores: dict[str, float] = field(default_factory=dict)  # score lines the members' leads report
     event_names: dict[str, float] = field(default_factory=dict)  # competitions and cases the leads name
     stages: dict[str, float] = field(default_factory=dict)  # the stages the leads name
+    kinds: dict[str, float] = field(default_factory=dict)  # the kinds of event the members report
     # members per publication day (UTC): an article arriving out of time order is measured against
     # its nearest member, not against the whole span (see _gap_days)
     published_days: dict[str, float] = field(default_factory=dict)
@@ -95,6 +99,7 @@ class Centroid:
             "scores": self.scores,
             "event_names": self.event_names,
             "stages": self.stages,
+            "kinds": self.kinds,
             "published_days": self.published_days,
             "names": self.names,
             "headlines": self.headlines,
@@ -119,6 +124,7 @@ class Centroid:
             scores=floats("scores"),
             event_names=floats("event_names"),
             stages=floats("stages"),
+            kinds=floats("kinds"),
             published_days=floats("published_days"),
             names={str(k): str(v) for k, v in names.items()} if isinstance(names, dict) else {},
             headlines=[str(h) for h in heads] if isinstance(heads, list) else [],
@@ -233,6 +239,18 @@ class _ArticleSide:
     title: tuple[dict[str, float], float]
     entities: tuple[dict[str, float], float]
     entity_idf: dict[str, float]
+    leading: frozenset[str]  # the article's strongest entities (weight × rarity): whom it is about
+
+
+def _strongest(entities: Mapping[str, float], idf: Mapping[str, float], n: int) -> list[str]:
+    return sorted(entities, key=lambda e: (-entities[e] * idf.get(e, 1.0), e))[:n]
+
+
+def _subject(entities: Mapping[str, float], idf: Mapping[str, float]) -> str:
+    """A story's subject: its strongest rare entity (the suspect, the volcano), "" when none."""
+    floor = subject_min_idf()
+    rare = {e: v for e, v in entities.items() if idf.get(e, 1.0) >= floor}
+    return next(iter(_strongest(rare, idf, 1)), "")
 
 
 def _article_side(
@@ -247,6 +265,7 @@ def _article_side(
         title=_weighted(_log_tf(f.title), idf),
         entities=_weighted(_log_tf(f.entities), entity_idf),
         entity_idf=entity_idf,
+        leading=frozenset(_strongest(f.entities, entity_idf, subject_rank())),
     )
 
 
@@ -275,9 +294,13 @@ def pair_features(
     entities, rest = _cosine_parts(*side.entities, *_weighted(c.entities, side.entity_idf))
     sim = options.w_body * body + options.w_title * title + options.w_entities * entities
     named = compare_names(f.names, c.event_names, c.stages, gap_days)
-    # a developing story whose names carry over (the same case, the same tournament) stays warm
-    # longer than one that only shares words: its gap counts from further on
-    carried = gap_days - options.carry_days if named.name_agree else gap_days
+    # a developing story whose names carry over (the same case, the same tournament), or a case
+    # or disaster followed for weeks, stays warm longer than one that only shares words: its gap
+    # counts from further on
+    # only a kind that runs for weeks asks for the story's subject (a few dozen entities sorted)
+    subject = _subject(c.entities, side.entity_idf) if runs_long(f.kind) else ""
+    subject_agree = bool(subject) and subject in side.leading
+    carried = gap_days - carry_days(f.kind, c.kinds, named.name_agree, subject_agree, options.carry_days)
     time_decay = decay(carried, options)
     day_penalty = _day_penalty(f, c, options)
     conflict = compare(f.event, c.fixtures, c.scores)
@@ -357,6 +380,8 @@ def update_centroid(c: Centroid, f: ArticleFeatures, sign: int, options: Cluster
     c.event_names = _added(c.event_names, dict.fromkeys(f.names.names, 1.0), sign)
     if f.names.stage:
         c.stages = _added(c.stages, {f.names.stage: 1.0}, sign)
+    if f.kind:
+        c.kinds = _added(c.kinds, {f.kind: 1.0}, sign)
     if f.published is not None:
         c.published_days = _added(c.published_days, {_utc_day(f.published).isoformat(): 1.0}, sign)
     c.terms = _top(c.terms, options.centroid_terms)

@@ -15,6 +15,7 @@ from functools import lru_cache
 from kabar.lang.analysed import AnalysedArticle
 from kabar.model import Article
 from kabar.understand.story_events import EventSignature, event_signature
+from kabar.understand.story_kind import event_kind
 from kabar.understand.story_signature import NamesSignature, names_signature
 
 # Capitalised runs ("Presiden Joko Widodo", "Persija Jakarta"): the stand-in for NER when an
@@ -46,6 +47,7 @@ class ArticleFeatures:
     event: EventSignature = field(default_factory=EventSignature)  # the lead's fixtures and scores
     # the lead's distinguishing names (tournament, race, cup, case) and stage
     names: NamesSignature = field(default_factory=NamesSignature)
+    kind: str = ""  # the kind of event the lead reports (case, disaster, sports, …): how long it runs
 
 
 @lru_cache(maxsize=1)
@@ -253,6 +255,7 @@ def article_features(
         days=days,
         event=event,
         names=names_signature(headline, article.paragraphs),
+        kind=event_kind(headline, article.paragraphs),
     )
 
 
