@@ -48,60 +48,71 @@ class _Word:
         self.local = [-1, -1]
 
 
-class _Column:
-    """A growing run of ints: added to in a Python list, moved to numpy when read (:meth:`array`),
-    so a batch's new pieces are copied once, not once a piece."""
+class _Grown:
+    """A numpy run of ints grown by appending (capacity doubled), read as its first ``size`` values."""
 
-    __slots__ = ("_array", "_size", "pending")
+    __slots__ = ("array", "size")
 
     def __init__(self) -> None:
-        self.pending: list[int] = []
-        self._array = np.empty(1024, dtype=np.intp)
-        self._size = 0
+        self.array = np.empty(1024, dtype=np.intp)
+        self.size = 0
 
-    def __len__(self) -> int:
-        return self._size + len(self.pending)
-
-    def array(self) -> np.ndarray:
-        """Every value so far (the array may run on past them: read only the first len(self))."""
-        if self.pending:
-            n = len(self)
-            if n > len(self._array):
-                grown = np.empty(max(n, 2 * len(self._array)), dtype=np.intp)
-                grown[: self._size] = self._array[: self._size]
-                self._array = grown
-            self._array[self._size : n] = self.pending
-            self._size = n
-            self.pending = []
-        return self._array
+    def extend(self, values: np.ndarray) -> None:
+        n = self.size + len(values)
+        if n > len(self.array):
+            grown = np.empty(max(n, 2 * len(self.array)), dtype=np.intp)
+            grown[: self.size] = self.array[: self.size]
+            self.array = grown
+        self.array[self.size : n] = values
+        self.size = n
 
 
 class _PieceStore:
-    """Pieces' attribute ids, one flat run per column (as they are, then per convention prefix)."""
+    """Pieces' attribute ids, one flat run per column (as they are, then per convention prefix).
+
+    A piece is added as its features' rows of ids (one id per column, -1 where unknown), kept in a
+    Python list; a batch's new pieces are sorted into the columns' numpy runs in one go when read.
+    """
 
     def __init__(self, width: int) -> None:
-        self.ids = [_Column() for _ in range(width)]
-        self.start = [_Column() for _ in range(width)]
-        self.length = [_Column() for _ in range(width)]
+        self.ids = [_Grown() for _ in range(width)]
+        self.start = [_Grown() for _ in range(width)]
+        self.length = [_Grown() for _ in range(width)]
         self.count = 0
+        self._rows: list[list[int]] = []
+        self._sizes: list[int] = []  # rows per pending piece
 
-    def add(self, columns: Sequence[list[int]]) -> int:
-        for ids, start, length, piece in zip(self.ids, self.start, self.length, columns, strict=True):
-            start.pending.append(len(ids))
-            length.pending.append(len(piece))
-            ids.pending.extend(piece)
+    def add(self, rows: list[list[int]]) -> int:
+        self._rows.extend(rows)
+        self._sizes.append(len(rows))
         self.count += 1
         return self.count - 1
+
+    def _settle(self) -> None:
+        if not self._sizes:
+            return
+        rows = np.array(self._rows, dtype=np.intp).reshape(len(self._rows), len(self.ids))
+        bounds = np.concatenate([[0], np.cumsum(self._sizes)])
+        for c, (ids, start, length) in enumerate(zip(self.ids, self.start, self.length, strict=True)):
+            column = rows[:, c]
+            known = column >= 0
+            before = np.concatenate([[0], np.cumsum(known)])[bounds]
+            start.extend(ids.size + before[:-1])
+            length.extend(np.diff(before))
+            ids.extend(column[known])
+        self._rows = []
+        self._sizes = []
 
     def runs(self, pieces: np.ndarray, column: int) -> IdRuns:
         """The ids of each token's :data:`SLOTS` pieces (``pieces``: tokens × slots) laid end to end
         in one column, with each token's number of ids."""
-        lengths = self.length[column].array()[pieces]
+        self._settle()
+        lengths = self.length[column].array[pieces]
         flat = lengths.ravel()
         ends = np.cumsum(flat)
         total = int(ends[-1]) if len(ends) else 0
-        where = np.repeat(self.start[column].array()[pieces].ravel() - (ends - flat), flat) + np.arange(total)
-        return IdRuns(self.ids[column].array()[where], lengths.sum(axis=1))
+        where = np.repeat(self.start[column].array[pieces].ravel() - (ends - flat), flat) + np.arange(total)
+        return IdRuns(self.ids[column].array[where], lengths.sum(axis=1))
 
 
 class FeatureEncoder:
@@ -116,17 +127,17 @@ class FeatureEncoder:
     ) -> None:
         self._res = resources or default_resources()
         self._prefixes = tuple(c + "|" for c in conventions)
-        # Feature string → its attribute id as it is and under each of our prefixes (None: unknown
+        # Feature string → its attribute id as it is and under each of our prefixes (-1: unknown
         # there), so a feature costs one lookup however many copies are asked for; a string absent
         # here is unknown under every name (most word pairs are).
-        self._ids: dict[str, list[int | None]] = {}
+        self._ids: dict[str, list[int]] = {}
         width = len(self._prefixes) + 1
         self._columns = range(width)
         for attribute, aid in known.items():
-            self._ids.setdefault(attribute, [None] * width)[0] = aid
+            self._ids.setdefault(attribute, [-1] * width)[0] = aid
             for k, p in enumerate(self._prefixes, 1):
                 if attribute.startswith(p):
-                    self._ids.setdefault(attribute[len(p) :], [None] * width)[k] = aid
+                    self._ids.setdefault(attribute[len(p) :], [-1] * width)[k] = aid
         self._column = {c: k + 1 for k, c in enumerate(conventions)}
         # The caches are bounded by emptying them all before a batch once they hold more than
         # ``cache_size`` word forms (or ten pieces a form): a piece is a pure function of its key,
@@ -144,8 +155,7 @@ class FeatureEncoder:
 
     def _piece(self, feats: Sequence[str]) -> int:
         ids = self._ids
-        rows = [ids[x] for x in feats if x in ids]
-        return self._store.add([[a for row in rows if (a := row[k]) is not None] for k in self._columns])
+        return self._store.add([ids[x] for x in feats if x in ids])
 
     def _word(self, word: str) -> _Word:
         low = word.lower()
