@@ -158,8 +158,9 @@ def find_in_text(
     text = text[: opts.max_field_chars]
     candidates: list[_Candidate] = []
     lower = text.lower()
+    scanned: dict[tuple[str, ...], bool] = {}
     for rank, p in enumerate(patterns()):
-        if not p.may_match(lower):
+        if not p.may_match(lower, scanned):
             continue
         for m in p.regex.finditer(text):
             resolved = _resolve(p, m, text, anchor)
@@ -168,7 +169,7 @@ def find_in_text(
                 candidates.append(_Candidate(m.start(), m.end(), rank, resolved, timex))
     first = len(patterns())
     for rank, p in enumerate(more_patterns(), start=first):
-        if not p.may_match(lower):
+        if not p.may_match(lower, scanned):
             continue
         for m in p.regex.finditer(text):
             resolved = resolve_more(p, m, text, anchor)

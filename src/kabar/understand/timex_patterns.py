@@ -151,8 +151,17 @@ class Pattern:
     # (a substring test is far cheaper than the regex; empty: always scanned).
     needs: tuple[str, ...] = ()
 
-    def may_match(self, lower: str) -> bool:
-        return not self.needs or _needs_re(self.needs).search(lower) is not None
+    def may_match(self, lower: str, scanned: dict[tuple[str, ...], bool] | None = None) -> bool:
+        """Whether ``lower`` holds one of the words; ``scanned`` keeps the answers for one text, as
+        patterns share their word lists (the month names open seven of them)."""
+        if not self.needs:
+            return True
+        if scanned is None:
+            return _needs_re(self.needs).search(lower) is not None
+        hit = scanned.get(self.needs)
+        if hit is None:
+            hit = scanned[self.needs] = _needs_re(self.needs).search(lower) is not None
+        return hit
 
 
 @lru_cache(maxsize=64)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass
-from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -25,12 +24,22 @@ _FEATURE = np.dtype([("type", "<u4"), ("src", "<u4"), ("dst", "<u4"), ("weight",
 
 
 @dataclass(slots=True)
-class Encoded:
-    """One sentence as attribute rows: per token the unprefixed features' rows, then per convention
-    and token the rows of the convention-prefixed copies (crfsuite's item is the two joined)."""
+class IdRuns:
+    """Items' attribute ids laid end to end, and how many each item has."""
 
-    plain: list[list[int]]
-    prefixed: list[list[list[int]]]
+    ids: np.ndarray
+    sizes: np.ndarray
+
+
+@dataclass(slots=True)
+class Encoded:
+    """Sentences as attribute runs: per token the unprefixed features' ids, then per convention the
+    ids of the convention-prefixed copies (crfsuite's item is the two joined); ``lengths`` says how
+    many tokens each sentence has, in order."""
+
+    lengths: list[int]
+    plain: IdRuns
+    prefixed: list[IdRuns]
 
 
 class ModelFormatError(ValueError):
@@ -64,15 +73,17 @@ class CrfWeights:
     def pad(self) -> int:
         return len(self.attributes)
 
-    def _sums(self, items: list[list[int]], first: np.ndarray | None = None) -> np.ndarray:
+    def _sums(self, items: IdRuns, first: np.ndarray | None = None) -> np.ndarray:
         """Per item, the state rows of its ids added one after another (after ``first``'s row, if
         given), plus a last all-zero row; padding rows add exact zeros at the end."""
-        sizes = np.fromiter((len(ids) for ids in items), dtype=np.intp, count=len(items))
+        sizes = items.sizes
+        count = len(sizes)
         width = max(int(sizes.max(initial=0)), 1)
-        grid = np.full((width, len(items) + 1), self.pad, dtype=np.intp)  # attribute slot × item
-        flat = np.fromiter(chain.from_iterable(items), dtype=np.intp, count=int(sizes.sum()))
+        grid = np.full((width, count + 1), self.pad, dtype=np.intp)  # attribute slot × item
         starts = np.cumsum(sizes) - sizes
-        grid[np.arange(len(flat)) - np.repeat(starts, sizes), np.repeat(np.arange(len(items)), sizes)] = flat
+        grid[np.arange(len(items.ids)) - np.repeat(starts, sizes), np.repeat(np.arange(count), sizes)] = (
+            items.ids
+        )
         # One slot's rows at a time, added strictly one after another as crfsuite does (no pairwise
         # regrouping): the same sums as gathering all rows first, in items × labels of memory rather
         # than items × slots × labels (~50 slots: 2.8 KB a token, per convention).
@@ -84,36 +95,30 @@ class CrfWeights:
         return total
 
     def decode(self, encoded: list[Encoded]) -> list[list[list[str]]]:
-        """Best labels of each encoded sentence under each of its conventions.
+        """Best labels of each encoded sentence (all of ``encoded``'s, in order) under each convention.
 
         crfsuite adds an item's weights left to right, and every convention's item starts with the
         same unprefixed features, so their running sum is computed once and continued per
         convention: the same additions in the same order. All sentences are then decoded side by
         side, padded to the longest, so numpy's per-call cost is paid once per position.
         """
-        plain = [ids for enc in encoded for ids in enc.plain]
-        base = self._sums(plain)
-        tokens = np.cumsum([0] + [len(enc.plain) for enc in encoded])
-        items: list[list[int]] = []
-        owners: list[int] = []
-        lengths: list[int] = []
-        for k, enc in enumerate(encoded):
-            for seq in enc.prefixed:
-                items.extend(seq)
-                owners.extend(range(tokens[k], tokens[k] + len(seq)))
-                lengths.append(len(seq))
-        longest = max(lengths, default=0)
-        if not longest:
-            return [[[] for _ in enc.prefixed] for enc in encoded]
-        per_item = self._sums(items, np.concatenate([base[owners], base[-1:]]))
-        slots = np.full((len(lengths), longest), -1, dtype=np.intp)
-        slots[np.arange(longest) < np.asarray(lengths)[:, None]] = np.arange(len(items))
-        flat = self._viterbi(per_item[slots], lengths)
-        out: list[list[list[str]]] = []
-        for enc in encoded:
-            out.append(flat[: len(enc.prefixed)])
-            del flat[: len(enc.prefixed)]
-        return out
+        lengths = [n for enc in encoded for n in enc.lengths]
+        conventions = len(encoded[0].prefixed) if encoded else 0
+        if not any(lengths):
+            return [[[] for _ in range(conventions)] for _ in lengths]
+        base = self._sums(_joined([enc.plain for enc in encoded]))
+        tokens = len(base) - 1
+        # Convention after convention, each over every token: item c·tokens + t continues token t.
+        items = _joined([enc.prefixed[c] for c in range(conventions) for enc in encoded])
+        owners = np.append(np.tile(np.arange(tokens), conventions), tokens)
+        per_item = self._sums(items, base[owners])
+        sequences = lengths * conventions
+        longest = max(lengths)
+        slots = np.full((len(sequences), longest), -1, dtype=np.intp)
+        slots[np.arange(longest) < np.asarray(sequences)[:, None]] = np.arange(tokens * conventions)
+        flat = self._viterbi(per_item[slots], sequences)
+        count = len(lengths)
+        return [[flat[c * count + s] for c in range(conventions)] for s in range(count)]
 
     def _viterbi(self, scores: np.ndarray, lengths: list[int]) -> list[list[str]]:
         """crfsuite's ``crf1dc_viterbi`` over sequences × positions × labels, each its own length."""
@@ -144,6 +149,12 @@ class CrfWeights:
         path = path.T
         names = self.labels
         return [[names[k] for k in path[b, :n].tolist()] for b, n in enumerate(lengths)]
+
+
+def _joined(runs: list[IdRuns]) -> IdRuns:
+    if len(runs) == 1:
+        return runs[0]
+    return IdRuns(np.concatenate([r.ids for r in runs]), np.concatenate([r.sizes for r in runs]))
 
 
 def load_weights(path: Path) -> CrfWeights:

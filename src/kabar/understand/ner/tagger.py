@@ -115,10 +115,10 @@ class NerTagger:
                 out[k] = self.tag_conventions(sent, conventions)
         weights, encoder = self._fast_path(conventions)
         for group in _token_groups(short, sentences):
-            encoded = [
-                encoder.encode([t if t.strip() else "_" for t in sentences[k]], conventions) for k in group
-            ]
-            for k, tags in zip(group, weights.decode(encoded), strict=True):
+            encoded = encoder.encode_batch(
+                [[t if t.strip() else "_" for t in sentences[k]] for k in group], conventions
+            )
+            for k, tags in zip(group, weights.decode([encoded]), strict=True):
                 out[k] = tags
         return out
 
