@@ -234,7 +234,9 @@ def scaling(warcs: list[Path], tmp: Path, engine: str) -> None:
         if engine == "ray":
             import ray
 
-            ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False)
+            from kabar.backfill.ray_engine import local_cluster_options
+
+            ray.init(**local_cluster_options(workers))
         try:
             # Workers and models started once: one WARC per worker, so that no worker of the timed
             # run is still importing kabar (with one WARC, Ray's second worker started in the timed run).
