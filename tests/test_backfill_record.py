@@ -103,3 +103,27 @@ def test_the_guard_worker_freezes_what_it_inherited() -> None:
     child.join()
     assert frozen > 1000  # the modules, patterns and models it was forked with
     assert young > gc.get_threshold()[0]
+
+
+def test_the_local_engine_warms_up_once_before_its_pool_forks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kabar.backfill.local import run_local
+
+    calls = tmp_path / "calls"
+    real = record_module.warm_up_record
+
+    def recording(understand: bool) -> None:
+        with calls.open("a") as fh:
+            fh.write(f"{os.getpid()} {understand}\n")
+        real(understand)
+
+    monkeypatch.setattr(record_module, "warm_up_record", recording)
+    warcs = [
+        write_warc(tmp_path / f"{n}.warc.gz", [article_spec(a) for a in sample_articles(1, skip=n)])
+        for n in range(2)
+    ]
+    specs = [TaskSpec(warc=w, out_dir=tmp_path / "out", prefilter=HOSTS, understand=False) for w in warcs]
+    results = list(run_local(specs, workers=2))
+    assert [r.status for r in results] == ["done", "done"]
+    assert calls.read_text().splitlines()[0] == f"{os.getpid()} False"  # the driver, before the fork
