@@ -234,9 +234,13 @@ def scaling(warcs: list[Path], tmp: Path, engine: str) -> None:
         if engine == "ray":
             import ray
 
-            ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False)
+            from kabar.backfill.ray_engine import local_cluster_options
+
+            ray.init(**local_cluster_options(workers))
         try:
-            engine_run(warcs[:1], tmp / "warm", engine, workers)  # workers and models started once
+            # Workers and models started once: one WARC per worker, so that no worker of the timed
+            # run is still importing kabar (with one WARC, Ray's second worker started in the timed run).
+            engine_run(warcs[:workers], tmp / "warm", engine, workers)
             run = engine_run(warcs, tmp / f"{engine}-{workers}", engine, workers)
         finally:
             if engine == "ray":

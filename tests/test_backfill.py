@@ -242,16 +242,16 @@ def test_a_warc_gzipped_as_one_stream_or_plain_is_read_whole(tmp_path: Path) -> 
         assert (result.status, result.articles, result.stopped_early) == ("done", 3, None), name
 
 
-def _failing_warm_up() -> None:
+def _failing_warm_up(*args: object) -> None:
     raise RuntimeError("model file missing")
 
 
 def test_a_warm_up_that_fails_costs_no_record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The task loads the models once in its own process (its guard worker inherits them); if that
     fails, the task goes on and each record's understanding loads what it needs itself."""
-    import kabar.backfill.task as task
+    import kabar.backfill.record as record
 
-    monkeypatch.setattr(task, "warm_up", _failing_warm_up)
+    monkeypatch.setattr(record, "warm_up_record", _failing_warm_up)
     warc = write_warc(tmp_path / "a.warc.gz", [article_spec(a) for a in sample_articles(2)])
     result = run_task(spec(warc, tmp_path / "out"))
     assert (result.status, result.articles, result.rejected) == ("done", 2, 0)

@@ -25,7 +25,7 @@ import pytest
 from typer.testing import CliRunner
 
 from backfill_support import ENGLISH, article_spec, sample_articles, write_warc
-from kabar.backfill import task as task_module
+from kabar.backfill import record as record_module
 from kabar.backfill.shard import ShardPaths
 from kabar.backfill.task import TaskSpec, run_task
 from kabar.cli.main import app
@@ -36,7 +36,7 @@ from kabar.sources.warc_write import WarcRecordSpec, write_record
 BAD = "/rusak-"  # in the URL of the record extraction fails on
 
 
-REAL_PREPARE = task_module.prepare
+REAL_PREPARE = record_module.prepare
 
 
 def prepare_failing_on_bad_urls(job: PageJob, *args: Any, **kwargs: Any) -> Any:
@@ -48,7 +48,7 @@ def prepare_failing_on_bad_urls(job: PageJob, *args: Any, **kwargs: Any) -> Any:
 
 @pytest.fixture
 def failing_extraction(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(task_module, "prepare", prepare_failing_on_bad_urls)
+    monkeypatch.setattr(record_module, "prepare", prepare_failing_on_bad_urls)
 
 
 def crawl(folder: Path) -> tuple[Path, list[str]]:

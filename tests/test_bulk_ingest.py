@@ -330,7 +330,7 @@ def _shard(folder: Path, articles: Sequence[Article]) -> Path:
     paths = ShardPaths.of(warc, out)
     with ShardWriter(paths) as writer:
         for n, a in enumerate(articles):
-            writer.add(ShardRow(a, f"rec-{n}"))
+            writer.add(ShardRow.of(a, f"rec-{n}"))
     write_marker(paths, Marker(warc=str(warc), warc_size=0, warc_mtime_ns=0, rows=len(articles)))
     return out
 

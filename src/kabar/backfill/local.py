@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 
+from kabar.backfill.record import warm_task_process
 from kabar.backfill.task import TaskResult, TaskSpec, run_task
 
 
@@ -28,6 +29,11 @@ def run_local(
     A dead worker breaks the whole pool, so the other tasks running then are run again too
     (each such run counts as one of their attempts).
     """
+    if task is run_task and specs:
+        # Loaded once here, before the pool forks: every worker (and a pool started again after a
+        # death) inherits it, where each worker loaded it for its own first WARC (a CPU-second or
+        # more each, N times over with N workers).
+        warm_task_process(any(s.understand for s in specs))
     attempts = dict.fromkeys(range(len(specs)), 0)
     pending = list(range(len(specs)))
     while pending:

@@ -89,8 +89,22 @@ class Marker:
 
 @dataclass(slots=True, frozen=True)
 class ShardRow:
-    article: Article
+    """A row as the shard needs it: the article's stored JSON text (:func:`article_json`), not the
+    article, so a backfill's guard worker hands back one string per record."""
+
+    json_text: str
+    content_hash: str
     warc_record: str
+
+    @classmethod
+    def of(cls, article: Article, warc_record: str) -> ShardRow:
+        return cls(article_json(article), article.content_hash, warc_record)
+
+
+def article_json(article: Article) -> str:
+    """The stored form's exact text (json.dumps with its default separators): what the
+    export's Arrow decoding expects, and what `kabar load` decodes again."""
+    return json.dumps(article_to_dict(article), ensure_ascii=False)
 
 
 def is_done(warc: Path, paths: ShardPaths) -> bool:
@@ -110,16 +124,13 @@ def shard_table(rows: Sequence[ShardRow]) -> pa.Table:
     schema = shard_schema()
     if not rows:
         return schema.empty_table()
-    # The stored form's exact text (json.dumps with its default separators): what the
-    # export's Arrow decoding expects, and what `kabar load` decodes again.
-    texts = [json.dumps(article_to_dict(r.article), ensure_ascii=False) for r in rows]
     streamed = [
-        StreamedArticle(id=n, json_text=text, content_hash=r.article.content_hash)
-        for n, (r, text) in enumerate(zip(rows, texts, strict=True), 1)
+        StreamedArticle(id=n, json_text=r.json_text, content_hash=r.content_hash)
+        for n, r in enumerate(rows, 1)
     ]
     table = PageTables(_RECORDS).table(streamed)
     table = table.append_column(_EXTRA_FIELDS[0], pa.array([r.warc_record for r in rows], pa.string()))
-    table = table.append_column(_EXTRA_FIELDS[1], pa.array(texts, pa.string()))
+    table = table.append_column(_EXTRA_FIELDS[1], pa.array([r.json_text for r in rows], pa.string()))
     return table.replace_schema_metadata(schema.metadata)
 
 
@@ -183,6 +194,7 @@ __all__ = [
     "ShardPaths",
     "ShardRow",
     "ShardWriter",
+    "article_json",
     "finished_shards",
     "is_done",
     "shard_name",

@@ -12,7 +12,7 @@ reason, and nothing is left under the shard's name.
 
 from __future__ import annotations
 
-import contextlib
+import functools
 import resource
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Literal
 
 from kabar.backfill.prefilter import PrefilterOptions, candidate_pages, warc_options
+from kabar.backfill.record import RecordJob, backfill_record, start_guard_worker, warm_task_process
 from kabar.backfill.shard import Marker, ShardPaths, ShardRow, ShardWriter, is_done, write_marker
 from kabar.guard import Guard, GuardOptions, Reject, one_line, reject_of, reject_of_drop
-from kabar.prepare import PageJob, prepare, readable, understand, warm_up
 from kabar.sources.warc import WarcError, WarcOptions
 
 TaskStatus = Literal["done", "skipped", "failed"]
@@ -82,24 +82,17 @@ def _rows(spec: TaskSpec, options: WarcOptions, guard: Guard, result: TaskResult
 
     for page in candidate_pages(spec.warc, options):
         source = page.source or str(spec.warc)
-        prepared = guard.run(prepare, PageJob(source=source, page=page), source=source)
-        if prepared.reject is not None:
-            reject(prepared.reject)
+        # One guarded call per record: extraction and understanding, the row's text handed back.
+        verdict = guard.run(backfill_record, RecordJob(source, page, spec.understand), source=source)
+        if verdict.reject is not None:
+            reject(verdict.reject)
             continue
-        article = prepared.value
-        assert article is not None
-        why = readable(article)
-        if why is not None:
-            reject(Reject(source, "extract", "NoArticle", why))
+        outcome = verdict.value
+        assert outcome is not None
+        if outcome.row is None:
+            reject(Reject(source, "extract", "NoArticle", outcome.unreadable or "-"))
             continue
-        if spec.understand:
-            understood = guard.run(understand, article, source=source, spent=prepared.cpu_seconds)
-            if understood.reject is not None:
-                reject(understood.reject)
-                continue
-            assert understood.value is not None
-            article = understood.value
-        yield ShardRow(article=article, warc_record=source)
+        yield outcome.row
 
 
 def run_task(spec: TaskSpec) -> TaskResult:
@@ -114,17 +107,14 @@ def run_task(spec: TaskSpec) -> TaskResult:
         st = spec.warc.stat()  # before reading: a WARC changed later is done again
         spec.out_dir.mkdir(parents=True, exist_ok=True)  # on a Ray node, the first task there makes it
         options = warc_options(spec.prefilter)
-        if spec.understand:
-            # The models loaded here, once per process: the guard's worker is forked from this
-            # process and inherits them, where it loaded them afresh for every WARC (0.5 CPU-s,
-            # a tenth of a small WARC's work). An engine's worker runs many WARCs. If loading
-            # fails, the worker tries again and each record fails with the real error, as before.
-            with contextlib.suppress(Exception):
-                warm_up()
+        # What extraction and understanding load on first use, loaded here, once per process: the
+        # guard's worker is forked from this process and inherits it, where it loaded it afresh
+        # for every WARC. An engine's worker runs many WARCs.
+        warm_task_process(spec.understand)
         if spec.keep_rejects:
             options.on_drop = lambda drop: _keep(spec, result, reject_of_drop(drop))
         with (
-            Guard(spec.guard, warm=warm_up if spec.understand else None) as guard,
+            Guard(spec.guard, warm=functools.partial(start_guard_worker, spec.understand)) as guard,
             ShardWriter(paths) as writer,
         ):
             for row in _rows(spec, options, guard, result):
