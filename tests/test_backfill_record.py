@@ -3,8 +3,6 @@ task's process warmed up before its guard worker is forked, the guard worker's h
 
 from __future__ import annotations
 
-import gc
-import multiprocessing
 import os
 from pathlib import Path
 from typing import Any
@@ -15,7 +13,7 @@ from backfill_support import article_html, article_spec, sample_articles, write_
 from kabar.backfill import record as record_module
 from kabar.backfill.hosts import HostList
 from kabar.backfill.prefilter import PrefilterOptions
-from kabar.backfill.record import RecordJob, backfill_record, start_guard_worker
+from kabar.backfill.record import RecordJob, backfill_record
 from kabar.backfill.shard import ShardRow
 from kabar.backfill.task import TaskSpec, run_task
 from kabar.guard import Guard, StageMark
@@ -86,23 +84,6 @@ def test_the_task_process_warms_up_before_its_guard_worker_starts(
     assert result.articles == 1
     first = calls.read_text().splitlines()[0]
     assert first == f"{os.getpid()} False"  # in the task's own process, first
-
-
-def _report_gc(conn: Any) -> None:
-    start_guard_worker(False)
-    conn.send((gc.get_freeze_count(), gc.get_threshold()[0]))
-    conn.close()
-
-
-def test_the_guard_worker_freezes_what_it_inherited() -> None:
-    context = multiprocessing.get_context("fork")
-    here, there = context.Pipe()
-    child = context.Process(target=_report_gc, args=(there,))
-    child.start()
-    frozen, young = here.recv()
-    child.join()
-    assert frozen > 1000  # the modules, patterns and models it was forked with
-    assert young > gc.get_threshold()[0]
 
 
 def test_the_local_engine_warms_up_once_before_its_pool_forks(

@@ -14,18 +14,12 @@ same stage and the row holds what the two-call path stored.
 
 from __future__ import annotations
 
-import gc
 from dataclasses import dataclass
 
 from kabar.backfill.shard import ShardRow, article_json
 from kabar.guard import StageMark
 from kabar.model import RawPage
 from kabar.prepare import PageJob, prepare, readable, understand
-
-# The guard worker's youngest GC generation is collected after this many new objects, not 700:
-# a record makes hundreds of thousands, nearly all gone when it ends, and each collection walks
-# the young ones still alive (half a CPU-second in 800 records at 700, a third of that at 50,000).
-_YOUNG_COLLECTION = 50_000
 
 # A short article page: its body is under trafilatura's minimum, so the warm-up goes through
 # the fallbacks too (readability, then justext, whose stop lists take most of a second to load).
@@ -92,14 +86,9 @@ def start_guard_worker(understand: bool) -> None:
     """The guard worker's start (``Guard(warm=...)``), before its first record.
 
     Where the task's process warmed up, the worker inherited that and the warm-up here costs a
-    hundredth of a second. Then what the worker holds is frozen out of the cyclic GC: the models
-    and patterns are never garbage, and a full collection walked them all (and, in a forked
-    process, copied every page it touched).
+    hundredth of a second (the guard then takes it all out of the cyclic GC).
     """
     warm_task_process(understand)
-    gc.freeze()
-    _, older, oldest = gc.get_threshold()
-    gc.set_threshold(_YOUNG_COLLECTION, older, oldest)
 
 
 __all__ = [
