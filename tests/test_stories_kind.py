@@ -3,40 +3,24 @@ one story across quiet days, a club's next match does not."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
-from datetime import datetime
-from pathlib import Path
 
 import pytest
 
-from kabar.model import Article
 from kabar.understand import story_kind
-from kabar.understand.story_cluster import ClusterOptions, MemoryStoryStore, assign
-from kabar.understand.story_features import article_features
+from kabar.understand.story_cluster import ClusterOptions
 from kabar.understand.story_kind import carry_days, event_kind
 from kabar.understand.story_kind import story_kind as kind_of_story
+from story_fixture_support import FIXTURES, cluster_group
 
-_FIXTURE = Path(__file__).resolve().parent / "fixtures" / "stories" / "kinds.json"
+_FIXTURE = FIXTURES / "kinds.json"
 # Articles about other things the archive held before: they make the groups' names rare, as a
 # suspect's name is among everything an archive holds.
 _EARLIER = 400
 
 
 def _cluster(group: str, options: ClusterOptions | None = None) -> dict[str, int]:
-    store = MemoryStoryStore()
-    for _ in range(_EARLIER):
-        store.add_document([], +1)
-    out = {}
-    for r in json.loads(_FIXTURE.read_text(encoding="utf-8"))[group]:
-        article = Article(
-            headline=r["headline"],
-            published=datetime.fromisoformat(r["published"]),
-            paragraphs=list(r["paragraphs"]),
-            canonical_url=f"https://contoh.test/{r['key']}",
-        )
-        out[str(r["key"])] = assign(store, article_features(article), options).story_id
-    return out
+    return cluster_group(_FIXTURE, group, options, earlier=_EARLIER)
 
 
 @pytest.mark.parametrize(

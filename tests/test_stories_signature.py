@@ -3,32 +3,18 @@ stay apart; one case followed over days, its name carried over, stays one story.
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
-from datetime import datetime
-from pathlib import Path
 
-from kabar.model import Article
-from kabar.understand.story_cluster import ClusterOptions, MemoryStoryStore, assign
-from kabar.understand.story_features import article_features
+from kabar.understand.story_cluster import ClusterOptions
 from kabar.understand.story_model import PairFeatures, default_model
 from kabar.understand.story_signature import NamesSignature, compare_names, lexicon, names_signature
+from story_fixture_support import FIXTURES, cluster_group
 
-_FIXTURE = Path(__file__).resolve().parent / "fixtures" / "stories" / "signature.json"
+_FIXTURE = FIXTURES / "signature.json"
 
 
 def _cluster(group: str, options: ClusterOptions | None = None) -> dict[str, int]:
-    store = MemoryStoryStore()
-    out = {}
-    for r in json.loads(_FIXTURE.read_text(encoding="utf-8"))[group]:
-        article = Article(
-            headline=r["headline"],
-            published=datetime.fromisoformat(r["published"]),
-            paragraphs=list(r["paragraphs"]),
-            canonical_url=f"https://contoh.test/{r['key']}",
-        )
-        out[str(r["key"])] = assign(store, article_features(article), options).story_id
-    return out
+    return cluster_group(_FIXTURE, group, options)
 
 
 def test_names_and_stage_of_a_lead() -> None:
