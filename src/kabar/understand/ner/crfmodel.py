@@ -134,20 +134,19 @@ class CrfWeights:
             cand.argmax(axis=1, out=back[t])  # the first best predecessor, as crfsuite keeps it
             cand.max(axis=1, out=alpha[t])
             alpha[t] += by_position[t]
-        # Trace back all sequences at once; each starts from its own last position: past its end, a
-        # sequence's every label points back to its best last label, so one lookup a position
-        # carries that label down to its end and the true traceback goes on from there.
+        # Trace back all sequences at once; each starts from its own last position.
         ends = np.asarray(lengths) - 1
         rows = np.arange(len(lengths))
         finals = alpha[np.maximum(ends, 0), rows].argmax(axis=1)
-        past_end = np.arange(longest)[:, None] > ends
-        back[past_end] = np.broadcast_to(finals, back.shape[:2])[past_end][:, None]
-        label = finals
-        labels = [label]
-        for t in range(longest - 1, 0, -1):
-            label = back[t, rows, label]
-            labels.append(label)
-        path = np.array(labels[::-1]).T
+        path = np.zeros((longest, len(lengths)), dtype=np.intp)
+        label = np.zeros(len(lengths), dtype=np.intp)
+        for t in range(longest - 1, -1, -1):
+            ending = ends == t
+            label[ending] = finals[ending]
+            path[t] = label
+            if t:
+                label = back[t, rows, label]
+        path = path.T
         names = self.labels
         return [[names[k] for k in path[b, :n].tolist()] for b, n in enumerate(lengths)]
 
