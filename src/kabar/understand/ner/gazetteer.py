@@ -18,7 +18,6 @@ from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data"
 MAX_SPAN = 6
-RECENT = 4096
 
 
 @dataclass(slots=True)
@@ -29,31 +28,17 @@ class Gazetteer:
     # First word → longest entry starting with it: most tokens start no entry and are passed over
     # with one lookup instead of one per span length.
     longest: dict[str, int] = field(default_factory=dict)
-    # The last sentences' marks by their tokens: enrich looks each sentence up twice (the tagger's
-    # features, then the place overlays). Emptied once it holds RECENT sentences.
-    recent: dict[tuple[str, ...], list[list[str]]] = field(default_factory=dict, compare=False, repr=False)
 
     def add(self, phrase: str, kind: str) -> None:
         from kabar.understand.ner.tokenize import tokenize
 
         key = tuple(t.text.lower() for t in tokenize(phrase))
         if key and len(key) <= MAX_SPAN:
-            self.recent.clear()  # marks found before this entry may change
             self.entries.setdefault(key, set()).add(kind)
             self.longest[key[0]] = max(self.longest.get(key[0], 0), len(key))
 
     def annotate(self, tokens: Sequence[str]) -> list[list[str]]:
-        """Per token, features like ``place:B``/``place:I`` for the longest match starting at each token
-        (shared with other callers for the same tokens: read them, never change them)."""
-        key = tuple(tokens)
-        marks = self.recent.get(key)
-        if marks is None:
-            if len(self.recent) >= RECENT:
-                self.recent.clear()
-            marks = self.recent[key] = self._marks(key)
-        return marks
-
-    def _marks(self, tokens: Sequence[str]) -> list[list[str]]:
+        """Per token, features like ``place:B``/``place:I`` for the longest match starting at each token."""
         lows = [t.lower() for t in tokens]
         out: list[list[str]] = [[] for _ in tokens]
         for i in range(len(lows)):
