@@ -158,7 +158,7 @@ def find_in_text(
     text = text[: opts.max_field_chars]
     candidates: list[_Candidate] = []
     lower = text.lower()
-    scanned: dict[tuple[str, ...], bool] = {}
+    scanned: dict[tuple[str, ...] | str, bool] = {}
     for rank, p in enumerate(patterns()):
         if not p.may_match(lower, scanned):
             continue

@@ -150,24 +150,30 @@ class Pattern:
     # Lower-case words one of which every match holds: a text without any of them is not scanned
     # (a substring test is far cheaper than the regex; empty: always scanned).
     needs: tuple[str, ...] = ()
+    # Or, where words gate too loosely (a month's three letters inside "desa"; every text has a
+    # full stop), a regular expression every match's lower-case text holds; it replaces ``needs``.
+    cue: str = ""
 
-    def may_match(self, lower: str, scanned: dict[tuple[str, ...], bool] | None = None) -> bool:
-        """Whether ``lower`` holds one of the words; ``scanned`` keeps the answers for one text, as
-        patterns share their word lists (the month names open seven of them)."""
-        if not self.needs:
+    def may_match(self, lower: str, scanned: dict[tuple[str, ...] | str, bool] | None = None) -> bool:
+        """Whether ``lower`` holds one of the words (or the cue); ``scanned`` keeps the answers for
+        one text, as patterns share their gates (the month names open seven of them)."""
+        key = self.cue or self.needs
+        if not key:
             return True
         if scanned is None:
-            return _needs_re(self.needs).search(lower) is not None
-        hit = scanned.get(self.needs)
+            return _gate_re(key).search(lower) is not None
+        hit = scanned.get(key)
         if hit is None:
-            hit = scanned[self.needs] = _needs_re(self.needs).search(lower) is not None
+            hit = scanned[key] = _gate_re(key).search(lower) is not None
         return hit
 
 
 @lru_cache(maxsize=64)
-def _needs_re(words: tuple[str, ...]) -> re.Pattern[str]:
+def _gate_re(key: tuple[str, ...] | str) -> re.Pattern[str]:
+    if isinstance(key, str):
+        return re.compile(key, re.IGNORECASE)  # as the patterns match
     # one C-level scan for all the words, where a Python loop of substring tests costs more
-    return re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)))
+    return re.compile("|".join(re.escape(w) for w in sorted(set(key), key=len, reverse=True)))
 
 
 @lru_cache(maxsize=1)
@@ -237,22 +243,35 @@ def patterns() -> tuple[Pattern, ...]:
         # Senin; Senin lalu; Kamis depan; Jumat (with no date: the latest such day by publication)
         ("weekday", rf"{wd}(?:\s+(?P<dir>lalu|kemarin|depan|mendatang|ini))?\b"),
     ]
-    month_words = tuple(sorted({m[:3] for m in v.months}))
+    # A month name in a match is a whole word: each pattern has one after a day and spaces, after
+    # "bulan" or at a word edge, and followed by a word edge, spaces and a year, or its full stop.
+    month_cue = rf"\b(?:{v.month_re})\b"
     weekday_words = tuple(sorted(v.weekdays))
     day_words = tuple(sorted({max(k.split(), key=len) for k in DAY_WORDS}))
     needs = {
-        "range": month_words,
-        "list": month_words,
         "weekday_date": weekday_words,
         "weekday_numeric": weekday_words,
         "weekday": weekday_words,
-        "date": month_words,
-        "date_mdy": month_words,
-        "month": month_words,
-        "year_mod": ("19", "20"),
-        "year": ("19", "20"),
         "relative_period": ("pekan", "minggu", "bulan", "tahun", "week", "month", "year"),
         "relative_count": tuple(sorted(UNITS)),
         "day_word": day_words,
     }
-    return tuple(Pattern(name, re.compile(rx, re.IGNORECASE), needs.get(name, ())) for name, rx in raw)
+    years = r"(?:19|20)\d\d"
+    cues = {
+        "range": month_cue,
+        "list": month_cue,
+        "date": month_cue,
+        "date_mdy": month_cue,
+        "month": month_cue,
+        "year_mod": years,
+        "year": years,
+        # d/m/y and y-m-d: a digit, a separator, a digit
+        "numeric": r"\d[/.-]\d",
+        "iso": r"\d[/.-]\d",
+        # a decade's 0 before "an" (1990-an, tahun 90 an) or "s" (1990s, 90's)
+        "decade": r"0(?:\s?-?\s?an|'?s)",
+    }
+    return tuple(
+        Pattern(name, re.compile(rx, re.IGNORECASE), needs.get(name, ()), cues.get(name, ""))
+        for name, rx in raw
+    )

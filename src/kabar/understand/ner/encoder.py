@@ -152,6 +152,9 @@ class FeatureEncoder:
         self._words: dict[str, _Word] = {}
         self._keyed: dict[tuple[str, ...], int] = {}  # gazetteer, kind-pair and seen pieces by key
         self._pairs: dict[str, int] = {}  # word-pair pieces by feature (empty when unknown)
+        # Kind pair ("title|lower") → its pieces as the pair before a token and after it: a few
+        # dozen pairs, looked up twice a token.
+        self._kind_pairs: dict[str, list[int]] = {}
         self._empty = self._piece([])
         self._pad = [self._piece([f"w[{off}]=<pad>"]) for off in _OFFSETS]
 
@@ -186,6 +189,13 @@ class FeatureEncoder:
         if piece is None:
             piece = self._keyed[key] = self._piece([head + g for g in marks])
         return piece
+
+    def _kind_pair(self, pair: str) -> list[int]:
+        pieces = self._kind_pairs[pair] = [
+            self._keyed_piece("k[-1:0]=", (pair,)),
+            self._keyed_piece("k[0:1]=", (pair,)),
+        ]
+        return pieces
 
     def _pair(self, feature: str) -> int:
         """A known word pair's piece (most pairs are unknown: the caller rules those out first)."""
@@ -253,8 +263,10 @@ class FeatureEncoder:
         before = [pair(x) if (x := "w[-1:0]=" + b) in bodies else empty for b in bigrams]
         after = [pair(x) if (x := "w[0:1]=" + b) in bodies else empty for b in bigrams]
         out.append([empty, *before])
-        out.append([empty, *(keyed("k[-1:0]=", (x,)) for x in kind_pairs)])
+        known = self._kind_pairs
+        kind_pieces = [known.get(x) or self._kind_pair(x) for x in kind_pairs]
+        out.append([empty, *(k[0] for k in kind_pieces)])
         out.append([*after, empty])
-        out.append([*(keyed("k[0:1]=", (x,)) for x in kind_pairs), empty])
+        out.append([*(k[1] for k in kind_pieces), empty])
         out.append([keyed("", m) if m else empty for m in res.lexicon.annotate(tokens)])
         return out
