@@ -66,10 +66,8 @@ def test_an_article_with_nothing_readable_is_named_not_stored(monkeypatch: pytes
     assert outcome.row is None and outcome.unreadable == "nothing readable: no headline and no body"
 
 
-def test_the_task_process_warms_up_before_its_guard_worker_starts(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Even without understanding: extraction's first-use loading is inherited by the guard worker."""
+def _record_warm_ups(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A file the warm-up writes "PID understand" to, a line each time it runs (in any process)."""
     calls = tmp_path / "calls"
     real = record_module.warm_up_record
 
@@ -79,6 +77,14 @@ def test_the_task_process_warms_up_before_its_guard_worker_starts(
         real(understand)
 
     monkeypatch.setattr(record_module, "warm_up_record", recording)
+    return calls
+
+
+def test_the_task_process_warms_up_before_its_guard_worker_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Even without understanding: extraction's first-use loading is inherited by the guard worker."""
+    calls = _record_warm_ups(tmp_path, monkeypatch)
     warc = write_warc(tmp_path / "a.warc.gz", [article_spec(a) for a in sample_articles(1)])
     result = run_task(TaskSpec(warc=warc, out_dir=tmp_path / "out", prefilter=HOSTS, understand=False))
     assert result.articles == 1
@@ -91,15 +97,7 @@ def test_the_local_engine_warms_up_once_before_its_pool_forks(
 ) -> None:
     from kabar.backfill.local import run_local
 
-    calls = tmp_path / "calls"
-    real = record_module.warm_up_record
-
-    def recording(understand: bool) -> None:
-        with calls.open("a") as fh:
-            fh.write(f"{os.getpid()} {understand}\n")
-        real(understand)
-
-    monkeypatch.setattr(record_module, "warm_up_record", recording)
+    calls = _record_warm_ups(tmp_path, monkeypatch)
     warcs = [
         write_warc(tmp_path / f"{n}.warc.gz", [article_spec(a) for a in sample_articles(1, skip=n)])
         for n in range(2)

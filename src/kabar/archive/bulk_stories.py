@@ -37,6 +37,7 @@ from sqlalchemy import delete
 
 from kabar.archive.bulk_story_state import StoryBuildState, held_story
 from kabar.archive.centroid_cache import CentroidCache, shared_copy
+from kabar.archive.many_rows import placeholder
 from kabar.archive.nul_text import to_column
 from kabar.archive.sql_source import ConnectionSource
 from kabar.archive.stores import StoryMember
@@ -223,7 +224,7 @@ class BufferedStoryStore(SqlStoryStore):
         """The chunk's changes as rows (``executemany``): SQLite runs these in-process."""
         dialect = conn.dialect
         if self._df_added:
-            m = "?" if dialect.paramstyle == "qmark" else "%s"
+            m = placeholder(conn)
             sql = (
                 f"INSERT INTO story_df (term, df) VALUES ({m}, {m}) ON CONFLICT (term) "
                 "DO UPDATE SET df = story_df.df + excluded.df"
@@ -312,7 +313,7 @@ def _write_stories(conn: Any, changed: dict[int, _Story]) -> None:
     """The chunk's stories and their keys as rows, through the driver: SQLAlchemy's per-row
     parameter handling cost more than SQLite's writing of the rows (tens of keys a story)."""
     dialect = conn.dialect
-    m = "?" if dialect.paramstyle == "qmark" else "%s"
+    m = placeholder(conn)
     now = datetime.now(UTC).isoformat()
     ids = sorted(changed)
     conn.exec_driver_sql(
