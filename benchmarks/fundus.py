@@ -61,6 +61,7 @@ FIELDS = (
 class Read:
     reading: Reading
     sources: list[str] = field(default_factory=list)  # the outlet and agencies the reader names
+    day_only: bool = False  # the reader says it knows the publication day alone, no time of day
 
 
 Reader = Callable[[str, str | None], Read]
@@ -89,7 +90,7 @@ def read_kabar(html: str, url: str | None) -> Read:
         paragraphs=text,
     )
     agencies = [n.removeprefix(AGENCY_NOTE) for n in a.notes if n.startswith(AGENCY_NOTE)]
-    return Read(reading, [s for s in (a.outlet, *agencies) if s])
+    return Read(reading, [s for s in (a.outlet, *agencies) if s], a.published_precision == "day")
 
 
 def read_trafilatura(html: str, url: str | None) -> Read:
@@ -145,8 +146,8 @@ def score(page: FundusPage, read: Read) -> PageScores:
             page.paragraphs, without_subheads(paragraphs, page_subheads(page.html))
         ),
         title=float(norm_text(page.title) == norm_text(reading.headline)),
-        minute=float(same_minute(page.published, reading.published)),
-        day=float(same_day(page.published, reading.published)),
+        minute=float(same_minute(page.published, reading.published, read.day_only)),
+        day=float(same_day(page.published, reading.published, read.day_only)),
         author_set=float(author_set_equal(page.authors, reading.authors)),
         author_recall=author_recall(page.authors, reading.authors),
         author_or_source=float(author_or_source_equal(page.authors, reading.authors, read.sources)),

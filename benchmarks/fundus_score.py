@@ -122,10 +122,18 @@ def author_or_source_equal(gold: list[str], found: list[str], sources: list[str]
     return author_set_equal(persons, writers)
 
 
-def same_minute(gold: datetime | None, found: datetime | None) -> bool:
-    """To the minute in UTC; a time given without zone is read as the page's own wall clock."""
+def same_minute(gold: datetime | None, found: datetime | None, day_only: bool = False) -> bool:
+    """To the minute in UTC; a time given without zone is read as the page's own wall clock.
+
+    A reader that says it knows only the day (``day_only``: kabar's ``published_precision == "day"``)
+    has given no minute: it is right to the minute only where the gold is itself a bare day — its
+    midnight in its own zone, as a parser writes a page that prints no time of day — and the day is
+    the same (:func:`same_day`). Read as a time, its midnight would count against a gold time of day
+    only by chance and against a midnight gold in another zone never."""
     if gold is None or found is None:
         return gold is found
+    if day_only:
+        return gold.time() == datetime.min.time() and same_day(gold, found, day_only=True)
     if found.tzinfo is None:
         return gold.replace(tzinfo=None, second=0, microsecond=0) == found.replace(second=0, microsecond=0)
     if gold.tzinfo is None:
@@ -135,11 +143,15 @@ def same_minute(gold: datetime | None, found: datetime | None) -> bool:
     )
 
 
-def same_day(gold: datetime | None, found: datetime | None) -> bool:
-    """The calendar day in the gold's own zone (the day the page printed)."""
+def same_day(gold: datetime | None, found: datetime | None, day_only: bool = False) -> bool:
+    """The calendar day in the gold's own zone (the day the page printed).
+
+    A ``day_only`` answer is a date, not an instant: its own date is compared, in no zone (as a time
+    given without zone is), since moving a bare day's midnight to another offset names the day before
+    or after."""
     if gold is None or found is None:
         return gold is found
-    if found.tzinfo is not None and gold.tzinfo is not None:
+    if found.tzinfo is not None and gold.tzinfo is not None and not day_only:
         found = found.astimezone(gold.tzinfo)
     return gold.date() == found.date()
 

@@ -66,8 +66,8 @@ def test_fundus_body_author_title_time_floors() -> None:
     for page in pages:
         read = read_kabar(page.html, page.url)
         title_time["title"].append(float(norm_text(page.title) == norm_text(read.reading.headline)))
-        title_time["minute"].append(float(same_minute(page.published, read.reading.published)))
-        title_time["day"].append(float(same_day(page.published, read.reading.published)))
+        title_time["minute"].append(float(same_minute(page.published, read.reading.published, read.day_only)))
+        title_time["day"].append(float(same_day(page.published, read.reading.published, read.day_only)))
         bodies[page.half].append(rouge_lsum_f1(page.paragraphs, read.reading.paragraphs))
         without = without_subheads(read.reading.paragraphs, page_subheads(page.html))
         sectioned.append(rouge_lsum_f1(page.paragraphs, without))
@@ -128,3 +128,16 @@ def test_time_scores() -> None:
     assert same_minute(gold, datetime(2024, 5, 3, 6, 30))  # no zone: the page's own clock
     assert same_day(gold, datetime(2024, 5, 2, 23, 30, tzinfo=UTC))  # 3 May in the page's zone
     assert not same_day(gold, datetime(2024, 5, 2, 12, 0, tzinfo=UTC))
+
+
+def test_day_only_answers_score_the_day_not_a_minute() -> None:
+    wib, new_york = timezone(timedelta(hours=7)), timezone(timedelta(hours=-5))
+    gold = datetime(2024, 5, 3, 6, 30, tzinfo=new_york)
+    day = datetime(2024, 5, 3, tzinfo=UTC)  # "3 May 2024" printed, kept at the day's midnight
+    assert same_day(gold, day, day_only=True)  # the page's day, not 2 May in New York
+    assert not same_day(gold, day)  # read as an instant it would be the evening before
+    assert not same_minute(gold, day, day_only=True)  # a day gives no minute
+    assert not same_minute(gold, datetime(2024, 5, 3, 6, 30, tzinfo=new_york), day_only=True)
+    bare_gold = datetime(2024, 5, 3, tzinfo=wib)  # the gold is itself a bare day
+    assert same_minute(bare_gold, day, day_only=True)
+    assert not same_minute(bare_gold, datetime(2024, 5, 4, tzinfo=UTC), day_only=True)

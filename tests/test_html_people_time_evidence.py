@@ -183,7 +183,9 @@ def test_day_printed_without_time_of_day(printed: str) -> None:
 def test_day_printed_without_time_of_day_in_the_zone_the_page_states() -> None:
     head = '<meta property="article:modified_time" content="2019-11-20T09:00:00+01:00">'
     article = _read(_page('<p class="dateline">19 Nov 2019</p>', head=head))
-    assert article.published == datetime(2019, 11, 19, tzinfo=timezone(timedelta(hours=1)))
+    # A bare day is kept as its midnight UTC (the same date in every view), the page's zone beside it.
+    assert article.published == datetime(2019, 11, 19, tzinfo=UTC)
+    assert (article.published_precision, article.published_zone) == ("day", "+01:00")
 
 
 @pytest.mark.parametrize("key", ["og:author", "dcterms.creator", "dc:creator", "DCSext.author"])

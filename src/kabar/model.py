@@ -23,6 +23,11 @@ ArticleKind = Literal["article", "gallery", "video", "live", "index"]
 # Who a page credits, and for what. ``agency`` is a news agency or desk credited for the copy
 # ("(ANTARA)", "Reuters"), never a person.
 ContributorRole = Literal["writer", "reporter", "editor", "photographer", "contributor", "agency"]
+# How much of a time the page states: "day" where it prints a date with no time of day (the value is
+# then the start of that day in the page's zone, and only its date means anything), "minute" for a
+# clock without seconds, "second" for a machine time with them. None: not known (stored before kabar
+# kept it, or given by a caller).
+TimePrecision = Literal["day", "minute", "second"]
 
 
 @dataclass(slots=True)
@@ -134,6 +139,11 @@ class Article:
     modified: datetime | None = None
     outlet: str | None = None
     authors: list[str] = field(default_factory=list)  # the writers, in the page's order
+    # How much of ``published`` / ``modified`` the page states (:data:`TimePrecision`). A "day" time
+    # is the day's midnight in the page's own offset: show ``published.date()`` in that offset,
+    # never converted to another zone (converting would move it to the day before west of it).
+    published_precision: TimePrecision | None = None
+    modified_precision: TimePrecision | None = None
     # Every person or agency the page credits, with the role it names (writers too).
     contributors: list[Contributor] = field(default_factory=list)
     published_zone: str | None = None  # the zone as the page shows it: "WIB", "WITA", "WIT", "+07:00"

@@ -17,6 +17,7 @@ from kabar.model import (
     Subheading,
     Table,
     TimeExpression,
+    TimePrecision,
 )
 
 
@@ -33,6 +34,18 @@ def _parse_iso(value: object) -> datetime | None:
         return None
 
 
+def stored_precision(value: object) -> TimePrecision | None:
+    """A stored precision; None (unknown) in JSON written before kabar kept it, or for a value it
+    does not know."""
+    return value if value in ("day", "minute", "second") else None
+
+
+def schema_time(value: datetime, precision: TimePrecision | None) -> str:
+    """A time as schema.org's ``Date`` or ``DateTime``: a day-only time gives its date alone, in its
+    own offset (the page's day, wherever the reader is)."""
+    return value.date().isoformat() if precision == "day" else value.isoformat()
+
+
 def article_to_dict(article: Article) -> dict[str, Any]:
     """kabar's JSON form (the contract of ``kabar extract --format json``)."""
     data: dict[str, Any] = {
@@ -41,6 +54,8 @@ def article_to_dict(article: Article) -> dict[str, Any]:
         "published": _iso(article.published),
         "published_text": article.published_text,
         "modified": _iso(article.modified),
+        "published_precision": article.published_precision,
+        "modified_precision": article.modified_precision,
         "outlet": article.outlet,
         "authors": list(article.authors),
         "contributors": [asdict(c) for c in article.contributors],
@@ -101,6 +116,8 @@ def article_from_dict(data: dict[str, Any]) -> Article:
         published=_parse_iso(data.get("published")),
         published_text=data.get("published_text"),
         modified=_parse_iso(data.get("modified")),
+        published_precision=stored_precision(data.get("published_precision")),
+        modified_precision=stored_precision(data.get("modified_precision")),
         outlet=data.get("outlet"),
         authors=list(data.get("authors") or []),
         contributors=[
@@ -183,9 +200,9 @@ def article_to_jsonld(article: Article) -> dict[str, Any]:
         "articleBody": "\n\n".join(article.blocks),  # the text as printed, subheadings in place
     }
     if article.published is not None:
-        doc["datePublished"] = article.published.isoformat()
+        doc["datePublished"] = schema_time(article.published, article.published_precision)
     if article.modified is not None:
-        doc["dateModified"] = article.modified.isoformat()
+        doc["dateModified"] = schema_time(article.modified, article.modified_precision)
     if article.outlet:
         doc["publisher"] = {"@type": "Organization", "name": article.outlet}
     if article.authors:

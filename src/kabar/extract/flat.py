@@ -41,7 +41,7 @@ from kabar.extract.gallery_counter import counted_gallery
 from kabar.extract.language import guess_language
 from kabar.extract.people_credits import Credits, dateline_agency, opening_agency
 from kabar.extract.related_list import match_header, parse_related
-from kabar.extract.time_zone import shown_zone
+from kabar.extract.time_zone import shown_zone, stored_time
 from kabar.model import Article, Image, RawPage
 
 __all__ = ["FlatOptions", "extract_flat", "split_units"]
@@ -285,13 +285,15 @@ def _finish(state: _State, units: list[str], head: Head) -> None:
         article.headline = units[head.headline]
         article.section = head.section
     if head.published is not None:
-        article.published = head.published.value
+        article.published = stored_time(head.published.value, head.published.precision)
         article.published_text = head.published.text
+        article.published_precision = head.published.precision
         article.published_zone = shown_zone(
             None if head.published.zone_assumed else head.published.zone, head.published.value
         )
     if head.modified is not None and article.modified is None:
-        article.modified = head.modified.value
+        article.modified = stored_time(head.modified.value, head.modified.precision)
+        article.modified_precision = head.modified.precision
     if article.outlet is None and article.url:
         article.outlet = outlet_for_domain(article.url)
     article.language = guess_language(article.paragraphs)

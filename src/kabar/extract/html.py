@@ -50,6 +50,7 @@ from kabar.extract.html_when import find_times
 from kabar.extract.page_kind import read_page, settle_kind
 from kabar.extract.profiles import Profile, host_of, profile_for_host
 from kabar.extract.subheadings import page_headings, split_subheadings
+from kabar.extract.time_zone import stored_time
 from kabar.extract.word_patterns import word_pattern
 from kabar.model import Article, Image, RawPage, normalise_space
 
@@ -304,10 +305,18 @@ def extract_html(page: RawPage, options: HtmlOptions | None = None) -> Article:
     ld = meta.article_ld()
     article = Article(
         headline=headline,
-        published=found_time.value if found_time and found_time.value.tzinfo else None,
+        published=stored_time(found_time.value, found_time.precision)
+        if found_time and found_time.value.tzinfo
+        else None,
         published_text=found_time.text if found_time else None,
         published_zone=times.zone if found_time and found_time.value.tzinfo else None,
-        modified=times.modified.value if times.modified and times.modified.value.tzinfo else None,
+        modified=stored_time(times.modified.value, times.modified.precision)
+        if times.modified and times.modified.value.tzinfo
+        else None,
+        published_precision=found_time.precision if found_time and found_time.value.tzinfo else None,
+        modified_precision=times.modified.precision
+        if times.modified and times.modified.value.tzinfo
+        else None,
         outlet=outlet,
         authors=people.authors,
         contributors=people.contributors,

@@ -17,6 +17,8 @@ from typing import Any
 
 from kabar.extract.tables import load_table
 from kabar.extract.word_patterns import word_pattern
+from kabar.lang.time import iso_precision
+from kabar.model import TimePrecision
 
 ZONES = {"WIB": 7, "WITA": 8, "WIT": 9, "GMT": 0, "UTC": 0}
 
@@ -54,6 +56,7 @@ class FoundTime:
     text: str
     zoned: bool  # the source itself stated the zone
     zone_name: str | None = None  # the zone as printed ("WIB", "WITA", "WIT"), when it was printed
+    precision: TimePrecision = "minute"  # Article.published_precision: how much of the time was stated
 
 
 def zone(hours: float) -> timezone:
@@ -83,6 +86,7 @@ def parse_visible_time(text: str, default_zone: timezone | None = None) -> Found
             text=shown,
             zoned=not found.zone_assumed,
             zone_name=None if found.zone_assumed else found.zone,
+            precision=found.precision,
         )
     return local
 
@@ -108,6 +112,7 @@ def _parse_local(text: str, default_zone: timezone | None) -> FoundTime | None:
             text=" ".join(text[start : m.end()].split()),
             zoned=bool(z),
             zone_name=z.upper() if z else None,
+            precision="minute",
         )
     return None
 
@@ -175,4 +180,4 @@ def parse_iso(value: str, default_zone: timezone | None = None) -> FoundTime | N
     zoned = parsed.tzinfo is not None
     if not zoned and default_zone is not None:
         parsed = parsed.replace(tzinfo=default_zone)
-    return FoundTime(value=parsed, text=raw, zoned=zoned)
+    return FoundTime(value=parsed, text=raw, zoned=zoned, precision=iso_precision(raw))

@@ -33,7 +33,7 @@ for the publication time.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timezone
 from itertools import pairwise
 
@@ -158,7 +158,7 @@ def _machine_day(raws: list[str], tz: timezone) -> FoundTime | None:
             value = datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)), tzinfo=tz)
         except ValueError:
             continue
-        return FoundTime(value=value, text=raw.strip(), zoned=False)
+        return FoundTime(value=value, text=raw.strip(), zoned=False, precision="day")
     return None
 
 
@@ -174,7 +174,7 @@ def _visible_day(head: list[str], tz: timezone) -> FoundTime | None:
             continue
         day = found.value.date()
         value = datetime(day.year, day.month, day.day, tzinfo=tz)
-        return FoundTime(value=value, text=found.text, zoned=False)
+        return FoundTime(value=value, text=found.text, zoned=False, precision="day")
     return None
 
 
@@ -292,7 +292,7 @@ def _url_time(url: str | None, tz: timezone) -> FoundTime | None:
         value = datetime(int(m.group(1)), int(m.group(3)), int(m.group(4)), tzinfo=tz)
     except ValueError:
         return None
-    return FoundTime(value=value, text=m.group(0), zoned=False)
+    return FoundTime(value=value, text=m.group(0), zoned=False, precision="day")
 
 
 def _near(one: FoundTime, other: FoundTime) -> bool:
@@ -337,7 +337,11 @@ def _same_time(machine: FoundTime, visible: FoundTime) -> FoundTime:
         return visible
     # The printed line stays the text the time was read from: it is what a reader sees on the page.
     return FoundTime(
-        local, visible.text, machine.zoned or visible.zoned, visible.zone_name or machine.zone_name
+        local,
+        visible.text,
+        machine.zoned or visible.zoned,
+        visible.zone_name or machine.zone_name,
+        machine.precision,
     )
 
 
@@ -356,7 +360,7 @@ def _choose(
         if not visible.zoned:
             return machine
         local = to_zone(machine.value, visible.value.tzinfo)
-        return FoundTime(local, machine.text, True) if local is not None else visible
+        return replace(machine, value=local, zoned=True, zone_name=None) if local is not None else visible
     if machine and machine.zoned:
         return machine
     if visible and (visible.zoned or profile is not None):
@@ -376,10 +380,10 @@ def find_times(tree: etree._Element, meta: PageMeta, profile: Profile | None, ur
     machine = _first_zoned_iso(raws, tz)
     if machine and profile is not None:
         if profile.machine_times_local:
-            machine = FoundTime(machine.value.replace(tzinfo=tz), machine.text, True)
+            machine = replace(machine, value=machine.value.replace(tzinfo=tz), zoned=True, zone_name=None)
         elif machine.zoned:
             local = to_zone(machine.value, tz)  # None: 9999-12-31T23:59Z is past the calendar at +07
-            machine = FoundTime(local, machine.text, True) if local is not None else None
+            machine = replace(machine, value=local, zoned=True, zone_name=None) if local is not None else None
     head = _head_texts(tree)  # one walk: the visible publication and modification lines
     visible = _visible_time(tree, head, profile, tz)
     times = PageTimes()

@@ -139,6 +139,7 @@ def check_times(article: Article, window: TimeWindow | None = None) -> Article:
             article.notes.append(f"publication time set aside: {why}")
             article.published = None
             article.published_text = None
+            article.published_precision = None
             if "published" not in article.missing:
                 article.missing.append("published")
     if article.modified is not None:
@@ -146,4 +147,5 @@ def check_times(article: Article, window: TimeWindow | None = None) -> Article:
         if why is not None:
             article.notes.append(f"modification time set aside: {why}")
             article.modified = None
+            article.modified_precision = None
     return article

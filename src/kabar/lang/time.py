@@ -30,6 +30,7 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any
 
 from kabar.lang.dates import make_datetime, shift
+from kabar.model import TimePrecision
 
 __all__ = [
     "ZONES",
@@ -58,6 +59,7 @@ class ParsedTime:
     text: str  # the exact matched text
     zone: str | None  # "WIB" / "WITA" / "WIT", or None for other offsets
     zone_assumed: bool = False  # True when no zone was printed and default_zone was applied
+    precision: TimePrecision = "minute"  # "day": a date with no time of day printed (at its midnight)
 
 
 @dataclass(slots=True)
@@ -278,7 +280,8 @@ def _build(m: re.Match[str], default_zone: str | None) -> ParsedTime | None:
     value = make_datetime(year, month, day, hour, minute, second, _tz(zone))
     if value is None:  # 31/02/2020, 25:61, year 0 and the like
         return None
-    return ParsedTime(value=value, text=text, zone=zone, zone_assumed=assumed)
+    precision: TimePrecision = "second" if m.group("s") else "minute" if m.group("h") else "day"
+    return ParsedTime(value=value, text=text, zone=zone, zone_assumed=assumed, precision=precision)
 
 
 def _from_iso(text: str, default_zone: str | None) -> ParsedTime | None:
@@ -286,12 +289,24 @@ def _from_iso(text: str, default_zone: str | None) -> ParsedTime | None:
         value = datetime.fromisoformat(text)
     except ValueError:
         return None
+    precision = iso_precision(text)
     if value.tzinfo is None:
         if default_zone is None or default_zone.upper() not in ZONES:
             return None
         zone = default_zone.upper()
-        return ParsedTime(value=value.replace(tzinfo=_tz(zone)), text=text, zone=zone, zone_assumed=True)
-    return ParsedTime(value=value, text=text, zone=zone_name(value))
+        aware = value.replace(tzinfo=_tz(zone))
+        return ParsedTime(value=aware, text=text, zone=zone, zone_assumed=True, precision=precision)
+    return ParsedTime(value=value, text=text, zone=zone_name(value), precision=precision)
+
+
+_ISO_CLOCK = re.compile(r"\d[T\s]\s*+T?\s*+\d{1,2}:\d{2}(?P<s>:\d{2})?")
+
+
+def iso_precision(text: str) -> TimePrecision:
+    """How much of a time an ISO 8601 text states: "2024-01-02" a day, "…T10:00" the minute,
+    "…T10:00:05" the second."""
+    m = _ISO_CLOCK.search(text)
+    return "day" if m is None else "second" if m.group("s") else "minute"
 
 
 def find_time(text: str, default_zone: str | None = "WIB") -> ParsedTime | None:
@@ -332,14 +347,20 @@ def _dateparser_time(text: str, default_zone: str | None) -> ParsedTime | None:
     value = _dateparser().parse(bare, languages=["id", "en"], settings=_dateparser_settings())
     if value is None:
         return None
+    # dateparser puts a date printed without a clock at midnight: only a clock in the text says more.
+    precision: TimePrecision = "minute" if _ANY_CLOCK.search(text) else "day"
     if value.tzinfo is not None:
-        return ParsedTime(value=value, text=text, zone=zone_name(value))
+        return ParsedTime(value=value, text=text, zone=zone_name(value), precision=precision)
     assumed = False
     if zone is None:
         if default_zone is None or default_zone.upper() not in ZONES:
             return None
         zone, assumed = default_zone.upper(), True
-    return ParsedTime(value=value.replace(tzinfo=_tz(zone)), text=text, zone=zone, zone_assumed=assumed)
+    aware = value.replace(tzinfo=_tz(zone))
+    return ParsedTime(value=aware, text=text, zone=zone, zone_assumed=assumed, precision=precision)
+
+
+_ANY_CLOCK = re.compile(r"\d[:.]\d{2}(?!\d)|\d\s*[ap]\.?m\b", re.IGNORECASE)
 
 
 @functools.cache
@@ -409,6 +430,14 @@ def _dateparser_age(text: str, captured_at: datetime | None) -> Age | None:
 
 
 # ---------------------------------------------------------------- formatting
+
+
+def format_day(dt: datetime) -> str:
+    """``Selasa, 3 November 2020``: the date in the datetime's own offset, with no clock (a time
+    known to the day only)."""
+    from babel.dates import format_date
+
+    return format_date(dt.date(), "EEEE, d MMMM y", locale="id")
 
 
 def format_time(dt: datetime) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from kabar.lang.time import iso_precision
 from kabar.model import Article
 
 TITLE = "title"
@@ -38,6 +39,7 @@ def apply_hints(article: Article, hints: dict[str, str]) -> Article:
         published = parse_iso(hints.get(PUBLISHED))
         if published is not None:
             article.published = published
+            article.published_precision = iso_precision(hints[PUBLISHED])
             filled.append("published")
     if not article.description and hints.get(SUMMARY):
         article.description = hints[SUMMARY]
