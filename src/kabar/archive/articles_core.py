@@ -44,7 +44,7 @@ from kabar.archive.sql_source import BoundSource
 from kabar.archive.statements import parse_time
 from kabar.archive.store_access import StoreAccess
 from kabar.model import Article
-from kabar.serialize import article_from_dict, article_to_dict
+from kabar.serialize import article_from_dict, article_to_dict, stored_precision
 from kabar.understand.store import utc_text as to_utc_text  # the one UTC text form of a time
 
 if TYPE_CHECKING:  # the stream module reads through this one
@@ -142,6 +142,7 @@ def _row(article: Article, digest: str, data: str, keys: ArticleKeys) -> dict[st
         "headline": article.headline,
         "published": article.published.isoformat() if article.published else None,
         "published_utc": to_utc_text(article.published),
+        "published_precision": article.published_precision if article.published else None,
         "outlet": article.outlet,
         "url": article.url or article.canonical_url,
         "language": article.language,
@@ -462,6 +463,7 @@ class CoreArchive(StoreAccess):
             articles.c.outlet,
             articles.c.url,
             articles.c.description,
+            articles.c.published_precision,
         )
         if query.outlet:
             stmt = stmt.where(articles.c.outlet == query.outlet)
@@ -483,6 +485,7 @@ class CoreArchive(StoreAccess):
                     outlet=r[3],
                     url=r[4],
                     description=r[5],
+                    published_precision=stored_precision(r[6]),
                 )
                 for r in conn.execute(stmt)
             ]

@@ -22,7 +22,7 @@ from kabar.archive.stores import (
     FrontierStore,
     IndexStores,
 )
-from kabar.model import Article
+from kabar.model import Article, TimePrecision
 
 if TYPE_CHECKING:  # the stream's records import this module's neighbours
     from kabar.archive.article_stream import ArticlePage, StreamQuery
@@ -66,6 +66,9 @@ class ArticleSummary:
     outlet: str | None
     url: str | None
     description: str | None = None
+    # "day": ``published`` is a bare day, shown as its date alone; None also for rows stored before
+    # kabar kept it (migration 0011_time_precision).
+    published_precision: TimePrecision | None = None
 
 
 @dataclass(slots=True, frozen=True)

@@ -54,6 +54,7 @@ _COLUMNS = (
     "headline",
     "published",
     "published_utc",
+    "published_precision",
     "outlet",
     "url",
     "language",

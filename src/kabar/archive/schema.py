@@ -19,6 +19,8 @@ articles = Table(
     Column("headline", Text),
     Column("published", Text),  # ISO 8601 with the article's own offset
     Column("published_utc", Text),  # ISO 8601 in UTC, for ordering and ranges
+    # "day" | "minute" | "second": how much of the time the page states; NULL unknown (0011_time_precision)
+    Column("published_precision", String(8)),
     Column("outlet", Text),
     Column("url", Text),
     Column("language", Text),

@@ -29,6 +29,7 @@ from kabar.archive.sql_source import BoundSource, ConnectionSource, EngineSource
 from kabar.archive.statements import once, parse_time
 from kabar.archive.stores import SearchIndex, TermStats
 from kabar.archive.story_store import SqlStoryStore
+from kabar.serialize import stored_precision
 
 
 class SearchStores(SearchIndex, TermStats, Protocol):
@@ -109,9 +110,9 @@ class StoreAccess:
         with EngineSource(self.engine).reading() as conn:
             for i in range(0, len(ids), 500):
                 chunk = list(ids[i : i + 500])
-                stmt = select(a.id, a.headline, a.published, a.outlet, a.url, a.description).where(
-                    a.id.in_(chunk)
-                )
+                stmt = select(
+                    a.id, a.headline, a.published, a.outlet, a.url, a.description, a.published_precision
+                ).where(a.id.in_(chunk))
                 for r in conn.execute(stmt):
                     found[int(r[0])] = ArticleSummary(
                         id=int(r[0]),
@@ -120,6 +121,7 @@ class StoreAccess:
                         outlet=r[3],
                         url=r[4],
                         description=r[5],
+                        published_precision=stored_precision(r[6]),
                     )
         return [found[i] for i in ids if i in found]
 
