@@ -76,3 +76,21 @@ def test_times_become_the_same_utc_instant(offset: float) -> None:
     (row,) = _same([_stored(Article(headline="x", published=published, paragraphs=["a", "b"]))])
     assert row["published"] == published
     assert row["body"] == "a\n\nb"
+
+
+def test_a_bare_day_exports_its_precision_and_old_rows_none() -> None:
+    day = Article(
+        headline="Hari saja",
+        paragraphs=["Teks."],
+        published=datetime(2024, 5, 3, tzinfo=UTC),  # "3 Mei 2024", no time of day
+        published_precision="day",
+        published_zone="-05:00",
+    )
+    old = json.loads(_stored(day, 2).json_text)
+    del old["published_precision"], old["modified_precision"]  # stored before kabar kept it
+    rows = _same([_stored(day), StreamedArticle(2, json.dumps(old), "h" * 64)])
+    assert [(r["published_precision"], r["modified_precision"]) for r in rows] == [
+        ("day", None),
+        (None, None),
+    ]
+    assert rows[0]["published"] == datetime(2024, 5, 3, tzinfo=UTC)  # its UTC date is the page's day

@@ -41,6 +41,8 @@ _TEXT_COLUMNS = (
     "canonical_url",
     "extractor",
     "published_zone",
+    "published_precision",
+    "modified_precision",
 )
 _LIST_COLUMNS = (
     "paragraphs",

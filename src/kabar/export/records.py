@@ -78,6 +78,8 @@ _BASE_FIELDS: list[pa.Field] = [
     pa.field("published", TIME),
     pa.field("published_text", _TEXT),
     pa.field("modified", TIME),
+    pa.field("published_precision", _TEXT),
+    pa.field("modified_precision", _TEXT),
     pa.field("outlet", _TEXT),
     pa.field("section", _TEXT),
     pa.field("authors", _TEXTS),
@@ -177,6 +179,8 @@ def article_record(streamed: StreamedArticle, options: RecordOptions) -> dict[st
         "published": parse_time(d.get("published")),
         "published_text": d.get("published_text"),
         "modified": parse_time(d.get("modified")),
+        "published_precision": d.get("published_precision"),  # none in rows stored before it
+        "modified_precision": d.get("modified_precision"),
         "outlet": d.get("outlet"),
         "section": d.get("section"),
         "authors": _texts(d.get("authors")),

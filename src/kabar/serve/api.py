@@ -60,6 +60,7 @@ def _summary(s: ArticleSummary) -> SummaryOut:
         id=s.id,
         headline=s.headline,
         published=s.published,
+        published_precision=s.published_precision,
         outlet=s.outlet,
         url=s.url,
         description=s.description,

@@ -15,7 +15,14 @@ from kabar.archive.change_stamp import watch_changes
 from kabar.serve import about, api, errors, feeds, portal
 from kabar.serve.cache import TtlCache
 from kabar.serve.deadline import DeadlineMiddleware
-from kabar.serve.display import article_href, format_age, format_period, format_span, format_time
+from kabar.serve.display import (
+    article_href,
+    format_age,
+    format_period,
+    format_span,
+    format_time,
+    machine_time,
+)
 from kabar.serve.head import HeadAsGetMiddleware
 from kabar.serve.response_cache import ResponseCacheMiddleware
 from kabar.serve.security import SecurityHeadersMiddleware, highlight, jsonld, safe_url
@@ -37,6 +44,7 @@ def make_templates() -> Environment:
     )
     env.filters.update(
         format_time=format_time,
+        machine_time=machine_time,
         format_age=format_age,
         format_period=format_period,
         format_span=format_span,

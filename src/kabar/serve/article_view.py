@@ -224,7 +224,8 @@ def build_article_view(
     copies = copy_views(chain)
     return ArticleView(
         article=article,
-        time_text=format_time(article.published) or (article.published_text or ""),
+        time_text=format_time(article.published, article.published_precision)
+        or (article.published_text or ""),
         blocks=body_blocks(article.paragraphs, article.images, article.subheadings),
         sources=[SourceView(text=s, href=safe_url(s)) for s in article.sources],
         related=related.items,

@@ -11,18 +11,28 @@ from kabar.lang import time as lang_time
 _WIB = timezone(timedelta(hours=7))
 
 
-def format_time(value: datetime | None) -> str:
+def format_time(value: datetime | None, precision: str | None = None) -> str:
     """``Selasa, 3 November 2020 16:50 WIB`` in the article's own zone.
 
     A UTC offset is not an Indonesian article's own zone but how a corpus or feed stored
-    the instant; those times are shown in WIB, the zone Indonesian portals print.
+    the instant; those times are shown in WIB, the zone Indonesian portals print. A time known
+    to the day only (``precision == "day"``, :data:`kabar.model.TimePrecision`) is its date
+    without a clock, ``Selasa, 3 November 2020``, in its own offset: moved to WIB, a day kept at
+    its midnight UTC would show a clock the page never printed.
     """
     if value is None:
         return ""
+    if precision == "day":
+        return lang_time.format_day(value)
     offset = value.utcoffset()
     if offset is None or offset == timedelta(0):
         value = (value if offset is not None else value.replace(tzinfo=UTC)).astimezone(_WIB)
     return lang_time.format_time(value)
+
+
+def machine_time(value: datetime, precision: str | None = None) -> str:
+    """``<time datetime>``'s value: the date alone for a day-only time (HTML's valid date string)."""
+    return value.date().isoformat() if precision == "day" else value.isoformat()
 
 
 def format_age(seconds: float | None) -> str:

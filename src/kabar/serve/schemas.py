@@ -32,6 +32,9 @@ class SummaryOut(BaseModel):
     id: int
     headline: str | None
     published: datetime | None
+    # "day": ``published`` is a bare day (its date, in its own offset, is what the page printed);
+    # "minute" or "second": a time of day; null: not known.
+    published_precision: str | None = None
     outlet: str | None
     url: str | None
     description: str | None
