@@ -153,3 +153,18 @@ def test_portal_pages_and_the_api_show_the_day(tmp_path: Path) -> None:
         assert client.get("/api/articles/1").json()["published_precision"] == "day"
     finally:
         archive.close()
+
+
+@pytest.mark.parametrize("zone", ["-05:00", "+07:00", "WIB"])
+def test_relative_expressions_resolve_against_the_pages_day(zone: str) -> None:
+    from kabar.understand.timex import find_time_expressions
+
+    article = Article(
+        headline="Rapat dewan kota",
+        paragraphs=["Dewan kota menggelar rapat kemarin untuk membahas anggaran taman."],
+        published=datetime(2024, 5, 3, tzinfo=UTC),  # "3 Mei 2024", no time of day
+        published_precision="day",
+        published_zone=zone,
+    )
+    (yesterday,) = [t for t in find_time_expressions(article) if t.text == "kemarin"]
+    assert yesterday.value == "2024-05-02"  # the day before the page's day, wherever its zone lies

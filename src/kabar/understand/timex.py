@@ -59,6 +59,10 @@ def _fields(article: Article) -> Iterator[tuple[str, str]]:
 
 
 def _anchor(article: Article, options: TimexOptions) -> r.Anchor:
+    if article.published is not None and article.published_precision == "day":
+        # A bare day (kabar.extract.time_zone.stored_time): its own date, and no hour to read
+        # "this morning" against; moved into a zone it would be the day before west of UTC.
+        return r.Anchor(today=article.published.date(), future_days=options.future_days)
     if article.published is not None:
         # The day in the zone the page shows (WIB/WITA/WIT): a time stored in UTC would put an
         # article of 06:00 WIB on the day before.
