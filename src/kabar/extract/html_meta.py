@@ -146,9 +146,14 @@ def _parse_ld(text: str) -> Any:
 def read_meta(tree: etree._Element) -> PageMeta:
     meta = PageMeta()
     for el in tree.iter("meta"):
-        key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
         content = el.get("content")
-        if key and content is not None:
+        if content is None:
+            continue
+        named = (el.get("property") or el.get("name") or "").strip().lower()
+        # Microdata's itemprop lists its properties apart ("datePublished dateCreated"), and
+        # counts beside a property or name (nytimes.com: property="article:published" with it).
+        props = (el.get("itemprop") or "").lower().split()
+        for key in ([named] if named else []) + [p for p in props if p != named]:
             meta.meta.setdefault(key, []).append(content)
     for el in tree.iter("script"):
         if (el.get("type") or "").strip().lower() == "application/ld+json":

@@ -138,6 +138,12 @@ def zone_names() -> frozenset[str]:
     return frozenset(_declared()["zone_names"])
 
 
+def time_field_names(kind: str) -> frozenset[str]:
+    """The class, name or id words of hidden form fields holding the ``published`` or ``modified``
+    time (``data/declared.json``: ``time_fields``)."""
+    return frozenset(n.lower() for n in _declared()["time_fields"][kind])
+
+
 def named_zone(name: str) -> timezone | None:
     """The offset a zone abbreviation names ("EST" → -05:00), None for one not in the data."""
     entry = _declared()["zone_names"].get(name)

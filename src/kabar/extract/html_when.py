@@ -3,14 +3,16 @@
 The evidence, strongest first:
 
 1. a machine time with its zone: JSON-LD ``datePublished``, the publication meta tags
-   (``article:published_time`` …), the page's other JSON-LD objects (a WebPage beside an Article
-   giving only the day), the first ``<time datetime>`` of the article;
+   (``article:published_time`` …, microdata's ``itemprop`` among them), hidden form fields named
+   for the time (``data/declared.json``: ``time_fields``), the page's other JSON-LD objects (a
+   WebPage beside an Article giving only the day), the first ``<time datetime>`` of the article
+   (its ``itemprop`` says whether it is the publication or the update time, else its class);
 2. the visible time beside the headline and byline ("Selasa, 2 Januari 2024 09:15 WITA"; in other
    languages' shapes with a zone abbreviation or none, "Nov 19, 2019, 07:47 PM EST":
    :mod:`kabar.extract.clock_line`): read from the headline down to the first paragraph of prose,
    so a date the body cites never counts;
    a portal profile's time selector names this line exactly;
-3. a machine date without a time of day (``"2025-11-03"``), then a date printed beside the headline
+3. (``Article.published_precision == "day"``) a machine date without a time of day (``"2025-11-03"``), then a date printed beside the headline
    without a time of day ("19 Nov 2019"), then the date in the page's URL (``/2024/01/02/``): a day
    without its time of day, used only when nothing above names one.
 
@@ -43,7 +45,7 @@ from kabar.extract.byline_elements import furniture_kind, in_furniture
 from kabar.extract.clock_line import read_clock_line
 from kabar.extract.flat_lines import modified_label_re
 from kabar.extract.html_meta import PageMeta
-from kabar.extract.html_time import FoundTime, parse_iso, parse_visible_time, zone
+from kabar.extract.html_time import FoundTime, parse_iso, parse_visible_time, time_field_names, zone
 from kabar.extract.profiles import Profile
 from kabar.extract.time_zone import shown_zone
 from kabar.lang.dates import to_zone
@@ -62,6 +64,7 @@ _MODIFIED_KEYS = (
 _VISIBLE_WINDOW = 2500  # characters read after the headline
 _MAX_HEAD_ELEMENTS = 4000  # elements walked after the headline
 _MAX_TIME_ELEMENTS = 50
+_MAX_INPUTS = 200  # form fields looked at for a hidden time field
 _PROSE_WORDS = 25  # a paragraph this long is the body: the time line stands above it
 _SAME_SECONDS = 60
 _LABEL_WORDS = 3  # "Updated", "Last updated:", "Zuletzt aktualisiert am": a label standing alone
@@ -92,11 +95,39 @@ def _time_elements(tree: etree._Element, updated: bool) -> list[str]:
         raw = el.get("datetime")
         if not raw or in_furniture(el, marks=False):
             continue
-        is_update = "updated" in (el.get("class") or "").lower() or "modified" in (el.get("class") or "")
+        is_update = _declares_update(el)
         if is_update == updated:
             out.append(raw)
             if not updated:
                 break
+    return out
+
+
+def _declares_update(el: etree._Element) -> bool:
+    """A ``<time>`` of the modification time: its microdata property says so, else its class does.
+
+    The property wins: a WordPress theme marks its publication time ``class="entry-published
+    updated" itemprop="datePublished"``."""
+    props = (el.get("itemprop") or "").lower().split()
+    if "datepublished" in props or "datecreated" in props:
+        return False
+    classes = (el.get("class") or "").lower()
+    return "datemodified" in props or "updated" in classes or "modified" in classes
+
+
+def _hidden_fields(tree: etree._Element, updated: bool) -> list[str]:
+    """The values of hidden form fields named for the time (``data/declared.json``: ``time_fields``)."""
+    names = time_field_names("modified" if updated else "published")
+    out: list[str] = []
+    for index, el in enumerate(tree.iter("input")):
+        if index >= _MAX_INPUTS:
+            break
+        value = el.get("value")
+        if not value or (el.get("type") or "").strip().lower() != "hidden":
+            continue
+        words = {w for attr in ("class", "name", "id") for w in (el.get(attr) or "").lower().split()}
+        if words & names:
+            out.append(value)
     return out
 
 
@@ -109,6 +140,7 @@ def _machine_raws(tree: etree._Element, meta: PageMeta, updated: bool) -> list[s
     if ld is not None and isinstance(ld.get(ld_key), str):
         raws.append(ld[ld_key])
     raws.extend(meta.all(*(_MODIFIED_KEYS if updated else _PUBLISHED_KEYS)))
+    raws.extend(_hidden_fields(tree, updated))
     # The page's other JSON-LD objects (a WebPage beside an Article that gives only the day).
     raws.extend(v for obj in meta.page_lds() if obj is not ld and isinstance(v := obj.get(ld_key), str))
     raws.extend(_time_elements(tree, updated=updated))
