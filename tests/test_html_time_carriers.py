@@ -5,7 +5,9 @@
 * a meta tag whose ``itemprop`` lists several microdata properties ("datePublished dateCreated",
   seen on nytimes.com beside ``property="article:published"``);
 * a ``<time itemprop="datePublished">`` whose class also says "updated" (a WordPress theme's
-  ``entry-published updated``): the property it declares says what it is.
+  ``entry-published updated``): the property it declares says what it is;
+* a fact check's JSON-LD ``ClaimReview`` (snopes.com, polygraph.info): the page's own object, with
+  its time of day, where the page prints only the day.
 """
 
 from __future__ import annotations
@@ -77,3 +79,15 @@ def test_time_element_declared_date_published_despite_an_updated_class() -> None
     article = _read(_page(after=line))
     assert article.published == datetime(2019, 11, 20, 10, 3, 33, tzinfo=timezone(timedelta(hours=1)))
     assert article.published_precision == "second"
+
+
+def test_a_fact_checks_claim_review_gives_the_time_of_day() -> None:
+    head = (
+        '<script type="application/ld+json">{"@context":"http://schema.org","@type":"ClaimReview",'
+        '"datePublished":"2019-11-18T10:15:00+00:00","url":"https://science.example.com/water-plumes"}</script>'
+    )
+    article = _read(_page(head=head, after="<p class='date'>18 November 2019</p>"))
+    assert (article.published, article.published_precision) == (
+        datetime(2019, 11, 18, 10, 15, tzinfo=UTC),
+        "second",
+    )

@@ -168,3 +168,24 @@ def test_relative_expressions_resolve_against_the_pages_day(zone: str) -> None:
     )
     (yesterday,) = [t for t in find_time_expressions(article) if t.text == "kemarin"]
     assert yesterday.value == "2024-05-02"  # the day before the page's day, wherever its zone lies
+
+
+def test_the_cli_list_shows_a_day_without_a_clock(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from kabar.cli.main import app
+
+    bare = make_article(1, published=datetime(2020, 11, 3, tzinfo=UTC), published_precision="day")
+    fill(tmp_path / "kabar.db", [bare]).close()
+    runner = CliRunner()
+    args = ["list", "--db", str(tmp_path / "kabar.db")]
+    (row,) = json.loads(runner.invoke(app, [*args, "--format", "json"]).stdout)
+    assert row["published_precision"] == "day"
+    table = runner.invoke(app, args, env={"COLUMNS": "200"}).stdout
+    assert "Selasa, 3 November 2020" in table and "00:00" not in table
+
+
+def test_a_printed_clock_with_seconds_states_the_second() -> None:
+    article = _read(_page(byline="<p class='date'>Tue Nov 19 2019 03:05:46 GMT+0000</p>"))
+    assert article.published == datetime(2019, 11, 19, 3, 5, 46, tzinfo=UTC)
+    assert article.published_precision == "second"

@@ -55,12 +55,13 @@ class ShowFormat(StrEnum):
     jsonld = "jsonld"
 
 
-def _when(value: datetime | None) -> str:
+def _when(value: datetime | None, precision: str | None = None) -> str:
     if value is None:
         return ""
-    from kabar.lang.time import format_time
+    from kabar.lang.time import format_day, format_time
 
-    return format_time(value)
+    # A day-only time is its date, without the clock of its stored midnight (Article.published_precision).
+    return format_day(value) if precision == "day" else format_time(value)
 
 
 @dataclass(slots=True, frozen=True)
@@ -278,6 +279,7 @@ def register(app: typer.Typer) -> None:
                             "id": r.id,
                             "headline": r.headline,
                             "published": r.published.isoformat() if r.published else None,
+                            "published_precision": r.published_precision,
                             "outlet": r.outlet,
                             "url": r.url,
                         }
@@ -294,7 +296,9 @@ def register(app: typer.Typer) -> None:
         table.add_column("media")
         table.add_column("judul")
         for r in rows:
-            table.add_row(str(r.id), _when(r.published), r.outlet or "", r.headline or "")
+            table.add_row(
+                str(r.id), _when(r.published, r.published_precision), r.outlet or "", r.headline or ""
+            )
         Console().print(table)
         if offset + len(rows) < total and len(rows) == limit:
             # The next page, said where a person reads it (a filtered list may end sooner).

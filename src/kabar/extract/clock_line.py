@@ -86,7 +86,8 @@ def read_clock_line(text: str, default: timezone) -> FoundTime | None:
     wall = found.value.replace(tzinfo=None)
     zone: re.Match[str] | None = None
     shown_start = start
-    if _CLOCK_IN.search(found.text):
+    clock_in_found = _CLOCK_IN.search(found.text) is not None
+    if clock_in_found:
         if (zone := _zone_after_re().match(line, end)) is not None and zone.group("zone", "offset") != (
             None,
             None,
@@ -113,7 +114,15 @@ def read_clock_line(text: str, default: timezone) -> FoundTime | None:
     if is_placeholder(value):
         return None  # "Thu, 01 Jan 1970 07:00:00 +0700": the Unix epoch, printed where a CMS has no time
     name = zone.group("zone") if zone is not None and not _has_offset(zone) else None
-    return FoundTime(value=value, text=line[shown_start:end].strip(), zoned=tz is not None, zone_name=name)
+    # A clock read by find_time says whether it had seconds; one read here has none.
+    precision = found.precision if clock_in_found else "minute"
+    return FoundTime(
+        value=value,
+        text=line[shown_start:end].strip(),
+        zoned=tz is not None,
+        zone_name=name,
+        precision=precision,
+    )
 
 
 def _has_offset(m: re.Match[str]) -> bool:
