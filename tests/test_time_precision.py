@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from kabar.archive.base import SearchQuery
 from kabar.extract.html import extract_html
 from kabar.lang.time import find_time
 from kabar.model import Article, RawPage
@@ -189,3 +190,19 @@ def test_a_printed_clock_with_seconds_states_the_second() -> None:
     article = _read(_page(byline="<p class='date'>Tue Nov 19 2019 03:05:46 GMT+0000</p>"))
     assert article.published == datetime(2019, 11, 19, 3, 5, 46, tzinfo=UTC)
     assert article.published_precision == "second"
+
+
+def test_search_story_and_api_hits_show_the_day(tmp_path: Path) -> None:
+    bare = make_article(1, published=datetime(2020, 11, 3, tzinfo=UTC), published_precision="day")
+    archive = fill(tmp_path / "kabar.db", [bare, make_article(2)])
+    try:
+        (hit,) = [h for h in archive.search(SearchQuery("banjir", limit=5)).hits if h.id == 1]
+        assert hit.published_precision == "day"
+        assert [b.published_precision for b in archive.briefs([1, 2])] == ["day", None]
+        client = Client(make_app(archive))
+        page = client.get("/cari?q=banjir").text
+        assert '<time datetime="2020-11-03">Selasa, 3 November 2020</time>' in page
+        hits = {h["id"]: h for h in client.get("/api/search?q=banjir").json()["hits"]}
+        assert hits[1]["published_precision"] == "day"
+    finally:
+        archive.close()

@@ -83,6 +83,7 @@ class ArticleBrief:
     outlet: str | None
     url: str | None
     blurb: str | None  # the description, else the first paragraph (what an Article would show)
+    published_precision: TimePrecision | None = None  # "day": a bare day, shown as its date
 
 
 @dataclass(slots=True, frozen=True)
@@ -105,6 +106,7 @@ class SearchHit:
     url: str | None
     score: float
     snippet: str  # with matches marked by «…» (the portal turns them into <mark>)
+    published_precision: TimePrecision | None = None  # "day": a bare day, shown as its date
 
 
 @dataclass(slots=True)

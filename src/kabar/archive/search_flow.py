@@ -36,6 +36,7 @@ from kabar.archive.search_parse import ParsedQuery, parse_query
 from kabar.archive.snippets import make_snippet
 from kabar.archive.term_records import ScoredId
 from kabar.lang.analysis import Analyzer, default_analyzer
+from kabar.serialize import stored_precision
 
 MAX_LIMIT = 200
 
@@ -183,6 +184,7 @@ def _hits(conn: Connection, rows: list[ScoredId], parsed: ParsedQuery, analyzer:
                 url=row[4],
                 score=round(scored.score, 4),
                 snippet=make_snippet(row[1], list(data.get("paragraphs") or []), parsed.terms, analyzer),
+                published_precision=stored_precision(data.get("published_precision")),
             )
         )
     return hits

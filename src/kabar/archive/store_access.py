@@ -146,6 +146,7 @@ class StoreAccess:
                         outlet=r[3],
                         url=r[4],
                         blurb=r[5] or (_first_paragraph(r[6]) if r[6] is not None else None),
+                        published_precision=stored_precision(r[7]),
                     )
         return [found[i] for i in ids if i in found]
 
@@ -156,9 +157,9 @@ def _briefs_statement() -> Select[Any]:
     a = articles.c
     no_description = or_(a.description.is_(None), a.description == "")
     body = case((no_description, a.data), else_=None)
-    return select(a.id, a.headline, a.published, a.outlet, a.url, a.description, body).where(
-        a.id.in_(bindparam("ids", expanding=True))
-    )
+    return select(
+        a.id, a.headline, a.published, a.outlet, a.url, a.description, body, a.published_precision
+    ).where(a.id.in_(bindparam("ids", expanding=True)))
 
 
 def _first_paragraph(data: str) -> str | None:

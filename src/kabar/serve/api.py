@@ -168,6 +168,7 @@ def search(
             id=h.id,
             headline=h.headline,
             published=h.published,
+            published_precision=h.published_precision,
             outlet=h.outlet,
             url=h.url,
             score=h.score,

@@ -56,6 +56,7 @@ class HitOut(BaseModel):
     id: int
     headline: str | None
     published: datetime | None
+    published_precision: str | None = None  # as SummaryOut's
     outlet: str | None
     url: str | None
     score: float

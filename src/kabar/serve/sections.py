@@ -37,6 +37,7 @@ class TimelineEntry:
     published: datetime | None
     outlet: str | None
     description: str | None = None
+    published_precision: str | None = None  # "day": a bare day, shown as its date
 
 
 @dataclass(slots=True)
@@ -97,6 +98,7 @@ def _entries(archive: Archive, ids: list[int]) -> list[TimelineEntry]:
             published=a.published,
             outlet=a.outlet,
             description=a.blurb,
+            published_precision=a.published_precision,
         )
         for a in archive.briefs(ids)
     ]
