@@ -108,3 +108,28 @@ def test_an_old_row_reads_back_as_unknown_precision(old_archive_url: str) -> Non
             _article("https://koran.example/baru/2", datetime(2024, 5, 5, tzinfo=NEW_YORK), "day")
         )
         assert [s.published_precision for s in archive.summaries([1, new.id])] == [None, "day"]
+
+
+def test_the_migration_goes_down_and_up_again(old_archive_url: str) -> None:
+    from sqlalchemy import inspect
+
+    url = old_archive_url
+    if url.startswith("postgresql"):
+        url = make_url(url).set(drivername="postgresql+psycopg").render_as_string(False)
+    engine = create_engine(url)
+    config = _config()
+    try:
+        for target, present in (("head", True), ("0010_url_identity", False), ("head", True)):
+            with engine.begin() as conn:
+                config.attributes["connection"] = conn
+                if target == "head":
+                    command.upgrade(config, target)
+                else:
+                    command.downgrade(config, target)
+            with engine.connect() as conn:
+                columns = {c["name"] for c in inspect(conn).get_columns("articles")}
+            assert ("published_precision" in columns) is present, target
+        with engine.connect() as conn:
+            assert list(conn.execute(select(articles.c.published_precision)).scalars()) == [None]
+    finally:
+        engine.dispose()
