@@ -12,9 +12,10 @@ The evidence, strongest first:
    :mod:`kabar.extract.clock_line`): read from the headline down to the first paragraph of prose,
    so a date the body cites never counts;
    a portal profile's time selector names this line exactly;
-3. (``Article.published_precision == "day"``) a machine date without a time of day (``"2025-11-03"``), then a date printed beside the headline
+3. a machine date without a time of day (``"2025-11-03"``), then a date printed beside the headline
    without a time of day ("19 Nov 2019"), then the date in the page's URL (``/2024/01/02/``): a day
-   without its time of day, used only when nothing above names one.
+   without its time of day, used only when nothing above names one, and marked so
+   (``Article.published_precision == "day"``; :func:`kabar.extract.time_zone.stored_time`).
 
 Among machine times one that states its offset wins over a bare one, and without a portal profile a
 bare time (and a bare day) is read in the offset the page states on any other machine time
@@ -132,7 +133,8 @@ def _hidden_fields(tree: etree._Element, updated: bool) -> list[str]:
 
 
 def _machine_raws(tree: etree._Element, meta: PageMeta, updated: bool) -> list[str]:
-    """The page's machine times in evidence order: JSON-LD, then meta tags, then ``<time datetime>``;
+    """The page's machine times in evidence order: JSON-LD, then meta tags and hidden time fields,
+    the page's other JSON-LD objects, then ``<time datetime>``;
     the publication ones, or with ``updated`` the modification ones."""
     ld = meta.article_ld()
     ld_key = "dateModified" if updated else "datePublished"
