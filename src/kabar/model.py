@@ -24,7 +24,7 @@ ArticleKind = Literal["article", "gallery", "video", "live", "index"]
 # ("(ANTARA)", "Reuters"), never a person.
 ContributorRole = Literal["writer", "reporter", "editor", "photographer", "contributor", "agency"]
 # How much of a time the page states: "day" where it prints a date with no time of day (the value is
-# then the start of that day in the page's zone, and only its date means anything), "minute" for a
+# then that date's midnight UTC, and only its date means anything: kabar.extract.time_zone.stored_time), "minute" for a
 # clock without seconds, "second" for a machine time with them. None: not known (stored before kabar
 # kept it, or given by a caller).
 TimePrecision = Literal["day", "minute", "second"]
@@ -140,8 +140,8 @@ class Article:
     outlet: str | None = None
     authors: list[str] = field(default_factory=list)  # the writers, in the page's order
     # How much of ``published`` / ``modified`` the page states (:data:`TimePrecision`). A "day" time
-    # is the day's midnight in the page's own offset: show ``published.date()`` in that offset,
-    # never converted to another zone (converting would move it to the day before west of it).
+    # is its date's midnight UTC: show ``published.date()`` as it is, never converted to another zone
+    # (converting would move it to the day before west of UTC).
     published_precision: TimePrecision | None = None
     modified_precision: TimePrecision | None = None
     # Every person or agency the page credits, with the role it names (writers too).

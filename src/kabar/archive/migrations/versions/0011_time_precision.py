@@ -4,7 +4,7 @@ Revision ID: 0011_time_precision
 Revises: 0010_url_identity
 
 ``published_precision`` (``Article.published_precision``): "day" where the page prints a date with
-no time of day (``published`` is then the day's midnight in the page's own offset, and lists show
+no time of day (``published`` is then its date's midnight UTC, and lists show
 the date without a clock), "minute" or "second" for a time of day. Rows written before stay NULL:
 their precision is not known (their JSON has none either), and nothing guesses one for them — a
 midnight may be a bare day or a story filed at 00:00.
