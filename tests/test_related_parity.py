@@ -213,7 +213,11 @@ def test_an_archive_from_before_the_statistics_gets_them_when_migrated(pg_server
         kept = _snapshot(archive)
         with archive.engine.begin() as conn:  # the archive as revision 0006 left it
             conn.execute(text("DROP TABLE related_postings, related_df, related_stats, change_log"))
-            conn.execute(text("ALTER TABLE articles DROP COLUMN canonical_key, DROP COLUMN page_key"))
+            conn.execute(
+                text(
+                    "ALTER TABLE articles DROP COLUMN canonical_key, DROP COLUMN page_key, DROP COLUMN published_precision"
+                )
+            )
             conn.execute(
                 text("ALTER TABLE articles ADD CONSTRAINT articles_canonical_url_key UNIQUE (canonical_url)")
             )
