@@ -86,3 +86,22 @@ def test_veto_and_model_file() -> None:
         pass
     else:
         raise AssertionError("an unknown feature must be refused")
+
+
+def test_the_story_s_match_with_its_score_is_no_other_match() -> None:
+    # the cue words parse the club's nickname as the team ("tim Maung Bandung menaklukkan Persipura")
+    ours = event_signature(
+        "", ["Tim Maung Bandung menaklukkan Persipura Jayapura, Minggu (7/5). Persib menang 1 - 0."]
+    )
+    assert ours.fixtures == ["maung|persipura"]
+    assert not compare(ours, {"persib|persipura": 1.0}, {"0-1": 1.0}).fixture
+    # the lead names the story's match but reports another score: another match after all
+    assert compare(ours, {"persib|persipura": 1.0}, {"2-2": 1.0}).fixture
+    # the score alone, the story's match unnamed: another match
+    assert compare(ours, {"persela|persipura": 1.0}, {"0-1": 1.0}).fixture
+
+
+def test_a_match_reported_under_the_club_s_nickname_joins_its_story() -> None:
+    story = _cluster("nickname")
+    assert story["p1"] == story["p2"]
+    assert story["q1"] != story["p1"]  # the club's next match, naming this one in its lead

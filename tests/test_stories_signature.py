@@ -4,6 +4,7 @@ stay apart; one case followed over days, its name carried over, stays one story.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
 
 from kabar.understand.story_cluster import ClusterOptions
 from kabar.understand.story_model import PairFeatures, default_model
@@ -92,3 +93,20 @@ def test_the_lead_s_first_name_is_what_it_is_about() -> None:
     # and a preview naming last week's race after this week's still joins this week's story
     preview = names_signature("", ["Usai GP Spanyol, Lorenzo incar hasil bagus di GP Perancis."])
     assert not compare_names(preview, {"race:spanyol": 1.0, "race:prancis": 1.0}, {}, 0.0).name_conflict
+
+
+def test_a_name_its_sentence_dates_weeks_back_is_recalled() -> None:
+    lead = ["Dimas datang dengan modal juara GP Belanda di Assen, 20 Juni. Kini ia membalap di GP Jerman."]
+    now = datetime(2021, 7, 2, 10, tzinfo=UTC)
+    recalled = names_signature("", lead, now)
+    assert recalled.first == ["race:jerman"]  # last fortnight's race is named, not reported
+    assert recalled.names == ["race:belanda", "race:jerman"]
+    assert names_signature("", lead).first == ["race:belanda"]  # no publication time: the first name
+    # a tournament that ended yesterday is the one reported (a range counts by its last day)
+    ended = names_signature("", ["Ginting juara Jepang Terbuka, 24-30 Juni."], now)
+    assert ended.first == ["tournament:jepang open"]
+
+
+def test_a_report_recalling_last_fortnight_s_race_joins_this_race_s_story() -> None:
+    story = _cluster("recalled")
+    assert story["s1"] == story["s2"]

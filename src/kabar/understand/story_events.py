@@ -8,7 +8,9 @@ words and limits are data (``data/story_events.json``).
 
 The clusterer compares an article's signature with its candidate story's accumulated signature
 (:func:`compare`): different fixtures sharing one team, or disjoint score lines, are evidence of
-two events, which the story model weighs like any other feature.
+two events, which the story model weighs like any other feature. A lead that names both teams of
+the story's match and one of its score lines reports that match, whatever fixture its cue words
+parsed ("tim Maung Bandung menaklukkan Persipura", the club by its nickname): no conflict.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from pathlib import Path
 _DATA = Path(__file__).resolve().parent / "data" / "story_events.json"
 # A capitalised run of up to three words, never across punctuation ("Persija Jakarta", "Sriwijaya FC").
 _NAME = r"[A-Z][\w'-]*(?:[ \t]+[A-Z][\w'-]*){0,2}"
+# One capitalised word: a team key the lead may name.
+_CAPITALISED = re.compile(r"(?<![\w'-])[A-Z][\w'-]*")
 # "0 - 2", "2-1", "1:0"; not a date (19/5), a time (19.30), a range of years or a "ke-11".
 _SCORE = r"(?<![\w/.,:-])(\d{1,2})[ \t]?[-–:][ \t]?(\d{1,2})(?![\w/:-]|[.,]\d)"
 
@@ -64,6 +68,9 @@ class EventSignature:
     fixtures: list[str] = field(default_factory=list)  # "persib|persija": the two teams, sorted
     # "0-2": the two goals, sorted (a win and a loss read alike)
     scores: list[str] = field(default_factory=list)
+    # every team key the lead's capitalised words could be ("persib", "maung", "persipura"): a lead
+    # naming both teams of a story's match and its score reports that match
+    named: frozenset[str] = frozenset()
 
 
 def team_key(name: str, generic: frozenset[str]) -> str:
@@ -85,12 +92,15 @@ def event_signature(headline: str, paragraphs: list[str]) -> EventSignature:
         x, y = int(m.group(1)), int(m.group(2))
         if x <= lex.max_score and y <= lex.max_score:
             scores.add(f"{min(x, y)}-{max(x, y)}")
-    return EventSignature(fixtures=sorted(fixtures), scores=sorted(scores))
+    named = frozenset(w.casefold() for w in _CAPITALISED.findall(lead)) - lex.generic
+    return EventSignature(fixtures=sorted(fixtures), scores=sorted(scores), named=named)
 
 
 @dataclass(slots=True, frozen=True)
 class EventConflict:
-    fixture: bool  # a different fixture of a team both name: another match of the same club
+    # a different fixture of a team both name (not the story's match with its score): another
+    # match of the same club
+    fixture: bool
     score: bool  # both report scores and none agrees: another match
 
 
@@ -103,9 +113,14 @@ def compare(
 ) -> EventConflict:
     """The article's signature against a story's (its members' fixtures and scores, counted)."""
     ours, theirs = set(article.fixtures), {k for k, v in fixtures.items() if v > 0}
-    fixture_conflict = bool(ours and theirs and not ours & theirs) and any(
-        len(_teams(a) & _teams(b)) == 1 for a in ours for b in theirs
-    )
     their_scores = {k for k, v in scores.items() if v > 0}
+    # the story's match by its two teams and its score: the lead reports it, whatever fixture its
+    # cue words parsed ("tim Maung Bandung menaklukkan Persipura ... Persib menang 1 - 0")
+    same_match = bool(set(article.scores) & their_scores) and any(_teams(b) <= article.named for b in theirs)
+    fixture_conflict = (
+        bool(ours and theirs and not ours & theirs)
+        and any(len(_teams(a) & _teams(b)) == 1 for a in ours for b in theirs)
+        and not same_match
+    )
     score_conflict = bool(article.scores and their_scores and not set(article.scores) & their_scores)
     return EventConflict(fixture=fixture_conflict, score=score_conflict)

@@ -254,7 +254,7 @@ def article_features(
         headline=headline,
         days=days,
         event=event,
-        names=names_signature(headline, article.paragraphs),
+        names=names_signature(headline, article.paragraphs, article.published),
         kind=event_kind(headline, article.paragraphs),
     )
 

@@ -6,8 +6,10 @@ the final share the club; what differs is the stage. The lead names both. Heads,
 and the words that are never part of a name are data (``data/story_signature.json``).
 
 The article's name of a kind is the *first* its lead gives (a Japan Open report recalls the Korea
-Open's final only further down); its stage likewise. The clusterer keeps a story's names and
-stages as counts and asks :func:`compare_names` whether the two agree.
+Open's final only further down); its stage likewise. A name its sentence dates a week or more
+before publication ("GP Qatar di Losail, 26 Maret" in a report from Argentina) is a past event
+recalled: named, never the first. The clusterer keeps a story's names and stages as counts and
+asks :func:`compare_names` whether the two agree.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -43,6 +46,8 @@ class SignatureLexicon:
     lead_paragraphs: int
     lead_chars: int
     stage_gap_days: float
+    recalled_days: int  # a name its sentence dates this many days before publication is recalled
+    recalled_chars: int  # how far after the name its sentence's date is looked for
 
 
 def _alternation(words: list[str]) -> str:
@@ -85,6 +90,8 @@ def lexicon() -> SignatureLexicon:
         lead_paragraphs=int(doc["lead_paragraphs"]),
         lead_chars=int(doc["lead_chars"]),
         stage_gap_days=float(doc["stage_gap_days"]),
+        recalled_days=int(doc["recalled_days"]),
+        recalled_chars=int(doc["recalled_chars"]),
     )
 
 
@@ -115,26 +122,55 @@ def _name_key(words: str, kind: str, lex: SignatureLexicon) -> str:
     return lex.aliases.get(joined, " ".join(lex.aliases.get(w, w) for w in kept))
 
 
-def names_signature(headline: str, paragraphs: list[str]) -> NamesSignature:
+_SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
+
+
+def _recalled(lead: str, end: int, published: datetime, lex: SignatureLexicon) -> bool:
+    """Whether the sentence goes on to date the name days before publication ("balapan GP Qatar
+    di Sirkuit Losail, 26 Maret" in a report from Argentina two weeks on): a past event recalled,
+    not the one the article reports. A range counts by its last day (a tournament just ended)."""
+    from kabar.understand import timex_resolve
+    from kabar.understand.timex import find_in_text
+
+    rest = lead[end : end + lex.recalled_chars]
+    if (stop := _SENTENCE_END.search(rest)) is not None:
+        rest = rest[: stop.start()]
+    anchor = timex_resolve.Anchor(today=published.date(), hour=published.hour)
+    days: list[date] = []
+    for t in find_in_text(rest, "body:0", anchor):
+        for v in t.value if isinstance(t.value, list) else [t.value] if t.value else []:
+            try:
+                days.append(date.fromisoformat(v))
+            except ValueError:
+                continue  # weeks, months: not a day
+    return bool(days) and (published.date() - max(days)).days >= lex.recalled_days
+
+
+def names_signature(
+    headline: str, paragraphs: list[str], published: datetime | None = None
+) -> NamesSignature:
+    """The lead's names and stage; with ``published``, a name its sentence dates days before
+    publication is recalled: named (it may agree with a story), never what the lead is about."""
     lex = lexicon()
     lead = "\n".join([headline, *paragraphs[: lex.lead_paragraphs]])[: lex.lead_chars]
-    found: list[tuple[int, str, str]] = []  # (position, kind, key)
+    found: list[tuple[int, str, str, int]] = []  # (position, kind, key, end)
     for m in lex.after.finditer(lead):
         head = lex.heads[" ".join(m.group(2).casefold().split())]
         key = _name_key(m.group(1), head.kind, lex)
         if key:
             # "Korea Terbuka" and "Korea Masters" are two tournaments; "Rogers Cup" is "Piala Rogers"
             suffix = f" {head.key}" if head.key != head.kind else ""
-            found.append((m.start(), head.kind, f"{head.kind}:{key}{suffix}"))
+            found.append((m.start(), head.kind, f"{head.kind}:{key}{suffix}", m.end()))
     for m in [*lex.before.finditer(lead), *lex.before_gap.finditer(lead)]:
         head = lex.heads[" ".join(m.group(1).casefold().split())]
         key = _name_key(m.group(2), head.kind, lex)
         if key:
-            found.append((m.start(), head.kind, f"{head.kind}:{key}"))
-    names = sorted({key for _, _, key in found})
+            found.append((m.start(), head.kind, f"{head.kind}:{key}", m.end()))
+    names = sorted({key for _, _, key, _ in found})
     first: dict[str, str] = {}
-    for _, kind, key in sorted(found):
-        first.setdefault(kind, key)
+    for _, kind, key, end in sorted(found):
+        if kind not in first and not (published is not None and _recalled(lead, end, published, lex)):
+            first[kind] = key
     stage = ""
     if (s := lex.stages.search(lead)) is not None:
         stage = lex.stage_of.get(" ".join(s.group(0).casefold().split()), "")
