@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from kabar.extract.dateline import outlet_for_name
 from kabar.extract.furniture import split_list
-from kabar.extract.person_names import split_names
+from kabar.extract.person_names import is_organisation, place_first, split_names
 from kabar.extract.tables import load_table
 from kabar.model import ContributorRole
 
@@ -159,6 +159,12 @@ def parse_byline(line: str) -> list[Byline] | None:
         end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
         label = m.group("label")
         segment = text[m.end() : end].strip(" |•·,;-–/")
+        if m.group("colon") is None and (where := place_first(text[m.start() : end])) is not None:
+            # "Laporan Wartawan Tribunnews Bogor, Ani": the outlet or place she files from, then her
+            place = where.group("where").strip()
+            if is_organisation(place):
+                out.append(Byline("agency", place, label, "agency"))
+            segment = text[m.start() + where.end() : end].strip(" |•·,;-–/")
         names = _names(segment)
         credit = label_role(label)
         if credit is None or not names or not all(_is_name(n) for n in names):

@@ -60,6 +60,7 @@ from kabar.extract.person_names import (
     is_organisation,
     is_site,
     normalise_case,
+    place_first,
     read_people,
     tidy_name,
 )
@@ -83,7 +84,8 @@ def person_names(text: str) -> list[str]:
     text = word_pattern("author_trail").sub("", text)
     text = re.sub(r"(?<!\s)\s++(?:Jurnalis|Wartawan|Reporter)$", "", text.strip())
     # "Kontributor Lhokseumawe, Masriadi": the role and place come before the name.
-    text = re.sub(r"^(?:Kontributor|Koresponden|Wartawan)\s+[\w ]+?,\s*", "", text.strip())
+    if (where := place_first(text.strip())) is not None:
+        text = text.strip()[where.end() :]
     return [n for part in word_pattern("name_separator").split(text) if (n := clean_person(part))]
 
 
