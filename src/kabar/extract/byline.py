@@ -18,7 +18,14 @@ from kabar.extract.person_names import is_organisation, place_first, split_names
 from kabar.extract.tables import load_table
 from kabar.model import ContributorRole
 
-__all__ = ["Byline", "label_first_words", "label_role", "no_colon_first_words", "parse_byline"]
+__all__ = [
+    "Byline",
+    "label_first_words",
+    "label_role",
+    "no_colon_first_words",
+    "opening_first_words",
+    "parse_byline",
+]
 
 _MAX_LINE_CHARS = 200
 
@@ -85,6 +92,14 @@ def _label_re() -> re.Pattern[str]:
 def label_first_words() -> frozenset[str]:
     """The first word of every byline label, lower case: a cheap test before the full reading."""
     return frozenset(label.split()[0] for label in load_table("bylines")["labels"])
+
+
+@functools.cache
+def opening_first_words() -> frozenset[str]:
+    """The first words of the labels that may open a byline: a ``not_first`` label ("Foto:", "Photos
+    by") credits a picture unless another label opens the line, so a line it opens is none."""
+    table = load_table("bylines")
+    return frozenset(label.split()[0] for label in table["labels"] if label not in table["not_first"])
 
 
 @functools.cache

@@ -42,7 +42,7 @@ from typing import Any
 
 from lxml import etree
 
-from kabar.extract.byline import Byline, label_first_words, label_role, no_colon_first_words, parse_byline
+from kabar.extract.byline import Byline, label_role, no_colon_first_words, opening_first_words, parse_byline
 from kabar.extract.byline_elements import (
     element_people,
     in_furniture,
@@ -95,7 +95,7 @@ def _opens_byline(raw: str) -> bool:
     names in the next cells: "<td>Redaktur</td><td>:</td><td>Ani</td>"); "Di Jakarta" is a sentence."""
     head = raw.lstrip(" (")[:30]
     first = _first_word(raw)
-    if first not in label_first_words():
+    if first not in opening_first_words():
         return False
     if first in load_table("bylines")["scan_needs_colon"]:
         return ":" in head  # "von Dr. Max Kolter": the structural readers take it (titles and all)
@@ -125,7 +125,7 @@ def _visible_bylines(tree: etree._Element) -> list[Byline]:
     """Labelled bylines in the page, with the role each label credits; label and names may sit in
     sibling cells ("<td>Penulis</td><td>: Ani</td>")."""
     found: list[Byline] = []
-    firsts = label_first_words()
+    firsts = opening_first_words()
     for i, el in enumerate(tree.iter()):
         if i > _MAX_LINES:
             break
