@@ -14,11 +14,18 @@ from dataclasses import dataclass
 
 from kabar.extract.dateline import outlet_for_name
 from kabar.extract.furniture import split_list
-from kabar.extract.person_names import split_names
+from kabar.extract.person_names import is_organisation, place_first, split_names
 from kabar.extract.tables import load_table
 from kabar.model import ContributorRole
 
-__all__ = ["Byline", "label_first_words", "label_role", "no_colon_first_words", "parse_byline"]
+__all__ = [
+    "Byline",
+    "label_first_words",
+    "label_role",
+    "no_colon_first_words",
+    "opening_first_words",
+    "parse_byline",
+]
 
 _MAX_LINE_CHARS = 200
 
@@ -85,6 +92,14 @@ def _label_re() -> re.Pattern[str]:
 def label_first_words() -> frozenset[str]:
     """The first word of every byline label, lower case: a cheap test before the full reading."""
     return frozenset(label.split()[0] for label in load_table("bylines")["labels"])
+
+
+@functools.cache
+def opening_first_words() -> frozenset[str]:
+    """The first words of the labels that may open a byline: a ``not_first`` label ("Foto:", "Photos
+    by") credits a picture unless another label opens the line, so a line it opens is none."""
+    table = load_table("bylines")
+    return frozenset(label.split()[0] for label in table["labels"] if label not in table["not_first"])
 
 
 @functools.cache
@@ -159,6 +174,12 @@ def parse_byline(line: str) -> list[Byline] | None:
         end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
         label = m.group("label")
         segment = text[m.end() : end].strip(" |•·,;-–/")
+        if m.group("colon") is None and (where := place_first(text[m.start() : end])) is not None:
+            # "Laporan Wartawan Tribunnews Bogor, Ani": the outlet or place she files from, then her
+            place = where.group("where").strip()
+            if is_organisation(place):
+                out.append(Byline("agency", place, label, "agency"))
+            segment = text[m.start() + where.end() : end].strip(" |•·,;-–/")
         names = _names(segment)
         credit = label_role(label)
         if credit is None or not names or not all(_is_name(n) for n in names):

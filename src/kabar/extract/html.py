@@ -48,6 +48,7 @@ from kabar.extract.html_text import byline, is_furniture_text, split_dateline
 from kabar.extract.html_time import parse_visible_time
 from kabar.extract.html_when import find_times
 from kabar.extract.page_kind import read_page, settle_kind
+from kabar.extract.person_names import normalise_case
 from kabar.extract.profiles import Profile, host_of, profile_for_host
 from kabar.extract.subheadings import page_headings, split_subheadings
 from kabar.extract.time_zone import stored_time
@@ -288,7 +289,7 @@ def extract_html(page: RawPage, options: HtmlOptions | None = None) -> Article:
     if signature is not None:
         paragraphs.pop()
         if not authors and signature.lower() not in _AGENCIES:
-            authors = [signature]
+            authors = [normalise_case(signature)]  # "DINI TEJA" signs as Dini Teja
     elif not authors and (name := closing_name(paragraphs, site_names)) is not None:
         paragraphs.pop()  # "Lê Phương" closing the story: the writer's signature, not body text
         authors = [name]

@@ -42,7 +42,7 @@ from typing import Any
 
 from lxml import etree
 
-from kabar.extract.byline import Byline, label_first_words, label_role, no_colon_first_words, parse_byline
+from kabar.extract.byline import Byline, label_role, no_colon_first_words, opening_first_words, parse_byline
 from kabar.extract.byline_elements import (
     element_people,
     in_furniture,
@@ -60,6 +60,7 @@ from kabar.extract.person_names import (
     is_organisation,
     is_site,
     normalise_case,
+    place_first,
     read_people,
     tidy_name,
 )
@@ -83,7 +84,8 @@ def person_names(text: str) -> list[str]:
     text = word_pattern("author_trail").sub("", text)
     text = re.sub(r"(?<!\s)\s++(?:Jurnalis|Wartawan|Reporter)$", "", text.strip())
     # "Kontributor Lhokseumawe, Masriadi": the role and place come before the name.
-    text = re.sub(r"^(?:Kontributor|Koresponden|Wartawan)\s+[\w ]+?,\s*", "", text.strip())
+    if (where := place_first(text.strip())) is not None:
+        text = text.strip()[where.end() :]
     return [n for part in word_pattern("name_separator").split(text) if (n := clean_person(part))]
 
 
@@ -93,7 +95,7 @@ def _opens_byline(raw: str) -> bool:
     names in the next cells: "<td>Redaktur</td><td>:</td><td>Ani</td>"); "Di Jakarta" is a sentence."""
     head = raw.lstrip(" (")[:30]
     first = _first_word(raw)
-    if first not in label_first_words():
+    if first not in opening_first_words():
         return False
     if first in load_table("bylines")["scan_needs_colon"]:
         return ":" in head  # "von Dr. Max Kolter": the structural readers take it (titles and all)
@@ -123,7 +125,7 @@ def _visible_bylines(tree: etree._Element) -> list[Byline]:
     """Labelled bylines in the page, with the role each label credits; label and names may sit in
     sibling cells ("<td>Penulis</td><td>: Ani</td>")."""
     found: list[Byline] = []
-    firsts = label_first_words()
+    firsts = opening_first_words()
     for i, el in enumerate(tree.iter()):
         if i > _MAX_LINES:
             break

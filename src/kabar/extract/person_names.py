@@ -21,9 +21,11 @@ from kabar.extract.tables import load_table
 __all__ = [
     "People",
     "is_agency",
+    "is_credential",
     "is_organisation",
     "is_site",
     "normalise_case",
+    "place_first",
     "read_people",
     "split_names",
     "strip_lead",
@@ -39,6 +41,9 @@ _MAX_NAME_WORDS = 6
 _URL = re.compile(r"\b(?:https?://|www\.)\S*+|(?<!\S)[^\s@]*+@\S++|(?<!\w)@\w++")
 # A date, a time or a long number ends the names ("Sweidah 05.01.2025, 15:23").
 _TAIL = re.compile(r"(?<!\s)\s*+\d.*+$")
+# Brackets closing a name hold its agency or role, a part of their own ("Anna Muster (dpa)");
+# "Robert (Bob) Smith" keeps its nickname inside the name.
+_CLOSING_BRACKETS = re.compile(r"(?<!\s)\s*+\((?P<inner>[^()]{1,40})\)(?=\s*+(?:$|[,;/]))")
 # A dash with spaces round it starts what is not a name ("Ani - detikNews"); "Wunderlich-Pfeiffer" stays.
 _DASH_TAIL = re.compile(r"(?<!\s)\s++[-–—|](?:\s.*+)?+$")
 
@@ -67,7 +72,7 @@ def _lead_re() -> re.Pattern[str]:
     # "Von: Ani", "By Ani", "bySauli Giliard" (a span glued to the name), "この記事の筆者 松岡大地"
     # "By, Ani" is "By" and "Ani" in two elements joined with a comma (html_authors._text_with_breaks)
     return re.compile(
-        rf"^(?:{_alternation('lead_words')})(?P<colon>\s*+[:,])?+(?P<space>\s*+)", re.IGNORECASE
+        rf"^(?:{_alternation('lead_words')})(?P<colon>\s*+[:,：])?+(?P<space>\s*+)", re.IGNORECASE
     )
 
 
@@ -133,17 +138,29 @@ def _desk_re() -> re.Pattern[str]:
 
 
 def normalise_case(name: str) -> str:
-    """``JAMES KAMALA`` → ``James Kamala``; mixed case (``JD Barker``) and one word in capitals
-    (``PMJS``, more often initials than a name) are left alone."""
+    """``JAMES KAMALA`` → ``James Kamala``; a family name in capitals beside a given name
+    (``Jean DUPONT``, ``María GARCÍA LÓPEZ``) → ``Jean Dupont``. Initials (``JD Barker``), numerals
+    (``John Smith III``) and one word in capitals (``PMJS``, more often initials than a name) are
+    left alone."""
     letters = [c for c in name if c.isalpha()]
-    if (
-        " " in name
-        and letters
-        and all(c.isupper() for c in letters if c.isupper() or c.islower())
-        and any(c.isupper() for c in letters)
-    ):
+    if " " not in name or not letters:
+        return name
+    if all(c.isupper() for c in letters if c.isupper() or c.islower()) and any(c.isupper() for c in letters):
         return " ".join(_title_word(w) for w in name.split())
+    words = name.split()
+    if any(c.islower() for c in letters):
+        return " ".join(_title_word(w) if _family_in_capitals(w) else w for w in words)
     return name
+
+
+_NUMERAL = re.compile(r"[IVX]++")
+
+
+def _family_in_capitals(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    if len(letters) < _MIN_LETTERS_NO_VOWEL or not word.isupper() or _NUMERAL.fullmatch(word):
+        return False
+    return not word.isascii() or _vowels(word) > 0  # "CNN" is a code, not a family name
 
 
 def _title_word(word: str) -> str:
@@ -220,16 +237,47 @@ def _is_outlet(name: str) -> bool:
 # One word in capitals with fewer vowels than one letter in this many is a code, not a name.
 _CODE_LETTERS_PER_VOWEL = 4
 _MIN_CODE_LETTERS = 4  # "ANT", "RD": shorter capitals are initials, left as they are
+_MIN_LETTERS_NO_VOWEL = 3  # "CNN", "SRF", "NBC": no one's name; "JD", "TJ" are initials
+
+
+def _vowels(word: str) -> int:
+    return sum(1 for c in unicodedata.normalize("NFD", word.casefold()) if c in "aeiouy")
 
 
 def _is_code(name: str) -> bool:
     """A station's call sign or a body's initials standing as the name ("KWCHCIK", "PMJS"): one
-    word in capitals that no one could say ("MASRIADI" is a name printed in capitals)."""
+    word in capitals that no one could say ("MASRIADI" is a name printed in capitals); or a name
+    holding a broadcaster's letters, capitals without a vowel ("CNN", "CNN Indonesia")."""
+    if any(map(_broadcaster_letters, name.split())):
+        return True
     if " " in name or len(name) < _MIN_CODE_LETTERS or not name.isalpha() or not name.isupper():
         return False
-    base = unicodedata.normalize("NFD", name.casefold())
-    vowels = sum(1 for c in base if c in "aeiouy")
-    return vowels * _CODE_LETTERS_PER_VOWEL < len(name)
+    return _vowels(name) * _CODE_LETTERS_PER_VOWEL < len(name)
+
+
+def _broadcaster_letters(word: str) -> bool:
+    return (
+        len(word) >= _MIN_LETTERS_NO_VOWEL
+        and word.isascii()
+        and word.isalpha()
+        and word.isupper()
+        and not _vowels(word)
+    )
+
+
+_MIN_HOST_CHARS = 3
+_MAX_TLD_CHARS = 6
+
+
+def _is_domain(name: str) -> bool:
+    """A web address standing as the name: "Kompas.com", "Tribunnews.com", "sportschau.de"."""
+    labels = name.split(".")
+    if len(labels) < 2 or " " in name or len(labels[0]) < _MIN_HOST_CHARS or not labels[0][0].isalnum():
+        return False
+    tld = labels[-1]
+    if not (2 <= len(tld) <= _MAX_TLD_CHARS and tld.isascii() and tld.isalpha() and tld.islower()):
+        return False
+    return all(label and label.replace("-", "").isalnum() for label in labels[:-1])
 
 
 def is_organisation(name: str, site_names: Set[str] = frozenset()) -> bool:
@@ -241,6 +289,7 @@ def is_organisation(name: str, site_names: Set[str] = frozenset()) -> bool:
         or _desk_re().search(name) is not None
         or _is_outlet(name)
         or _is_code(name)
+        or _is_domain(name)
         or is_site(name, site_names)
     )
 
@@ -263,7 +312,20 @@ def _looks_like_name(name: str) -> bool:
         return False
     if len(words) == 1 and cased and len(name) < 3:
         return False  # "MS", "RD": credentials after a comma, not a name
-    return all(re.fullmatch(r"[^\W\d_][\w'’.-]*+\.?", w) for w in words)
+    return all(_name_word(w) for w in words)
+
+
+# Inside a word: apostrophes, dots and hyphens ("O'Neil", "R.", "Wunderlich-Pfeiffer"), and the joiners
+# of Indic and Persian spelling (ZWNJ, ZWJ).
+_WORD_MARKS = frozenset("'’.-\u200c\u200d")
+
+
+def _name_word(word: str) -> bool:
+    """One word of a name: a letter, then letters, combining signs (the vowel signs of Devanagari,
+    Thai, Bengali, Tamil: "कुमार", "ใจดี") and the marks inside names; no digits."""
+    if not word[0].isalpha():
+        return False
+    return all(c.isalpha() or c in _WORD_MARKS or unicodedata.category(c) in ("Mn", "Mc") for c in word[1:])
 
 
 def _clean_part(part: str) -> str:
@@ -274,7 +336,30 @@ def _clean_part(part: str) -> str:
     words = part.split()
     while len(words) > 1 and words[-1].islower() and len(words[-1]) <= 3 and words[-1] not in _particles():
         words.pop()  # "Louis Jacobson on" (Monday, cut as a date word)
+    # "Ani Lestari S.Sos": a degree closing the name; a name in capitals keeps its last word ("KIM MA")
+    while len(words) > 1 and is_credential(words[-1]) and not words[-2].isupper():
+        words.pop()
     return " ".join(words)
+
+
+@functools.cache
+def _credentials() -> frozenset[str]:
+    return frozenset(w for w in load_table("bylines")["people"]["credentials"] if not w.startswith("_"))
+
+
+# A dotted degree of two or more parts: "M.Pd.", "S.H.", "S.Sos", "Ph.D." ("R." alone is an initial).
+_DOTTED_DEGREE = re.compile(r"[A-Z][A-Za-z]{0,3}+\.(?:[A-Z][A-Za-z]{0,3}+\.?+){1,3}+")
+
+
+def is_credential(word: str) -> bool:
+    """A degree or credential as printed after a name ("PhD", "MBA", "M.Pd.", "S.H.")."""
+    word = word.strip(" ,;")
+    return word.rstrip(".") in _credentials() or _DOTTED_DEGREE.fullmatch(word) is not None
+
+
+def _only_credentials(part: str) -> bool:
+    words = part.strip(" ,.;").split()
+    return bool(words) and all(is_credential(w) for w in words)
 
 
 def tidy_name(name: str) -> str | None:
@@ -283,7 +368,7 @@ def tidy_name(name: str) -> str | None:
     Business Columnist"; a role standing alone names nobody), a name printed twice over read once ("Sean Martin Sean Martin": a visible
     and a hidden link); None when nothing of a name is left."""
     cut = _date_re().sub("", " ".join(name.split()))
-    if _describes(cut):
+    if _describes(cut) or _only_credentials(cut):
         return None  # "Staff Writer", "Business Columnist" in a field of its own: who she is
     words = _clean_part(cut).split()
     half = len(words) // 2
@@ -301,6 +386,11 @@ def _agency_suffix(name: str) -> tuple[str, str] | None:
     return None
 
 
+def _short_capitals(part: str) -> bool:
+    part = part.strip()
+    return part.isupper() and len(part) <= 4 and " " not in part
+
+
 def _describes(part: str) -> bool:
     """A short phrase ending in a role word ("Political Correspondent", "Senior Editor")."""
     words = part.split()
@@ -309,6 +399,19 @@ def _describes(part: str) -> bool:
         and _role_re().search(" ".join(words[-2:])) is not None
         and bool(_role_re().sub("", part).strip() != part.strip())
     )
+
+
+@functools.cache
+def _place_first_re() -> re.Pattern[str]:
+    labels = [w for w in load_table("bylines")["place_first_labels"] if not w.startswith("_")]
+    words = "|".join(re.escape(w) for w in sorted(labels, key=len, reverse=True))
+    return re.compile(rf"^(?:{words})\s++(?P<where>[^,:;|]{{1,40}}+),\s*+", re.IGNORECASE)
+
+
+def place_first(text: str) -> re.Match[str] | None:
+    """A role label without its colon, then the place or outlet and a comma, before the name
+    ("Kontributor Makassar, Ani Lestari"): the match, its ``where`` group the place or outlet."""
+    return _place_first_re().match(text)
 
 
 def strip_lead(text: str) -> str | None:
@@ -346,11 +449,15 @@ def read_people(text: str, site_names: Set[str] = frozenset(), *, strict: bool =
     if (rest := strip_lead(text)) is not None:
         text = rest
     text = _DASH_TAIL.sub("", _TAIL.sub("", _date_re().sub("", text)))
-    for index, raw in enumerate(_split_re().split(text)):
+    clauses = _clauses(text, site_names)
+    found.agencies.extend(clauses.sources)
+    for index, raw in enumerate(_split_re().split(clauses.names)):
         if index and _describes(raw):
             continue  # "Jane Doe, Political Correspondent": the words after the comma describe her
-        if index and raw.strip().isupper() and len(raw.strip()) <= 4 and " " not in raw.strip():
-            continue  # "Ilana Muhlstein, MS, RDN": credentials after the name
+        if index and _only_credentials(raw):
+            continue  # "Ilana Muhlstein, MS, RDN", "Jane Roe, PhD": credentials after the name
+        if index and _short_capitals(raw) and not is_organisation(raw.strip()):
+            continue  # other capitals after the name: more credentials ("AFP", "CNN" are sources)
         name = _clean_part(raw)
         if not name:
             continue
@@ -370,5 +477,54 @@ def read_people(text: str, site_names: Set[str] = frozenset(), *, strict: bool =
                 return People(agencies=found.agencies)
             continue
         if name not in found.writers:
+            found.writers.append(name)
+    found.add(clauses.helpers)
+    return found
+
+
+@dataclass(slots=True)
+class _Clauses:
+    names: str  # the text that names the writers
+    sources: list[str] = field(default_factory=list)  # an outlet the role before them files for
+    helpers: People = field(default_factory=People)  # what a with-clause after them credits
+
+
+def _clauses(text: str, site_names: Set[str]) -> _Clauses:
+    """The writers' names apart from what stands round them: brackets closing a name read as a part of
+    their own, a role's place or outlet before them ("Kontributor Makassar, Ani"), a with-clause after
+    them ("Jean Dupont avec AFP")."""
+    out = _Clauses(_CLOSING_BRACKETS.sub(r", \g<inner>", text))
+    if (where := place_first(out.names)) is not None:
+        place = where.group("where").strip()
+        if is_organisation(place) and not is_site(place, site_names):
+            out.sources.append(place)
+        out.names = out.names[where.end() :]
+    if (credit := _with_re().search(out.names)) is not None:
+        out.names = out.names[: credit.start()]
+        out.helpers = _with_clause(credit.group("rest"), site_names)
+    return out
+
+
+@functools.cache
+def _with_re() -> re.Pattern[str]:
+    words = "|".join(re.escape(w) for w in _words("with_words") if not w.startswith("_"))
+    material = "|".join(re.escape(w) for w in _words("with_material") if not w.startswith("_"))
+    # "Par Jean Dupont avec AFP", "Von Anna Muster mit Material von dpa", "… (mit dpa)" read as ", mit dpa"
+    return re.compile(
+        rf"(?<!\s)(?:\s*+,)?\s++(?:{words})\s++(?:(?:{material})(?:\s++|$))?(?P<rest>.*+)$", re.IGNORECASE
+    )
+
+
+def _with_clause(text: str, site_names: Set[str]) -> People:
+    """What a with-clause credits: agencies (the source) and helpers named as people; anything else
+    ("agences") names nobody, and never turns the writers before it away."""
+    found = People()
+    for raw in _split_re().split(text):
+        name = _clean_part(raw)
+        if not name or is_site(name, site_names):
+            continue
+        if is_organisation(name):
+            found.agencies.append(name)
+        elif _looks_like_name(name := normalise_case(name)):
             found.writers.append(name)
     return found
