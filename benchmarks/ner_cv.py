@@ -24,7 +24,7 @@ import statistics
 import tempfile
 import time
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -34,6 +34,7 @@ from kabar.understand.ner.tagger import NerTagger, TaggerOptions
 from kabar.understand.ner.train import DEFAULT_DATA, SPLITS, TrainOptions, train_on
 
 SETS = ("nergrit", "idner", "nerui")
+Counts = dict[str, dict[str, dict[str, int]]]  # set → tp/fp/fn → type → count
 
 
 @dataclass(slots=True, frozen=True)
@@ -70,7 +71,7 @@ def _from_counts(counts: dict[str, dict[str, int]]) -> Score:
     return Score(Counter(counts["tp"]), Counter(counts["fp"]), Counter(counts["fn"]))
 
 
-def run_fold(job: FoldJob) -> dict[str, dict[str, dict[str, int]]]:
+def run_fold(job: FoldJob) -> Counts:
     """One fold's model, trained and scored; the scores as counts (they pool across folds)."""
     data = job.options.data
     held = nergrit_folds(data, job.folds, job.seed)
@@ -94,34 +95,58 @@ def _spread(values: list[float]) -> str:
     return f"{statistics.fmean(values):6.2f} ± {sd:4.2f}"
 
 
-def report(runs: list[dict[str, dict[str, dict[str, int]]]], against: Path | None) -> None:
-    f1 = {name: [_from_counts(r[name]).macro_f1() for r in runs] for name in SETS}
-    for k in range(len(runs)):
-        print(f"fold {k}: " + "  ".join(f"{name} {f1[name][k]:6.2f}" for name in SETS))
+def load_runs(path: Path) -> dict[int, Counts]:
+    """A ``--save`` file's folds by number (an older file lists them in order)."""
+    folds = json.loads(path.read_text(encoding="utf-8"))["folds"]
+    if isinstance(folds, list):
+        return dict(enumerate(folds))
+    return {int(k): v for k, v in folds.items()}
+
+
+def _f1s(runs: dict[int, Counts], folds: list[int]) -> dict[str, list[float]]:
+    return {name: [_from_counts(runs[k][name]).macro_f1() for k in folds] for name in SETS}
+
+
+def report(runs: dict[int, Counts], against: Path | None) -> None:
+    folds = sorted(runs)
+    f1 = _f1s(runs, folds)
+    for i, k in enumerate(folds):
+        print(f"fold {k}: " + "  ".join(f"{name} {f1[name][i]:6.2f}" for name in SETS))
     pooled = Score()
-    for r in runs:
-        one = _from_counts(r["nergrit"])
+    for k in folds:
+        one = _from_counts(runs[k]["nergrit"])
         pooled.tp.update(one.tp), pooled.fp.update(one.fp), pooled.fn.update(one.fn)
     print("mean ± sd over folds: " + "  ".join(f"{name} {_spread(f1[name])}" for name in SETS))
     means = [statistics.fmean(v) for v in zip(*f1.values(), strict=True)]
     print(f"three-set mean {_spread(means)}; NERGrit pooled {pooled.macro_f1():.2f}")
     if against is None:
         return
-    base = json.loads(against.read_text(encoding="utf-8"))["folds"]
-    if len(base) != len(runs):
-        print(f"--against has {len(base)} folds, not {len(runs)}: no paired comparison")
+    base = load_runs(against)
+    common = [k for k in folds if k in base]
+    if not common:
+        print(f"{against.name} shares no fold with this run: no paired comparison")
         return
-    b1 = {name: [_from_counts(r[name]).macro_f1() for r in base] for name in SETS}
-    diffs = {name: [a - b for a, b in zip(f1[name], b1[name], strict=True)] for name in SETS}
+    mine, theirs = _f1s(runs, common), _f1s(base, common)
+    diffs = {n: [a - b for a, b in zip(mine[n], theirs[n], strict=True)] for n in SETS}
     both = [statistics.fmean(v) for v in zip(*diffs.values(), strict=True)]
-    print(f"paired difference vs {against.name}: " + "  ".join(f"{n} {_spread(diffs[n])}" for n in SETS))
-    print(f"  three-set mean {_spread(both)}")
+    print(f"paired difference vs {against.name} over folds {common}: ")
+    print("  " + "  ".join(f"{n} {_spread(diffs[n])}" for n in SETS) + f"; three-set mean {_spread(both)}")
+
+
+def _save(path: Path, settings: dict[str, float], runs: dict[int, Counts]) -> None:
+    """Folds already in ``path`` under the same settings are kept (a run may add the missing ones)."""
+    kept = load_runs(path) if path.exists() else {}
+    if path.exists() and json.loads(path.read_text(encoding="utf-8")).get("settings") != settings:
+        kept = {}
+    merged = {str(k): v for k, v in sorted({**kept, **runs}.items())}
+    path.write_text(json.dumps({"settings": settings, "folds": merged}, indent=1), encoding="utf-8")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--only", default="", help="comma-separated fold numbers to run (default: all)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--jobs", type=int, default=1, help="folds trained side by side")
     defaults = TrainOptions()
@@ -129,26 +154,31 @@ def main() -> None:
     parser.add_argument("--c2", type=float, default=defaults.c2)
     parser.add_argument("--iterations", type=int, default=defaults.iterations)
     parser.add_argument("--min-freq", type=float, default=defaults.min_freq)
-    parser.add_argument("--save", type=Path, default=None, help="write the fold counts here (JSON)")
+    parser.add_argument(
+        "--save", type=Path, default=None, help="keep the fold counts here (JSON), fold by fold"
+    )
     parser.add_argument("--against", type=Path, default=None, help="a --save file to pair with")
     parser.add_argument("--load", type=Path, default=None, help="report a --save file, train nothing")
     args = parser.parse_args()
     if args.load:
-        report(json.loads(args.load.read_text(encoding="utf-8"))["folds"], args.against)
+        report(load_runs(args.load), args.against)
         return
     options = replace(
         defaults, data=args.data, c1=args.c1, c2=args.c2, iterations=args.iterations, min_freq=args.min_freq
     )
-    jobs = [FoldJob(k, args.folds, args.seed, options) for k in range(args.folds)]
+    settings = {"c1": args.c1, "c2": args.c2, "iterations": args.iterations, "min_freq": args.min_freq}
+    wanted = [int(k) for k in args.only.split(",") if k] or list(range(args.folds))
     started = time.time()
+    runs: dict[int, Counts] = {}
     with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        runs = list(pool.map(run_fold, jobs))
-    print(f"{args.folds} folds, c1 {args.c1} c2 {args.c2} it {args.iterations} minfreq {args.min_freq}, "
-          f"{time.time() - started:.0f}s wall")  # fmt: skip
+        pending = {pool.submit(run_fold, FoldJob(k, args.folds, args.seed, options)): k for k in wanted}
+        for done in as_completed(pending):
+            runs[pending[done]] = done.result()
+            print(f"fold {pending[done]} done, {time.time() - started:.0f}s wall", flush=True)
+            if args.save:
+                _save(args.save, settings, runs)
+    print(f"{len(wanted)} of {args.folds} folds, {settings}, {time.time() - started:.0f}s wall")
     report(runs, args.against)
-    if args.save:
-        settings = {"c1": args.c1, "c2": args.c2, "iterations": args.iterations, "min_freq": args.min_freq}
-        args.save.write_text(json.dumps({"settings": settings, "folds": runs}, indent=1), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from benchmarks.ner_cv import nergrit_folds, report
+from benchmarks.ner_cv import _save, load_runs, nergrit_folds, report
 
 from kabar.understand.ner.train import SPLITS
 
@@ -46,9 +46,19 @@ def test_report_pairs_folds(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
         return {name: counts for name in ("nergrit", "idner", "nerui")}
 
     base = tmp_path / "base.json"
-    base.write_text(json.dumps({"folds": [run(3), run(3)]}), encoding="utf-8")
-    report([run(9), run(9)], base)
+    base.write_text(json.dumps({"folds": [run(3), run(3), run(3)]}), encoding="utf-8")
+    report({0: run(9), 2: run(9)}, base)
     out = capsys.readouterr().out
-    assert "paired difference vs base.json" in out
+    assert "paired difference vs base.json over folds [0, 2]" in out
     # PER and ORG F1 6/7 → 18/19, LOC 100 → 100: the type-macro mean rises 90.48 → 96.49.
     assert "nergrit   6.02 ± 0.00" in out
+
+
+def test_saved_folds_accumulate_under_the_same_settings(tmp_path: Path) -> None:
+    path = tmp_path / "run.json"
+    counts = {"nergrit": {"tp": {"PER": 1}, "fp": {}, "fn": {}}}
+    _save(path, {"c2": 0.1}, {1: counts})
+    _save(path, {"c2": 0.1}, {3: counts})
+    assert sorted(load_runs(path)) == [1, 3]
+    _save(path, {"c2": 0.02}, {0: counts})  # other settings: the old folds are not theirs
+    assert sorted(load_runs(path)) == [0]
