@@ -33,6 +33,7 @@ class WordClass:
     coarse: str
     fine: str
     caps: str  # "always" | "mostly" | "mixed" | "rarely" | "never": capitalised mid-sentence
+    finest: str = "?"  # a third, finer k-means cut (fifth column; "?" in a four-column file)
 
 
 @dataclass(slots=True, frozen=True)
@@ -41,6 +42,7 @@ class ClusterOptions:
     contexts: int = 600
     coarse_k: int = 48
     fine_k: int = 384
+    finest_k: int = 0  # 0: no finest layer (a four-column file)
     iterations: int = 25
     seed: int = 13
     window: int = 1  # neighbours on each side that make up a word's context vector
@@ -54,8 +56,8 @@ def load_clusters(path: Path = CLUSTER_FILE) -> dict[str, WordClass]:
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         for line in handle:
             parts = line.rstrip("\n").split("\t")
-            if len(parts) == 4:
-                out[parts[0]] = WordClass(parts[1], parts[2], parts[3])
+            if len(parts) in (4, 5):
+                out[parts[0]] = WordClass(*parts[1:])
     return out
 
 
@@ -126,13 +128,14 @@ def build(
     mat /= np.linalg.norm(mat, axis=1, keepdims=True) + 1e-9
     coarse = _kmeans(mat, opts.coarse_k, opts)
     fine = _kmeans(mat, opts.fine_k, opts)
+    finest = _kmeans(mat, opts.finest_k, opts) if opts.finest_k else []
     out.parent.mkdir(parents=True, exist_ok=True)
     with gzip.open(out, "wt", encoding="utf-8", compresslevel=9) as handle:
         for i, w in enumerate(vocab):
             ratio = caps[w] / mid[w] if mid[w] else 0.0
-            handle.write(
-                f"{w}\t{coarse[i]}\t{fine[i]}\t{_caps_bucket(ratio) if mid[w] >= 2 else 'unknown'}\n"
-            )
+            bucket = _caps_bucket(ratio) if mid[w] >= 2 else "unknown"
+            last = f"\t{finest[i]}" if finest else ""
+            handle.write(f"{w}\t{coarse[i]}\t{fine[i]}\t{bucket}{last}\n")
     return len(vocab)
 
 
@@ -157,9 +160,14 @@ def _kmeans(mat: object, k: int, opts: ClusterOptions) -> list[int]:
 TRAIN_TEXTS = ("idner-news-2k/train.txt", "nergrit/train_preprocess.txt", "nerui/train.01.tsv")
 
 if __name__ == "__main__":  # pragma: no cover - training-time tool
+    # ``--finest K`` (first) adds a fifth column, a K-class cut, for experiments (benchmarks.ner_cv).
+    args = sys.argv[1:]
+    finest = int(args[1]) if args[:1] == ["--finest"] else 0
+    args = args[2:] if finest else args
     n = build(
-        Path(sys.argv[1]),
-        Path(sys.argv[2]) if len(sys.argv) > 2 else CLUSTER_FILE,
-        extra=tuple(Path(p) for p in sys.argv[3:]),
+        Path(args[0]),
+        Path(args[1]) if len(args) > 1 else CLUSTER_FILE,
+        ClusterOptions(finest_k=finest),
+        extra=tuple(Path(p) for p in args[2:]),
     )
     print(f"{n} words clustered")
