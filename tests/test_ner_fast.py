@@ -28,7 +28,14 @@ KPK MEMERIKSA WALI KOTA SURABAYA TRI RISMAHARINI"""
 
 def _sentences() -> list[list[str]]:
     out = [[t.text for t in s] for s in sentences(tokenize(TEXT))]
-    out += [[], ["!?"], [".!", "Jakarta"], [" ", "", "Budi", "\t"], ["Budi"] * 3]
+    out += [
+        [],
+        ["!?"],
+        [".!", "Jakarta"],
+        [" ", "", "Budi", "\t"],
+        ["Budi"] * 3,
+        ["Kota", "|", "Bandung", "a|b", "Jawa", "Barat"],
+    ]
     out.append([w for s in out for w in s] * 2)  # longer than a window: tagged in overlapping windows
     assert len(out[-1]) > WINDOW
     return out
@@ -132,3 +139,21 @@ def test_find_entities_fast_equals_reference_on_indosum() -> None:
     ref = EntityOptions(cached_features=False)
     for article in articles:
         assert find_entities(article) == find_entities(article, ref)
+
+
+def test_marks_at_listed_starts_equal_annotate() -> None:
+    """The encoder asks for gazetteer and seen-name marks only where a match may start, across a
+    whole batch; the marks must be those of annotating each sentence on its own."""
+    from kabar.understand.ner.features import default_resources
+
+    res = default_resources()
+    sents = _sentences()[:-1]
+    flat = [t.lower() for s in sents for t in s]
+    for table in (res.gazetteer, res.lexicon):
+        starts, end = [], 0
+        for s in sents:
+            end += len(s)
+            starts += [(k, end) for k in range(end - len(s), end) if flat[k] in table.longest]
+        marks = table.marks_at(flat, starts)
+        assert [marks.get(k, []) for k in range(len(flat))] == [m for s in sents for m in table.annotate(s)]
+        assert marks  # the fixture does name places and seen names

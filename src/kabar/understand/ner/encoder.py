@@ -14,7 +14,6 @@ itself skips them; keeping the others' order keeps the score sums bit-identical.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from itertools import pairwise
 
 import numpy as np
 
@@ -35,17 +34,41 @@ _OFFSETS = (-2, -1, 1, 2)
 SLOTS = 15
 
 
-class _Word:
-    """A word form's pieces: as each neighbour's window (offsets -2, -1, 1, 2), and its own features
-    mid-sentence and at a sentence start (-1 until first needed); its kind for the kind pairs."""
+# The word table's columns (one row of ints a word form): its window piece as each neighbour
+# (offsets -2, -1, 1, 2); its own piece mid-sentence and at a sentence start (-1 until first
+# needed); its kind; 1 where a sentence starts after it; 1 where it may begin a gazetteer entry, a
+# seen name; 1 where it may be the first or second word of a known word pair before a token, after it.
+_WINDOW, _LOCAL, _KIND, _OPENS, _GAZ, _SEEN, _PAIR = 0, 4, 6, 7, 8, 9, 10
+_COLUMNS = 14
+_KINDS = ("num", "punct", "caps", "title", "mixed", "lower")
+_PAIR_HEADS = ("w[-1:0]=", "w[0:1]=")
+_MARK_HEADS = ("g=", *(f"g[{off}]=" for off in _OFFSETS))
 
-    __slots__ = ("kind", "local", "low", "window")
 
-    def __init__(self, low: str, kind: str, window: list[int]) -> None:
-        self.low = low
-        self.kind = kind
-        self.window = window
-        self.local = [-1, -1]
+class _WordTable:
+    """Word forms' rows (:data:`_COLUMNS` ints each) in one numpy array, numbered from 1 so that a
+    form's number is truthy; new rows wait in a list until the next read."""
+
+    def __init__(self) -> None:
+        self.array = np.zeros((1024, _COLUMNS), dtype=np.intp)
+        self.size = 1
+        self._pending: list[list[int]] = []
+
+    def add(self, row: list[int]) -> int:
+        self._pending.append(row)
+        return self.size + len(self._pending) - 1
+
+    def settled(self) -> np.ndarray:
+        if self._pending:
+            n = self.size + len(self._pending)
+            if n > len(self.array):
+                grown = np.zeros((max(n, 2 * len(self.array)), _COLUMNS), dtype=np.intp)
+                grown[: self.size] = self.array[: self.size]
+                self.array = grown
+            self.array[self.size : n] = self._pending
+            self.size = n
+            self._pending = []
+        return self.array
 
 
 class _Grown:
@@ -139,6 +162,7 @@ class FeatureEncoder:
                 if attribute.startswith(p):
                     self._ids.setdefault(attribute[len(p) :], [-1] * width)[k] = aid
         self._column = {c: k + 1 for k, c in enumerate(conventions)}
+        self._pair_words = _pair_words(self._ids)
         # The caches are bounded by emptying them all before a batch once they hold more than
         # ``cache_size`` word forms (or ten pieces a form): a piece is a pure function of its key,
         # so what is kept never changes a feature. A word form holds ~1.7 KB (~70 MB at the default
@@ -149,20 +173,27 @@ class FeatureEncoder:
 
     def _reset(self) -> None:
         self._store = _PieceStore(len(self._columns))
-        self._words: dict[str, _Word] = {}
+        self._forms: dict[str, int] = {}  # word form → its row of the word table
+        self._table = _WordTable()
+        self._lows = [""]  # by row
         self._keyed: dict[tuple[str, ...], int] = {}  # gazetteer, kind-pair and seen pieces by key
         self._pairs: dict[str, int] = {}  # word-pair pieces by feature (empty when unknown)
-        # Kind pair ("title|lower") → its pieces as the pair before a token and after it: a few
-        # dozen pairs, looked up twice a token.
-        self._kind_pairs: dict[str, list[int]] = {}
         self._empty = self._piece([])
         self._pad = [self._piece([f"w[{off}]=<pad>"]) for off in _OFFSETS]
+        # Kind pair pieces by kind before × kind after × (as the pair before a token, after it).
+        self._kind_pairs = np.array(
+            [
+                [[self._keyed_piece(h, (f"{a}|{b}",)) for h in ("k[-1:0]=", "k[0:1]=")] for b in _KINDS]
+                for a in _KINDS
+            ],
+            dtype=np.intp,
+        )
 
     def _piece(self, feats: Sequence[str]) -> int:
         ids = self._ids
         return self._store.add([ids[x] for x in feats if x in ids])
 
-    def _word(self, word: str) -> _Word:
+    def _word(self, word: str) -> int:
         low = word.lower()
         kind = _token_kind(word)
         wc = self._res.clusters.get(low, _UNKNOWN)
@@ -178,8 +209,14 @@ class FeatureEncoder:
             )
             for off in _OFFSETS
         ]
-        entry = self._words[word] = _Word(low, kind, window)
-        return entry
+        # `in ".!?"` is a substring test in the reference features; kept so "!?" behaves alike.
+        opens = word in _OPENERS or word in ".!?"
+        flags = [low in self._res.gazetteer.longest, low in self._res.lexicon.longest]
+        flags += [low in words for words in self._pair_words]
+        row = self._table.add([*window, -1, -1, _KINDS.index(kind), opens, *flags])
+        self._forms[word] = row
+        self._lows.append(low)
+        return row
 
     def _keyed_piece(self, head: str, marks: Sequence[str]) -> int:
         if not marks:
@@ -190,15 +227,10 @@ class FeatureEncoder:
             piece = self._keyed[key] = self._piece([head + g for g in marks])
         return piece
 
-    def _kind_pair(self, pair: str) -> list[int]:
-        pieces = self._kind_pairs[pair] = [
-            self._keyed_piece("k[-1:0]=", (pair,)),
-            self._keyed_piece("k[0:1]=", (pair,)),
-        ]
-        return pieces
-
     def _pair(self, feature: str) -> int:
-        """A known word pair's piece (most pairs are unknown: the caller rules those out first)."""
+        """A known word pair's piece, or the empty piece."""
+        if feature not in self._ids:
+            return self._empty
         piece = self._pairs.get(feature)
         if piece is None:
             piece = self._pairs[feature] = self._piece([feature])
@@ -211,62 +243,110 @@ class FeatureEncoder:
     def encode_batch(self, sentences: Sequence[Sequence[str]], conventions: Sequence[str]) -> Encoded:
         """The ids of the features the model knows, in reference order (see :class:`.crfmodel.Encoded`)."""
         columns = [self._column[c] for c in conventions]
-        if len(self._words) > self._max_words or self._store.count > 10 * self._max_words:
+        if len(self._forms) > self._max_words or self._store.count > 10 * self._max_words:
             self._reset()
-        slots: list[list[int]] = [[] for _ in range(SLOTS)]
-        for tokens in sentences:
-            if tokens:
-                for column, pieces in zip(slots, self._slot_pieces(tokens), strict=True):
-                    column.extend(pieces)
-        listed = np.array(slots, dtype=np.intp).T  # tokens × slots
+        tokens = [t for s in sentences for t in s]
+        forms = self._forms
+        rows = np.array([forms.get(t) or self._word(t) for t in tokens], dtype=np.intp)
+        lengths = [len(s) for s in sentences]
+        listed = self._slot_pieces(tokens, _Layout(rows, np.asarray(lengths, dtype=np.intp)))
         store = self._store
-        return Encoded(
-            [len(s) for s in sentences],
-            store.runs(listed, 0),
-            [store.runs(listed, col) for col in columns],
-        )
+        return Encoded(lengths, store.runs(listed, 0), [store.runs(listed, col) for col in columns])
 
-    def _slot_pieces(self, tokens: Sequence[str]) -> list[list[int]]:
-        """One sentence's pieces, slot by slot (each list has one piece per token)."""
-        n = len(tokens)
-        res = self._res
-        words = self._words
-        entries = [words.get(t) or self._word(t) for t in tokens]
-        # `in ".!?"` is a substring test in the reference features; kept so "!?" behaves alike.
-        starts = [True, *(p in _OPENERS or p in ".!?" for p in tokens[:-1])]
-        own: list[int] = []
-        for word, entry, start in zip(tokens, entries, starts, strict=True):
-            piece = entry.local[start]
-            if piece == -1:
-                piece = entry.local[start] = self._piece(["b", *_local(word, res, start)])
-            own.append(piece)
-        gaz = res.gazetteer.annotate(tokens)
-        keyed = self._keyed_piece
+    def _slot_pieces(self, tokens: list[str], at: _Layout) -> np.ndarray:
+        """The batch's pieces, tokens × :data:`SLOTS`, in the reference features' order."""
+        if not tokens:
+            return np.empty((0, SLOTS), dtype=np.intp)
+        table = self._table.settled()
+        words = table[at.rows]
+        lows_of = self._lows
+        lows = [lows_of[r] for r in at.rows.tolist()]
         empty = self._empty
-        # Most tokens have no marks: those take the empty piece without a call.
-        out = [own, [keyed("g=", g) if g else empty for g in gaz]]
+        marks = self._marks(lows, words, at)
+        out = [self._own(tokens, table, words, at), marks[:, 0]]
         for w, off in enumerate(_OFFSETS):
-            windows = [e.window[w] for e in entries]
-            head = f"g[{off}]="
-            marks = [keyed(head, g) if g else empty for g in gaz]
-            pads, empties = [self._pad[w]] * abs(off), [empty] * abs(off)
-            if off < 0:
-                out += [(pads + windows)[:n], (empties + marks)[:n]]
-            else:
-                out += [(windows + pads)[off:], (marks + empties)[off:]]
-        lows = [e.low for e in entries]
-        kinds = [e.kind for e in entries]
-        bigrams = [f"{a}|{b}" for a, b in pairwise(lows)]
-        kind_pairs = [f"{a}|{b}" for a, b in pairwise(kinds)]
-        bodies = self._ids
-        pair = self._pair
-        before = [pair(x) if (x := "w[-1:0]=" + b) in bodies else empty for b in bigrams]
-        after = [pair(x) if (x := "w[0:1]=" + b) in bodies else empty for b in bigrams]
-        out.append([empty, *before])
-        known = self._kind_pairs
-        kind_pieces = [known.get(x) or self._kind_pair(x) for x in kind_pairs]
-        out.append([empty, *(k[0] for k in kind_pieces)])
-        out.append([*after, empty])
-        out.append([*(k[1] for k in kind_pieces), empty])
-        out.append([keyed("", m) if m else empty for m in res.lexicon.annotate(tokens)])
+            inside = (at.pos + off >= 0) & (off < at.left)
+            near = np.clip(at.index + off, 0, len(tokens) - 1)
+            out.append(np.where(inside, words[near, _WINDOW + w], self._pad[w]))
+            out.append(np.where(inside, marks[near, 1 + w], empty))
+        kinds = words[:, _KIND]
+        has_prev, has_next = at.pos > 0, at.left > 1
+        before, after = at.index - has_prev, at.index + has_next  # the token itself at an edge
+        pairs = self._word_pairs(lows, words, has_next)
+        out.append(pairs[0])
+        out.append(np.where(has_prev, self._kind_pairs[kinds[before], kinds, 0], empty))
+        out.append(pairs[1])
+        out.append(np.where(has_next, self._kind_pairs[kinds, kinds[after], 1], empty))
+        seen = self._res.lexicon.marks_at(lows, at.starts(words[:, _SEEN]))
+        lexicon = np.full(len(tokens), empty, dtype=np.intp)
+        for k, m in seen.items():
+            lexicon[k] = self._keyed_piece("", m)
+        out.append(lexicon)
+        return np.stack(out, axis=1)
+
+    def _own(self, tokens: list[str], table: np.ndarray, words: np.ndarray, at: _Layout) -> np.ndarray:
+        """Each token's own features' piece, made (and kept in the word table) where first needed."""
+        starts = at.pos == 0
+        starts[1:] |= words[:-1, _OPENS] != 0
+        column = _LOCAL + starts
+        own = words[at.index, column]
+        for k in np.flatnonzero(own < 0).tolist():
+            row, col = int(at.rows[k]), int(column[k])
+            piece = int(table[row, col])
+            if piece < 0:  # not made earlier in this batch
+                piece = self._piece(["b", *_local(tokens[k], self._res, bool(starts[k]))])
+                table[row, col] = piece
+            own[k] = piece
+        return own
+
+    def _marks(self, lows: list[str], words: np.ndarray, at: _Layout) -> np.ndarray:
+        """Each token's gazetteer marks' pieces, tokens × :data:`_MARK_HEADS`."""
+        found = self._res.gazetteer.marks_at(lows, at.starts(words[:, _GAZ]))
+        marks = np.full((len(lows), len(_MARK_HEADS)), self._empty, dtype=np.intp)
+        for k, g in found.items():
+            marks[k] = [self._keyed_piece(head, g) for head in _MARK_HEADS]
+        return marks
+
+    def _word_pairs(self, lows: list[str], words: np.ndarray, has_next: np.ndarray) -> list[np.ndarray]:
+        """Each token's known word pair with the word before it, and with the word after it."""
+        out = []
+        for h, head in enumerate(_PAIR_HEADS):
+            pieces = np.full(len(lows), self._empty, dtype=np.intp)
+            may = has_next & (words[:, _PAIR + 2 * h] != 0)
+            may[:-1] &= words[1:, _PAIR + 2 * h + 1] != 0
+            for k in np.flatnonzero(may).tolist():
+                # The pair of tokens k and k + 1 is the pair before k + 1 and the pair after k.
+                pieces[k + 1 - h] = self._pair(f"{head}{lows[k]}|{lows[k + 1]}")
+            out.append(pieces)
         return out
+
+
+class _Layout:
+    """Where a batch's tokens stand: their word-table rows, their position in their sentence and
+    how many tokens are left in it from them on (themselves included)."""
+
+    __slots__ = ("ends", "index", "left", "pos", "rows")
+
+    def __init__(self, rows: np.ndarray, lengths: np.ndarray) -> None:
+        self.rows = rows
+        self.index = np.arange(len(rows))
+        ends = np.cumsum(lengths)
+        self.ends = np.repeat(ends, lengths)
+        self.pos = self.index - np.repeat(ends - lengths, lengths)
+        self.left = self.ends - self.index
+
+    def starts(self, flags: np.ndarray) -> list[tuple[int, int]]:
+        """(position, end of its sentence) of the tokens whose ``flags`` are set."""
+        at = np.flatnonzero(flags)
+        return list(zip(at.tolist(), self.ends[at].tolist(), strict=True))
+
+
+def _pair_words(ids: Mapping[str, object]) -> list[frozenset[str]]:
+    """The words that may stand first, second in a known word pair before a token, then after it
+    (every split at a "|" is kept: a word may hold one itself)."""
+    out: list[frozenset[str]] = []
+    for head in _PAIR_HEADS:
+        bodies = [f[len(head) :] for f in ids if f.startswith(head)]
+        splits = [(b[:k], b[k + 1 :]) for b in bodies for k, ch in enumerate(b) if ch == "|"]
+        out += [frozenset(a for a, _ in splits), frozenset(b for _, b in splits)]
+    return out

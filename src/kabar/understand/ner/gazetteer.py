@@ -40,19 +40,28 @@ class Gazetteer:
     def annotate(self, tokens: Sequence[str]) -> list[list[str]]:
         """Per token, features like ``place:B``/``place:I`` for the longest match starting at each token."""
         lows = [t.lower() for t in tokens]
-        out: list[list[str]] = [[] for _ in tokens]
-        for i in range(len(lows)):
+        n = len(lows)
+        longest = self.longest
+        marks = self.marks_at(lows, [(i, n) for i, low in enumerate(lows) if low in longest])
+        return [marks.get(i, []) for i in range(n)]
+
+    def marks_at(self, lows: Sequence[str], starts: Iterable[tuple[int, int]]) -> dict[int, list[str]]:
+        """:meth:`annotate`'s marks by position, for lowercased tokens: ``starts`` are (position, end
+        of its sentence) pairs in ascending order, every position a match may start at among them
+        (the others are passed over, so a caller may list only words that begin an entry)."""
+        out: dict[int, list[str]] = {}
+        for i, end in starts:
             longest = self.longest.get(lows[i])
             if not longest:
                 continue
-            for n in range(min(longest, len(lows) - i), 0, -1):
+            for n in range(min(longest, end - i), 0, -1):
                 kinds = self.entries.get(tuple(lows[i : i + n]))
                 if not kinds:
                     continue
                 for kind in kinds:
-                    out[i].append(f"{kind}:B")
+                    out.setdefault(i, []).append(f"{kind}:B")
                     for j in range(i + 1, i + n):
-                        out[j].append(f"{kind}:I")
+                        out.setdefault(j, []).append(f"{kind}:I")
                 break
         return out
 

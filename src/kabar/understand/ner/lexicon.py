@@ -59,20 +59,29 @@ class SeenLexicon:
     def annotate(self, tokens: Sequence[str]) -> list[list[str]]:
         """Per token, ``seen=TYPE:B``/``:I`` for the longest seen entity starting at each token."""
         lows = [t.lower() for t in tokens]
-        out: list[list[str]] = [[] for _ in tokens]
-        for i, low in enumerate(lows):
-            longest = self.longest.get(low)
+        n = len(lows)
+        longest = self.longest
+        marks = self.marks_at(lows, [(i, n) for i, low in enumerate(lows) if low in longest])
+        return [marks.get(i, []) for i in range(n)]
+
+    def marks_at(self, lows: Sequence[str], starts: Iterable[tuple[int, int]]) -> dict[int, list[str]]:
+        """:meth:`annotate`'s marks by position, for lowercased tokens: ``starts`` are (position, end
+        of its sentence) pairs in ascending order, every position an entity may start at among them."""
+        out: dict[int, list[str]] = {}
+        for i, end in starts:
+            longest = self.longest.get(lows[i])
             if not longest:
                 continue
-            for n in range(min(longest, len(lows) - i), 0, -1):
+            for n in range(min(longest, end - i), 0, -1):
                 kind = self.entities.get(tuple(lows[i : i + n]))
                 if kind is None:
                     continue
-                out[i].append(f"seen={kind}:B")
+                first = out.setdefault(i, [])
+                first.append(f"seen={kind}:B")
                 if n > 1:
-                    out[i].append(f"seenlen={min(n, 4)}")
+                    first.append(f"seenlen={min(n, 4)}")
                 for j in range(i + 1, i + n):
-                    out[j].append(f"seen={kind}:I")
+                    out.setdefault(j, []).append(f"seen={kind}:I")
                 break
         return out
 
