@@ -120,7 +120,7 @@ class BufferedStoryStore(SqlStoryStore):
 
     # -- the clustering's state ------------------------------------------------------
     def document_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
-        return self._state.frequencies(list(terms), self._stored_frequencies)
+        return self._state.frequencies(terms, self._stored_frequencies)
 
     def _stored_frequencies(self, terms: list[str]) -> dict[str, int]:
         return SqlStoryStore.document_frequencies(self, terms)
