@@ -15,6 +15,9 @@ import pytest
 from sqlalchemy import event
 
 from backends import open_test_archive
+from kabar.archive import articles_core
+from kabar.archive.articles_core import CoreArchive
+from kabar.archive.batch_write import deferred_indexes
 from kabar.link.shingles import ShingleOptions, paragraph_shingles
 from kabar.model import Article
 
@@ -50,6 +53,57 @@ def test_a_batch_of_new_articles_runs_few_statements_an_article(archive_url: str
         again = archive.add_batch([report(0), report(ARTICLES)])
         assert [d.result.status for d in again if d.result] == ["unchanged", "added"]
         assert archive.count() == ARTICLES + 1
+    finally:
+        archive.close()
+
+
+def _statements(archive: CoreArchive, articles: list[Article]) -> list[str]:
+    """The statements ``add_batch`` runs for ``articles`` in bulk mode (indexes deferred)."""
+    seen: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+        seen.append(statement)
+
+    event.listen(archive.engine, "before_cursor_execute", count)
+    try:
+        with deferred_indexes():
+            done = archive.add_batch(articles)
+    finally:
+        event.remove(archive.engine, "before_cursor_execute", count)
+    assert [d.result.status for d in done if d.result] == ["added"] * len(articles)
+    return seen
+
+
+def test_a_bulk_batch_of_new_articles_looks_them_up_once(archive_url: str) -> None:
+    """One look-up for the batch, not one an article; on SQLite no savepoint either (the insert
+    is the article's one statement and undoes itself on failure), on PostgreSQL the savepoint stays."""
+    archive = open_test_archive(archive_url, [])
+    try:
+        seen = _statements(archive, [report(n) for n in range(ARTICLES)])
+        per_article = 1 if archive.engine.dialect.name == "sqlite" else 3
+        assert len(seen) <= per_article * ARTICLES + PER_BATCH, seen[:40]
+        # the articles stored before are found by the batch's look-up: their own path again
+        again = archive.add_batch([report(0), report(ARTICLES), report(ARTICLES)])
+        assert [d.result.status for d in again if d.result] == ["unchanged", "added", "unchanged"]
+        assert archive.count() == ARTICLES + 1
+    finally:
+        archive.close()
+
+
+def test_an_unmatched_article_whose_insert_is_refused_takes_the_full_path(
+    archive_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A row with the article's URL arriving after the batch's look-up (another writer): the
+    insert is refused, the batch goes on, and the article is found as the stored one."""
+    archive = open_test_archive(archive_url, [])
+    try:
+        archive.add(report(1))
+        # the look-up misses what is stored, as one taken before the other writer's commit would
+        monkeypatch.setattr(articles_core, "unmatched", lambda _conn, batch: set(range(len(batch))))
+        with deferred_indexes():
+            done = archive.add_batch([report(0), report(1), report(2)])
+        assert [d.result.status for d in done if d.result] == ["added", "unchanged", "added"]
+        assert archive.count() == 3
     finally:
         archive.close()
 

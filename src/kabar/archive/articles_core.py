@@ -34,6 +34,7 @@ from kabar.archive.base import (
     SearchQuery,
     SearchResult,
 )
+from kabar.archive.batch_probe import Identity, unmatched
 from kabar.archive.centroid_cache import CentroidCache
 from kabar.archive.copy_store import CopyRecord, SqlCopyStore
 from kabar.archive.errors import ArchiveError
@@ -274,14 +275,18 @@ class CoreArchive(StoreAccess):
         results: list[BatchAdd] = []
         with self.engine.begin() as conn, change_log.deferred(conn) as logged:
             self._begin_write(conn)
-            for article in articles:
+            fresh = unmatched(conn, [Identity(a.keys.wanted(), a.digest) for a in articles])
+            for i, article in enumerate(articles):
                 kept = len(logged)
                 try:
                     # _add's savepoint is the article's own transaction: an exception inside
                     # rolls back exactly what this article wrote (row, copy, index entries).
                     # It holds the article's look-up too, so no second savepoint around it
-                    # (two statements an article).
-                    result = self._add(conn, article)
+                    # (two statements an article). An article the batch's look-up found
+                    # nothing for skips its own (_add_unmatched).
+                    result = self._add_unmatched(conn, article) if i in fresh else None
+                    if result is None:
+                        result = self._add(conn, article)
                 except ArchiveError:
                     raise  # the archive's fault, not the article's: the batch ends, uncommitted
                 except Exception as exc:
@@ -346,6 +351,23 @@ class CoreArchive(StoreAccess):
             except IntegrityError:
                 continue
         raise RuntimeError("the article's row kept changing under concurrent writers")
+
+    def _add_unmatched(self, conn: Connection, item: Incoming) -> AddResult | None:
+        """:meth:`_add` for an article no row can answer (:mod:`kabar.archive.batch_probe`):
+        the row inserted without a look-up. ``None`` when the insert is refused (a row with its
+        URL came in meanwhile): :meth:`_add` then looks again."""
+        try:
+            with self._article_scope(conn):
+                result = self._insert_new(conn, item, None)
+                change_log.record(conn, result, item.article)
+                return result
+        except IntegrityError:
+            return None
+
+    def _article_scope(self, conn: Connection) -> AbstractContextManager[object]:
+        """What keeps an unmatched article's writes all or nothing: its own savepoint. A backend
+        may answer with less where its insert is a single statement that undoes itself on failure."""
+        return conn.begin_nested()
 
     def _insert_new(self, conn: Connection, item: Incoming, article_id: int | None) -> AddResult:
         article = item.article

@@ -120,7 +120,7 @@ class BufferedStoryStore(SqlStoryStore):
 
     # -- the clustering's state ------------------------------------------------------
     def document_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
-        return self._state.frequencies(list(terms), self._stored_frequencies)
+        return self._state.frequencies(terms, self._stored_frequencies)
 
     def _stored_frequencies(self, terms: list[str]) -> dict[str, int]:
         return SqlStoryStore.document_frequencies(self, terms)
@@ -145,8 +145,11 @@ class BufferedStoryStore(SqlStoryStore):
             for sid, n in stored.items():
                 if state.story(sid) is None:
                     hits[sid] = n
-        ranked = sorted(hits.items(), key=lambda kv: (-kv[1], -kv[0]))  # the stored query's order
-        return [sid for sid, _ in ranked[: options.max_candidates]]
+        # the stored query's order: most shared keys first, ties to the newer story (two stable
+        # sorts on C keys: newest first, then by count, equal counts keeping that order)
+        ranked = sorted(hits, reverse=True)
+        ranked.sort(key=hits.__getitem__, reverse=True)
+        return ranked[: options.max_candidates]
 
     def _stored_hits(self, keys: list[str], since: str | None, limit: int) -> dict[int, int]:
         """The stored query: keys shared per story, best first, at most ``limit`` stories."""

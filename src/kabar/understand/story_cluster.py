@@ -25,6 +25,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from itertools import repeat
+from operator import mul
 from typing import Protocol
 
 from kabar.understand.story_events import compare
@@ -142,6 +144,7 @@ class Assignment:
 
 
 class StoryStore(Protocol):
+    # the count of each of ``terms`` that has one (the answer may hold other terms too)
     def document_frequencies(self, terms: Iterable[str]) -> dict[str, int]: ...
 
     def add_document(self, terms: Iterable[str], sign: int) -> None: ...
@@ -180,7 +183,8 @@ def _cosine_weighted(wa: dict[str, float], na: float, wb: dict[str, float], nb: 
         return 0.0
     if len(wa) > len(wb):
         wa, wb = wb, wa
-    return sum(v * wb.get(k, 0.0) for k, v in wa.items()) / (na * nb)
+    # v × 0.0 for a key the other side lacks, as the plain loop adds it: the same sum
+    return sum(map(mul, wa.values(), map(wb.get, wa, repeat(0.0)))) / (na * nb)
 
 
 def _idf(store: StoryStore, terms: Iterable[str]) -> dict[str, float]:
@@ -188,7 +192,8 @@ def _idf(store: StoryStore, terms: Iterable[str]) -> dict[str, float]:
     df = store.document_frequencies([*wanted, DOCS_KEY])
     n = max(1, df.get(DOCS_KEY, 0))
     # one logarithm per distinct count, not per term: most terms share a few small counts
-    by_count = {d: math.log((n + 1) / (d + 1)) + 1.0 for d in {0, *df.values()}}
+    # (the counts of the wanted terms only: a store may answer with more than it was asked)
+    by_count = {d: math.log((n + 1) / (d + 1)) + 1.0 for d in {0, *map(df.get, wanted, repeat(0))}}
     return {t: by_count[df.get(t, 0)] for t in wanted}
 
 
@@ -431,6 +436,17 @@ class Ranking:
     candidates: list[Candidate]
 
 
+def _unweighted_keys(centroids: Iterable[Centroid], idf: Mapping[str, float]) -> set[str]:
+    """The df keys of the candidates' terms, headline terms and entities that ``idf`` lacks."""
+    keys: set[str] = set()
+    for c in centroids:
+        keys.update(c.terms)
+        keys.update(c.title)
+        keys.update(map(ENTITY_PREFIX.__add__, c.entities))
+    keys.difference_update(idf)
+    return keys
+
+
 def rank(store: StoryStore, f: ArticleFeatures, options: ClusterOptions) -> Ranking:
     """Count the article into the document frequencies and score its candidate stories."""
     store.add_document(_doc_keys(f), +1)
@@ -442,10 +458,7 @@ def rank(store: StoryStore, f: ArticleFeatures, options: ClusterOptions) -> Rank
     gaps = {sid: _gap_days(f.published, c) for sid, c in loaded.items()}
     centroids = {sid: c for sid, c in loaded.items() if gaps[sid] <= options.max_gap_days}
     # one df look-up for every term the candidates carry (the cosine's norms need them)
-    extra = {t for c in centroids.values() for t in (*c.terms, *c.title) if t not in idf}
-    extra |= {
-        ENTITY_PREFIX + e for c in centroids.values() for e in c.entities if ENTITY_PREFIX + e not in idf
-    }
+    extra = _unweighted_keys(centroids.values(), idf)
     if extra:
         idf.update(_idf(store, extra))
     side = _article_side(f, centroids.values(), idf)
