@@ -16,9 +16,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from alembic import command
-from sqlalchemy import create_engine, select
-from sqlalchemy.engine import make_url
+from sqlalchemy import Connection, select
 
 from backends import open_test_archive
 from conftest import BACKENDS
@@ -26,11 +24,11 @@ from kabar.archive.article_identity import identity_key
 from kabar.archive.articles_core import article_row
 from kabar.archive.base import ListQuery
 from kabar.archive.copy_store import article_copies
-from kabar.archive.migrate import _config
 from kabar.archive.schema import articles
 from kabar.archive.shorter_copy import is_shorter_copy
 from kabar.extract.url_identity import url_identity
 from kabar.model import Article
+from old_archive_support import old_archive
 
 WIB = timezone(timedelta(hours=7))
 T0 = datetime(2024, 5, 1, 9, 0, tzinfo=WIB)
@@ -245,46 +243,31 @@ def test_hostile_urls_are_stored_and_matched_without_a_crash(archive_url: str) -
 @pytest.fixture(params=BACKENDS)
 def old_archive_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """An empty database, migrated only up to 0009_change_reach (as the previous kabar left it)."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'old.db'}"
-        yield from _migrated_to(url, url)
-        return
-    server = request.getfixturevalue("pg_server")
-    with server.database(template=False) as url:
-        yield from _migrated_to(
-            url, make_url(url).set(drivername="postgresql+psycopg").render_as_string(False)
+    yield from old_archive(request, tmp_path, "0009_change_reach", _rows_before_the_keys)
+
+
+def _rows_before_the_keys(conn: Connection) -> None:
+    for n, spelling in enumerate(["https://koran.example/berita/1", "http://KORAN.example/berita/2/"]):
+        article = _article(spelling, [f"Artikel {n}.", *BODY])
+        row = article_row(article, article.content_hash)
+        del row["canonical_key"], row["page_key"], row["published_precision"]  # later columns
+        conn.execute(articles.insert(), row)
+    # one copy URL recorded twice under two spellings, keyed as 0006_copies keyed them
+    for copy_url in [
+        "https://lain.example/beras",
+        "http://lain.example/beras/?utm_source=x",
+        "ftp://lain.example/b",
+    ]:
+        old_key = hashlib.sha256(copy_url.encode()).hexdigest()
+        conn.execute(
+            article_copies.insert(),
+            {
+                "article_id": 1,
+                "url_key": old_key,
+                "url": copy_url,
+                "first_seen": "2024-05-02T00:00:00+00:00",
+            },
         )
-
-
-def _migrated_to(url: str, engine_url: str) -> Iterator[str]:
-    engine = create_engine(engine_url)
-    config = _config()
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0009_change_reach")
-        for n, spelling in enumerate(["https://koran.example/berita/1", "http://KORAN.example/berita/2/"]):
-            article = _article(spelling, [f"Artikel {n}.", *BODY])
-            row = article_row(article, article.content_hash)
-            del row["canonical_key"], row["page_key"], row["published_precision"]  # later columns
-            conn.execute(articles.insert(), row)
-        # one copy URL recorded twice under two spellings, keyed as 0006_copies keyed them
-        for copy_url in [
-            "https://lain.example/beras",
-            "http://lain.example/beras/?utm_source=x",
-            "ftp://lain.example/b",
-        ]:
-            old_key = hashlib.sha256(copy_url.encode()).hexdigest()
-            conn.execute(
-                article_copies.insert(),
-                {
-                    "article_id": 1,
-                    "url_key": old_key,
-                    "url": copy_url,
-                    "first_seen": "2024-05-02T00:00:00+00:00",
-                },
-            )
-    engine.dispose()
-    yield url
 
 
 def test_the_migration_keys_existing_rows_and_they_match(old_archive_url: str) -> None:

@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import create_engine, select
-from sqlalchemy.engine import make_url
+from sqlalchemy import Connection, create_engine, select
 
 from backends import open_test_archive
 from conftest import BACKENDS
@@ -24,6 +23,7 @@ from kabar.archive.base import ListQuery
 from kabar.archive.migrate import _config
 from kabar.archive.schema import articles
 from kabar.model import Article, TimePrecision
+from old_archive_support import engine_url, old_archive
 
 NEW_YORK = timezone(timedelta(hours=-5))
 BODY = [
@@ -69,33 +69,18 @@ def test_a_bare_day_round_trips_with_its_precision(archive_url: str) -> None:
 @pytest.fixture(params=BACKENDS)
 def old_archive_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A database at 0010_url_identity (the kabar before the column) holding one article."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'old.db'}"
-        yield from _migrated_to(url, url)
-        return
-    server = request.getfixturevalue("pg_server")
-    with server.database(template=False) as url:
-        yield from _migrated_to(
-            url, make_url(url).set(drivername="postgresql+psycopg").render_as_string(False)
-        )
+    yield from old_archive(request, tmp_path, "0010_url_identity", _one_old_row)
 
 
-def _migrated_to(url: str, engine_url: str) -> Iterator[str]:
-    engine = create_engine(engine_url)
-    config = _config()
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0010_url_identity")
-        article = _article("https://koran.example/lama/1", datetime(2024, 5, 3, tzinfo=UTC), None)
-        row = article_row(article, article.content_hash)
-        del row["published_precision"]  # the column did not exist
-        data = json.loads(row["data"])
-        for key in ("published_precision", "modified_precision"):
-            del data[key]  # nor the JSON keys
-        row["data"] = json.dumps(data)
-        conn.execute(articles.insert(), row)
-    engine.dispose()
-    yield url
+def _one_old_row(conn: Connection) -> None:
+    article = _article("https://koran.example/lama/1", datetime(2024, 5, 3, tzinfo=UTC), None)
+    row = article_row(article, article.content_hash)
+    del row["published_precision"]  # the column did not exist
+    data = json.loads(row["data"])
+    for key in ("published_precision", "modified_precision"):
+        del data[key]  # nor the JSON keys
+    row["data"] = json.dumps(data)
+    conn.execute(articles.insert(), row)
 
 
 def test_an_old_row_reads_back_as_unknown_precision(old_archive_url: str) -> None:
@@ -113,10 +98,7 @@ def test_an_old_row_reads_back_as_unknown_precision(old_archive_url: str) -> Non
 def test_the_migration_goes_down_and_up_again(old_archive_url: str) -> None:
     from sqlalchemy import inspect
 
-    url = old_archive_url
-    if url.startswith("postgresql"):
-        url = make_url(url).set(drivername="postgresql+psycopg").render_as_string(False)
-    engine = create_engine(url)
+    engine = create_engine(engine_url(old_archive_url))
     config = _config()
     try:
         for target, present in (("head", True), ("0010_url_identity", False), ("head", True)):
