@@ -138,6 +138,7 @@ def zone_names() -> frozenset[str]:
     return frozenset(_declared()["zone_names"])
 
 
+@functools.cache
 def time_field_names(kind: str) -> frozenset[str]:
     """The class, name or id words of hidden form fields holding the ``published`` or ``modified``
     time (``data/declared.json``: ``time_fields``)."""

@@ -87,20 +87,20 @@ def _iso(value: datetime) -> str:
     return value.isoformat(timespec="minutes")
 
 
-def _time_elements(tree: etree._Element, updated: bool) -> list[str]:
-    """``<time datetime>`` outside furniture: the first publication one, or every update one."""
-    out: list[str] = []
+def _time_elements(tree: etree._Element) -> dict[str, list[str]]:
+    """``<time datetime>`` outside furniture, by kind: the first publication one (``published``),
+    every update one (``modified``); one walk serves both kinds."""
+    out: dict[str, list[str]] = {"published": [], "modified": []}
     for index, el in enumerate(tree.iter("time")):
         if index >= _MAX_TIME_ELEMENTS:
             break
         raw = el.get("datetime")
         if not raw or in_furniture(el, marks=False):
             continue
-        is_update = _declares_update(el)
-        if is_update == updated:
-            out.append(raw)
-            if not updated:
-                break
+        if _declares_update(el):
+            out["modified"].append(raw)
+        elif not out["published"]:
+            out["published"].append(raw)
     return out
 
 
@@ -116,10 +116,11 @@ def _declares_update(el: etree._Element) -> bool:
     return "datemodified" in props or "updated" in classes or "modified" in classes
 
 
-def _hidden_fields(tree: etree._Element, updated: bool) -> list[str]:
-    """The values of hidden form fields named for the time (``data/declared.json``: ``time_fields``)."""
-    names = time_field_names("modified" if updated else "published")
-    out: list[str] = []
+def _hidden_fields(tree: etree._Element) -> dict[str, list[str]]:
+    """The values of hidden form fields named for the time (``data/declared.json``: ``time_fields``),
+    by kind (``published``, ``modified``): one walk over the form fields serves both kinds."""
+    kinds = {kind: time_field_names(kind) for kind in ("published", "modified")}
+    out: dict[str, list[str]] = {kind: [] for kind in kinds}
     for index, el in enumerate(tree.iter("input")):
         if index >= _MAX_INPUTS:
             break
@@ -127,12 +128,22 @@ def _hidden_fields(tree: etree._Element, updated: bool) -> list[str]:
         if not value or (el.get("type") or "").strip().lower() != "hidden":
             continue
         words = {w for attr in ("class", "name", "id") for w in (el.get(attr) or "").lower().split()}
-        if words & names:
-            out.append(value)
+        for kind, names in kinds.items():
+            if words & names:
+                out[kind].append(value)
     return out
 
 
-def _machine_raws(tree: etree._Element, meta: PageMeta, updated: bool) -> list[str]:
+@dataclass(slots=True)
+class _Carriers:
+    """The page's time carriers outside the meta tags, each by kind (``published``, ``modified``):
+    read in one walk each for both kinds."""
+
+    hidden: dict[str, list[str]]  # hidden form fields
+    elements: dict[str, list[str]]  # ``<time datetime>``
+
+
+def _machine_raws(meta: PageMeta, carriers: _Carriers, updated: bool) -> list[str]:
     """The page's machine times in evidence order: JSON-LD, then meta tags and hidden time fields,
     the page's other JSON-LD objects, then ``<time datetime>``;
     the publication ones, or with ``updated`` the modification ones."""
@@ -142,10 +153,11 @@ def _machine_raws(tree: etree._Element, meta: PageMeta, updated: bool) -> list[s
     if ld is not None and isinstance(ld.get(ld_key), str):
         raws.append(ld[ld_key])
     raws.extend(meta.all(*(_MODIFIED_KEYS if updated else _PUBLISHED_KEYS)))
-    raws.extend(_hidden_fields(tree, updated))
+    kind = "modified" if updated else "published"
+    raws.extend(carriers.hidden[kind])
     # The page's other JSON-LD objects (a WebPage beside an Article that gives only the day).
     raws.extend(v for obj in meta.page_lds() if obj is not ld and isinstance(v := obj.get(ld_key), str))
-    raws.extend(_time_elements(tree, updated=updated))
+    raws.extend(carriers.elements[kind])
     return raws
 
 
@@ -164,13 +176,6 @@ def _first_zoned_iso(raws: list[str], tz: timezone) -> FoundTime | None:
             return found
         first = first or found
     return first
-
-
-def _machine_time(
-    tree: etree._Element, meta: PageMeta, tz: timezone, updated: bool = False
-) -> FoundTime | None:
-    """The publication time, or with ``updated`` the modification time, from machine evidence."""
-    return _first_zoned_iso(_machine_raws(tree, meta, updated), tz)
 
 
 def _page_zone(raws: list[str]) -> timezone | None:
@@ -308,8 +313,8 @@ def _modified_label(text: str) -> bool:
     return modified_label_re().match(text[:40].lstrip(" |:-–")) is not None
 
 
-def _modified_time(tree: etree._Element, head: list[str], meta: PageMeta, tz: timezone) -> FoundTime | None:
-    if (found := _machine_time(tree, meta, tz, updated=True)) is not None:
+def _modified_time(updated_raws: list[str], head: list[str], tz: timezone) -> FoundTime | None:
+    if (found := _first_zoned_iso(updated_raws, tz)) is not None:
         return found
     for text in head:  # "Diperbarui 02 Jan 2024, 12:30 WIB"
         if _modified_label(text) and (found := parse_visible_time(text, tz)) is not None:
@@ -406,8 +411,9 @@ def _choose(
 
 def find_times(tree: etree._Element, meta: PageMeta, profile: Profile | None, url: str | None) -> PageTimes:
     """The publication time (with its zone as shown), the modification time, and the notes."""
-    raws = _machine_raws(tree, meta, updated=False)
-    updated_raws = _machine_raws(tree, meta, updated=True)
+    carriers = _Carriers(hidden=_hidden_fields(tree), elements=_time_elements(tree))
+    raws = _machine_raws(meta, carriers, updated=False)
+    updated_raws = _machine_raws(meta, carriers, updated=True)
     # Without a portal profile, a bare time is read in the zone the page states elsewhere.
     page_zone = _page_zone(raws + updated_raws) if profile is None else None
     tz = zone(profile.zone_hours) if profile is not None else page_zone or UTC
@@ -447,5 +453,5 @@ def find_times(tree: etree._Element, meta: PageMeta, profile: Profile | None, ur
         if printed is None and visible is not None and visible.value == published.value:
             printed = visible.zone_name
         times.zone = shown_zone(printed, published.value)
-    times.modified = _modified_time(tree, head, meta, tz)
+    times.modified = _modified_time(updated_raws, head, tz)
     return times
