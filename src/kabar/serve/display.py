@@ -7,6 +7,7 @@ import unicodedata
 from datetime import UTC, datetime, timedelta, timezone
 
 from kabar.lang import time as lang_time
+from kabar.serialize import schema_time, stored_precision
 
 _WIB = timezone(timedelta(hours=7))
 
@@ -31,8 +32,9 @@ def format_time(value: datetime | None, precision: str | None = None) -> str:
 
 
 def machine_time(value: datetime, precision: str | None = None) -> str:
-    """``<time datetime>``'s value: the date alone for a day-only time (HTML's valid date string)."""
-    return value.date().isoformat() if precision == "day" else value.isoformat()
+    """``<time datetime>``'s value: the date alone for a day-only time (HTML's valid date string),
+    the form JSON-LD gives it too (:func:`kabar.serialize.schema_time`)."""
+    return schema_time(value, stored_precision(precision))
 
 
 def format_age(seconds: float | None) -> str:
